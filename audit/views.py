@@ -1,0 +1,87 @@
+from datetime import datetime, time
+
+from django import forms
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from orgs.models import Agency
+from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, scope_for, scoped_agencies
+
+from .models import AuditEntry
+
+
+def visible_entries(user):
+    """The audit entries of the user's subtree; entries with no agency are platform-level (admins only)."""
+    scope = scope_for(user, Capability.AUDIT_VIEW)
+    if scope.is_empty:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(scope.path_q("agency_path", "agency_id"))
+
+
+class AuditFilterForm(forms.Form):
+    agency = forms.ModelChoiceField(label="机构（含下级）", queryset=Agency.objects.none(), required=False,
+                                    empty_label="全部")
+    action = forms.CharField(label="操作", required=False, max_length=80)
+    actor = forms.CharField(label="操作人", required=False, max_length=150)
+    object_type = forms.CharField(label="对象类型", required=False, max_length=100)
+    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = scoped_agencies(user, Capability.AUDIT_VIEW).order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("起始日期不能晚于截止日期。")
+        return data
+
+    def filter(self, entries):
+        data = self.cleaned_data
+        if data.get("agency"):
+            entries = entries.filter(agency_path__startswith=data["agency"].path)
+        if data.get("action"):
+            entries = entries.filter(action__contains=data["action"])
+        if data.get("actor"):
+            entries = entries.filter(actor_label__contains=data["actor"])
+        if data.get("object_type"):
+            entries = entries.filter(object_type__contains=data["object_type"])
+        tz = timezone.get_current_timezone()
+        if data.get("date_from"):
+            entries = entries.filter(at__gte=datetime.combine(data["date_from"], time.min, tz))
+        if data.get("date_to"):
+            entries = entries.filter(at__lte=datetime.combine(data["date_to"], time.max, tz))
+        return entries
+
+
+class AuditListView(StaffRequiredMixin, TemplateView):
+    capability = Capability.AUDIT_VIEW
+    template_name = "audit/entry_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = AuditFilterForm(self.request.GET or None, user=self.request.user)
+        entries = visible_entries(self.request.user)
+        if form.is_bound and form.is_valid():
+            entries = form.filter(entries)
+        elif form.is_bound:
+            entries = entries.none()
+        context["form"] = form
+        context["page"] = Paginator(entries.order_by("-at", "-id"), 50).get_page(self.request.GET.get("page"))
+        return context
+
+
+class AuditDetailView(ScopedObjectMixin, TemplateView):
+    model = AuditEntry
+    capability = Capability.AUDIT_VIEW
+    template_name = "audit/entry_detail.html"
+
+    def get_scope_queryset(self):
+        return visible_entries(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entry"] = self.get_object()
+        return context

@@ -1,0 +1,104 @@
+"""Fixtures shared by every app's tests: a small region and staff users holding each role."""
+
+import os
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # The test database is thrown away, and Django empties tables between transactional tests, so the
+    # audit trail's append-only guard (audit migration 0002) is relaxed here; audit tests re-enforce it.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_guard SET enforced = 0")
+
+
+@pytest.fixture
+def enforced_audit_guard(db):
+    """Within one test's transaction, the database refuses changes to the audit trail as in production."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_guard SET enforced = 1")
+    yield
+
+
+@pytest.fixture
+def region(db):
+    """A small county: 县人民政府 with its 办公室 (公开办), two departments and a town, plus a second county
+    whose staff must never see the first one's objects."""
+    from orgs.credit_code import make_credit_code
+    from orgs.models import AgencyKind, AgencyLevel
+    from orgs.services import create_agency
+
+    def agency(code, name, kind, level, parent=None, body=None):
+        credit = make_credit_code("11", "640323", body) if body else None
+        return create_agency(code=code, name=name, kind=kind, level=level, parent=parent, credit_code=credit)
+
+    county = agency("county", "演示县人民政府", AgencyKind.GOVERNMENT, AgencyLevel.COUNTY, body="01000001")
+    office = agency("office", "演示县人民政府办公室", AgencyKind.DEPARTMENT, AgencyLevel.COUNTY, county, "01000002")
+    dept_a = agency("edu", "演示县教育局", AgencyKind.DEPARTMENT, AgencyLevel.COUNTY, county, "01000003")
+    dept_b = agency("health", "演示县卫生健康局", AgencyKind.DEPARTMENT, AgencyLevel.COUNTY, county, "01000004")
+    town = agency("town", "演示县花马池镇人民政府", AgencyKind.GOVERNMENT, AgencyLevel.TOWNSHIP, county, "01000005")
+    other = agency("other", "邻县人民政府", AgencyKind.GOVERNMENT, AgencyLevel.COUNTY, body="01000006")
+    other_dept = agency("other-edu", "邻县教育局", AgencyKind.DEPARTMENT, AgencyLevel.COUNTY, other, "01000007")
+    return {"county": county, "office": office, "edu": dept_a, "health": dept_b, "town": town,
+            "other": other, "other_edu": other_dept}
+
+
+TEST_PASSWORD = "Gongkai-test-1"  # noqa: S105 - test accounts only
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff("alice", ("editor", agency), ...) → a user holding those roles; password "Gongkai-test-1"."""
+    from django.contrib.auth import get_user_model
+
+    from orgs.models import Role
+    from orgs.services import grant_role
+
+    def make(username, *roles, **extra):
+        user = get_user_model().objects.create_user(username=username, password=TEST_PASSWORD, **extra)
+        for role, agency in roles:
+            grant_role(user, Role(role), agency)
+        return user
+
+    return make
+
+
+# --- Browser tests: Playwright driving Debian's Chromium (make test installs it when missing) -------------
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+_browser_skips: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        _browser_skips.append("chromium missing")
+        pytest.skip(f"!!! {CHROMIUM} 不存在：浏览器测试被跳过 / browser tests SKIPPED")
+    # Playwright's sync API runs an event loop in this thread; the live server's ORM use is still
+    # synchronous, so Django's async-safety guard must be told.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _browser_skips:
+        terminalreporter.write_line(
+            "!!! 浏览器测试被跳过：/usr/bin/chromium 不存在 (browser tests were SKIPPED: Chromium missing)",
+            red=True, bold=True)

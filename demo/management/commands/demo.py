@@ -1,0 +1,97 @@
+"""`gongkai demo`: generate a demo region, or print its logins. The logic lives in demo.generator."""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
+from orgs.models import Agency, AgencyKind
+
+PORTAL_URL = "http://127.0.0.1:8000/"
+WORKBENCH_URL = "http://127.0.0.1:8000/workbench/"
+
+
+def _width(text: str) -> int:
+    # Chinese characters take two terminal columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def format_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in [header, ["-" * w for w in widths], *rows]]
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = (
+        "生成演示区域：机构（含一次机构改革）、门户网站标识和各角色的演示用户。"
+        "county 为盐池县（37 个机构）；city 为 1 个市 + 6×scale 个县（区）；"
+        "province 为 1 个省 + 12×scale 个市、每市 6 个县（区）（四舍五入，至少 1 个；scale 为 1 时约 3,000 个机构）。"
+        "仅在 GONGKAI_DEMO=1 时运行，除非指定 --force。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--profile", choices=PROFILES, default="county",
+                            help="区域类型：county（县，默认）、city（市）或 province（省）。")
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="下级区域数量的倍数：city 的县（区）数为 6×scale，province 的市数为 "
+                                 "12×scale（四舍五入，至少 1 个）；county 只能为 1。")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                            help=f"随机种子，同一种子总是生成相同的数据（默认 {DEFAULT_SEED}）。")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="已有任何机构时什么也不做（只打印一行说明）。")
+        parser.add_argument("--print-logins", action="store_true",
+                            help="只打印演示用户的登录信息和访问地址，不生成数据。")
+        parser.add_argument("--force", action="store_true",
+                            help="在未设置 GONGKAI_DEMO=1 的环境中也运行（会写入演示用户，慎用）。")
+
+    def handle(self, *args, **options):
+        if not settings.DEMO and not options["force"]:
+            raise CommandError("拒绝运行：当前不是演示环境（GONGKAI_DEMO 未开启）。演示数据含公开的演示密码，"
+                               "不得写入生产数据库；确需运行请加 --force。")
+        if options["print_logins"]:
+            self.print_logins()
+            return
+        existing = Agency.objects.count()
+        if options["if_empty"] and existing:
+            self.stdout.write(f"数据库中已有 {existing} 个机构，演示数据已存在，未重新生成。")
+            return
+        progress = self.progress if options["profile"] != "county" else None
+        try:
+            summary = build_region(options["profile"], options["scale"], options["seed"], progress=progress)
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        counts = summary.plan.counts()
+        labels = dict(AgencyKind.choices)
+        parts = [f"{labels[kind]} {counts[kind]}" for kind in AgencyKind.values if counts[kind]]
+        if counts["dissolved"]:
+            parts.append(f"已撤销 {counts['dissolved']}")
+        reorganisation = summary.plan.reorganisation
+        self.stdout.write(self.style.SUCCESS(
+            f"已生成演示区域“{summary.plan.region_name}”：{summary.agency_count} 个机构（{'，'.join(parts)}），"
+            f"{len(summary.usernames)} 个演示用户，用时 {summary.seconds:.1f} 秒。"))
+        self.stdout.write(f"机构改革：{reorganisation.effective_on:%Y-%m-%d} {reorganisation.note}")
+        self.stdout.write(f"门户网站：{summary.site.name}。运行 gongkai demo --print-logins 查看登录信息。")
+
+    def progress(self, done: int, total: int) -> None:
+        # A counter line that overwrites itself; plain text, so not coloured as an error.
+        self.stderr.write(f"\r正在生成机构：{done}/{total}", style_func=str, ending="\n" if done >= total else "")
+        self.stderr.flush()
+
+    def print_logins(self) -> None:
+        logins = demo_logins()
+        if not logins:
+            self.stdout.write("数据库中还没有演示用户。请先运行：gongkai demo --profile county")
+        else:
+            self.stdout.write("演示登录信息（仅供演示环境使用）：")
+            rows = [[x.username, x.full_name, x.roles, x.agencies, x.password] for x in logins]
+            self.stdout.write(format_table(["用户名", "姓名", "角色", "机构", "密码"], rows))
+        self.stdout.write("")
+        self.stdout.write(f"门户：  {PORTAL_URL}")
+        self.stdout.write(f"工作台：{WORKBENCH_URL}")

@@ -1,0 +1,75 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from demo.generator import DEMO_PASSWORD, DEMO_USERNAMES
+from orgs.models import Agency
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("demo", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_if_empty_generates_the_county_then_print_logins_lists_everyone():
+    out, _ = run("--profile", "county", "--if-empty")
+    assert "已生成演示区域“盐池县”：37 个机构" in out
+    assert Agency.objects.count() == 37
+    out, _ = run("--print-logins")
+    usernames = ["admin", "gkb-head", "gkb-staff"] + [
+        f"{p}-{r}" for p in ("jyj", "wjj", "hmc") for r in ("editor", "reviewer", "handler")]
+    for username in usernames:
+        assert username in out
+    assert set(usernames) <= set(DEMO_USERNAMES)
+    assert DEMO_PASSWORD in out and "盐池县教育体育局" in out and "公开办负责人" in out
+    assert "http://127.0.0.1:8000/" in out and "http://127.0.0.1:8000/workbench/" in out
+
+
+def test_if_empty_leaves_an_existing_region_untouched(region):
+    before = list(Agency.objects.values_list("id", "code", "name", "updated_at"))
+    out, _ = run("--profile", "county", "--if-empty")
+    assert "已存在" in out
+    assert list(Agency.objects.values_list("id", "code", "name", "updated_at")) == before
+
+
+def test_refuses_to_add_a_second_region_without_if_empty(region):
+    with pytest.raises(CommandError, match="已有 7 个机构"):
+        run("--profile", "county")
+
+
+@override_settings(DEMO=False)
+def test_production_guard():
+    with pytest.raises(CommandError, match="拒绝运行"):
+        run("--profile", "county")
+    with pytest.raises(CommandError, match="拒绝运行"):
+        run("--print-logins")
+    assert Agency.objects.count() == 0
+    out, _ = run("--profile", "county", "--force")
+    assert Agency.objects.count() == 37 and "已生成" in out
+
+
+def test_print_logins_before_any_demo():
+    out, _ = run("--print-logins")
+    assert "还没有演示用户" in out and "http://127.0.0.1:8000/workbench/" in out
+    assert Agency.objects.count() == 0
+
+
+def test_province_with_progress_on_stderr():
+    out, err = run("--profile", "province", "--scale", "0.1", "--seed", "5")
+    assert Agency.objects.count() == 306
+    assert "306/306" in err and "306 个机构" in out
+    out, _ = run("--print-logins")
+    assert "xz-handler" in out and "jyj-editor" in out
+
+
+def test_bad_scale_is_a_command_error():
+    with pytest.raises(CommandError, match="--scale"):
+        run("--profile", "county", "--scale", "2")
+    with pytest.raises(CommandError, match="规模过大"):
+        run("--profile", "city", "--scale", "20")
+    assert Agency.objects.count() == 0

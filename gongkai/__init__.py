@@ -1,0 +1,1 @@
+"""Gongkai (公开): the 政务公开 platform of a region's government."""

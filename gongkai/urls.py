@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("workbench/calendar/", include("workdays.urls")),
+    path("workbench/audit/", include("audit.urls")),
+    path("workbench/agencies/", include("orgs.urls")),
+    path("workbench/", include("workbench.urls")),
+    path("", include("portal.urls")),
+]
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

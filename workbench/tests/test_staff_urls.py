@@ -1,0 +1,136 @@
+"""Every staff URL is scoped (DEVELOPERS.md; issue: "there is no view that forgets it").
+
+The test walks the URL configuration: every route under /workbench/ must be listed below. A route that
+names an object is requested by 公开办 staff of county A for an object of county B, by GET and POST, and
+must answer 403 or 404; the same user must reach the same kind of object in its own county (so the test
+can fail). A route without an object sends anonymous visitors to the login page."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from audit.models import AuditEntry
+from orgs.models import RoleAssignment
+
+pytestmark = pytest.mark.django_db
+
+STAFF_PREFIXES = ("workbench/",)
+
+
+def staff_routes():
+    """(namespaced name, route, kwarg names) of every URL pattern under the staff prefixes."""
+    found = []
+
+    def walk(patterns, prefix, namespace):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, route, ns)
+            elif isinstance(entry, URLPattern) and route.startswith(STAFF_PREFIXES):
+                found.append((f"{namespace}{entry.name}", route, sorted(entry.pattern.regex.groupindex)))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def _role_in(region, key):
+    return RoleAssignment.objects.filter(agency=region[key]).first()
+
+
+def _audit_in(region, key):
+    return AuditEntry.objects.filter(agency=region[key]).first()
+
+
+# For each object route: kwargs naming an object of agency `key`. Routes whose kwargs are not agency
+# objects (e.g. a calendar year) say why and are checked for anonymous access only.
+OBJECT_ROUTES = {
+    "orgs:detail": lambda r, key: {"pk": r[key].pk},
+    "orgs:update": lambda r, key: {"pk": r[key].pk},
+    "orgs:reorganise": lambda r, key: {"pk": r[key].pk},
+    "orgs:roles": lambda r, key: {"pk": r[key].pk},
+    "orgs:revoke_role": lambda r, key: {"pk": _role_in(r, key).pk},
+    "audit:detail": lambda r, key: {"pk": _audit_in(r, key).pk},
+}
+_CALENDAR = "工作日历按年份划分，全平台共用；查看对所有工作人员开放，修改仅限平台管理员。"
+NOT_AGENCY_OBJECTS = {
+    "workdays:year": _CALENDAR,
+    "workdays:set_day": _CALENDAR,
+    "workdays:remove_day": _CALENDAR,
+    "workdays:set_status": _CALENDAR,
+    "workdays:sync": _CALENDAR,
+}
+PLATFORM_ADMIN_CHANGES = ["workdays:set_day", "workdays:remove_day", "workdays:set_status", "workdays:sync"]
+PUBLIC_STAFF_ROUTES = {"workbench:login", "workbench:logout"}
+
+
+@pytest.fixture
+def two_counties(region, make_staff):
+    # Roles in both counties so that role and audit objects exist on both sides.
+    make_staff("a-editor", ("editor", region["edu"]))
+    make_staff("b-editor", ("editor", region["other_edu"]))
+    head = make_staff("a-head", ("office_head", region["county"]))
+    make_staff("b-head", ("office_head", region["other"]))
+    return region, head
+
+
+def test_every_staff_route_is_classified():
+    unknown = [name for name, _route, kwargs in staff_routes()
+               if kwargs and name not in OBJECT_ROUTES and name not in NOT_AGENCY_OBJECTS]
+    assert unknown == [], f"新的工作台 URL 未登记作用域测试：{unknown}"
+    assert staff_routes(), "no staff routes found: the URL walk is broken"
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_ROUTES))
+def test_foreign_objects_are_refused(client, two_counties, name):
+    region, head = two_counties
+    client.force_login(head)
+    own = reverse(name, kwargs=OBJECT_ROUTES[name](region, "edu"))
+    foreign = reverse(name, kwargs=OBJECT_ROUTES[name](region, "other_edu"))
+    assert client.get(foreign).status_code in (403, 404, 405)
+    assert client.post(foreign, {}).status_code in (403, 404, 405)
+    # Positive control: the same kind of object in the user's own county is reachable.
+    response = client.get(own) if name != "orgs:revoke_role" else client.post(own)
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("name", PLATFORM_ADMIN_CHANGES)
+def test_platform_wide_changes_are_refused_to_agency_staff(client, two_counties, name):
+    _region, head = two_counties
+    client.force_login(head)
+    assert client.post(reverse(name, kwargs={"year": 2024}), {}).status_code == 403
+
+
+def test_every_staff_route_requires_login(client, region):
+    login = reverse("workbench:login")
+    for name, route, kwargs in staff_routes():
+        if name in PUBLIC_STAFF_ROUTES:
+            continue
+        if kwargs and name in OBJECT_ROUTES:
+            url = reverse(name, kwargs=OBJECT_ROUTES[name](region, "edu") if name.startswith("orgs:") and "role" not in name
+                          else {k: 1 for k in kwargs})
+        elif kwargs:
+            url = reverse(name, kwargs={k: 2024 for k in kwargs})
+        else:
+            url = reverse(name)
+        response = client.get(url)
+        assert response.status_code in (302, 405), f"{route} answered {response.status_code} to an anonymous visitor"
+        if response.status_code == 302:
+            assert response["Location"].startswith(login), route
+
+
+def test_department_staff_see_only_their_agency(client, region, make_staff):
+    editor = make_staff("editor", ("editor", region["edu"]))
+    client.force_login(editor)
+    listing = client.get(reverse("orgs:index")).content.decode()
+    assert region["edu"].name in listing
+    assert region["health"].name not in listing and region["other"].name not in listing
+    assert client.get(reverse("orgs:detail", kwargs={"pk": region["health"].pk})).status_code == 404
+    # An editor may look but not manage.
+    assert client.get(reverse("orgs:update", kwargs={"pk": region["edu"].pk})).status_code in (403, 404)
+
+
+def test_exports_are_scoped(client, region, make_staff):
+    head = make_staff("head", ("office_head", region["county"]))
+    client.force_login(head)
+    body = client.get(reverse("orgs:export") + "?format=csv").content.decode("utf-8-sig")
+    assert region["edu"].code in body and region["other"].code not in body
