@@ -15,7 +15,7 @@ def test_login_and_see_the_workbench(page, region, make_staff, tmp_path):
     page.get_by_label("用户名").fill("liu")
     page.get_by_label("密码").fill("Gongkai-test-1")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/workbench/$"))
+    page.wait_for_url(re.compile(r"^https?://[^/]+/workbench/$"))
     page.screenshot(path=str(tmp_path / "workbench.png"), full_page=True)
     assert page.get_by_role("heading", name="工作台").is_visible()
     assert page.get_by_text("刘洋").first.is_visible()
