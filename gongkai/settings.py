@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "workdays",
     "portal",
     "workbench",
+    "catalog",
     "demo",
 ]
 
@@ -192,6 +193,16 @@ GONGKAI_WORKDAY_COUNT_RECEIPT_DAY = env_bool("GONGKAI_WORKDAY_COUNT_RECEIPT_DAY"
 # §4.1 pause boundaries (INFERRED): the start day of a pause counts, the end day does not.
 GONGKAI_PAUSE_COUNT_START_DAY = env_bool("GONGKAI_PAUSE_COUNT_START_DAY", True)
 GONGKAI_PAUSE_COUNT_END_DAY = env_bool("GONGKAI_PAUSE_COUNT_END_DAY", False)
+# 第二十六条: proactive information is published within 20 working days of being formed or changed.
+GONGKAI_PROACTIVE_PUBLISH_WD = env_int("GONGKAI_PROACTIVE_PUBLISH_WD", 20)
+# W-07: the 索引号 pattern; tokens {prefix} (the agency's), {year}, {serial}. Immutable once assigned.
+GONGKAI_INDEX_NUMBER_PATTERN = os.environ.get("GONGKAI_INDEX_NUMBER_PATTERN", "{prefix}/{year}-{serial:05d}")
+# W-15: warn when a 行政规范性文件 or policy document is published without an interpretation.
+GONGKAI_WARN_MISSING_INTERPRETATION = env_bool("GONGKAI_WARN_MISSING_INTERPRETATION", True)
+# 表二 本年制发件数: whether revisions (修订) count as 制发 (上海市2022 counted them; INFERRED).
+GONGKAI_T2_ISSUED_INCLUDES_REVISIONS = env_bool("GONGKAI_T2_ISSUED_INCLUDES_REVISIONS", True)
+# Attachments: the largest accepted upload.
+GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
 # W-07: 索引号 prefix defaults to the 9-digit 组织机构代码 inside the 统一社会信用代码 ("org_code") or the
 # whole credit code ("credit_code").
 GONGKAI_INDEX_PREFIX_SOURCE = os.environ.get("GONGKAI_INDEX_PREFIX_SOURCE", "org_code")
