@@ -201,6 +201,8 @@ GONGKAI_INDEX_NUMBER_PATTERN = os.environ.get("GONGKAI_INDEX_NUMBER_PATTERN", "{
 GONGKAI_WARN_MISSING_INTERPRETATION = env_bool("GONGKAI_WARN_MISSING_INTERPRETATION", True)
 # 表二 本年制发件数: whether revisions (修订) count as 制发 (上海市2022 counted them; INFERRED).
 GONGKAI_T2_ISSUED_INCLUDES_REVISIONS = env_bool("GONGKAI_T2_ISSUED_INCLUDES_REVISIONS", True)
+# Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.
+GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
 # Attachments: the largest accepted upload.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
 # W-07: 索引号 prefix defaults to the 9-digit 组织机构代码 inside the 统一社会信用代码 ("org_code") or the
