@@ -389,3 +389,33 @@ def add_attachment(document: Document, *, user=None, name: str, content: bytes) 
     record("catalog.attachment.add", attachment, after={"name": attachment.original_name, "size": attachment.size,
                                                         "document": document.pk})
     return attachment
+
+
+@transaction.atomic
+def import_published(document: Document, *, published_on: date, index_number: str = "") -> Outcome:
+    """Register an item that was published before Gongkai (a legacy catalogue import): it goes straight to
+    已发布 with its historical 发布日期 and, when given, its historical 索引号 (a fact that must not change).
+    Only imports (user=None, under acting_as) call this; the workflow's review steps happened elsewhere."""
+    document = _lock(document)
+    if document.status != DocumentStatus.DRAFT:
+        raise ValidationError("只有尚未发布的记录可以作为历史信息导入。")
+    if problems := publication_blockers(document):
+        raise ValidationError(problems)
+    document.published_on = published_on
+    document.published_at = timezone.now()
+    document.generated_on = document.generated_on or document.written_on
+    if index_number:
+        if Document.objects.filter(index_number=index_number).exclude(pk=document.pk).exists():
+            raise ValidationError(f"索引号“{index_number}”已被其他信息使用。")
+        document.index_number = index_number
+        document.index_year = published_on.year
+    else:
+        _allocate_index_number(document, published_on.year)
+    document.publication_lag_wd = _publication_lag(document)
+    _transition(document, "import", DocumentStatus.PUBLISHED, index_number=document.index_number,
+                published_on=published_on, publication_lag_wd=document.publication_lag_wd)
+    if document.kind in NORMATIVE_KINDS and not document.events.filter(event=LifecycleEvent.ISSUED).exists():
+        NormativeEvent.objects.create(document=document, event=LifecycleEvent.ISSUED,
+                                      on=document.written_on or published_on)
+    _index_after_commit(document)
+    return Outcome(document, publication_warnings(document))

@@ -6,6 +6,7 @@ urlpatterns = [
     path("workbench/calendar/", include("workdays.urls")),
     path("workbench/audit/", include("audit.urls")),
     path("workbench/agencies/", include("orgs.urls")),
+    path("workbench/documents/", include("catalog.urls")),
     path("workbench/", include("workbench.urls")),
     path("", include("portal.urls")),
 ]

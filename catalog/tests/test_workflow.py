@@ -192,3 +192,14 @@ def test_concurrent_publication_gives_distinct_gapless_serials(region, draft_fie
     assert errors == []
     serials = sorted(Document.objects.filter(publisher=region["edu"]).values_list("index_serial", flat=True))
     assert serials == list(range(1, 13))
+
+
+def test_legacy_items_keep_their_historical_index_number(region, draft_fields):
+    doc = services.create_draft(publisher=region["edu"], **draft_fields()).document
+    services.import_published(doc, published_on=date(2018, 5, 2), index_number="640323001/2018-00061")
+    doc.refresh_from_db()
+    assert (doc.status, doc.index_number, doc.published_on) == (DocumentStatus.PUBLISHED, "640323001/2018-00061",
+                                                               date(2018, 5, 2))
+    clash = services.create_draft(publisher=region["edu"], **draft_fields(document_number="")).document
+    with pytest.raises(ValidationError, match="已被其他信息使用"):
+        services.import_published(clash, published_on=date(2018, 5, 3), index_number="640323001/2018-00061")

@@ -1,0 +1,277 @@
+"""Workbench pages for government information: the queue, drafting, the review steps and publication.
+Objects are looked up through the user's scope; every change goes through catalog.services."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.shortcuts import redirect
+from django.views.generic import FormView, TemplateView, View
+
+from audit.models import AuditEntry
+from orgs.scoping import (
+    Capability,
+    ScopedObjectMixin,
+    StaffRequiredMixin,
+    has_capability,
+    scope_queryset,
+    scoped_agencies,
+)
+from orgs.views import apply_validation_error
+
+from . import services
+from .forms import (
+    AttachmentForm,
+    DocumentFilterForm,
+    DocumentForm,
+    InterpretationLinkForm,
+    ReasonForm,
+    ValidityForm,
+)
+from .models import INTERPRETATION_GENRE, Document, DocumentStatus
+
+
+def visible_documents(user):
+    return scope_queryset(Document.objects.select_related("publisher", "genre"), user, Capability.CATALOG_VIEW,
+                          "publisher")
+
+
+class DocumentListView(StaffRequiredMixin, TemplateView):
+    capability = Capability.CATALOG_VIEW
+    template_name = "catalog/document_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        documents = visible_documents(user)
+        form = DocumentFilterForm(self.request.GET or None)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["q"]:
+                documents = documents.filter(Q(title__contains=data["q"]) | Q(document_number__contains=data["q"]))
+            if data["status"]:
+                documents = documents.filter(status=data["status"])
+            if data["kind"]:
+                documents = documents.filter(kind=data["kind"])
+            if data["late"]:
+                documents = documents.filter(
+                    Q(publish_deadline_wd__isnull=True, publication_lag_wd__gt=settings.GONGKAI_PROACTIVE_PUBLISH_WD)
+                    | Q(publish_deadline_wd__isnull=False, publication_lag_wd__gt=F("publish_deadline_wd")))
+        review_scope = scope_queryset(Document.objects.all(), user, Capability.CATALOG_REVIEW, "publisher")
+        waiting = (review_scope.filter(status__in=[DocumentStatus.SECRECY_REVIEW, DocumentStatus.REVIEW])
+                   .exclude(created_by=user).select_related("publisher").order_by("updated_at")[:50])
+        context.update(
+            form=form,
+            page=Paginator(documents.order_by("-updated_at", "-id"), 50).get_page(self.request.GET.get("page")),
+            waiting=waiting,
+            my_drafts=Document.objects.filter(created_by=user, status=DocumentStatus.DRAFT).order_by("-updated_at")[:20],
+            can_draft=has_capability(user, Capability.CATALOG_DRAFT),
+            publish_limit=settings.GONGKAI_PROACTIVE_PUBLISH_WD,
+        )
+        return context
+
+
+class DocumentCreateView(StaffRequiredMixin, FormView):
+    capability = Capability.CATALOG_DRAFT
+    template_name = "catalog/document_form.html"
+    form_class = DocumentForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["publisher_choices"] = scoped_agencies(self.request.user, Capability.CATALOG_DRAFT).order_by("path")
+        return kwargs
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+        try:
+            outcome = services.create_draft(publisher=form.cleaned_data["publisher"], user=self.request.user,
+                                            **fields)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "草稿已保存。")
+        for warning in outcome.warnings:
+            messages.warning(self.request, warning)
+        return redirect("catalog:detail", pk=outcome.document.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="起草政府信息", **kwargs)
+
+
+class DocumentScopedMixin(ScopedObjectMixin):
+    model = Document
+    scope_field = "publisher"
+    capability = Capability.CATALOG_VIEW
+
+    def get_scope_queryset(self):
+        return visible_documents(self.request.user)
+
+
+class DocumentDetailView(DocumentScopedMixin, TemplateView):
+    template_name = "catalog/document_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.get_object()
+        user = self.request.user
+        can_review = has_capability(user, Capability.CATALOG_REVIEW, document.publisher)
+        can_draft = has_capability(user, Capability.CATALOG_DRAFT, document.publisher)
+        is_drafter = document.created_by_id == user.pk
+        status = document.status
+        context.update(
+            document=document,
+            can_edit=(status == DocumentStatus.DRAFT and can_draft) or (status in (
+                DocumentStatus.SECRECY_REVIEW, DocumentStatus.REVIEW) and can_review),
+            can_submit=status == DocumentStatus.DRAFT and can_draft,
+            can_secrecy_review=status == DocumentStatus.SECRECY_REVIEW and can_review and not is_drafter,
+            can_publish=status == DocumentStatus.REVIEW and can_review and not is_drafter,
+            can_return=status in (DocumentStatus.SECRECY_REVIEW, DocumentStatus.REVIEW) and can_review,
+            can_withdraw=status == DocumentStatus.PUBLISHED and can_review,
+            can_change_validity=status == DocumentStatus.PUBLISHED and can_review,
+            can_attach=status not in (DocumentStatus.PUBLISHED, DocumentStatus.WITHDRAWN) and (can_draft or can_review),
+            is_interpretation=document.genre.code == INTERPRETATION_GENRE,
+            blockers=services.publication_blockers(document) if status == DocumentStatus.REVIEW else [],
+            warnings=services.publication_warnings(document),
+            reason_form=ReasonForm(),
+            validity_form=ValidityForm(replacement_choices=visible_documents(user).filter(
+                status=DocumentStatus.PUBLISHED).exclude(pk=document.pk)),
+            link_form=InterpretationLinkForm(choices=visible_documents(user).exclude(
+                genre__code=INTERPRETATION_GENRE).exclude(pk=document.pk)),
+            attachment_form=AttachmentForm(),
+            history=AuditEntry.objects.filter(object_type="catalog.document", object_id=str(document.pk))
+            .order_by("at", "id"),
+        )
+        return context
+
+
+class DocumentUpdateView(DocumentScopedMixin, FormView):
+    template_name = "catalog/document_form.html"
+    form_class = DocumentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Document.objects.get(pk=self.object.pk)
+        return kwargs
+
+    def form_valid(self, form):
+        changes = {name: form.cleaned_data.get(name) for name in services.EDITABLE_FIELDS}
+        try:
+            outcome = services.update_draft(self.object, user=self.request.user, **changes)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "已保存。")
+        for warning in outcome.warnings:
+            messages.warning(self.request, warning)
+        return redirect("catalog:detail", pk=self.object.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=f"修改：{self.object.title}", document=self.object, **kwargs)
+
+
+class DocumentActionView(DocumentScopedMixin, View):
+    """POST-only workflow buttons. Services check the role and the four-eyes rule; a refusal is shown."""
+
+    http_method_names = ["post"]
+    form_class = None
+    success = ""
+
+    def get_form(self, document):
+        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
+
+    def post(self, request, pk):
+        document = self.get_object()
+        form = self.get_form(document)
+        if form is not None and not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("catalog:detail", pk=document.pk)
+        try:
+            outcome = self.perform(document, form.cleaned_data if form is not None else {})
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("catalog:detail", pk=document.pk)
+        messages.success(request, self.success)
+        for warning in getattr(outcome, "warnings", []):
+            messages.warning(request, warning)
+        return redirect("catalog:detail", pk=document.pk)
+
+
+class SubmitView(DocumentActionView):
+    success = "已提交保密审查。"
+
+    def perform(self, document, data):
+        return services.submit(document, user=self.request.user)
+
+
+class SecrecyReviewView(DocumentActionView):
+    success = "保密审查通过，已转审核。"
+
+    def perform(self, document, data):
+        return services.pass_secrecy_review(document, user=self.request.user)
+
+
+class ReturnView(DocumentActionView):
+    form_class = ReasonForm
+    success = "已退回起草人。"
+
+    def perform(self, document, data):
+        return services.return_to_draft(document, user=self.request.user, reason=data["reason"])
+
+
+class PublishView(DocumentActionView):
+    success = "已发布。"
+
+    def perform(self, document, data):
+        return services.publish(document, user=self.request.user)
+
+
+class WithdrawView(DocumentActionView):
+    form_class = ReasonForm
+    success = "已撤回；公众访问该页面将看到“已撤回”。"
+
+    def perform(self, document, data):
+        return services.withdraw(document, user=self.request.user, reason=data["reason"])
+
+
+class ValidityView(DocumentActionView):
+    success = "有效性已变更。"
+
+    def get_form(self, document):
+        choices = visible_documents(self.request.user).filter(status=DocumentStatus.PUBLISHED).exclude(pk=document.pk)
+        return ValidityForm(self.request.POST, replacement_choices=choices)
+
+    def perform(self, document, data):
+        return services.change_validity(document, user=self.request.user, validity=data["validity"], on=data["on"],
+                                        replaced_by=data["replaced_by"], note=data["note"])
+
+
+class InterpretationLinkView(DocumentActionView):
+    success = "已关联被解读文件。"
+
+    def get_form(self, document):
+        choices = visible_documents(self.request.user).exclude(genre__code=INTERPRETATION_GENRE).exclude(pk=document.pk)
+        return InterpretationLinkForm(self.request.POST, choices=choices)
+
+    def perform(self, document, data):
+        return services.link_interpretation(document, data["documents"], user=self.request.user)
+
+
+class AttachmentUploadView(DocumentActionView):
+    form_class = AttachmentForm
+    success = "附件已上传。"
+
+    def perform(self, document, data):
+        upload = data["file"]
+        limit = settings.GONGKAI_ATTACHMENT_MAX_MB * 1024 * 1024
+        if upload.size > limit:
+            raise ValidationError(f"附件“{upload.name}”超过 {settings.GONGKAI_ATTACHMENT_MAX_MB} MB 的上限。")
+        return services.add_attachment(document, user=self.request.user, name=upload.name, content=upload.read())
