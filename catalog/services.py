@@ -10,11 +10,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record, snapshot
 from orgs.scoping import Capability, require_capability
+from orgs.sequences import next_serial
 from workdays.calendar import count_working_days_detail
 
 from . import search
@@ -204,24 +205,10 @@ def return_to_draft(document: Document, *, user=None, reason: str) -> Outcome:
 
 
 def _allocate_index_number(document: Document, year: int) -> None:
-    """Gapless per agency and year: the counter row is locked until the publishing transaction commits,
-    so concurrent publications queue on it and never share or skip a serial."""
-    for _attempt in range(3):
-        counter = IndexCounter.objects.select_for_update().filter(agency_id=document.publisher_id, year=year).first()
-        if counter is not None:
-            break
-        try:
-            with transaction.atomic():
-                IndexCounter.objects.create(agency_id=document.publisher_id, year=year, last_serial=0)
-        except IntegrityError:
-            continue  # another transaction created it first; lock theirs
-    else:  # pragma: no cover - three lost races in a row would be a database fault
-        raise ValidationError("索引号分配失败，请重试。")
-    counter.last_serial += 1
-    counter.save(update_fields=["last_serial"])
+    serial = next_serial(IndexCounter, agency_id=document.publisher_id, year=year)
     document.index_year = year
-    document.index_serial = counter.last_serial
-    document.index_number = format_index_number(document.publisher.effective_index_prefix, year, counter.last_serial)
+    document.index_serial = serial
+    document.index_number = format_index_number(document.publisher.effective_index_prefix, year, serial)
 
 
 def publication_blockers(document: Document) -> list[str]:
