@@ -39,6 +39,13 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "gongkai-demo-only-insecure-key"  # noqa: S105 - demo mode only
 
+# Keys for personal data at rest (gongkai/privacy.py); newest first. Required in production.
+GONGKAI_FIELD_KEYS = env_list("GONGKAI_FIELD_KEYS", [])
+if not GONGKAI_FIELD_KEYS and not DEMO:
+    raise ImproperlyConfigured(
+        "GONGKAI_FIELD_KEYS 未设置：生产环境必须为个人信息加密设置密钥（见 docs/configuration.md）。"
+    )
+
 ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEMO or DEBUG) else [])
 CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", [])
 
@@ -58,6 +65,8 @@ INSTALLED_APPS = [
     "portal",
     "workbench",
     "catalog",
+    "disclosure_requests",
+    "appeals",
     "demo",
 ]
 
@@ -201,6 +210,25 @@ GONGKAI_INDEX_NUMBER_PATTERN = os.environ.get("GONGKAI_INDEX_NUMBER_PATTERN", "{
 GONGKAI_WARN_MISSING_INTERPRETATION = env_bool("GONGKAI_WARN_MISSING_INTERPRETATION", True)
 # 表二 本年制发件数: whether revisions (修订) count as 制发 (上海市2022 counted them; INFERRED).
 GONGKAI_T2_ISSUED_INCLUDES_REVISIONS = env_bool("GONGKAI_T2_ISSUED_INCLUDES_REVISIONS", True)
+# 依申请公开 periods (regulation-rules.md §10). The 2008 regime applies to requests received before the cut-over.
+GONGKAI_REGIME_CUTOVER = os.environ.get("GONGKAI_REGIME_CUTOVER", "2019-05-15")
+GONGKAI_REPLY_BASE_WD = {"2019": 20, "2008": 15}
+GONGKAI_REPLY_MAX_EXTENSION_WD = {"2019": 20, "2008": 15}
+GONGKAI_CORRECTION_NOTICE_WD = 7
+GONGKAI_OPINION_WD = 15
+GONGKAI_FEE_PAYMENT_WD = 20
+# UNVERIFIED: whether the fee-notice → payment interval pauses the reply clock (default: it does).
+GONGKAI_FEE_NOTICE_PAUSES_CLOCK = env_bool("GONGKAI_FEE_NOTICE_PAUSES_CLOCK", True)
+# 国办函〔2020〕109号 tiers: (up to n, 元 each). Per item: 11–30 at 100, then +100 per further 10 (INFERRED
+# reading of the 31+ band: GONGKAI_FEE_PER_ITEM_STEP). Per page: VERBATIM.
+GONGKAI_FEE_PER_ITEM_FREE = 10
+GONGKAI_FEE_PER_ITEM_FIRST_BAND = (30, "100")
+GONGKAI_FEE_PER_ITEM_STEP = (10, "100")
+GONGKAI_FEE_PER_PAGE_TIERS = [(30, "0"), (100, "10"), (200, "20"), (None, "40")]
+# Reminders go to the handler this many working days before a case's due date.
+GONGKAI_REMINDER_WD = env_int("GONGKAI_REMINDER_WD", 3)
+# A second online submission with the same applicant and text within this many minutes is a duplicate.
+GONGKAI_DUPLICATE_WINDOW_MINUTES = env_int("GONGKAI_DUPLICATE_WINDOW_MINUTES", 30)
 # Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.
 GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
 # Attachments: the largest accepted upload.

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppealsConfig(AppConfig):
+    name = "appeals"
+    verbose_name = "行政复议与行政诉讼"

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class DisclosureRequestsConfig(AppConfig):
+    name = "disclosure_requests"
+    verbose_name = "依申请公开"
+
+    def ready(self):
+        from workdays.services import register_due_date_provider
+
+        from .services import redate_open_cases
+
+        register_due_date_provider(redate_open_cases)

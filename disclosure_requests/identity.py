@@ -1,0 +1,44 @@
+"""Checks of the identity proof given at intake (第二十九条: 身份证明)."""
+
+from datetime import date
+
+from orgs.credit_code import check_credit_code
+
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def resident_id_check_character(first17: str) -> str:
+    return RESIDENT_ID_CHECK[sum(int(c) * w for c, w in zip(first17, RESIDENT_ID_WEIGHTS, strict=True)) % 11]
+
+
+def resident_id_error(number: str, today: date | None = None) -> str | None:
+    """GB 11643-1999 居民身份证号码: 17 digits + check character, with a real birth date. None when valid."""
+    value = "".join((number or "").split()).upper()
+    if len(value) != 18:
+        return f"居民身份证号码应为18位，当前为{len(value)}位。"
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        return "居民身份证号码前17位应为数字，第18位为数字或X。"
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return f"居民身份证号码中的出生日期“{value[6:14]}”不存在。"
+    if born.year < 1900 or born > (today or date.today()):
+        return f"居民身份证号码中的出生日期“{born:%Y-%m-%d}”不合理。"
+    expected = resident_id_check_character(value[:17])
+    if value[17] != expected:
+        return f"居民身份证号码校验位错误：第18位应为“{expected}”，实际为“{value[17]}”。"
+    return None
+
+
+def identity_error(id_type: str, number: str) -> str | None:
+    if not (number or "").strip():
+        return "请填写身份证明号码。"
+    if id_type == "resident_id":
+        return resident_id_error(number)
+    if id_type == "credit_code":
+        error = check_credit_code(number)
+        return error.message if error else None
+    if len(number.strip()) > 40:
+        return "证件号码过长。"
+    return None
