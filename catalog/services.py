@@ -5,6 +5,7 @@ gets 410); 废止/失效/修改 change its validity (the public page stays, mark
 actor's capability for the document's agency, refuses the drafter approving their own document, runs in
 a transaction and writes the audit trail. The search index follows every change after commit."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from audit.services import record, snapshot
 from orgs.scoping import Capability, require_capability
-from orgs.sequences import next_serial
+from orgs.sequences import next_serial, reserve_up_to
 from workdays.calendar import count_working_days_detail
 
 from . import search
@@ -211,6 +212,20 @@ def _allocate_index_number(document: Document, year: int) -> None:
     document.index_number = format_index_number(document.publisher.effective_index_prefix, year, serial)
 
 
+def _reserve_serial(document: Document, index_number: str, fallback_year: int) -> None:
+    """A legacy 索引号 in the agency's own current format takes its serial, so that later publications in
+    that year continue after it; any other format is kept as text only."""
+    document.index_year = fallback_year
+    match = re.search(r"(\d{4})\D+(\d+)$", index_number)
+    if not match:
+        return
+    year, serial = int(match[1]), int(match[2])
+    if format_index_number(document.publisher.effective_index_prefix, year, serial) != index_number:
+        return
+    reserve_up_to(IndexCounter, serial, agency_id=document.publisher_id, year=year)
+    document.index_year, document.index_serial = year, serial
+
+
 def publication_blockers(document: Document) -> list[str]:
     """条例 第十二条 / W-06: a catalogue record needs 索引、名称、内容概述、生成日期 (the index is assigned here)."""
     problems = []
@@ -395,7 +410,7 @@ def import_published(document: Document, *, published_on: date, index_number: st
         if Document.objects.filter(index_number=index_number).exclude(pk=document.pk).exists():
             raise ValidationError(f"索引号“{index_number}”已被其他信息使用。")
         document.index_number = index_number
-        document.index_year = published_on.year
+        _reserve_serial(document, index_number, published_on.year)
     else:
         _allocate_index_number(document, published_on.year)
     document.publication_lag_wd = _publication_lag(document)

@@ -25,3 +25,12 @@ def next_serial(counter_model, **key) -> int:
         except IntegrityError:
             continue  # another transaction created it first; lock theirs on the next round
     raise ValidationError("编号分配失败，请重试。")  # three lost races in a row: a database fault
+
+
+def reserve_up_to(counter_model, serial: int, **key) -> None:
+    """Make sure the counter is at least `serial` (a legacy number imported as it was), so that later
+    allocations continue after it instead of colliding with it."""
+    next_value = next_serial(counter_model, **key)  # locks (creating if needed) and proves the row exists
+    counter = counter_model.objects.get(**key)
+    counter.last_serial = max(serial, next_value - 1)
+    counter.save(update_fields=["last_serial"])
