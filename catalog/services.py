@@ -235,7 +235,9 @@ def publication_blockers(document: Document) -> list[str]:
         problems.append("缺少内容概述（政府信息公开目录必备项）。")
     if not (document.generated_on or document.written_on):
         problems.append("缺少生成日期或成文日期。")
-    if document.statutory_item is None and document.disclosure_attribute == DisclosureAttribute.PROACTIVE:
+    # 工作动态 are news, not 法定主动公开内容; everything else proactive belongs to an item of 第二十条.
+    if document.statutory_item is None and document.disclosure_attribute == DisclosureAttribute.PROACTIVE \
+            and document.genre.column_type != "news":
         problems.append("请选择所属的第二十条事项（法定主动公开内容）。")
     return problems
 

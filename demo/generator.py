@@ -18,6 +18,9 @@ So ``scale`` multiplies the number of units directly under the root region (coun
 of a province), rounded half up; the total grows linearly with it. Fictional regions use the unused
 province code 39 for their 行政区划代码, so they never collide with a real region's code.
 
+The county profile also gets a catalogue of 政府信息 for the demo year (demo.catalogue: ``documents`` items,
+default DEFAULT_DOCUMENTS; 0 for none), after which the search index is rebuilt when catalog.search can.
+
 The county profile is created through orgs.services (one audit entry per agency); the larger profiles
 are bulk-inserted and summarised by ONE audit entry ("demo.region.generate"). Both then apply the
 reorganisation through orgs.services.reorganise, create the portal Site and the demo users.
@@ -50,8 +53,18 @@ from orgs.models import (
 )
 from orgs.services import create_agency, grant_role, reorganise, update_agency
 from portal.models import Site
+from workdays.calendar import load_snapshot
 
 from . import data
+from .catalogue import (
+    DEFAULT_DOCUMENTS,
+    MIN_DOCUMENTS,
+    CatalogueSummary,
+    build_catalogue,
+    default_year,
+    plan_catalogue,
+    rebuild_search_index,
+)
 
 PROFILES = ("county", "city", "province")
 DEFAULT_SEED = 640323
@@ -457,6 +470,7 @@ class RegionSummary:
     usernames: list[str]
     password: str
     seconds: float
+    catalogue: "CatalogueSummary | None" = None  # the county's 政府信息 (demo.catalogue), when generated
 
     @property
     def agency_count(self) -> int:
@@ -477,15 +491,33 @@ def demo_password_hash() -> str:
     return _hash_cache[key]
 
 
+def default_documents(profile: str) -> int:
+    """How many 政府信息 a profile gets by default: only the county has a catalogue (demo.catalogue)."""
+    return DEFAULT_DOCUMENTS if profile == "county" else 0
+
+
 def build_region(profile: str = "county", scale: float = 1, seed: int = DEFAULT_SEED, *,
-                 progress: ProgressCallback | None = None) -> RegionSummary:
-    """Plan and create a demo region in an empty database (all or nothing)."""
-    return build_from_plan(plan_region(profile, scale, seed), progress=progress)
+                 progress: ProgressCallback | None = None, documents: int | None = None,
+                 year: int | None = None) -> RegionSummary:
+    """Plan and create a demo region in an empty database (all or nothing). `documents`: how many 政府信息
+    the county publishes in the demo `year` (default: default_documents(profile) and last year; 0: none)."""
+    if documents is None:
+        documents = default_documents(profile)
+    summary = build_from_plan(plan_region(profile, scale, seed), progress=progress, documents=documents, year=year)
+    if summary.catalogue is not None:
+        # After the commit, so that an index built on another connection sees the documents.
+        summary.catalogue.search_note = rebuild_search_index()
+    return summary
 
 
 @transaction.atomic
-def build_from_plan(plan: RegionPlan, *, progress: ProgressCallback | None = None) -> RegionSummary:
+def build_from_plan(plan: RegionPlan, *, progress: ProgressCallback | None = None, documents: int = 0,
+                    year: int | None = None) -> RegionSummary:
     started = time.monotonic()
+    if documents and plan.profile != "county":
+        raise DemoError("目前只有县级演示区域（--profile county）可以生成政府信息目录；请使用 --documents 0。")
+    if documents and documents < MIN_DOCUMENTS:
+        raise DemoError(f"政府信息条数至少为 {MIN_DOCUMENTS}（或 0，不生成目录）。")
     existing = Agency.objects.count()
     if existing:
         raise DemoError(f"数据库中已有 {existing} 个机构，演示数据只能生成在空库中（使用 --if-empty 可跳过）。")
@@ -503,10 +535,17 @@ def build_from_plan(plan: RegionPlan, *, progress: ProgressCallback | None = Non
                                  [agencies[r.successor]], r.effective_on, note=r.note)
         site = _create_site(plan, agencies)
         _create_users(plan, agencies)
+        catalogue = None
+        if documents:
+            snapshot = load_snapshot()
+            catalogue_plan = plan_catalogue(plan, documents, year=year or default_year(), seed=plan.seed,
+                                            is_working_day=snapshot.is_working_day)
+            fresh = {a.code: a for a in Agency.objects.filter(pk__in=[a.pk for a in agencies.values()])}
+            catalogue = build_catalogue(catalogue_plan, fresh)
     root = Agency.objects.get(code=plan.root)
     return RegionSummary(plan=plan, root=root, agency_ids={code: a.pk for code, a in agencies.items()},
                          successions=successions, site=site, usernames=[u.username for u in plan.users],
-                         password=DEMO_PASSWORD, seconds=time.monotonic() - started)
+                         password=DEMO_PASSWORD, seconds=time.monotonic() - started, catalogue=catalogue)
 
 
 def _create_with_services(plan: RegionPlan) -> dict[str, Agency]:

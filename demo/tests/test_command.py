@@ -10,6 +10,11 @@ from orgs.models import Agency
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the catalogue writes attachment files
+
+
 def run(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
     call_command("demo", *args, stdout=out, stderr=err)
@@ -17,9 +22,10 @@ def run(*args) -> tuple[str, str]:
 
 
 def test_if_empty_generates_the_county_then_print_logins_lists_everyone():
-    out, _ = run("--profile", "county", "--if-empty")
+    out, _ = run("--profile", "county", "--if-empty", "--documents", "200", "--year", "2024")
     assert "已生成演示区域“盐池县”：37 个机构" in out
     assert Agency.objects.count() == 37
+    assert "政府信息目录：" in out and "2024 年发布 200 条" in out
     out, _ = run("--print-logins")
     usernames = ["admin", "gkb-head", "gkb-staff"] + [
         f"{p}-{r}" for p in ("jyj", "wjj", "hmc") for r in ("editor", "reviewer", "handler")]
@@ -49,7 +55,7 @@ def test_production_guard():
     with pytest.raises(CommandError, match="拒绝运行"):
         run("--print-logins")
     assert Agency.objects.count() == 0
-    out, _ = run("--profile", "county", "--force")
+    out, _ = run("--profile", "county", "--force", "--documents", "0")
     assert Agency.objects.count() == 37 and "已生成" in out
 
 
@@ -72,4 +78,8 @@ def test_bad_scale_is_a_command_error():
         run("--profile", "county", "--scale", "2")
     with pytest.raises(CommandError, match="规模过大"):
         run("--profile", "city", "--scale", "20")
+    with pytest.raises(CommandError, match="至少为 200"):
+        run("--profile", "county", "--documents", "50")
+    with pytest.raises(CommandError, match="县级演示区域"):
+        run("--profile", "city", "--scale", "0.1", "--documents", "500")
     assert Agency.objects.count() == 0

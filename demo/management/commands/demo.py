@@ -5,6 +5,7 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.catalogue import DEFAULT_DOCUMENTS, FULL_SCALE_DOCUMENTS, MIN_DOCUMENTS
 from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
 from orgs.models import Agency, AgencyKind
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         "生成演示区域：机构（含一次机构改革）、门户网站标识和各角色的演示用户。"
         "county 为盐池县（37 个机构）；city 为 1 个市 + 6×scale 个县（区）；"
         "province 为 1 个省 + 12×scale 个市、每市 6 个县（区）（四舍五入，至少 1 个；scale 为 1 时约 3,000 个机构）。"
+        "county 还生成上一年度的政府信息目录（--documents 条，含行政规范性文件的制发、修订、废止和政策解读）。"
         "仅在 GONGKAI_DEMO=1 时运行，除非指定 --force。"
     )
 
@@ -44,6 +46,11 @@ class Command(BaseCommand):
                                  "12×scale（四舍五入，至少 1 个）；county 只能为 1。")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                             help=f"随机种子，同一种子总是生成相同的数据（默认 {DEFAULT_SEED}）。")
+        parser.add_argument("--documents", type=int, default=None,
+                            help=f"county 演示年度发布的政府信息条数（默认 {DEFAULT_DOCUMENTS}，至少 {MIN_DOCUMENTS}；"
+                                 f"盐池县 2018 年的实际规模为 {FULL_SCALE_DOCUMENTS}；0 表示不生成目录）。")
+        parser.add_argument("--year", type=int, default=None,
+                            help="政府信息目录的演示年度（默认上一年度）。")
         parser.add_argument("--if-empty", action="store_true",
                             help="已有任何机构时什么也不做（只打印一行说明）。")
         parser.add_argument("--print-logins", action="store_true",
@@ -64,7 +71,8 @@ class Command(BaseCommand):
             return
         progress = self.progress if options["profile"] != "county" else None
         try:
-            summary = build_region(options["profile"], options["scale"], options["seed"], progress=progress)
+            summary = build_region(options["profile"], options["scale"], options["seed"], progress=progress,
+                                   documents=options["documents"], year=options["year"])
         except DemoError as error:
             raise CommandError(str(error)) from error
         counts = summary.plan.counts()
@@ -77,6 +85,14 @@ class Command(BaseCommand):
             f"已生成演示区域“{summary.plan.region_name}”：{summary.agency_count} 个机构（{'，'.join(parts)}），"
             f"{len(summary.usernames)} 个演示用户，用时 {summary.seconds:.1f} 秒。"))
         self.stdout.write(f"机构改革：{reorganisation.effective_on:%Y-%m-%d} {reorganisation.note}")
+        if summary.catalogue is not None:
+            c = summary.catalogue.counts()
+            self.stdout.write(
+                f"政府信息目录：{c['documents']} 条（{summary.catalogue.year} 年发布 {c['in_year']} 条），其中行政规范性文件 "
+                f"{c['normative']} 件、政策解读 {c['interpretations']} 篇、已撤回 {c['withdrawn']} 条、"
+                f"超过 20 个工作日发布 {c['late']} 条、附件 {c['attachments']} 个，用时 {summary.catalogue.seconds:.1f} 秒。")
+            if summary.catalogue.search_note:
+                self.stdout.write(summary.catalogue.search_note)
         self.stdout.write(f"门户网站：{summary.site.name}。运行 gongkai demo --print-logins 查看登录信息。")
 
     def progress(self, done: int, total: int) -> None:
