@@ -14,18 +14,15 @@ All-or-nothing: every row is checked and written inside one transaction, which i
 failed or on a dry run (attachment files saved meanwhile are deleted again). Every problem is reported as
 `RowError(line, column, message)`; bad input never raises.
 
-The table reading (XLSX/CSV, encodings, limits) is orgs.transfer's, shared rather than copied.
+Reading and writing the spreadsheet itself (XLSX/CSV, encodings, limits) is gongkai.tables', shared with
+orgs.transfer.
 """
 
-import codecs
-import csv
 import html
-import io
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -34,22 +31,26 @@ from django.db import DatabaseError, transaction
 
 from audit.context import acting_as, current_actor
 from audit.services import record
-from orgs.models import Agency
-from orgs.transfer import (
-    _FORMULA_PREFIXES,
+from gongkai.tables import (
+    CellError,
     Column,
     RowError,
-    _CellError,
-    _FileError,
-    _is_empty,
-    _parse_choice,
-    _parse_date,
-    _read_table,
-    _show,
-    _Table,
-    _text,
+    Table,
+    TableFileError,
+    cell_text,
+    choice_labels,
+    megabytes,
+    parse_choice,
+    parse_date,
+    parse_rows,
+    read_header,
+    read_table,
+    shorten,
+    write_csv,
+    write_xlsx,
 )
-from orgs.transfer import ImportResult as _BaseImportResult
+from gongkai.tables import ImportResult as _BaseImportResult
+from orgs.models import Agency
 
 from . import services
 from .attachments import inspect_attachment
@@ -72,14 +73,13 @@ from .sanitising import clean_html, clean_text
 
 logger = logging.getLogger(__name__)
 
+# Rows carry 正文, so a catalogue file is much larger per row than the agency tree's.
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 20_000
 SHEET_TITLE = "目录"
 HELP_SHEET_TITLE = "填写说明"
 MAX_ATTACHMENTS_PER_ROW = 50
 AUDIT_LABEL = "目录导入"
-
-
-def _labels(choices) -> str:
-    return "、".join(str(label) for label in choices.labels)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -91,33 +91,32 @@ COLUMNS: tuple[Column, ...] = (
     Column("联合发文机构编码", "co_publishers", False, "多个用“；”分隔。", 18, True),
     Column("内容概述", "summary", False, "主动公开的信息必填（目录必备项）。", 40),
     Column("关键词", "keywords", False, "", 16),
-    Column("文件种类", "kind", False, f"{_labels(DocumentKind)}；留空为其他公文。", 14),
+    Column("文件种类", "kind", False, f"{choice_labels(DocumentKind)}；留空为其他公文。", 14),
     Column("体裁分类", "genre", True, "体裁分类的名称或编码。", 14),
     Column("主题分类", "topic", False, "主题分类的名称或编码。", 16),
     Column("第二十条事项", "statutory_item", False, "1–15 或（一）…（十五）；主动公开的信息必填。", 12),
-    Column("第二十一条事项", "local_items", False, f"{_labels(LocalItem)}，多个用“；”分隔。", 16),
-    Column("公开属性", "disclosure_attribute", False, f"{_labels(DisclosureAttribute)}；留空为主动公开。", 12),
-    Column("不予公开理由", "withholding_ground", False, f"{_labels(WithholdingGround)}。", 18),
+    Column("第二十一条事项", "local_items", False, f"{choice_labels(LocalItem)}，多个用“；”分隔。", 16),
+    Column("公开属性", "disclosure_attribute", False, f"{choice_labels(DisclosureAttribute)}；留空为主动公开。", 12),
+    Column("不予公开理由", "withholding_ground", False, f"{choice_labels(WithholdingGround)}。", 18),
     Column("法律依据", "legal_basis", False, "非主动公开的信息必填。", 24),
-    Column("公开渠道", "channels", False, f"{_labels(PublicationChannel)}，多个用“；”分隔。", 16),
+    Column("公开渠道", "channels", False, f"{choice_labels(PublicationChannel)}，多个用“；”分隔。", 16),
     Column("成文日期", "written_on", False, "格式 2024-01-31。", 12),
     Column("形成或者变更日期", "formed_or_changed_on", False, "留空时取成文日期。", 14),
     Column("生成日期", "generated_on", False, "留空时取成文日期。", 12),
     Column("发布日期", "published_on", True, "原发布日期。", 12),
-    Column("有效性", "validity", False, f"{_labels(Validity)}；留空为有效。已废止、失效须填写有效期至。", 10),
+    Column("有效性", "validity", False, f"{choice_labels(Validity)}；留空为有效。已废止、失效须填写有效期至。", 10),
     Column("施行日期", "effective_from", False, "", 12),
     Column("有效期至", "effective_to", False, "已废止或失效时为废止、失效日期。", 12),
     Column("替代文件索引号", "replaced_by", False, "本文件或平台中另一条信息的索引号。", 26, True),
     Column("政策性文件", "is_policy_document", False, "是 或 否；留空为否。", 10),
     Column("解读的文件索引号", "interprets", False, "仅政策解读填写：被解读文件的索引号，多个用“；”分隔，"
            "可以是本文件中的另一行或平台中已有的信息。", 26, True),
-    Column("解读形式", "interpretation_forms", False, f"{_labels(InterpretationForm)}，多个用“；”分隔。", 14),
+    Column("解读形式", "interpretation_forms", False, f"{choice_labels(InterpretationForm)}，多个用“；”分隔。", 14),
     Column("正文", "body", False, "HTML 或纯文本（纯文本按行分段）。", 40),
     Column("附件", "attachments", False, "附件文件名，多个用“；”分隔；文件放在导入时指定的附件文件夹中。", 24),
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
-_COLUMN_BY_HEADER = {c.header: c for c in COLUMNS}
 _HEADER = {c.field: c.header for c in COLUMNS}
 # Model field names that services report in ValidationError.error_dict, mapped to their columns.
 _HEADER_BY_MODEL_FIELD = {**_HEADER, "index_number": "索引号"}
@@ -137,19 +136,15 @@ IMPORT_RULES = (
     "替代文件、被解读文件可以是本文件中的另一行（顺序不限）或平台中已有的信息。",
     "附件列填写文件名，文件放在导入时指定的附件文件夹中；附件按内容检查并提取文本。",
     "整个文件要么全部导入，要么全部不导入：只要有一处错误，就不写入任何数据，并列出全部错误的行号、列名和原因。",
-    "文件不超过 10 MB，数据不超过 20000 行；支持 XLSX 和 CSV（UTF-8 或 GBK 编码，逗号或制表符分隔）。",
+    f"文件不超过 {megabytes(MAX_BYTES)} MB，数据不超过 {MAX_ROWS} 行；支持 XLSX 和 CSV（UTF-8 或 GBK 编码，逗号或制表符分隔）。",
 )
 
 
-@dataclass
 class ImportResult(_BaseImportResult):
-    """orgs.transfer's result shape; the lists hold 索引号."""
+    """The lists hold 索引号."""
 
-    def summary(self) -> str:
-        if not self.ok:
-            return f"共发现 {len(self.errors)} 处错误，未导入任何数据。"
-        counts = f"新增 {len(self.created)} 条信息，更新 {len(self.updated)} 条，未变化 {len(self.unchanged)} 条。"
-        return f"预检通过（未写入）：{counts}" if self.dry_run else f"导入完成：{counts}"
+    measure = "条"
+    noun = "信息"
 
 
 # ---------------------------------------------------------------------------------------------- cells
@@ -166,13 +161,13 @@ _FALSE = {"否", "n", "no", "false", "0", ""}
 
 
 def _nfkc(value) -> str:
-    return unicodedata.normalize("NFKC", _text(value)).strip()
+    return unicodedata.normalize("NFKC", cell_text(value)).strip()
 
 
 def _index_number(value, header: str) -> str:
     text = re.sub(r"\s+", "", _nfkc(value))
     if text and (problem := index_number_error(text)):
-        raise _CellError(problem)
+        raise CellError(problem)
     return text
 
 
@@ -180,17 +175,17 @@ def _index_numbers(value, header: str) -> tuple[str, ...]:
     numbers = [n for n in (re.sub(r"\s+", "", p) for p in _CODE_LIST_SEPARATORS.split(_nfkc(value))) if n]
     for number in numbers:
         if problem := index_number_error(number):
-            raise _CellError(problem)
+            raise CellError(problem)
     return tuple(sorted(set(numbers)))
 
 
 def _choice_list(value, choices, header: str) -> tuple[str, ...]:
     values = []
-    for part in _LIST_SEPARATORS.split(_text(value)):
+    for part in _LIST_SEPARATORS.split(cell_text(value)):
         part = part.strip().replace("、", "")
         if not part:
             continue
-        values.append(_parse_choice(part, choices, header))
+        values.append(parse_choice(part, choices, header))
     return tuple(sorted(set(values)))
 
 
@@ -207,7 +202,7 @@ def _statutory_item(value) -> int | None:
         number = int(token) if token.isdigit() else _CN_NUMERALS.get(token)
         if number is not None and 1 <= number <= 15:
             return number
-    raise _CellError(f"第二十条事项“{_show(text)}”无效，应为 1–15 或（一）…（十五）。")
+    raise CellError(f"第二十条事项“{shorten(text)}”无效，应为 1–15 或（一）…（十五）。")
 
 
 def _bool(value, header: str) -> bool:
@@ -218,12 +213,12 @@ def _bool(value, header: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _CellError(f"{header}“{_show(text)}”无效，应为“是”或“否”。")
+    raise CellError(f"{header}“{shorten(text)}”无效，应为“是”或“否”。")
 
 
 def _body(value) -> str:
     """HTML is kept (and sanitised, as create_draft does); plain text becomes one paragraph per line."""
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return ""
     if not _LOOKS_LIKE_HTML.search(text):
@@ -232,14 +227,14 @@ def _body(value) -> str:
 
 
 def _attachment_names(value) -> tuple[str, ...]:
-    names = [n.strip() for n in _LIST_SEPARATORS.split(_text(value)) if n.strip()]
+    names = [n.strip() for n in _LIST_SEPARATORS.split(cell_text(value)) if n.strip()]
     for name in names:
         if "/" in name or "\\" in name or name in (".", "..") or "\x00" in name:
-            raise _CellError(f"附件“{_show(name)}”应只填写文件名，不能包含路径。")
+            raise CellError(f"附件“{shorten(name)}”应只填写文件名，不能包含路径。")
     if len(names) > MAX_ATTACHMENTS_PER_ROW:
-        raise _CellError(f"附件不能超过 {MAX_ATTACHMENTS_PER_ROW} 个。")
+        raise CellError(f"附件不能超过 {MAX_ATTACHMENTS_PER_ROW} 个。")
     if len(set(names)) != len(names):
-        raise _CellError("附件文件名重复。")
+        raise CellError("附件文件名重复。")
     return tuple(names)
 
 
@@ -249,7 +244,7 @@ def _parse_cell(column: Column, value, is_xlsx: bool):
     if name == "index_number":
         text = _index_number(value, header)
         if not text:
-            raise _CellError("索引号不能为空。")
+            raise CellError("索引号不能为空。")
         return text
     if name == "replaced_by":
         return _index_number(value, header)
@@ -258,28 +253,28 @@ def _parse_cell(column: Column, value, is_xlsx: bool):
     if name == "publisher":
         text = re.sub(r"\s+", "", _nfkc(value))
         if not text:
-            raise _CellError("发布机构编码不能为空。")
+            raise CellError("发布机构编码不能为空。")
         return text
     if name == "co_publishers":
         return tuple(sorted({p for p in _CODE_LIST_SEPARATORS.split(_nfkc(value)) if p}))
     if name in ("title", "summary", "keywords", "legal_basis"):
-        text = clean_text(_text(value))
+        text = clean_text(cell_text(value))
         if name == "title" and not text:
-            raise _CellError("标题不能为空。")
+            raise CellError("标题不能为空。")
         return text
     if name == "document_number":
-        text = normalise_document_number(clean_text(_text(value)))
+        text = normalise_document_number(clean_text(cell_text(value)))
         if problem := document_number_error(text):
-            raise _CellError(problem)
+            raise CellError(problem)
         return text
     if name == "kind":
-        return _parse_choice(value, DocumentKind, header) if _text(value) else DocumentKind.OTHER.value
+        return parse_choice(value, DocumentKind, header) if cell_text(value) else DocumentKind.OTHER.value
     if name == "disclosure_attribute":
-        return _parse_choice(value, DisclosureAttribute, header) if _text(value) else DisclosureAttribute.PROACTIVE.value
+        return parse_choice(value, DisclosureAttribute, header) if cell_text(value) else DisclosureAttribute.PROACTIVE.value
     if name == "withholding_ground":
-        return _parse_choice(value, WithholdingGround, header) if _text(value) else ""
+        return parse_choice(value, WithholdingGround, header) if cell_text(value) else ""
     if name == "validity":
-        return _parse_choice(value, Validity, header) if _text(value) else Validity.IN_FORCE.value
+        return parse_choice(value, Validity, header) if cell_text(value) else Validity.IN_FORCE.value
     if name == "local_items":
         return _choice_list(value, LocalItem, header)
     if name == "channels":
@@ -288,9 +283,9 @@ def _parse_cell(column: Column, value, is_xlsx: bool):
         return _choice_list(value, InterpretationForm, header)
     if name in ("written_on", "formed_or_changed_on", "generated_on", "published_on", "effective_from",
                 "effective_to"):
-        day = _parse_date(value, is_xlsx)
+        day = parse_date(value, is_xlsx)
         if name == "published_on" and day is None:
-            raise _CellError("发布日期不能为空。")
+            raise CellError("发布日期不能为空。")
         return day
     if name == "statutory_item":
         return _statutory_item(value)
@@ -360,83 +355,12 @@ def export_catalogue(queryset, fmt: str) -> bytes:
     Callers pass published items: a draft has no 索引号 and would not re-import."""
     fmt = (fmt or "").lower()
     if fmt == "xlsx":
-        return _export_xlsx(_export_rows(queryset))
+        return write_xlsx(COLUMNS, _export_rows(queryset), sheet_title=SHEET_TITLE,
+                          help_sheet_title=HELP_SHEET_TITLE, help_title="政府信息公开目录导入填写说明",
+                          rules=IMPORT_RULES, required_label="必需")
     if fmt == "csv":
-        return _export_csv(_export_rows(queryset))
+        return write_csv(HEADERS, _export_rows(queryset))
     raise ValueError(f"不支持的导出格式：{fmt}（应为 xlsx 或 csv）")
-
-
-def _export_csv(rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        cells = []
-        for value in row:
-            value = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-            # Excel would run "=…" as a formula (CSV injection); the import strips this apostrophe again.
-            if value.startswith(_FORMULA_PREFIXES):
-                value = "'" + value
-            cells.append(value)
-        writer.writerow(cells)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
-
-
-def _export_xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(column.width, len(column.header) * 2 + 2)
-        if column.text:
-            sheet.column_dimensions[letter].number_format = "@"
-    sheet.freeze_panes = "A2"
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        count += 1
-        cells = []
-        for column, value in zip(COLUMNS, row, strict=True):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters make the workbook invalid
-            cell = WriteOnlyCell(sheet, value=value if value is not None else None)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-                if column.text:
-                    cell.number_format = "@"
-            cells.append(cell)
-        sheet.append(cells)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(count + 1, 2)}"
-
-    help_sheet = workbook.create_sheet(HELP_SHEET_TITLE)
-    help_sheet.column_dimensions["A"].width = 20
-    help_sheet.column_dimensions["B"].width = 8
-    help_sheet.column_dimensions["C"].width = 90
-    help_sheet.append(["政府信息公开目录导入填写说明"])
-    for number, rule in enumerate(IMPORT_RULES, start=1):
-        help_sheet.append([f"{number}. {rule}"])
-    help_sheet.append([])
-    help_sheet.append(["列名", "必需", "说明及可填写的值"])
-    for column in COLUMNS:
-        help_sheet.append([column.header, "是" if column.required else "", column.help])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -458,7 +382,7 @@ class _Row:
 
 
 class _Import:
-    def __init__(self, table: _Table, result: ImportResult, *, dry_run: bool, attachments_dir: Path | None,
+    def __init__(self, table: Table, result: ImportResult, *, dry_run: bool, attachments_dir: Path | None,
                  scope_root: Agency | None):
         self.table = table
         self.result = result
@@ -494,46 +418,16 @@ class _Import:
     # -- header and cells -------------------------------------------------------------------------
 
     def read_header(self) -> bool:
-        line, cells = self.table.rows[0]
-        seen: dict[str, int] = {}
-        unknown = []
-        for position, raw in enumerate(cells, start=1):
-            header = _text(raw).replace(" ", "").replace("\u3000", "").strip("*＊")
-            column = _COLUMN_BY_HEADER.get(header) if header else None
-            if header and column is None:
-                unknown.append(header)
-            elif column is not None and header in seen:
-                self.error(None, header, f"表头“{header}”重复（第 {seen[header]} 列和第 {position} 列）。", line)
-                column = None
-            elif column is not None:
-                seen[header] = position
-            self.columns.append(column)
-        if unknown:
-            self.error(None, "", f"无法识别的表头：{'、'.join(_show(h) for h in unknown)}。"
-                                 f"第一行应为表头，可用的列名为：{'、'.join(HEADERS)}。", line)
-        missing = [h for h in REQUIRED_HEADERS if h not in seen]
-        if missing:
-            self.error(None, "", f"缺少必需的列：{'、'.join(missing)}。", line)
+        self.columns, errors = read_header(self.table, COLUMNS)
+        self.result.errors.extend(errors)
         self.present = {c.field for c in self.columns if c is not None}
         return not self.result.errors
 
     def read_rows(self) -> None:
-        unlabelled_reported = False
-        for line, cells in self.table.rows[1:]:
-            row = _Row(line, {})
-            cells = list(cells) + [None] * (len(self.columns) - len(cells))
-            for position, raw in enumerate(cells):
-                column = self.columns[position] if position < len(self.columns) else None
-                if column is None:
-                    if not _is_empty(raw) and not unlabelled_reported:
-                        unlabelled_reported = True
-                        self.error(row, "", f"第 {position + 1} 列有数据但没有可识别的表头，请补上列名或删除该列。")
-                    continue
-                try:
-                    row.values[column.field] = _parse_cell(column, raw, self.table.is_xlsx)
-                except _CellError as exc:
-                    row.bad_fields.add(column.field)
-                    self.error(row, column.header, str(exc))
+        for parsed in parse_rows(self.table, self.columns, _parse_cell):
+            row = _Row(parsed.line, parsed.values, bad_fields=parsed.bad_fields)
+            for error in parsed.errors:
+                self.error(row, error.column, error.message)
             self.rows.append(row)
             number = row.values.get("index_number")
             if not number:
@@ -579,9 +473,9 @@ class _Import:
             return matches[0]
         what = _HEADER[name]
         if matches:
-            self.error(row, what, f"{what}名称“{_show(text)}”对应多个分类，请改填编码：{'、'.join(m.code for m in matches)}。")
+            self.error(row, what, f"{what}名称“{shorten(text)}”对应多个分类，请改填编码：{'、'.join(m.code for m in matches)}。")
         else:
-            self.error(row, what, f"{what}“{_show(text)}”不存在（应填写平台中已有{what}的名称或编码）。")
+            self.error(row, what, f"{what}“{shorten(text)}”不存在（应填写平台中已有{what}的名称或编码）。")
         return None
 
     def in_scope(self, agency: Agency) -> bool:
@@ -592,12 +486,12 @@ class _Import:
         code = values.get("publisher")
         publisher = self.agencies.get(code) if code else None
         if code and publisher is None:
-            self.error(row, _HEADER["publisher"], f"机构编码“{_show(code)}”不存在。")
+            self.error(row, _HEADER["publisher"], f"机构编码“{shorten(code)}”不存在。")
         elif publisher is not None and not self.in_scope(publisher):
             self.error(row, _HEADER["publisher"], f"机构“{publisher.name}”不在“{self.scope_root.name}”的下级机构范围内，无权导入。")
         for co_code in values.get("co_publishers", ()):
             if co_code not in self.agencies:
-                self.error(row, _HEADER["co_publishers"], f"联合发文机构编码“{_show(co_code)}”不存在。")
+                self.error(row, _HEADER["co_publishers"], f"联合发文机构编码“{shorten(co_code)}”不存在。")
         values["genre_obj"] = self.resolve(row, "genre", self.genres, self.genre_names) if "genre" in values else None
         values["topic_obj"] = self.resolve(row, "topic", self.topics, self.topic_names) if "topic" in values else None
 
@@ -669,9 +563,9 @@ class _Import:
         for name in row.values["attachments"]:
             path = self.attachment_path(name)
             if path is None:
-                self.error(row, header, f"附件“{_show(name)}”在附件文件夹中不存在。")
+                self.error(row, header, f"附件“{shorten(name)}”在附件文件夹中不存在。")
             elif path.stat().st_size > limit:
-                self.error(row, header, f"附件“{_show(name)}”超过 {settings.GONGKAI_ATTACHMENT_MAX_MB} MB 的上限。")
+                self.error(row, header, f"附件“{shorten(name)}”超过 {settings.GONGKAI_ATTACHMENT_MAX_MB} MB 的上限。")
 
     # -- comparison with an existing item ---------------------------------------------------------
 
@@ -725,7 +619,7 @@ class _Import:
                 shown = doc.genre.name
             elif name == "topic":
                 shown = doc.topic.name if doc.topic_id else ""
-            self.error(row, _HEADER[name], f"与平台中索引号相同的已发布信息不一致（平台中为“{_show(_display(shown))}”）；"
+            self.error(row, _HEADER[name], f"与平台中索引号相同的已发布信息不一致（平台中为“{shorten(_display(shown))}”）；"
                                            "已发布的信息不能通过导入修改，如需更正请在工作台发布修订版本。")
         if row.failed:
             return
@@ -762,7 +656,7 @@ class _Import:
             except ValidationError as exc:
                 self.report_validation(row, exc, _HEADER["attachments"])
             except (OSError, AttributeError) as exc:
-                self.error(row, _HEADER["attachments"], f"附件“{_show(name)}”无法读取：{getattr(exc, 'strerror', None) or exc}")
+                self.error(row, _HEADER["attachments"], f"附件“{shorten(name)}”无法读取：{getattr(exc, 'strerror', None) or exc}")
         if row.failed:
             return
         try:
@@ -859,8 +753,8 @@ def import_catalogue(data: bytes, filename: str = "", *, dry_run: bool, attachme
     job = None
     try:
         try:
-            table = _read_table(data)
-        except _FileError as exc:
+            table = read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, sheet_title=SHEET_TITLE)
+        except TableFileError as exc:
             result.errors.append(RowError(0, "", exc.message))
             return result
         attachments_dir = Path(attachments_dir) if attachments_dir is not None else None

@@ -5,59 +5,58 @@ every row is checked (cells, references, cycles, scope) and then written through
 `update_agency` inside one transaction, which is rolled back if any row failed or on a dry run. Every
 problem found is reported as a `RowError(line, column, message)` with the row number the user sees in
 Excel; bad input never raises.
+
+Reading and writing the spreadsheet itself is gongkai.tables'; what the agency columns mean is here.
 """
 
-import codecs
 import copy
-import csv
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from audit.services import record
+from gongkai.tables import (
+    CellError,
+    Column,
+    RowError,
+    Table,
+    TableFileError,
+    cell_text,
+    choice_labels,
+    megabytes,
+    parse_choice,
+    parse_date,
+    parse_rows,
+    read_header,
+    read_table,
+    shorten,
+    write_csv,
+    write_xlsx,
+)
+from gongkai.tables import ImportResult as _BaseImportResult
 
 from . import credit_code as cc
 from .models import Agency, AgencyKind, AgencyLevel
 from .services import create_agency, update_agency
 
+__all__ = ["COLUMNS", "HEADERS", "MAX_BYTES", "MAX_ROWS", "REQUIRED_HEADERS", "ImportResult", "RowError",
+           "export_agencies", "import_agencies"]
+
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
-# A 10 MB zip can inflate a thousandfold; refuse before openpyxl tries.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
-# Formatted-but-empty rows count towards nothing, but reading a million of them still takes minutes.
-MAX_RAW_ROWS = 100_000
 SHEET_TITLE = "机构"
 HELP_SHEET_TITLE = "填写说明"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    field: str
-    required: bool = False
-    help: str = ""
-    width: int = 14
-    # Written as text in XLSX so Excel keeps leading zeros and 18-character codes intact.
-    text: bool = False
-
-
-def _labels(choices) -> str:
-    return "、".join(str(label) for label in choices.labels)
-
 
 COLUMNS: tuple[Column, ...] = (
     Column("机构编码", "code", True, "平台内唯一的短编码，只能由字母、数字、“-”和“_”组成，以字母或数字开头，"
            "最长40位。导入时按此列匹配：已有的机构更新，没有的新建。", 14, True),
     Column("机构全称", "name", True, "机构的规范全称，最长200字。", 32),
     Column("简称", "short_name", False, "最长60字，可留空。", 16),
-    Column("机构类别", "kind", True, f"填写以下之一：{_labels(AgencyKind)}。", 12),
-    Column("层级", "level", True, f"填写以下之一：{_labels(AgencyLevel)}。", 12),
+    Column("机构类别", "kind", True, f"填写以下之一：{choice_labels(AgencyKind)}。", 12),
+    Column("层级", "level", True, f"填写以下之一：{choice_labels(AgencyLevel)}。", 12),
     Column("上级机关编码", "parent", False, "上级机关的机构编码。上级机关可以是平台中已有的机构，也可以是本文件中的"
            "另一行（顺序不限）。留空表示没有上级机关（顶层机构）。", 14, True),
     Column("政府信息公开工作主管部门编码", "supervisor", False, "同级政府信息公开工作主管部门（一般为政府办公室）的"
@@ -80,7 +79,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
-_COLUMN_BY_HEADER = {c.header: c for c in COLUMNS}
 _HEADER = {c.field: c.header for c in COLUMNS}
 
 IMPORT_RULES = (
@@ -90,40 +88,15 @@ IMPORT_RULES = (
     "上级机关可以是本文件中的另一行，行的先后顺序不限，但上级关系不能形成循环。",
     "整个文件要么全部导入，要么全部不导入：只要有一处错误，就不写入任何数据，并列出全部错误的行号、列名和原因。",
     "在工作台导入时，只能新建或修改本人有权管理的机构（本机关的下级机构）。",
-    f"文件不超过 10 MB，数据不超过 {MAX_ROWS} 行；支持 XLSX 和 CSV（UTF-8 或 GBK 编码，逗号或制表符分隔）。",
+    f"文件不超过 {megabytes(MAX_BYTES)} MB，数据不超过 {MAX_ROWS} 行；支持 XLSX 和 CSV（UTF-8 或 GBK 编码，逗号或制表符分隔）。",
 )
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int  # spreadsheet row as the user sees it (header = 1); 0 = the file as a whole
-    column: str  # Chinese header, or "" when the whole row (or file) is concerned
-    message: str
-
-    def __str__(self) -> str:
-        where = "文件" if self.line == 0 else f"第{self.line}行"
-        return f"{where} [{self.column}] {self.message}" if self.column else f"{where} {self.message}"
-
-
-@dataclass
-class ImportResult:
+class ImportResult(_BaseImportResult):
     """Codes created / updated / left unchanged. When not `ok`, nothing was written and the lists are empty."""
 
-    dry_run: bool = False
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        if not self.ok:
-            return f"共发现 {len(self.errors)} 处错误，未导入任何数据。"
-        counts = f"新增 {len(self.created)} 个机构，更新 {len(self.updated)} 个，未变化 {len(self.unchanged)} 个。"
-        return f"预检通过（未写入）：{counts}" if self.dry_run else f"导入完成：{counts}"
+    measure = "个"
+    noun = "机构"
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -150,270 +123,15 @@ def export_agencies(queryset, fmt: str) -> bytes:
     """The agencies of `queryset`, parents first, as an XLSX workbook or a UTF-8 (BOM) CSV."""
     fmt = (fmt or "").lower()
     if fmt == "xlsx":
-        return _export_xlsx(_export_rows(queryset))
+        return write_xlsx(COLUMNS, _export_rows(queryset), sheet_title=SHEET_TITLE,
+                          help_sheet_title=HELP_SHEET_TITLE, help_title="机构导入填写说明", rules=IMPORT_RULES,
+                          choices={"机构类别": AgencyKind, "层级": AgencyLevel})
     if fmt == "csv":
-        return _export_csv(_export_rows(queryset))
+        return write_csv(HEADERS, _export_rows(queryset))
     raise ValueError(f"不支持的导出格式：{fmt}（应为 xlsx 或 csv）")
 
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def _export_csv(rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, date):
-                value = value.isoformat()
-            value = str(value)
-            # Excel would run "=…" as a formula (CSV injection); the import strips this apostrophe again.
-            if value.startswith(_FORMULA_PREFIXES):
-                value = "'" + value
-            cells.append(value)
-        writer.writerow(cells)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
-
-
-def _export_xlsx(rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(column.width, len(column.header) * 2 + 2)
-        if column.text:
-            # New rows typed in Excel keep leading zeros too, not just the exported cells.
-            sheet.column_dimensions[letter].number_format = "@"
-    sheet.freeze_panes = "A2"
-
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    sheet.append(header)
-
-    count = 0
-    for row in rows:
-        count += 1
-        cells = []
-        for column, value in zip(COLUMNS, row, strict=True):
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-                if column.text:
-                    cell.number_format = "@"
-            cells.append(cell)
-        sheet.append(cells)
-
-    last_row = max(count + 1, 2)
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last_row}"
-    for choices, header_text in ((AgencyKind, "机构类别"), (AgencyLevel, "层级")):
-        letter = get_column_letter(HEADERS.index(header_text) + 1)
-        validation = DataValidation(type="list", formula1='"' + ",".join(choices.labels) + '"', allow_blank=True,
-                                    showErrorMessage=True, errorTitle=f"{header_text}无效",
-                                    error=f"请填写：{_labels(choices)}。")
-        validation.add(f"{letter}2:{letter}{count + 1001}")
-        sheet.data_validations.append(validation)
-
-    help_sheet = workbook.create_sheet(HELP_SHEET_TITLE)
-    help_sheet.column_dimensions["A"].width = 30
-    help_sheet.column_dimensions["B"].width = 8
-    help_sheet.column_dimensions["C"].width = 90
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def styled(value, font=None, wrapped=True):
-        cell = WriteOnlyCell(help_sheet, value=value)
-        if wrapped:  # the one-line rules above the table overflow into the empty cells to their right
-            cell.alignment = wrap
-        if font is not None:
-            cell.font = font
-        return cell
-
-    help_sheet.append([styled("机构导入填写说明", Font(bold=True, size=14), wrapped=False)])
-    for number, rule in enumerate(IMPORT_RULES, start=1):
-        help_sheet.append([styled(f"{number}. {rule}", wrapped=False)])
-    help_sheet.append([])
-    help_sheet.append([styled("列名", bold), styled("必填", bold), styled("说明及可填写的值", bold)])
-    for column in COLUMNS:
-        help_sheet.append([styled(column.header), styled("是" if column.required else ""), styled(column.help)])
-
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-# ---------------------------------------------------------------------------------------------- reading
-
-
-class _FileError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class _Table:
-    rows: list[tuple[int, list]]  # (line, raw cell values); empty rows already dropped; header first
-    is_xlsx: bool
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not _clean_text(value))
-
-
-def _keep_row(rows: list, line: int, values) -> None:
-    if line > MAX_RAW_ROWS:
-        raise _FileError(f"文件超过 {MAX_RAW_ROWS} 行，请删除多余的空行或拆分后分批导入。")
-    values = list(values)
-    if all(_is_empty(v) for v in values):
-        return
-    rows.append((line, values))
-    if len(rows) > MAX_ROWS + 1:  # + the header
-        raise _FileError(f"数据超过 {MAX_ROWS} 行，请拆分后分批导入。")
-
-
-def _read_xlsx(data: bytes) -> _Table:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, struct.error … on damage
-        raise _FileError("文件不是有效的 XLSX 工作簿（压缩包已损坏），请重新保存后再导入。") from exc
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise _FileError("XLSX 工作簿解压后过大，请删除多余内容或拆分后分批导入。")
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, XML errors …)
-        raise _FileError("文件不是有效的 XLSX 工作簿，请用 Excel 或 WPS 另存为“Excel 工作簿（*.xlsx）”后再导入。") from exc
-    rows: list[tuple[int, list]] = []
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise _FileError("XLSX 工作簿中没有工作表。")
-        sheet = next((s for s in sheets if s.title == SHEET_TITLE), sheets[0])
-        if hasattr(sheet, "reset_dimensions"):
-            # Some generators write a wrong <dimension>; without this openpyxl would cut columns off.
-            sheet.reset_dimensions()
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            _keep_row(rows, line, values)
-    except _FileError:
-        raise
-    except Exception as exc:
-        raise _FileError("读取 XLSX 工作簿时出错，文件可能已损坏，请重新保存后再导入。") from exc
-    finally:
-        workbook.close()
-    return _Table(rows, is_xlsx=True)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _FileError("文件以 UTF-8 标记开头，但内容不是有效的 UTF-8 编码。") from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode 文本" export.
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _FileError("文件以 UTF-16 标记开头，但内容不是有效的 UTF-16 编码。") from exc
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _FileError("无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK（GB18030）编码后再导入。")
-
-
-_NOT_A_TABLE = "文件不是 XLSX 或 CSV 表格，请上传 Excel 工作簿（*.xlsx）或 CSV 文件。"
-# Control bytes never occur in UTF-8 or GB18030 text (their multi-byte sequences use bytes ≥ 0x30).
-_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:8192]
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in sample)
-
-
-def _read_csv(data: bytes) -> _Table:
-    is_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not is_utf16 and _BINARY_BYTES.search(data[:8192]):
-        raise _FileError(_NOT_A_TABLE)
-    text = _decode(data)
-    if _looks_binary(text):
-        raise _FileError(_NOT_A_TABLE)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list]] = []
-    line = 0
-    try:
-        for line, values in enumerate(reader, start=1):
-            _keep_row(rows, line, values)
-    except csv.Error as exc:
-        raise _FileError(f"第{line + 1}行无法按 CSV 格式读取（可能有未配对的引号或单元格过长）。") from exc
-    return _Table(rows, is_xlsx=False)
-
-
-def _read_table(data: bytes) -> _Table:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise _FileError("导入的内容不是文件。")
-    data = bytes(data)
-    if len(data) > MAX_BYTES:
-        raise _FileError(f"文件大小为 {len(data) / 1024 / 1024:.1f} MB，超过 10 MB 的上限，请拆分后分批导入。")
-    if not data.strip():
-        raise _FileError("文件为空。")
-    if data.startswith(b"PK"):
-        table = _read_xlsx(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _FileError("不支持旧版 Excel（*.xls）格式，请另存为“Excel 工作簿（*.xlsx）”或 CSV 后再导入。")
-    else:
-        table = _read_csv(data)
-    if not table.rows:
-        raise _FileError("文件中没有任何内容。")
-    return table
-
-
 # ---------------------------------------------------------------------------------------------- cells
-
-
-_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
-
-
-def _clean_text(value: str) -> str:
-    # str.strip() already covers the ideographic space (U+3000) and NBSP; zero-width marks are not spaces.
-    return value.strip().strip(_INVISIBLE).strip()
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel stores 751500 as 751500.0
-    if isinstance(value, datetime):
-        value = value.date() if value.time() == datetime.min.time() else value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    text = _clean_text(str(value))
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]  # the CSV export's guard against formula injection
-    return text
 
 
 _FLOAT_TAIL = re.compile(r"([0-9]+)\.0+")
@@ -421,60 +139,17 @@ _FLOAT_TAIL = re.compile(r"([0-9]+)\.0+")
 
 def _code_text(value) -> str:
     # Full-width letters, digits and hyphens (ＡＢ１２－) are common when typed with a Chinese IME.
-    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip()
     # "751500.0" in a CSV written from a spreadsheet tool: codes never contain a dot, so it is a number.
     match = _FLOAT_TAIL.fullmatch(text)
     return match[1] if match else text
 
 
-def _show(value: str) -> str:
-    return value if len(value) <= 40 else value[:40] + "…"
-
-
-class _CellError(Exception):
-    pass
-
-
 _CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
-_DATE_RE = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-def _parse_choice(value, choices, header: str) -> str:
-    text = _text(value)
-    for member in choices:
-        if text == member.label or text.lower() == member.value:
-            return member.value
-    raise _CellError(f"{header}“{_show(text)}”无效，应为：{_labels(choices)}。")
-
-
-def _parse_date(value, is_xlsx: bool) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if is_xlsx and isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        # A date cell that lost its date format arrives as an Excel serial number.
-        from openpyxl.utils.datetime import from_excel
-
-        return from_excel(value).date()
-    text = unicodedata.normalize("NFKC", _text(value))
-    if not text:
-        return None
-    match = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
-    if match:
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            pass
-    raise _CellError(f"日期“{_show(text)}”无法识别，请使用 2024-01-31 格式。")
 
 
 def _parse_sort_order(value) -> int:
-    text = unicodedata.normalize("NFKC", _text(value))
+    text = unicodedata.normalize("NFKC", cell_text(value))
     if not text:
         return 0
     try:
@@ -482,7 +157,7 @@ def _parse_sort_order(value) -> int:
     except ValueError:
         number = None
     if number is None or not number.is_integer() or not 0 <= number <= 2_147_483_647:
-        raise _CellError(f"排序“{_show(text)}”应为不小于0的整数。")
+        raise CellError(f"排序“{shorten(text)}”应为不小于0的整数。")
     return int(number)
 
 
@@ -491,18 +166,18 @@ def _parse_digits(value, header: str, is_xlsx: bool) -> str:
     if is_xlsx and isinstance(value, int | float) and not isinstance(value, bool) and re.fullmatch("[0-9]{1,5}", text):
         text = text.zfill(6)  # Excel turns 010000 into the number 10000
     if text and not re.fullmatch("[0-9]{6}", text):
-        raise _CellError(f"{header}“{_show(text)}”应为6位数字。")
+        raise CellError(f"{header}“{shorten(text)}”应为6位数字。")
     return text
 
 
 def _parse_cell(column: Column, value, is_xlsx: bool):
     name = column.field
     if name in ("kind", "level"):
-        if not _text(value):
-            raise _CellError(f"{column.header}不能为空。")
-        return _parse_choice(value, AgencyKind if name == "kind" else AgencyLevel, column.header)
+        if not cell_text(value):
+            raise CellError(f"{column.header}不能为空。")
+        return parse_choice(value, AgencyKind if name == "kind" else AgencyLevel, column.header)
     if name in ("established_on", "dissolved_on"):
-        return _parse_date(value, is_xlsx)
+        return parse_date(value, is_xlsx)
     if name == "sort_order":
         return _parse_sort_order(value)
     if name in ("division_code", "postcode"):
@@ -513,21 +188,21 @@ def _parse_cell(column: Column, value, is_xlsx: bool):
             return None
         error = cc.check_credit_code(text)
         if error:
-            raise _CellError(error.message)
+            raise CellError(error.message)
         return text
     if name in ("code", "parent", "supervisor"):
         text = _code_text(value)
         if name == "code" and not text:
-            raise _CellError("机构编码不能为空。")
+            raise CellError("机构编码不能为空。")
         if text and not _CODE_RE.fullmatch(text):
-            raise _CellError(f"{column.header}“{_show(text)}”无效：只能由字母、数字、“-”和“_”组成，"
+            raise CellError(f"{column.header}“{shorten(text)}”无效：只能由字母、数字、“-”和“_”组成，"
                              "以字母或数字开头，不超过40位。")
         return text
     if name in ("phone", "fax"):
         return _code_text(value)
-    text = _text(value)
+    text = cell_text(value)
     if name == "name" and not text:
-        raise _CellError("机构全称不能为空。")
+        raise CellError("机构全称不能为空。")
     if name == "email":
         text = unicodedata.normalize("NFKC", text)
     return text
@@ -549,7 +224,7 @@ class _Row:
 
 
 class _Import:
-    def __init__(self, table: _Table, scope_root: Agency | None, result: ImportResult):
+    def __init__(self, table: Table, scope_root: Agency | None, result: ImportResult):
         self.table = table
         self.scope_root = scope_root
         self.result = result
@@ -570,54 +245,21 @@ class _Import:
     # -- header and cells -------------------------------------------------------------------------
 
     def read_header(self) -> bool:
-        line, cells = self.table.rows[0]
-        seen: dict[str, int] = {}
-        unknown = []
-        for position, raw in enumerate(cells, start=1):
-            header = _text(raw).replace(" ", "").replace("\u3000", "").strip("*＊")
-            if not header:
-                self.columns.append(None)
-                continue
-            column = _COLUMN_BY_HEADER.get(header)
-            if column is None:
-                unknown.append(header)
-            elif header in seen:
-                self.error(None, line, header, f"表头“{header}”重复（第 {seen[header]} 列和第 {position} 列）。")
-            else:
-                seen[header] = position
-            self.columns.append(column if column is not None and seen.get(header) == position else None)
-        if unknown:
-            self.error(None, line, "", f"无法识别的表头：{'、'.join(_show(h) for h in unknown)}。"
-                                       f"第一行应为表头，可用的列名为：{'、'.join(HEADERS)}。")
-        missing = [h for h in REQUIRED_HEADERS if h not in seen]
-        if missing:
-            self.error(None, line, "", f"缺少必需的列：{'、'.join(missing)}。")
+        self.columns, errors = read_header(self.table, COLUMNS)
+        self.result.errors.extend(errors)
         return not self.result.errors
 
     def read_rows(self) -> None:
-        unlabelled_reported = False
-        for line, cells in self.table.rows[1:]:
-            row = _Row(line, {})
-            # A short row (trailing cells dropped by the CSV writer) has empty cells, not missing columns.
-            cells = list(cells) + [None] * (len(self.columns) - len(cells))
-            for position, raw in enumerate(cells):
-                column = self.columns[position] if position < len(self.columns) else None
-                if column is None:
-                    if not _is_empty(raw) and not unlabelled_reported:
-                        unlabelled_reported = True
-                        self.error(row, line, "", f"第 {position + 1} 列有数据但没有可识别的表头，请补上列名或删除该列。")
-                    continue
-                try:
-                    row.values[column.field] = _parse_cell(column, raw, self.table.is_xlsx)
-                except _CellError as exc:
-                    row.bad_fields.add(column.field)
-                    self.error(row, line, column.header, str(exc))
+        for parsed in parse_rows(self.table, self.columns, _parse_cell):
+            row = _Row(parsed.line, parsed.values, parsed.bad_fields)
+            for error in parsed.errors:
+                self.error(row, error.line, error.column, error.message)
             self.rows.append(row)
             if "code" in row.bad_fields:
                 continue
             first = self.by_code.get(row.code)
             if first is not None:
-                self.error(row, line, _HEADER["code"], f"机构编码重复（第 {first.line} 行已出现）。")
+                self.error(row, row.line, _HEADER["code"], f"机构编码重复（第 {first.line} 行已出现）。")
             else:
                 self.by_code[row.code] = row
 
@@ -842,8 +484,8 @@ def import_agencies(data: bytes, filename: str = "", *, dry_run: bool, scope_roo
     this is not a dry run. `scope_root` confines every row to that agency's subtree."""
     result = ImportResult(dry_run=dry_run)
     try:
-        table = _read_table(data)
-    except _FileError as exc:
+        table = read_table(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS, sheet_title=SHEET_TITLE)
+    except TableFileError as exc:
         result.errors.append(RowError(0, "", exc.message))
         return result
     job = _Import(table, scope_root, result)
