@@ -23,15 +23,17 @@ run: $(STAMP)
 	$(BIN)/gongkai demo --print-logins
 	$(BIN)/gongkai runserver $(HOST):$(PORT)
 
-# Browser tests drive Debian's Chromium; install it when missing and we may (root + apt).
+# Debian packages: Chromium for the browser tests; CJK fonts, Pango and HarfBuzz's subsetter for PDFs.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "正在安装 Chromium（浏览器测试需要）…"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
-	      || echo "!!! 无法安装 Chromium：浏览器测试将被跳过 / Chromium could not be installed: browser tests will be SKIPPED"; \
+	    echo "正在安装系统软件包：$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "!!! 无法安装：$$missing（浏览器测试或 PDF 测试将被跳过 / SKIPPED）"; \
 	  else \
-	    echo "!!! /usr/bin/chromium 不存在且无法自动安装：浏览器测试将被跳过 / browser tests will be SKIPPED"; \
+	    echo "!!! 缺少系统软件包：$$missing，且无法自动安装（浏览器测试或 PDF 测试将被跳过 / SKIPPED）"; \
 	  fi; \
 	fi
 

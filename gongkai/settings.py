@@ -90,7 +90,9 @@ WSGI_APPLICATION = "gongkai.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "gongkai" / "templates"],
+        # An operator's overrides (e.g. the wording of letters) come first: docs/operations.md.
+        "DIRS": [*([Path(os.environ["GONGKAI_TEMPLATE_DIR"])] if os.environ.get("GONGKAI_TEMPLATE_DIR") else []),
+                 BASE_DIR / "gongkai" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -191,7 +193,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GONGKAI_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------
@@ -229,6 +232,8 @@ GONGKAI_FEE_PER_PAGE_TIERS = [(30, "0"), (100, "10"), (200, "20"), (None, "40")]
 GONGKAI_REMINDER_WD = env_int("GONGKAI_REMINDER_WD", 3)
 # A second online submission with the same applicant and text within this many minutes is a duplicate.
 GONGKAI_DUPLICATE_WINDOW_MINUTES = env_int("GONGKAI_DUPLICATE_WINDOW_MINUTES", 30)
+# Letters as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced.
+GONGKAI_LETTERS_PDF = env_bool("GONGKAI_LETTERS_PDF", True)
 # Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.
 GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
 # Attachments: the largest accepted upload.
