@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 export GONGKAI_DEMO ?= 1
 
-.PHONY: run test lint browser-deps clean
+.PHONY: run test lint pdf-deps browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,26 +16,35 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	@mkdir -p var/static
 	$(BIN)/gongkai migrate --no-input
 	$(BIN)/gongkai demo --profile county --if-empty
 	$(BIN)/gongkai demo --print-logins
 	$(BIN)/gongkai runserver $(HOST):$(PORT)
 
-# Debian packages: Chromium for the browser tests; CJK fonts, Pango and HarfBuzz's subsetter for PDFs.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-browser-deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Debian packages: CJK fonts, Pango and HarfBuzz's subsetter for PDFs (letters, reports); Chromium for the
+# browser tests. Installed when missing and we may (root + apt); otherwise those tests are skipped, loudly.
+PDF_PACKAGES     := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+BROWSER_PACKAGES := chromium
+define ensure_packages
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 	    echo "正在安装系统软件包：$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-	      || echo "!!! 无法安装：$$missing（浏览器测试或 PDF 测试将被跳过 / SKIPPED）"; \
+	      || echo "!!! 无法安装：$$missing（相关测试将被跳过 / related tests will be SKIPPED）"; \
 	  else \
-	    echo "!!! 缺少系统软件包：$$missing，且无法自动安装（浏览器测试或 PDF 测试将被跳过 / SKIPPED）"; \
+	    echo "!!! 缺少系统软件包：$$missing，且无法自动安装（相关测试将被跳过 / related tests will be SKIPPED）"; \
 	  fi; \
 	fi
+endef
+
+pdf-deps:
+	$(call ensure_packages,$(PDF_PACKAGES))
+
+browser-deps:
+	$(call ensure_packages,$(PDF_PACKAGES) $(BROWSER_PACKAGES))
 
 # pytest's exit 5 ("no tests collected") is a failure, not a pass.
 test: $(STAMP) browser-deps
