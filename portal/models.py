@@ -33,3 +33,25 @@ class Site(models.Model):
         except Exception:
             return False
         return True
+
+
+class DisclosureGuide(models.Model):
+    """政府信息公开指南 (条例 第十二条; W-05). The contact block is the Agency's own fields, so it is edited in
+    one place; this record holds the prose. Without one, the portal shows default text."""
+
+    agency = models.OneToOneField("orgs.Agency", verbose_name="机构", on_delete=models.CASCADE,
+                                  related_name="disclosure_guide")
+    intro = models.TextField("概述", blank=True)
+    classification = models.TextField("信息分类和编排体系", blank=True)
+    access_methods = models.TextField("获取方式", blank=True)
+    # 政府信息公开制度 column: chosen by the office, since no metadata distinguishes these documents.
+    system_documents = models.ManyToManyField("catalog.Document", verbose_name="政府信息公开制度文件", blank=True,
+                                              related_name="+")
+    updated_at = models.DateTimeField("最近更新", auto_now=True)
+
+    class Meta:
+        verbose_name = "政府信息公开指南"
+        verbose_name_plural = "政府信息公开指南"
+
+    def __str__(self) -> str:
+        return f"{self.agency}政府信息公开指南"

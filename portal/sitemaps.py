@@ -1,0 +1,46 @@
+"""Sitemap (django.contrib.sitemaps): every public agency column and every public document. Django's
+machinery splits a section into pages of `limit` URLs, listed by the index at /sitemap.xml."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from catalog.models import Document
+
+from .catalogue import public_agencies
+
+
+class AgencySitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return public_agencies().order_by("path").only("code", "updated_at")
+
+    def location(self, agency):
+        return reverse("portal:agency_detail", args=[agency.code])
+
+    def lastmod(self, agency):
+        return agency.updated_at
+
+
+class DocumentSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.5
+    limit = 5_000
+
+    def items(self):
+        return Document.objects.public().order_by("-published_on", "-id").only("id", "updated_at")
+
+    def location(self, document):
+        return reverse("portal:document", args=[document.pk])
+
+    def lastmod(self, document):
+        return document.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every public document to date the index entry; the entry's
+        # date is optional, so the index leaves it out rather than read a million rows.
+        return None
+
+
+SITEMAPS = {"agencies": AgencySitemap, "documents": DocumentSitemap}
