@@ -415,6 +415,8 @@ def decide_reason(case: DisclosureRequest, *, user=None, reasonable: bool, on: d
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.AWAITING_REASON, action="认定理由")
+    if on < case.received_on:
+        raise ValidationError("认定日期不能早于收到申请之日。")
     if not reasonable:
         return _close(case, Outcome.NOT_PROCESSED_EXCESSIVE, on,
                       legal_basis="《中华人民共和国政府信息公开条例》第三十五条",
@@ -583,6 +585,8 @@ def withdraw(case: DisclosureRequest, *, user=None, on: date, how: str) -> Discl
     _expect(case, *OPEN_STATES, action="撤回")
     if not (how or "").strip():
         raise ValidationError("请记录撤回的方式（建议书面撤回）。")
+    if case.received_on and on < case.received_on:
+        raise ValidationError("撤回日期不能早于收到申请之日。")
     ClockPause.objects.filter(request=case, end__isnull=True).update(end=on)
     return _close(case, Outcome.OTHER_MISC, on, legal_basis="申请人撤回申请", reasons=how.strip(), action="withdraw")
 

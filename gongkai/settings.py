@@ -232,6 +232,10 @@ GONGKAI_FEE_PER_PAGE_TIERS = [(30, "0"), (100, "10"), (200, "20"), (None, "40")]
 GONGKAI_REMINDER_WD = env_int("GONGKAI_REMINDER_WD", 3)
 # A second online submission with the same applicant and text within this many minutes is a duplicate.
 GONGKAI_DUPLICATE_WINDOW_MINUTES = env_int("GONGKAI_DUPLICATE_WINDOW_MINUTES", 30)
+# Year attribution of 表三/表四 (regulation-rules.md §5.3, §9; INFERRED, shown in the report's metadata).
+GONGKAI_REPORT_RECEIVED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_RECEIVED_DATE_FIELD", "received_on")
+GONGKAI_REPORT_CLOSED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_CLOSED_DATE_FIELD", "closed_on")
+GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed")  # or "filed_or_pending"
 # Letters as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced.
 GONGKAI_LETTERS_PDF = env_bool("GONGKAI_LETTERS_PDF", True)
 # Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.
