@@ -80,9 +80,17 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the live server's ORM use is still
     # synchronous, so Django's async-safety guard must be told.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Once Playwright's sync API runs, Django hands this thread new connection wrappers that lack the
+    # test database's serialised contents, and serialized_rollback would silently stop restoring the
+    # migrated data (calendar, genres, topics) after live-server tests. Carry the contents over.
+    saved = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, contents in saved.items():
+            if contents is not None and not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

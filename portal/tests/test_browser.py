@@ -4,31 +4,11 @@ import re
 from datetime import date
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
 
 from catalog import services
-from catalog.models import Genre
 
 # serialized_rollback: the flush after a live-server test must not lose the migrated calendar data.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-# The wrapper on which the test database was created and serialised (module import runs before any test).
-_MAIN_CONNECTION = connections[DEFAULT_DB_ALIAS]
-
-
-@pytest.fixture(autouse=True)
-def _serialized_rollback_survives_playwright(browser):
-    """Once Playwright's sync API runs, Django's connection handler hands the main thread a new
-    DatabaseWrapper without `_test_serialized_contents`, so serialized_rollback silently stops restoring
-    the migrated data (genres, topics, calendar) after the first live-server test. Copy it over, and
-    restore now if this test already started on an emptied database. (Belongs in conftest's browser fixture.)"""
-    current = connections[DEFAULT_DB_ALIAS]
-    contents = getattr(_MAIN_CONNECTION, "_test_serialized_contents", None)
-    if current is not _MAIN_CONNECTION and contents and not hasattr(current, "_test_serialized_contents"):
-        current._test_serialized_contents = contents
-        if not Genre.objects.exists():
-            current.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
