@@ -33,11 +33,12 @@ GENRES = [
 def seed(apps, schema_editor):
     Topic = apps.get_model("catalog", "Topic")
     Genre = apps.get_model("catalog", "Genre")
+    db = schema_editor.connection.alias
     for order, name in enumerate(TOPICS, start=1):
-        Topic.objects.get_or_create(code=f"{order:02d}", defaults={"name": name, "sort_order": order})
+        Topic.objects.using(db).get_or_create(code=f"{order:02d}", defaults={"name": name, "sort_order": order})
     for order, (code, name, column_type) in enumerate(GENRES, start=1):
-        Genre.objects.get_or_create(code=code, defaults={"name": name, "column_type": column_type,
-                                                         "sort_order": order})
+        Genre.objects.using(db).get_or_create(code=code, defaults={"name": name, "column_type": column_type,
+                                                                   "sort_order": order})
 
 
 class Migration(migrations.Migration):

@@ -1,11 +1,16 @@
 """Chinese full-text search over the public catalogue. The interface is fixed here; backends live in
-this package (see docs/search.md once written).
+this package (docs/search.md): `like` (a LIKE scan, the ground truth), `sqlite` (FTS5 over CJK bigrams)
+and `postgres` (bigram tsvectors with GIN). settings.GONGKAI_SEARCH_BACKEND picks one; "auto" follows the
+database.
 
 `document_changed(document_id)` is called by catalog.services after every committed change of a document,
 so that the index follows publish / withdraw / repeal immediately."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
+
+MAX_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -41,5 +46,54 @@ class SearchResult:
     took_ms: float = 0.0
 
 
+def get_backend(name: str | None = None):
+    from django.conf import settings
+    from django.db import connection
+
+    name = name or getattr(settings, "GONGKAI_SEARCH_BACKEND", "auto")
+    if name == "auto":
+        name = {"sqlite": "sqlite", "postgresql": "postgres"}.get(connection.vendor, "like")
+    if name == "sqlite":
+        from .sqlite_fts import SqliteFtsBackend
+
+        return SqliteFtsBackend()
+    if name == "postgres":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    if name == "like":
+        from .like import LikeBackend
+
+        return LikeBackend()
+    raise ValueError(f"未知的搜索后端：{name}（可选 auto、sqlite、postgres、like）")
+
+
+def search(query: SearchQuery, backend=None) -> SearchResult:
+    """Public documents matching every term of `query.text` (see catalog.search.query), filtered, counted
+    exactly and ranked (docs/search.md states the ranking functions)."""
+    from .base import hits
+    from .query import parse
+
+    started = time.perf_counter()
+    terms = parse(query.text)
+    if not terms:
+        return SearchResult(total=0, took_ms=(time.perf_counter() - started) * 1000)
+    limit = min(max(int(query.limit), 1), MAX_LIMIT)
+    offset = max(int(query.offset), 0)
+    if (limit, offset) != (query.limit, query.offset):
+        query = SearchQuery(**{**query.__dict__, "limit": limit, "offset": offset})
+    backend = backend or get_backend()
+    total, ranked = backend.search(query, terms)
+    return SearchResult(total=total, hits=hits(ranked, terms, using=getattr(backend, "using", "default")),
+                        took_ms=(time.perf_counter() - started) * 1000)
+
+
 def document_changed(document_id: int) -> None:
-    """Re-index (or drop) one document. Until the index backends land, there is nothing to update."""
+    """Re-index (or drop) one document: called after commit of every publish / withdraw / validity change."""
+    get_backend().document_changed(document_id)
+
+
+def rebuild(progress=None) -> int:
+    """Rebuild the index of the configured backend from Document.objects.public(); returns the number of
+    documents indexed. `progress(done, total)` is called as it goes."""
+    return get_backend().rebuild(progress)

@@ -1,0 +1,149 @@
+"""What all backends share: the filters as a Document queryset, the indexed text of a document, hits with
+highlighted snippets, and the backend protocol."""
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+
+from .query import Term
+
+SNIPPET_CHARS = 120
+ProgressCallback = Callable[[int, int], None]  # (done, total)
+
+
+class Backend:
+    """One search engine. `search` must count exactly and see only public documents."""
+
+    name = ""
+
+    def search(self, query, terms: list[Term]):  # -> (total, [(document_id, score)])
+        raise NotImplementedError
+
+    def document_changed(self, document_id: int) -> None:
+        raise NotImplementedError
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> int:
+        raise NotImplementedError
+
+
+def has_filters(query) -> bool:
+    return any(value is not None for value in (query.agency_path, query.topic_id, query.genre_code, query.kind,
+                                               query.statutory_item, query.year_from, query.year_to,
+                                               query.validity))
+
+
+def filtered_public(query):
+    """Document.objects.public() narrowed by the query's filters (never by its text)."""
+    from catalog.models import Document
+
+    documents = Document.objects.public()
+    if query.agency_path:
+        documents = documents.filter(publisher__path__startswith=query.agency_path)
+    if query.topic_id is not None:  # a theme includes its sub-themes
+        documents = documents.filter(Q(topic_id=query.topic_id) | Q(topic__parent_id=query.topic_id))
+    if query.genre_code:
+        documents = documents.filter(genre__code=query.genre_code)
+    if query.kind:
+        documents = documents.filter(kind=query.kind)
+    if query.statutory_item is not None:
+        documents = documents.filter(statutory_item=query.statutory_item)
+    if query.year_from is not None:
+        documents = documents.filter(published_on__gte=date(max(query.year_from, 1), 1, 1))
+    if query.year_to is not None:
+        documents = documents.filter(published_on__lte=date(min(max(query.year_to, 1), 9999), 12, 31))
+    if query.validity:
+        documents = documents.filter(validity=query.validity)
+    return documents
+
+
+def like_condition(term: Term, lookup: str = "contains") -> Q:
+    """`term` occurs in the title, 文号, summary, keywords, body or an attachment's text."""
+    from catalog.models import Attachment
+
+    fields = ("title", "document_number", "summary", "keywords", "body_text")
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__{lookup}": term.text})
+    attachment = Attachment.objects.filter(document=OuterRef("pk"), **{f"text__{lookup}": term.text})
+    return condition | Q(Exists(attachment))
+
+
+def indexed_text(document, attachment_texts: Iterable[str]) -> tuple[str, str]:
+    """(title part, body part) of a document as the indexes see it. Parts are joined by newlines, so a term
+    never spans two fields."""
+    title = "\n".join(part for part in (document.title, document.document_number) if part)
+    body = "\n".join(part for part in (document.summary, document.keywords, document.body_text,
+                                       *attachment_texts) if part)
+    return title, body
+
+
+def _term_pattern(terms: list[Term]) -> re.Pattern | None:
+    parts = [r"\s+".join(re.escape(word) for word in term.text.split(" ")) for term in terms if term.text]
+    if not parts:
+        return None
+    parts.sort(key=len, reverse=True)  # longest first, so 扶贫工作 is marked whole rather than as 扶贫
+    return re.compile("|".join(parts), re.IGNORECASE | re.ASCII)
+
+
+def snippet(texts: Iterable[str], terms: list[Term], width: int = SNIPPET_CHARS) -> str:
+    """Escaped text around the first match, with <mark>…</mark> around every match in the window."""
+    pattern = _term_pattern(terms)
+    first_text = ""
+    for text in texts:
+        if not text:
+            continue
+        first_text = first_text or text
+        match = pattern.search(text) if pattern else None
+        if match:
+            start = max(0, match.start() - width // 3)
+            end = min(len(text), start + width)
+            return _marked(text, start, end, pattern)
+    if not first_text:
+        return ""
+    return _marked(first_text, 0, min(len(first_text), width), pattern)
+
+
+def _marked(text: str, start: int, end: int, pattern: re.Pattern | None) -> str:
+    window = text[start:end]
+    pieces, position = [], 0
+    for match in pattern.finditer(window) if pattern else ():
+        pieces.append(html.escape(window[position:match.start()]))
+        pieces.append(f"<mark>{html.escape(match.group())}</mark>")
+        position = match.end()
+    pieces.append(html.escape(window[position:]))
+    body = "".join(pieces).replace("\n", " ")
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def hits(ranked: list[tuple[int, float]], terms: list[Term], using: str = "default"):
+    """SearchHits for (document_id, score) in rank order; anything no longer public is dropped."""
+    from catalog.models import Attachment, DisclosureAttribute, Document, DocumentStatus
+
+    from . import SearchHit
+
+    ids = [document_id for document_id, _ in ranked]
+    # By primary key, then checked in Python: with the public() filter in SQL, SQLite's planner prefers the
+    # (status, disclosure_attribute, …) index and walks every public document. values(): model instances
+    # cost more than the search itself.
+    fields = ("pk", "index_number", "title", "published_on", "body_text", "summary", "status",
+              "disclosure_attribute")
+    documents = {row["pk"]: row for row in Document.objects.using(using).filter(pk__in=ids).values(*fields)
+                 if row["status"] == DocumentStatus.PUBLISHED
+                 and row["disclosure_attribute"] == DisclosureAttribute.PROACTIVE}
+    attachments: dict[int, list[str]] = {}
+    for document_id, text in Attachment.objects.using(using).filter(document_id__in=ids).exclude(text="").values_list(
+            "document_id", "text"):
+        attachments.setdefault(document_id, []).append(text)
+    out = []
+    for document_id, score in ranked:
+        document = documents.get(document_id)
+        if document is None:
+            continue
+        texts = [document["body_text"], document["summary"], *attachments.get(document_id, []), document["title"]]
+        out.append(SearchHit(document_id=document_id, index_number=document["index_number"] or "",
+                             title=document["title"], published_on=document["published_on"], score=float(score),
+                             snippet_html=snippet(texts, terms)))
+    return out

@@ -1,0 +1,232 @@
+"""The embedded default: SQLite FTS5 over CJK bigrams (catalog.search.bigrams), no server needed.
+
+Tables (created by catalog migration 0003 on SQLite):
+
+* ``search_fts(title, body)``: contentless FTS5 holding the bigram token text; title = 标题 + 文号,
+  body = 内容概述, 关键词, 正文 and attachment text. The tokenizer is unicode61 told that every character
+  category except separators is a token character, so it splits only at the spaces we put between tokens.
+* ``search_title_fts(title)``: the title column alone, so "title hits newest first" reads title postings only.
+* ``search_entry(doc_id, key, title, body)``: the raw text last indexed for each document; FTS5 3.40's
+  contentless tables can only delete a row when given its old tokens.
+* ``search_df(term, df)``: how many indexed documents contain each token, kept exact on every change:
+  the count of a one-bigram query (扶贫, 政府, 公开) is one lookup instead of a walk over its postings.
+
+The FTS rowid is ``key = published_on.toordinal() << 32 | document id``: rowid order is date order, so
+"newest first" is FTS5's native rowid-descending scan with LIMIT, which stops after the page.
+
+Ranking (order="relevance"), stated exactly in docs/search.md:
+
+* total ≤ BM25_LIMIT: FTS5 bm25() with column weights title 10, body 1 (k1 1.2, b 0.75); score = −bm25;
+  ties newest first.
+* total > BM25_LIMIT: documents whose title (or 文号) contains every term first, then the rest; newest
+  first within each group; score = 1 or 0. Scoring hundreds of thousands of matches with BM25 costs
+  seconds at a million documents, and for a term that frequent BM25 mostly rewards long documents.
+"""
+
+from datetime import date
+
+from django.db import connections, transaction
+
+from .base import Backend, filtered_public, has_filters, indexed_text
+from .bigrams import token_text
+from .query import Term
+
+BM25_LIMIT = 20_000
+ID_MASK = (1 << 32) - 1
+TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
+BATCH = 1000
+
+
+def document_key(document_id: int, published_on: date | None) -> int:
+    return ((published_on.toordinal() if published_on else 0) << 32) | document_id
+
+
+def _quoted(tokens: str) -> str:
+    return '"' + tokens.replace('"', '""') + '"'
+
+
+def phrase(term: Term) -> str:
+    """The FTS5 phrase that matches `term` as a substring (see catalog.search.bigrams)."""
+    from .bigrams import term_tokens
+
+    tokens, prefix = term_tokens(term.text)
+    return _quoted(" ".join(tokens)) + (" *" if prefix else "")
+
+
+def match_expression(terms: list[Term]) -> str:
+    return " AND ".join(phrase(term) for term in terms)
+
+
+def single_token(terms: list[Term]) -> str | None:
+    """The one bigram a one-term, two-character query consists of, else None."""
+    from .bigrams import term_tokens
+
+    if len(terms) != 1:
+        return None
+    tokens, prefix = term_tokens(terms[0].text)
+    return tokens[0] if len(tokens) == 1 and not prefix else None
+
+
+class SqliteFtsBackend(Backend):
+    name = "sqlite"
+
+    def __init__(self, using: str = "default"):
+        self.using = using
+
+    # --- searching ---------------------------------------------------------------------------------
+    def _filters(self, query) -> tuple[str, list]:
+        """SQL conditions on the FTS rowid for the query's filters; year bounds are rowid ranges."""
+        sql, params = [], []
+        if query.year_from is not None:
+            sql.append("{t}.rowid >= %s")
+            params.append(date(min(max(query.year_from, 1), 9999), 1, 1).toordinal() << 32)
+        if query.year_to is not None and query.year_to < 9999:
+            sql.append("{t}.rowid < %s")
+            params.append(date(max(query.year_to + 1, 1), 1, 1).toordinal() << 32)
+        other = {**query.__dict__, "year_from": None, "year_to": None}
+        if has_filters(type(query)(**other)):
+            inner, inner_params = filtered_public(type(query)(**other)).using(self.using).values("id").query \
+                .sql_with_params()
+            sql.append(f"({{t}}.rowid & {ID_MASK}) IN ({inner})")
+            params.extend(inner_params)
+        return "".join(" AND " + part for part in sql), params
+
+    def search(self, query, terms):
+        total = self.count(query, terms)
+        if total == 0 or query.offset >= total:
+            return total, []
+        return total, self.page(query, terms, total)
+
+    def count(self, query, terms) -> int:
+        """Exact number of indexed documents matching every term and the filters."""
+        # SQL below is assembled from constants and Django-compiled filters only; values go as parameters.
+        where, params = self._filters(query)
+        with connections[self.using].cursor() as cursor:
+            token = single_token(terms) if not where else None
+            if token is not None:
+                cursor.execute("SELECT df FROM search_df WHERE term = %s", [token])
+                row = cursor.fetchone()
+                return row[0] if row else 0
+            cursor.execute(f"SELECT count(*) FROM search_fts WHERE search_fts MATCH %s{where.format(t='search_fts')}",  # noqa: S608
+                           [match_expression(terms), *params])
+            return cursor.fetchone()[0]
+
+    def page(self, query, terms, total: int) -> list[tuple[int, float]]:
+        """(document id, score) of the requested page; `total` (from count) picks the ranking function."""
+        expression = match_expression(terms)
+        where, params = self._filters(query)
+        with connections[self.using].cursor() as cursor:
+            if query.order == "date":
+                ranked = self._newest(cursor, "search_fts", expression, where, params, query.offset + query.limit)
+                return [(key & ID_MASK, 0.0) for key in ranked[query.offset:]]
+            if total <= BM25_LIMIT:
+                cursor.execute(
+                    f"SELECT rowid, bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS r FROM search_fts "  # noqa: S608
+                    f"WHERE search_fts MATCH %s{where.format(t='search_fts')} "
+                    "ORDER BY r, rowid DESC LIMIT %s OFFSET %s",
+                    [expression, *params, query.limit, query.offset])
+                return [(key & ID_MASK, -score) for key, score in cursor.fetchall()]
+            return self._title_first(cursor, expression, where, params, query.offset, query.limit)
+
+    @staticmethod
+    def _newest(cursor, table, expression, where, params, count) -> list[int]:
+        cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where.format(t=table)} "  # noqa: S608
+                       "ORDER BY rowid DESC LIMIT %s", [expression, *params, count])
+        return [row[0] for row in cursor.fetchall()]
+
+    def _title_first(self, cursor, expression, where, params, offset, limit):
+        wanted = offset + limit
+        in_title = self._newest(cursor, "search_title_fts", expression, where, params, wanted)
+        if len(in_title) == wanted:
+            return [(key & ID_MASK, 1.0) for key in in_title[offset:]]
+        # Fewer title hits than the page needs, so `in_title` is all of them: the rest of the page comes
+        # from the newest other matches.
+        title_keys = set(in_title)
+        others = [key for key in self._newest(cursor, "search_fts", expression, where, params,
+                                              wanted + len(in_title)) if key not in title_keys]
+        ranked = [(key, 1.0) for key in in_title] + [(key, 0.0) for key in others]
+        return [(key & ID_MASK, score) for key, score in ranked[offset:wanted]]
+
+    # --- maintaining -------------------------------------------------------------------------------
+    def document_changed(self, document_id):
+        from catalog.models import Attachment, Document
+
+        document = Document.objects.using(self.using).public().filter(pk=document_id).first()
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            self._remove(cursor, document_id)
+            if document is not None:
+                texts = Attachment.objects.using(self.using).filter(document_id=document_id).exclude(text="") \
+                    .order_by("sort_order", "id").values_list("text", flat=True)
+                self._add(cursor, [(document_key(document.pk, document.published_on), document.pk,
+                                    *indexed_text(document, texts))], count_terms=True)
+
+    @staticmethod
+    def _remove(cursor, document_id: int) -> None:
+        cursor.execute("SELECT key, title, body FROM search_entry WHERE doc_id = %s", [document_id])
+        row = cursor.fetchone()
+        if row is None:
+            return
+        key, title, body = row
+        title_tokens, body_tokens = token_text(title), token_text(body)
+        cursor.execute("INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', %s, %s, %s)",
+                       [key, title_tokens, body_tokens])
+        cursor.execute("INSERT INTO search_title_fts(search_title_fts, rowid, title) VALUES ('delete', %s, %s)",
+                       [key, title_tokens])
+        terms = [[term] for term in set(title_tokens.split(" ")) | set(body_tokens.split(" ")) if term]
+        cursor.executemany("UPDATE search_df SET df = df - 1 WHERE term = %s", terms)
+        cursor.executemany("DELETE FROM search_df WHERE term = %s AND df <= 0", terms)
+        cursor.execute("DELETE FROM search_entry WHERE doc_id = %s", [document_id])
+
+    @staticmethod
+    def _add(cursor, rows, count_terms: bool) -> None:
+        """rows: (key, document id, title text, body text)."""
+        tokenised = [(key, token_text(title), token_text(body)) for key, _, title, body in rows]
+        cursor.executemany("INSERT INTO search_entry (doc_id, key, title, body) VALUES (%s, %s, %s, %s)",
+                           [(document_id, key, title, body) for key, document_id, title, body in rows])
+        cursor.executemany("INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)", tokenised)
+        cursor.executemany("INSERT INTO search_title_fts (rowid, title) VALUES (%s, %s)",
+                           [(key, title) for key, title, _ in tokenised])
+        if count_terms:
+            for _, title, body in tokenised:
+                terms = [[term] for term in set(title.split(" ")) | set(body.split(" ")) if term]
+                cursor.executemany("INSERT INTO search_df (term, df) VALUES (%s, 1) "
+                                   "ON CONFLICT (term) DO UPDATE SET df = df + 1", terms)
+
+    def rebuild(self, progress=None):
+        from catalog.models import Attachment, Document
+
+        public = Document.objects.using(self.using).public()
+        total = public.count()
+        done = 0
+        if progress:
+            progress(0, total)
+        fields = ("pk", "published_on", "title", "document_number", "summary", "keywords", "body_text")
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            cursor.execute("DELETE FROM search_entry")
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+            cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")
+            cursor.execute("DELETE FROM search_df")
+            last = 0
+            while True:
+                # Keyset pagination: constant cost per batch however far into the catalogue.
+                batch = list(public.filter(pk__gt=last).order_by("pk").only(*fields[1:])[:BATCH])
+                if not batch:
+                    break
+                last = batch[-1].pk
+                attachments: dict[int, list[str]] = {}
+                for document_id, text in Attachment.objects.using(self.using).filter(
+                        document_id__in=[d.pk for d in batch]).exclude(text="").order_by(
+                        "document_id", "sort_order", "id").values_list("document_id", "text"):
+                    attachments.setdefault(document_id, []).append(text)
+                self._add(cursor, [(document_key(d.pk, d.published_on), d.pk,
+                                    *indexed_text(d, attachments.get(d.pk, []))) for d in batch],
+                          count_terms=False)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            # Document frequencies in one pass of C over the finished index, instead of per document.
+            cursor.execute("INSERT INTO search_df (term, df) SELECT term, doc FROM search_fts_vocab")
+            # One b-tree per index: fewer segments to merge on every query.
+            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('optimize')")
+        return done

@@ -1,0 +1,280 @@
+"""Full-text search: recall against a LIKE scan, filters, ranking, snippets, the index following the workflow,
+hostile query strings and the command line. No timings here (bench/search.py measures speed)."""
+
+import json
+import random
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from catalog import search as search_module
+from catalog import services
+from catalog.models import Document, DocumentStatus
+from catalog.search import SearchQuery, get_backend, search
+from catalog.search.like import LikeBackend
+from demo.corpus import generate_documents
+
+CORPUS_SIZE = 240
+FIXED_QUERIES = [
+    "扶贫", "低保", "医保", "政府", "公开", "县",  # 2-character, very common, 1-character
+    "专项债", "公示期", "办公室",  # 3-character
+    "行政许可", "安全生产", "乡村振兴",  # 4-character
+    "扶贫 教育", "政府 公开 通知", "低保 医保", "安全 生产 工作",  # multi-word (AND)
+    '"安全生产"', '"人民政府办公室"', "“乡村振兴”",  # phrases
+    "〔2021〕", "号", "2022", "盐池县人民政府办公室关于",
+]
+
+
+def all_ids(text: str, backend=None, **filters) -> list[int]:
+    """Every matching document id, paging through the results as the portal does."""
+    ids, offset = [], 0
+    while True:
+        result = search(SearchQuery(text=text, offset=offset, limit=100, **filters), backend=backend)
+        ids.extend(hit.document_id for hit in result.hits)
+        offset += 100
+        if offset >= result.total:
+            assert len(ids) == result.total, "the total must count exactly what the pages list"
+            return ids
+
+
+@pytest.fixture
+def corpus(region, genres, topic):
+    """CORPUS_SIZE generated documents, bulk-inserted as published, plus non-public ones with the same text."""
+    agencies = [region["county"], region["office"], region["edu"], region["health"], region["town"],
+                region["other"]]
+    rows = []
+    for number, generated in enumerate(generate_documents(CORPUS_SIZE, seed=7)):
+        status, attribute = DocumentStatus.PUBLISHED, "proactive"
+        if number % 10 == 3:
+            status = DocumentStatus.DRAFT
+        elif number % 10 == 5:
+            status = DocumentStatus.WITHDRAWN
+        elif number % 10 == 7:
+            attribute = "on_request"
+        rows.append(Document(
+            publisher=agencies[number % len(agencies)], title=generated.title, body_text=generated.body,
+            body=generated.body, document_number=generated.document_number, summary=generated.summary,
+            keywords=generated.keywords, genre=genres.get(generated.genre_code, genres["news"]),
+            kind=generated.kind, statutory_item=generated.statutory_item, topic=topic if number % 3 == 0 else None,
+            status=status, disclosure_attribute=attribute, validity="repealed" if number % 11 == 0 else "in_force",
+            published_on=generated.published_on if status != DocumentStatus.DRAFT else None,
+            index_number=f"T-{number:05d}" if status != DocumentStatus.DRAFT else None))
+    Document.objects.bulk_create(rows)
+    search_module.rebuild()
+    return Document.objects.order_by("pk")
+
+
+def sampled_queries(documents, count=40, seed=3) -> list[str]:
+    """Substrings of 2–6 characters cut at random from the bodies and titles: arbitrary bigram boundaries."""
+    rng = random.Random(seed)
+    texts = [text for d in documents for text in (d.title, d.body_text) if len(text) > 10]
+    out = []
+    while len(out) < count:
+        text = rng.choice(texts)
+        size = rng.randint(2, 6)
+        start = rng.randrange(0, len(text) - size)
+        piece = text[start:start + size]
+        if piece.strip() == piece and " " not in piece and "\n" not in piece:
+            out.append(piece)
+    return out
+
+
+@pytest.mark.django_db
+def test_recall_equals_a_like_scan(corpus):
+    like = LikeBackend()
+    public = set(Document.objects.public().values_list("pk", flat=True))
+    for text in FIXED_QUERIES + sampled_queries(corpus):
+        expected = all_ids(text, backend=like)
+        found = all_ids(text)
+        assert sorted(found) == sorted(expected), text
+        assert set(found) <= public
+    # The corpus is realistic: the common words are common, and non-public copies exist to be excluded.
+    assert len(all_ids("政府")) > CORPUS_SIZE // 3
+    assert Document.objects.exclude(pk__in=public).filter(body_text__contains="政府").exists()
+
+
+@pytest.mark.django_db
+def test_multi_word_is_and_and_quotes_make_a_phrase(corpus):
+    both = set(all_ids("政府 公开"))
+    assert both == set(all_ids("政府")) & set(all_ids("公开"))
+    phrase = set(all_ids('"人民 政府"'))
+    assert phrase <= both or not phrase
+    # Punctuation and operator words are literal text, never syntax.
+    assert all_ids("政府 AND") == all_ids("政府 AND", backend=LikeBackend())
+    assert search(SearchQuery("")).total == 0
+    assert search(SearchQuery("   ")).total == 0
+
+
+@pytest.mark.django_db
+def test_broad_queries_rank_title_hits_first_then_newest(corpus, monkeypatch):
+    from catalog.search import sqlite_fts
+
+    monkeypatch.setattr(sqlite_fts, "BM25_LIMIT", 0)  # force the ranking used for very common terms
+    result = search(SearchQuery("政府", limit=100))
+    flags = [hit.score for hit in result.hits]
+    assert flags == sorted(flags, reverse=True)
+    titles = [hit for hit in result.hits if hit.score == 1.0]
+    assert titles and all("政府" in hit.title or "政府" in Document.objects.get(pk=hit.document_id).document_number
+                          for hit in titles)
+    for group in (titles, [hit for hit in result.hits if hit.score == 0.0]):
+        keys = [(hit.published_on, hit.document_id) for hit in group]
+        assert keys == sorted(keys, reverse=True)
+    second = search(SearchQuery("政府", offset=20, limit=20))
+    assert [h.document_id for h in second.hits] == [h.document_id for h in result.hits[20:40]]
+
+
+@pytest.mark.django_db
+def test_relevance_and_date_ordering(corpus):
+    by_date = search(SearchQuery("安全生产", order="date", limit=50)).hits
+    keys = [(hit.published_on, hit.document_id) for hit in by_date]
+    assert keys == sorted(keys, reverse=True)
+    ranked = search(SearchQuery("安全生产", limit=50)).hits
+    assert [hit.score for hit in ranked] == sorted((hit.score for hit in ranked), reverse=True)
+    assert {hit.document_id for hit in ranked} == {hit.document_id for hit in by_date}
+
+
+@pytest.mark.django_db
+def test_filters(corpus, region, topic):
+    like = LikeBackend()
+    cases = [
+        {"agency_path": region["county"].path}, {"agency_path": region["edu"].path}, {"topic_id": topic.pk},
+        {"genre_code": "notice"}, {"kind": "normative_document"}, {"statutory_item": 11},
+        {"year_from": 2021, "year_to": 2022}, {"year_from": 2023}, {"validity": "repealed"},
+        {"agency_path": region["county"].path, "year_to": 2021, "order": "date"},
+    ]
+    for filters in cases:
+        for text in ("政府", "通知", "安全生产", "县 号"):
+            expected = all_ids(text, backend=like, **filters)
+            assert sorted(all_ids(text, **filters)) == sorted(expected), (text, filters)
+    inside = all_ids("政府", agency_path=region["county"].path)
+    assert not set(inside) & set(Document.objects.filter(publisher=region["other"]).values_list("pk", flat=True))
+    for pk in all_ids("通知", year_from=2021, year_to=2022):
+        assert 2021 <= Document.objects.get(pk=pk).published_on.year <= 2022
+
+
+@pytest.mark.django_db
+def test_snippets_are_escaped_and_marked(corpus, region, genres):
+    document = Document.objects.create(
+        publisher=region["edu"], title="关于<b>学生资助</b>的通知", genre=genres["notice"], body="",
+        body_text="前言。" * 40 + "落实<script>精准扶贫</script>工作，扶贫资金到位。", status=DocumentStatus.PUBLISHED,
+        published_on=date(2024, 3, 1), index_number="T-SNIP")
+    get_backend().document_changed(document.pk)
+    hit = next(h for h in search(SearchQuery("精准扶贫 资金", limit=100)).hits if h.document_id == document.pk)
+    assert "<mark>精准扶贫</mark>" in hit.snippet_html
+    assert "<mark>资金</mark>" in hit.snippet_html
+    assert "&lt;script&gt;" in hit.snippet_html and "<script>" not in hit.snippet_html
+    assert hit.snippet_html.startswith("…")
+    assert hit.title == "关于<b>学生资助</b>的通知"  # plain text: the template escapes it
+
+
+def _publish(document, editorial):
+    services.submit(document, user=editorial["editor"])
+    services.pass_secrecy_review(document, user=editorial["reviewer"])
+    return services.publish(document, user=editorial["reviewer"]).document
+
+
+@pytest.mark.django_db
+def test_the_index_follows_the_workflow(region, editorial, draft_fields, django_capture_on_commit_callbacks):
+    search_module.rebuild()
+    draft = services.create_draft(publisher=region["edu"], user=editorial["editor"], **draft_fields(
+        title="关于开展农村低保专项治理的通知", body="<p>开展农村低保专项治理，核查医保参保情况。</p>")).document
+    services.add_attachment(draft, user=editorial["editor"], name="名单.txt",
+                            content="附件：困难群众救助对象花名册".encode())
+    assert search(SearchQuery("低保")).total == 0  # drafts are never indexed
+    with django_capture_on_commit_callbacks(execute=True):
+        document = _publish(draft, editorial)
+    assert [h.document_id for h in search(SearchQuery("低保")).hits] == [document.pk]
+    assert search(SearchQuery("花名册")).total == 1  # attachment text
+    assert search(SearchQuery("专项治理", validity="in_force")).total == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_validity(document, user=editorial["reviewer"], validity="repealed", on=date(2025, 1, 2))
+    assert search(SearchQuery("专项治理", validity="in_force")).total == 0
+    assert search(SearchQuery("专项治理", validity="repealed")).total == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(document, user=editorial["reviewer"], reason="内容有误")
+    for text in ("低保", "花名册", "专项治理", "低 保"):
+        assert search(SearchQuery(text)).total == 0
+
+
+@pytest.mark.django_db
+def test_rebuild_after_tables_were_emptied(corpus):
+    """Django empties model tables between transactional tests but not the index: rebuild makes it agree."""
+    before = search(SearchQuery("政府")).total
+    Document.objects.filter(pk__in=all_ids("政府")[:5]).delete()
+    assert all(hit.document_id for hit in search(SearchQuery("政府")).hits)  # stale rows are never shown
+    search_module.rebuild()
+    assert search(SearchQuery("政府")).total == before - 5
+
+
+@pytest.mark.django_db
+def test_long_documents_are_matched_anywhere(region, genres):
+    """Past 16,383 tokens (PostgreSQL's position limit) and with a bigram repeated more than 256 times."""
+    body = "政府" * 9000 + "。" + "说明" * 5000 + "盐池县滩羊肉品牌建设" + "。" * 300
+    document = Document.objects.create(
+        publisher=region["edu"], title="长文", genre=genres["notice"], body_text=body, body="",
+        status=DocumentStatus.PUBLISHED, published_on=date(2024, 5, 6), index_number="T-LONG")
+    search_module.rebuild()
+    for text in ("滩羊肉品牌", "明盐", "府。说", "设。", '"品牌建设。。"', "政府政府政府"):
+        assert [h.document_id for h in search(SearchQuery(text)).hits] == [document.pk], text
+
+
+HOSTILE = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet=st.sampled_from(list('"*()^:-+{}[]~\'\\%_ ANDORNEAR扶贫政府公开😀\x00\u200b“”；，')), max_size=20),
+    st.sampled_from(['"', '""', "*", "扶贫*", "NEAR(政府 公开)", "政府 OR 1=1", "'; DROP TABLE search_fts; --",
+                     "title:政府", "{title body}: 政府", "^政府", "政府 NOT 公开", "(((", "😀", "\x00", "%", "_",
+                     "a" * 500, "政府 " * 50]),
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE, order=st.sampled_from(["relevance", "date"]))
+def test_hostile_queries_never_raise_nor_leak(corpus, text, order):
+    public = set(Document.objects.public().values_list("pk", flat=True))
+    result = search(SearchQuery(text=text, order=order))
+    assert result.total >= len(result.hits)
+    assert {hit.document_id for hit in result.hits} <= public
+
+
+@pytest.mark.django_db
+def test_cli_text_and_json(corpus, region):
+    out = StringIO()
+    call_command("search", "扶贫", "--json", "--limit", "5", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["total"] == search(SearchQuery("扶贫")).total > 0
+    assert len(payload["results"]) == min(5, payload["total"])
+    assert set(payload["results"][0]) == {"index_number", "title", "published_on", "score"}
+    out = StringIO()
+    call_command("search", "政府", "--agency", "edu", stdout=out)
+    total = search(SearchQuery("政府", agency_path=region["edu"].path)).total
+    assert out.getvalue().startswith(f"共 {total} 条结果")
+    with pytest.raises(Exception, match="没有机构编码"):
+        call_command("search", "政府", "--agency", "nowhere", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_cli_rebuild_shows_progress(corpus):
+    out, err = StringIO(), StringIO()
+    call_command("search_index", "rebuild", stdout=out, stderr=err)
+    public = Document.objects.public().count()
+    assert f"{public}/{public}" in err.getvalue()
+    assert f"索引已重建：{public} 篇" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
+def test_postgres_backend_is_the_default_and_exact(corpus):
+    from catalog.search.postgres import PostgresBackend
+
+    assert isinstance(get_backend(), PostgresBackend)
+    like = LikeBackend()
+    for text in FIXED_QUERIES[:12]:
+        assert sorted(all_ids(text, backend=PostgresBackend())) == sorted(all_ids(text, backend=like)), text
