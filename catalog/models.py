@@ -253,6 +253,9 @@ class Document(models.Model):
             models.Index(fields=["publisher", "status", "-published_on"], name="doc_publisher_pub"),
             models.Index(fields=["status", "disclosure_attribute", "-published_on", "-id"], name="doc_public_list"),
             models.Index(fields=["kind", "publisher"], name="doc_kind_publisher"),
+            # The portal's browse filters (主题分类, 第二十条事项) page by date.
+            models.Index(fields=["topic", "-published_on"], name="doc_topic_pub"),
+            models.Index(fields=["statutory_item", "-published_on"], name="doc_item_pub"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["publisher", "index_year", "index_serial"], name="index_serial_once",
