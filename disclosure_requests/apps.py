@@ -6,8 +6,10 @@ class DisclosureRequestsConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self):
+        from workbench.navigation import register
         from workdays.services import register_due_date_provider
 
         from .services import redate_open_cases
 
         register_due_date_provider(redate_open_cases)
+        register("依申请公开", "disclosure_requests:index", "requests.view", 40)

@@ -179,7 +179,7 @@ def submit_online(*, agency, applicant: ApplicantData, description: str, request
 @transaction.atomic
 def register(*, agency, user=None, channel: str, applicant: ApplicantData, description: str, requested_form: str,
              delivery_method: str, submitted_on: date, signed_for_on: date | None = None,
-             accessibility_assistance: bool = False, purpose: str = "") -> DisclosureRequest:
+             accessibility_assistance: bool = False, purpose: str = "", via_email: bool = False) -> DisclosureRequest:
     """Staff entry for every other channel. 当面 / 口头: received on the day of submission (口头: the day the
     form is filled in for the applicant, INFERRED); 挂号信: the day it is signed for; 平信 / 传真 / 电子邮件:
     registered as 待确认 until the confirmation with the applicant is recorded (第三十一条)."""
@@ -198,7 +198,7 @@ def register(*, agency, user=None, channel: str, applicant: ApplicantData, descr
     person = _applicant_for(applicant)
     case = DisclosureRequest(
         agency=agency, applicant=person, applicant_type=applicant.applicant_type, channel=channel,
-        via_email=False, description=description.strip(), purpose=purpose.strip(), requested_form=requested_form,
+        via_email=via_email and channel == SubmissionChannel.ONLINE, description=description.strip(), purpose=purpose.strip(), requested_form=requested_form,
         delivery_method=delivery_method, accessibility_assistance=accessibility_assistance,
         submitted_at=timezone.make_aware(datetime.combine(submitted_on, datetime.min.time())),
         handler=user if getattr(user, "pk", None) else None,
@@ -344,6 +344,7 @@ def close_opinion_request(opinion: OpinionRequest, *, user=None, result: str, an
     case = _lock(opinion.request)
     _require(user, Capability.REQUESTS_HANDLE, case)
     opinion = OpinionRequest.objects.select_for_update().get(pk=opinion.pk)
+    _expect(case, RequestState.IN_PROGRESS, action="结束征求意见")
     if opinion.result != OpinionResult.PENDING:
         raise ValidationError("该征求意见已经结束。")
     if result not in OpinionResult.values or result == OpinionResult.PENDING:
@@ -451,6 +452,8 @@ def issue_fee_notice(case: DisclosureRequest, *, user=None, method: str, served_
     _expect(case, RequestState.IN_PROGRESS, action="发出收费通知")
     if case.regime != Regime.R2019:
         raise ValidationError("2008年条例下的申请不收取信息处理费。")
+    if FeeNotice.objects.filter(request=case).exists():
+        raise ValidationError("本申请已发出过收费通知，不能重复收费。")
     if case.due_on and served_on > case.due_on:
         raise ValidationError("收费通知应在答复期限内发出。")
     if method == FeeMethod.PER_ITEM:

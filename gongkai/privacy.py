@@ -54,7 +54,8 @@ def mask(text: str, keep_start: int = 1, keep_end: int = 1) -> str:
         return ""
     if len(text) <= keep_start + keep_end:
         return "*" * len(text)
-    return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[-keep_end:]
+    tail = text[len(text) - keep_end:] if keep_end else ""
+    return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + tail
 
 
 class EncryptedTextField(models.TextField):

@@ -7,7 +7,10 @@ urlpatterns = [
     path("workbench/audit/", include("audit.urls")),
     path("workbench/agencies/", include("orgs.urls")),
     path("workbench/documents/", include("catalog.urls")),
+    path("workbench/requests/", include("disclosure_requests.urls")),
+    path("workbench/appeals/", include("appeals.urls")),
     path("workbench/", include("workbench.urls")),
+    path("apply/", include("disclosure_requests.public_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.urls import reverse
 
 from .models import Site
 
@@ -37,4 +38,18 @@ def forget_site_identity(**_kwargs) -> None:
 
 
 def site_identity(request) -> dict:
-    return {"site_identity": load_site_identity()}
+    return {"site_identity": load_site_identity(), "portal_nav": PORTAL_NAV}
+
+
+class _NavItem:
+    """Resolved lazily: the URL configuration is not ready when this module is imported."""
+
+    def __init__(self, label: str, url_name: str):
+        self.label, self.url_name = label, url_name
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+PORTAL_NAV = [_NavItem("依申请公开", "disclosure_public:index")]

@@ -160,7 +160,7 @@ def test_index_serials_are_gapless_per_agency_and_year(region, editorial, draft_
     assert numbers == [1, 2, 3]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_publication_gives_distinct_gapless_serials(region, draft_fields):
     """Index numbers under concurrent publication (PostgreSQL row locks; SQLite serialises writers)."""
     if connection.vendor != "postgresql":

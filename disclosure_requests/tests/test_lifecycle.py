@@ -276,7 +276,7 @@ def test_unconfirmed_calendar_is_flagged_on_the_case(in_person):
     assert not case.due_confirmed
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_tracking_numbers_are_distinct_under_concurrent_submissions(region, person):
     """200 simultaneous online submissions → 200 cases, distinct tracking numbers, nothing lost."""
     if connection.vendor != "postgresql":

@@ -57,3 +57,8 @@ def test_the_stylesheet_is_served_without_a_cdn(client, region):
     css = client.get("/static/gongkai/gongkai.css")
     assert css.status_code == 200
     assert b"--red" in b"".join(css.streaming_content)
+
+
+def test_the_portal_links_to_the_request_form(client, region):
+    page = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("disclosure_public:index")}"' in page and "依申请公开" in page

@@ -54,6 +54,40 @@ def _document_in(region, key):
                                  genre=Genre.objects.get(code="notice")).document
 
 
+def _case_in(region, key):
+    from datetime import date
+
+    from disclosure_requests import services
+    from disclosure_requests.models import DisclosureRequest
+
+    existing = DisclosureRequest.objects.filter(agency=region[key]).first()
+    if existing:
+        return existing
+    applicant = services.ApplicantData(applicant_type="natural_person", name="测试申请人", id_type="passport",
+                                       id_number=f"E{region[key].pk:08d}", phone="13900000000")
+    return services.register(agency=region[key], channel="in_person", applicant=applicant, description="测试申请",
+                             requested_form="electronic", delivery_method="email", submitted_on=date(2024, 9, 25))
+
+
+def _appeal_in(region, key):
+    from datetime import date
+
+    from appeals import services
+    from appeals.models import Appeal
+
+    existing = Appeal.objects.filter(agency=region[key]).first()
+    if existing:
+        return existing
+    return services.create_appeal(agency=region[key], kind="review", subject="测试复议", body="演示市人民政府",
+                                  filed_on=date(2024, 10, 8))
+
+
+DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request", "correction_received",
+                             "correction_lapsed", "opinion_open", "opinion_close", "extend", "reason_ask",
+                             "reason_decide", "fee_notice", "fee_settled", "fee_lapsed", "reply", "on_the_spot",
+                             "withdraw", "transfer", "letter_issue", "letter_delivery", "archive", "promote",
+                             "letter_download")
+
 OBJECT_ROUTES = {
     "orgs:detail": lambda r, key: {"pk": r[key].pk},
     "orgs:update": lambda r, key: {"pk": r[key].pk},
@@ -64,6 +98,10 @@ OBJECT_ROUTES = {
     **{f"catalog:{name}": (lambda r, key: {"pk": _document_in(r, key).pk})
        for name in ("detail", "update", "submit", "secrecy_review", "return", "publish", "withdraw", "validity",
                     "interprets", "attach")},
+    **{f"disclosure_requests:{name}": (lambda r, key: {"pk": _case_in(r, key).pk})
+       for name in DISCLOSURE_REQUEST_ROUTES},
+    "appeals:detail": lambda r, key: {"pk": _appeal_in(r, key).pk},
+    "appeals:decide": lambda r, key: {"pk": _appeal_in(r, key).pk},
 }
 _CALENDAR = "工作日历按年份划分，全平台共用；查看对所有工作人员开放，修改仅限平台管理员。"
 NOT_AGENCY_OBJECTS = {
@@ -116,6 +154,10 @@ def test_platform_wide_changes_are_refused_to_agency_staff(client, two_counties,
 
 
 def _is_post_only(name):
+    if name.startswith("disclosure_requests:"):
+        return name not in ("disclosure_requests:detail", "disclosure_requests:letter_download")
+    if name == "appeals:decide":
+        return True
     return name.startswith("catalog:") and name not in ("catalog:detail", "catalog:update")
 
 

@@ -1,0 +1,56 @@
+"""表四 "四、政府信息公开行政复议、行政诉讼情况" (annual-report-formats.md §3.4; F2021 = F2019): 15 cells
+`t4.<block>.<column>`, a direct count over the Appeal records of the respondent agencies.
+
+Year rule (regulation-rules.md §9, UNVERIFIED; setting GONGKAI_REPORT_APPEAL_YEAR_RULE):
+- "filed" (default): appeals filed in Y, with their status at 31 Dec Y;
+- "filed_or_pending": also the appeals filed earlier and still pending on 1 Jan Y, with their status at
+  31 Dec Y (the reading where pending cases are counted again each year until decided).
+Status at 31 Dec Y: the result, when decided on or before that day; otherwise 尚未审结, even when the
+record now shows a later decision. So total = 维持 + 纠正 + 其他 + 尚未审结 (T4-E01) for any data."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, Q
+
+from .models import Appeal, AppealKind, AppealResult
+
+BLOCKS = [k.value for k in AppealKind]  # review, suit_direct, suit_after_review: the printed order
+DECIDED = [AppealResult.UPHELD.value, AppealResult.CORRECTED.value, AppealResult.OTHER.value]
+COLUMNS = [*DECIDED, "pending", "total"]
+YEAR_RULES = ("filed", "filed_or_pending")
+BLOCK_LABELS = {"review": "行政复议", "suit_direct": "行政诉讼·未经复议直接起诉",
+                "suit_after_review": "行政诉讼·复议后起诉"}
+COLUMN_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
+                 "total": "总计"}
+
+
+def year_rule() -> str:
+    rule = getattr(settings, "GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed")
+    if rule not in YEAR_RULES:
+        raise ImproperlyConfigured(f"GONGKAI_REPORT_APPEAL_YEAR_RULE：未知的取值“{rule}”，可选：{'、'.join(YEAR_RULES)}。")
+    return rule
+
+
+def table_four(agency_ids, year: int) -> dict[str, int]:
+    """The 15 cells of 表四 for appeals against the given agencies, with ONE aggregate query grouped by kind."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if year_rule() == "filed":
+        scope = Q(filed_on__gte=start, filed_on__lte=end)
+    else:
+        scope = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))
+    counts = {result: Count("pk", filter=Q(result=result, decided_on__lte=end)) for result in DECIDED}
+    groups = (Appeal.objects.filter(scope, agency_id__in=list(agency_ids)).order_by()
+              .values("kind").annotate(all=Count("pk"), **counts))
+    cells = {f"t4.{block}.{column}": 0 for block in BLOCKS for column in COLUMNS}
+    for g in groups:
+        if g["kind"] not in BLOCKS:
+            raise ValueError(f"复议诉讼类型“{g['kind']}”不是表四的栏目，无法统计。")
+        block = g["kind"]
+        for result in DECIDED:
+            cells[f"t4.{block}.{result}"] = g[result]
+        # Everything not decided by 31 Dec, whatever the record says now, is 尚未审结 at the year end.
+        cells[f"t4.{block}.pending"] = g["all"] - sum(g[result] for result in DECIDED)
+        cells[f"t4.{block}.total"] = g["all"]
+    return cells

@@ -1,0 +1,453 @@
+"""Forms of 依申请公开: the public application, staff registration, one small form per transition of the
+case workbench, and the public status lookup. Forms only collect and shape input; the rules live in
+disclosure_requests.services, whose Chinese ValidationErrors are mapped back onto these forms."""
+
+import secrets
+import unicodedata
+
+from django import forms
+from django.core import signing
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from orgs.models import Agency, AgencyKind
+
+from .identity import identity_error
+from .models import (
+    ApplicantType,
+    DeliveryMethod,
+    FeeMethod,
+    IdentityDocumentType,
+    LetterKind,
+    OpinionKind,
+    OpinionResult,
+    Outcome,
+    OutcomeDetail,
+    OutcomeGroup,
+    RequestedForm,
+    RequestState,
+)
+from .services import ApplicantData
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PlainForm(forms.Form):
+    """Labels without Django's ASCII ":" suffix: labels sit above their fields, Chinese style."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+def _today():
+    return timezone.localdate()
+
+
+# --- Shared choices --------------------------------------------------------------------------------------
+
+# 第二十七条: 公民 or 法人或者其他组织; the annual report (表三) needs the organisation's sub-type, so the choice
+# is grouped rather than split into two questions that could be answered half.
+APPLICANT_TYPE_CHOICES = [
+    ("", "请选择"),
+    (ApplicantType.NATURAL_PERSON.value, ApplicantType.NATURAL_PERSON.label),
+    ("法人或其他组织", [(t.value, t.label) for t in ApplicantType if t.is_organisation]),
+]
+
+# The two lapse outcomes have their own transitions (correction_lapsed, fee_lapsed); reply() refuses them.
+REPLY_EXCLUDED = {Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID}
+
+
+def outcome_choices(blank=True, exclude=REPLY_EXCLUDED):
+    """Outcomes grouped by OutcomeGroup, with the verbatim 表三 row labels."""
+    groups = []
+    for group in OutcomeGroup:
+        items = [(o.value, o.label) for o in Outcome if o.group == group and o not in exclude]
+        if items:
+            groups.append((group.label, items))
+    return ([("", "请选择")] if blank else []) + groups
+
+
+# Agencies that may receive applications under 第二十七条 / 第十条第二款: governments, their departments,
+# 派出机构 and 开发区管委会. 事业单位 disclose under 第五十五条 rules, and a 内设机构 only when it acts in its own
+# name, which the agency register does not record — those are left out of the public list.
+RECEIVING_KINDS = [AgencyKind.GOVERNMENT, AgencyKind.DEPARTMENT, AgencyKind.DISPATCHED_UNIT,
+                   AgencyKind.DEVELOPMENT_ZONE]
+
+
+def receiving_agencies():
+    return Agency.objects.active_on(_today()).filter(kind__in=RECEIVING_KINDS).order_by("path")
+
+
+# --- Human check (no external service, no JavaScript) -------------------------------------------------------
+
+CN_NUMERALS = "零一二三四五六七八九十"
+HUMAN_CHECK_SALT = "disclosure_requests.human_check"
+HUMAN_CHECK_MAX_AGE = 2 * 60 * 60
+
+
+def chinese_numeral(n: int) -> str:
+    if n <= 10:
+        return CN_NUMERALS[n]
+    if n < 20:
+        return "十" + CN_NUMERALS[n - 10]
+    tens, units = divmod(n, 10)
+    return CN_NUMERALS[tens] + "十" + (CN_NUMERALS[units] if units else "")
+
+
+def _answer_digest(nonce: str, answer: int) -> str:
+    return salted_hmac(HUMAN_CHECK_SALT, f"{nonce}:{answer}").hexdigest()
+
+
+def issue_challenge() -> tuple[str, str, int]:
+    """(question, signed token, answer). The token carries only a keyed digest of the answer, so the page
+    does not give the answer away; the nonce makes each token usable once."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    if secrets.randbelow(2):
+        question, answer = f"{chinese_numeral(a)}加{chinese_numeral(b)}等于多少？", a + b
+    else:
+        a, b = max(a, b), min(a, b)
+        question, answer = f"{chinese_numeral(a)}减{chinese_numeral(b)}等于多少？", a - b
+    nonce = secrets.token_urlsafe(12)
+    token = signing.dumps({"n": nonce, "q": question, "h": _answer_digest(nonce, answer)}, salt=HUMAN_CHECK_SALT)
+    return question, token, answer
+
+
+def check_challenge(token: str, given: str) -> str | None:
+    """None when the answer is right; otherwise the reason, in Chinese. Every token is spent on its first
+    check, right or wrong, so one question cannot be tried with every possible answer."""
+    try:
+        data = signing.loads(token or "", salt=HUMAN_CHECK_SALT, max_age=HUMAN_CHECK_MAX_AGE)
+        nonce, digest = str(data["n"]), str(data["h"])
+    except (signing.BadSignature, KeyError, TypeError):
+        return "验证问题已过期，请回答新的问题。"
+    if not cache.add(f"dr:human-check:{nonce}", 1, HUMAN_CHECK_MAX_AGE):
+        return "该验证问题已使用过，请回答新的问题。"
+    value = unicodedata.normalize("NFKC", given or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 3:
+        return "请用阿拉伯数字填写计算结果。"
+    if not constant_time_compare(_answer_digest(nonce, int(value)), digest):
+        return "计算结果不正确，请回答新的问题。"
+    return None
+
+
+class HumanCheckMixin(PlainForm):
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    answer = forms.CharField(label="验证问题", max_length=10, required=False,
+                             help_text="请用阿拉伯数字填写计算结果，用于防止自动程序批量提交。",
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                                           "size": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.new_challenge()
+
+    def new_challenge(self) -> None:
+        """A fresh question for the next attempt (the previous one is spent)."""
+        question, token, _answer = issue_challenge()
+        self.fields["answer"].label = f"验证问题：{question}"
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("challenge")] = token
+            self.data[self.add_prefix("answer")] = ""
+            self._bound_fields_cache.clear()
+        else:
+            self.initial["challenge"] = token
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = check_challenge(self.data.get(self.add_prefix("challenge"), ""),
+                                  self.data.get(self.add_prefix("answer"), ""))
+        if problem:
+            self.add_error("answer", problem)
+        return cleaned
+
+
+# --- Applicant (第二十九条) -----------------------------------------------------------------------------------
+
+
+class ApplicationForm(PlainForm):
+    """Everything 第二十九条 requires, plus the applicant type the annual report needs. No purpose is
+    required (the 2019 条例 dropped 2008 第十三条's 特殊需要)."""
+
+    applicant_type = forms.ChoiceField(label="申请人类型", choices=APPLICANT_TYPE_CHOICES,
+                                       help_text="法人或其他组织请选择所属类别（用于年度报告统计）。")
+    name = forms.CharField(label="姓名或名称", max_length=200)
+    id_type = forms.ChoiceField(label="身份证明类型", choices=IdentityDocumentType.choices,
+                                initial=IdentityDocumentType.RESIDENT_ID,
+                                help_text="自然人填写个人证件；法人或其他组织填写统一社会信用代码。")
+    id_number = forms.CharField(label="身份证明号码", max_length=40,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    legal_representative = forms.CharField(label="法定代表人或负责人（法人或其他组织填写）", max_length=100,
+                                           required=False)
+    contact_person = forms.CharField(label="联系人（法人或其他组织填写）", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=40, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+                            help_text="联系电话和电子邮箱至少填写一项。")
+    email = forms.EmailField(label="电子邮箱", max_length=254, required=False,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = forms.CharField(label="通信地址", max_length=200, required=False,
+                              help_text="选择邮寄获取信息时必填。")
+    postcode = forms.CharField(label="邮政编码", max_length=6, required=False,
+                               validators=[RegexValidator(r"^[0-9]{6}\Z", "邮政编码应为6位数字。")],
+                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    description = forms.CharField(label="所需政府信息的名称、文号或者便于查询的其他特征性描述", max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 5}))
+    purpose = forms.CharField(label="用途（选填）", max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    requested_form = forms.ChoiceField(label="信息的指定提供载体", choices=RequestedForm.choices,
+                                       initial=RequestedForm.ELECTRONIC, widget=forms.RadioSelect)
+    delivery_method = forms.ChoiceField(label="获取信息的方式", choices=DeliveryMethod.choices,
+                                        initial=DeliveryMethod.EMAIL, widget=forms.RadioSelect)
+    accessibility_assistance = forms.BooleanField(
+        label="我有阅读困难或者视听障碍，需要协助（第四十三条）", required=False)
+
+    def clean_id_number(self):
+        return "".join(self.cleaned_data["id_number"].split()).upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        id_type, number = cleaned.get("id_type"), cleaned.get("id_number")
+        if id_type and number and (problem := identity_error(id_type, number)):
+            self.add_error("id_number", problem)
+        delivery = cleaned.get("delivery_method")
+        if delivery == DeliveryMethod.POST and not cleaned.get("address") and "address" not in self.errors:
+            self.add_error("address", "选择邮寄时请填写通信地址。")
+        if delivery == DeliveryMethod.EMAIL and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "选择电子邮件获取时请填写电子邮箱。")
+        return cleaned
+
+    def applicant_data(self) -> ApplicantData:
+        data = self.cleaned_data
+        return ApplicantData(
+            applicant_type=data["applicant_type"], name=data["name"], id_type=data["id_type"],
+            id_number=data["id_number"], phone=data["phone"], email=data["email"], address=data["address"],
+            postcode=data["postcode"], legal_representative=data["legal_representative"],
+            contact_person=data["contact_person"])
+
+    def request_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"description": data["description"], "purpose": data["purpose"],
+                "requested_form": data["requested_form"], "delivery_method": data["delivery_method"],
+                "accessibility_assistance": data["accessibility_assistance"]}
+
+
+class PublicApplicationForm(HumanCheckMixin, ApplicationForm):
+    field_order = [*ApplicationForm.base_fields, "answer", "challenge"]
+
+
+# 电子邮件 is the ONLINE channel (第三十一条(三): 互联网渠道); it is offered as its own choice because staff
+# register e-mails by hand, and mapped to "online" for the service.
+STAFF_CHANNELS = [
+    ("in_person", "当面"),
+    ("oral", "口头（代为填写）"),
+    ("registered_mail", "挂号信（需签收）"),
+    ("ordinary_mail", "平信"),
+    ("fax", "传真"),
+    ("email", "电子邮件"),
+]
+CHANNEL_FOR_SERVICE = {"email": "online"}
+
+
+class RegisterForm(ApplicationForm):
+    agency = forms.ModelChoiceField(label="受理机关", queryset=Agency.objects.none())
+    channel = forms.ChoiceField(label="申请渠道", choices=STAFF_CHANNELS, widget=forms.RadioSelect,
+                                help_text="平信、传真、电子邮件须与申请人确认后才算收到申请（第三十一条），登记后为“待确认”。")
+    submitted_on = forms.DateField(label="提交日期（口头申请为代为填写之日）", widget=DateInput(), initial=_today)
+    signed_for_on = forms.DateField(label="签收日期（挂号信）", widget=DateInput(), required=False)
+
+    field_order = ["agency", "channel", "submitted_on", "signed_for_on", *ApplicationForm.base_fields]
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        if agencies.count() == 1:
+            self.fields["agency"].initial = agencies.first()
+        # Staff fill the form in for the applicant: contact by phone or e-mail is enough (the service
+        # checks it); the delivery-specific checks of the public form still apply.
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == "registered_mail" and not cleaned.get("signed_for_on") \
+                and "signed_for_on" not in self.errors:
+            self.add_error("signed_for_on", "挂号邮寄的申请以签收之日为收到申请之日，请填写签收日期。")
+        return cleaned
+
+    @property
+    def service_channel(self) -> str:
+        channel = self.cleaned_data["channel"]
+        return CHANNEL_FOR_SERVICE.get(channel, channel)
+
+
+# --- Queue filters -----------------------------------------------------------------------------------------
+
+
+class QueueFilterForm(PlainForm):
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *RequestState.choices])
+    overdue = forms.BooleanField(label="只看逾期", required=False)
+    agency = forms.ModelChoiceField(label="机关", required=False, queryset=Agency.objects.none(),
+                                    empty_label="全部")
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    q = forms.CharField(label="受理编号", required=False, max_length=40)
+
+    def __init__(self, *args, agencies, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["year"].choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+
+
+# --- Case transitions (one form each; prefixed by the action name on the detail page) ------------------------
+
+
+class ConfirmForm(PlainForm):
+    confirmed_on = forms.DateField(label="与申请人确认之日", widget=DateInput(), initial=_today,
+                                   help_text="第三十一条：确认之日即为收到申请之日，答复期限自次日起算。")
+
+
+class CorrectionRequestForm(PlainForm):
+    items = forms.CharField(label="需要补正的事项（逐项列明）", max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    correction_due_on = forms.DateField(label="补正期限", widget=DateInput())
+    on = forms.DateField(label="告知日期", widget=DateInput(), initial=_today,
+                         help_text="第三十条：自收到申请之日起7个工作日内一次性告知。")
+
+
+class DateOnlyForm(PlainForm):
+    on = forms.DateField(label="日期", widget=DateInput(), initial=_today)
+
+    def __init__(self, *args, label=None, help_text=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["on"].label = label
+        if help_text:
+            self.fields["on"].help_text = help_text
+
+
+class OpinionOpenForm(PlainForm):
+    kind = forms.ChoiceField(label="征求对象", choices=OpinionKind.choices, widget=forms.RadioSelect,
+                             help_text="第三十二条征求第三方意见（逾期由本机关决定）；第三十四条征求其他机关意见（逾期视为同意）。")
+    addressee = forms.CharField(label="被征求意见方", max_length=200)
+    sent_on = forms.DateField(label="发出征求意见书日期", widget=DateInput(), initial=_today)
+    received_on = forms.DateField(label="对方收到日期（可后补）", widget=DateInput(), required=False)
+
+
+class OpinionCloseForm(PlainForm):
+    opinion = forms.ModelChoiceField(label="征求意见", queryset=None, empty_label=None)
+    result = forms.ChoiceField(label="结果", choices=[c for c in OpinionResult.choices if c[0] != OpinionResult.PENDING])
+    answered_on = forms.DateField(label="答复日期（逾期的，为认定逾期之日）", widget=DateInput(), initial=_today)
+    opinion_text = forms.CharField(label="意见及理由", max_length=3000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opinion"].queryset = case.opinion_requests.filter(result=OpinionResult.PENDING)
+
+
+class ExtendForm(PlainForm):
+    working_days = forms.IntegerField(label="延长工作日数", min_value=1, max_value=20)
+    reason = forms.CharField(label="理由", max_length=300)
+    approved_on = forms.DateField(label="批准日期", widget=DateInput(), initial=_today)
+    notified_on = forms.DateField(label="告知申请人日期", widget=DateInput(), initial=_today,
+                                  help_text="须在原答复期限届满前批准并告知申请人（第三十三条）。")
+
+
+class ReasonDecideForm(PlainForm):
+    reasonable = forms.TypedChoiceField(label="认定", coerce=lambda v: v == "yes", widget=forms.RadioSelect,
+                                        choices=[("yes", "理由合理，继续办理"), ("no", "理由不合理，不予处理")])
+    on = forms.DateField(label="认定日期", widget=DateInput(), initial=_today)
+    custom_due_on = forms.DateField(label="延迟答复的合理期限（理由合理但无法按期答复时填写）", widget=DateInput(),
+                                    required=False)
+    reasons = forms.CharField(label="说明", max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeeNoticeForm(PlainForm):
+    method = forms.ChoiceField(label="计收方式", choices=FeeMethod.choices, widget=forms.RadioSelect,
+                               help_text="按件或按量，只能选择其一（国办函〔2020〕109号第三条）。")
+    pages = forms.IntegerField(label="页数（按量计收）", min_value=0, max_value=1_000_000, required=False)
+    served_on = forms.DateField(label="送达日期", widget=DateInput(), initial=_today)
+
+
+class FeeSettledForm(PlainForm):
+    on = forms.DateField(label="缴费或减免日期", widget=DateInput(), initial=_today)
+    payment_reference = forms.CharField(label="非税收入缴款书编号", max_length=80, required=False)
+    waiver_reason = forms.CharField(label="减免理由（未缴费而减免时填写）", max_length=300, required=False)
+
+
+class ReplyForm(PlainForm):
+    outcome = forms.ChoiceField(label="办理结果", choices=outcome_choices(),
+                                help_text="按年度报告表三计一项；部分公开的只计“部分公开”。")
+    detail = forms.ChoiceField(label="办理结果细分（可选）", required=False,
+                               choices=[("", "—"), *OutcomeDetail.choices])
+    legal_basis = forms.CharField(label="法律依据", max_length=300,
+                                  help_text="例如：《中华人民共和国政府信息公开条例》第三十六条第（二）项。")
+    reasons = forms.CharField(label="理由", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="不予公开、无法提供、不予处理和部分公开的，必须说明理由。")
+    competent_agency = forms.CharField(label="负责公开的机关及联系方式（不属于本机关负责公开时填写）", max_length=300,
+                                       required=False)
+    secondary_outcomes = forms.MultipleChoiceField(label="其他答复理由（不计入统计）", required=False,
+                                                   choices=outcome_choices(blank=False),
+                                                   widget=forms.CheckboxSelectMultiple)
+    on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
+
+
+class OnTheSpotForm(PlainForm):
+    outcome = forms.ChoiceField(label="办理结果", choices=outcome_choices())
+    detail = forms.ChoiceField(label="办理结果细分（可选）", required=False, choices=[("", "—"), *OutcomeDetail.choices])
+    legal_basis = forms.CharField(label="法律依据", max_length=300)
+    reasons = forms.CharField(label="理由", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WithdrawForm(PlainForm):
+    on = forms.DateField(label="撤回日期", widget=DateInput(), initial=_today)
+    how = forms.CharField(label="撤回方式", max_length=300, help_text="建议书面撤回，例如：申请人提交书面撤回申请。")
+
+
+class TransferForm(PlainForm):
+    to_agency = forms.ModelChoiceField(label="转至机关", queryset=Agency.objects.none())
+    reason = forms.CharField(label="转办理由", max_length=300)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any agency of the platform: a case addressed to the wrong agency goes where it belongs, whoever
+        # handles that agency.
+        self.fields["to_agency"].queryset = (Agency.objects.active_on(_today()).exclude(pk=case.agency_id)
+                                             .order_by("path"))
+
+
+class LetterIssueForm(PlainForm):
+    kind = forms.ChoiceField(label="文书", choices=LetterKind.choices,
+                             help_text="文书日期为所记录行为的日期；生成后随案归档（DOCX 和 PDF）。")
+
+
+class LetterDeliveryForm(PlainForm):
+    letter = forms.ModelChoiceField(label="文书", queryset=None, empty_label=None)
+    method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
+    delivered_on = forms.DateField(label="送达日期", widget=DateInput(), initial=_today)
+    reference = forms.CharField(label="邮件号或回执（邮寄必填）", max_length=80, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].queryset = case.letters.all()
+
+
+# --- Public status lookup -----------------------------------------------------------------------------------
+
+
+class StatusLookupForm(PlainForm):
+    tracking_number = forms.CharField(label="受理编号", max_length=40,
+                                      widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    lookup_code = forms.CharField(label="查询码", max_length=16,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def clean_tracking_number(self):
+        return "".join(self.cleaned_data["tracking_number"].split()).upper()
+
+    def clean_lookup_code(self):
+        return "".join(self.cleaned_data["lookup_code"].split()).upper()
