@@ -5,8 +5,9 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.catalogue import DEFAULT_DOCUMENTS, FULL_SCALE_DOCUMENTS, MIN_DOCUMENTS
+from demo.catalogue import DEFAULT_DOCUMENTS, FULL_SCALE_DOCUMENTS, MIN_DOCUMENTS, default_year
 from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
+from demo.requests import DEFAULT_CASES, build_requests
 from orgs.models import Agency, AgencyKind
 
 PORTAL_URL = "http://127.0.0.1:8000/"
@@ -49,6 +50,8 @@ class Command(BaseCommand):
         parser.add_argument("--documents", type=int, default=None,
                             help=f"county 演示年度发布的政府信息条数（默认 {DEFAULT_DOCUMENTS}，至少 {MIN_DOCUMENTS}；"
                                  f"盐池县 2018 年的实际规模为 {FULL_SCALE_DOCUMENTS}；0 表示不生成目录）。")
+        parser.add_argument("--cases", type=int, default=None,
+                            help="县级演示区域的依申请公开案件数（默认 40，0 表示不生成）。")
         parser.add_argument("--year", type=int, default=None,
                             help="政府信息目录的演示年度（默认上一年度）。")
         parser.add_argument("--if-empty", action="store_true",
@@ -93,6 +96,13 @@ class Command(BaseCommand):
                 f"超过 20 个工作日发布 {c['late']} 条、附件 {c['attachments']} 个，用时 {summary.catalogue.seconds:.1f} 秒。")
             if summary.catalogue.search_note:
                 self.stdout.write(summary.catalogue.search_note)
+        cases = options["cases"] if options["cases"] is not None else (DEFAULT_CASES if options["profile"] == "county" else 0)
+        if cases and options["profile"] == "county":
+            try:
+                made = build_requests(summary, options["year"] or default_year(), seed=options["seed"], n=cases)
+            except ValueError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"依申请公开：{made.cases} 件申请、{made.appeals} 件行政复议和行政诉讼，用时 {made.seconds:.1f} 秒。")
         self.stdout.write(f"门户网站：{summary.site.name}。运行 gongkai demo --print-logins 查看登录信息。")
 
     def progress(self, done: int, total: int) -> None:
