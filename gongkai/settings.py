@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "catalog",
     "disclosure_requests",
     "appeals",
+    "reports",
+    "monitoring",
     "demo",
 ]
 

@@ -102,6 +102,7 @@ OBJECT_ROUTES = {
        for name in DISCLOSURE_REQUEST_ROUTES},
     "appeals:detail": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "appeals:decide": lambda r, key: {"pk": _appeal_in(r, key).pk},
+    "monitoring:agency": lambda r, key: {"pk": r[key].pk},
 }
 _CALENDAR = "工作日历按年份划分，全平台共用；查看对所有工作人员开放，修改仅限平台管理员。"
 NOT_AGENCY_OBJECTS = {
