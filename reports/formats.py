@@ -8,6 +8,7 @@ spec's contract: `t2.*`/`t2v19.*` (表二), `t3.<row>.<column>` (表三), `t4.<b
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -529,12 +530,24 @@ def _nfkc(text: str) -> str:
     return text.translate(_QUOTES)
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")  # character-level: mirror sites convert characters, not vocabulary
+
+
+def to_simplified(text: str) -> str:
+    """§6.1 step 1: traditional → simplified (reports copied from mirror sites are often converted)."""
+    return _t2s().convert(text) if text else text
+
+
 def normalise_label(text) -> NormalisedLabel:
-    """Steps 2–5 of §6.1: NFKC and punctuation unification, whitespace removal, numbering split, alias lookup.
-    Step 1 (traditional → simplified) needs a maintained converter package and is not done here."""
+    """The label pipeline of §6.1: traditional → simplified, NFKC and punctuation unification, whitespace
+    removal, numbering split, alias lookup."""
     raw = text if isinstance(text, str) else ("" if text is None else str(text))
     try:
-        s = _WHITESPACE.sub("", _nfkc(raw))
+        s = _WHITESPACE.sub("", _nfkc(to_simplified(raw)))
         numbering = []
         while True:
             m = _NUMBERING.match(s)

@@ -190,3 +190,10 @@ def test_normalise_label_pipeline():
 def test_parse_cell_value(raw, ctype, value, flags, unit):
     parsed = parse_cell_value(raw, ctype)
     assert parsed.value == value and set(parsed.flags) == flags and parsed.unit == unit
+
+
+def test_traditional_labels_from_mirror_sites_are_recognised():
+    from reports.formats import normalise_label
+
+    assert normalise_label("商業企業").core == normalise_label("商业企业").core
+    assert normalise_label("（一）予以公開").core == normalise_label("（一）予以公开").core
