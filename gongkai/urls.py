@@ -10,6 +10,7 @@ urlpatterns = [
     path("workbench/requests/", include("disclosure_requests.urls")),
     path("workbench/appeals/", include("appeals.urls")),
     path("workbench/monitoring/", include("monitoring.urls")),
+    path("workbench/reports/", include("reports.urls")),
     path("workbench/", include("workbench.urls")),
     path("apply/", include("disclosure_requests.public_urls")),
     path("", include("portal.urls")),

@@ -82,6 +82,14 @@ def _appeal_in(region, key):
                                   filed_on=date(2024, 10, 8))
 
 
+def _report_in(region, key):
+    from reports import services
+    from reports.models import AnnualReport
+
+    existing = AnnualReport.objects.filter(agency=region[key]).first()
+    return existing or services.create_draft(region[key], 2024, [region[key]], None)
+
+
 DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request", "correction_received",
                              "correction_lapsed", "opinion_open", "opinion_close", "extend", "reason_ask",
                              "reason_decide", "fee_notice", "fee_settled", "fee_lapsed", "reply", "on_the_spot",
@@ -103,6 +111,10 @@ OBJECT_ROUTES = {
     "appeals:detail": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "appeals:decide": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "monitoring:agency": lambda r, key: {"pk": r[key].pk},
+    "reports:detail": lambda r, key: {"pk": _report_in(r, key).pk},
+    "reports:action": lambda r, key: {"pk": _report_in(r, key).pk},
+    **{f"reports:{name}": (lambda r, key: {"agency": r[key].pk, "year": 2024})
+       for name in ("figures", "figures_template", "figures_upload")},
 }
 _CALENDAR = "工作日历按年份划分，全平台共用；查看对所有工作人员开放，修改仅限平台管理员。"
 NOT_AGENCY_OBJECTS = {

@@ -1,0 +1,48 @@
+"""Forms of the annual-report pages: creating a report (agency, year, units) and a unit's entered figures."""
+
+from django import forms
+from django.utils import timezone
+
+from .formats import FORMATS, format_for_year
+from .services import FIRST_YEAR, entered_cell_ids
+
+
+class ReportCreateForm(forms.Form):
+    agency = forms.ModelChoiceField(label="报告机关", queryset=None, empty_label="请选择")
+    year = forms.TypedChoiceField(label="报告年度", coerce=int, choices=())
+    units = forms.ModelMultipleChoiceField(
+        label="汇总单位", queryset=None, widget=forms.CheckboxSelectMultiple,
+        help_text="勾选本报告汇总的单位（本机关、所属部门、乡镇街道等），须是报告机关或其下级单位。")
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["units"].queryset = agencies
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)]
+        self.fields["year"].initial = this_year - 1
+
+
+class CorrectionForm(forms.Form):
+    change_note = forms.CharField(label="更正说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class FiguresForm(forms.Form):
+    """One text field per entered cell of the year's format; values are parsed by reports.services."""
+
+    def __init__(self, *args, year, initial_values=None, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        fmt = format_for_year(year)
+        specs = FORMATS[fmt].cells()
+        for cid in entered_cell_ids(fmt):
+            spec = specs[cid]
+            label = " · ".join(spec.row_path) + ("" if spec.table == "lg" else f" · {spec.column_label}")
+            self.fields[cid] = forms.CharField(
+                label=label, required=False, disabled=disabled, max_length=40,
+                help_text=f"单位：{spec.unit}" if spec.unit else "",
+                initial=(initial_values or {}).get(cid, ""),
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+
+
+class FiguresUploadForm(forms.Form):
+    file = forms.FileField(label="填报表（XLSX）")

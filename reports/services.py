@@ -1,0 +1,788 @@
+"""The one place where annual reports and entered figures change (every change audited), and where a
+report's cells are computed from the platform's data.
+
+Aggregation (issue "The annual report" §4). A report sums its units. Reorganisations are followed with
+`reporting_agency_id(agency, day)` (orgs.services): what an agency held on `day` counts for the agency that
+answers for it then, and belongs to the report when that agency is one of the units. The day is the
+record's own: a document's publication or lifecycle event, an appeal's filing, and for a request case the
+day it leaves the year — its closing day when closed in the year, else 31 December. One day per case and
+year keeps 一 + 二 = 三(七) + 四 for any unit set (a case open at a merger moves to the successor whole;
+the successor's 上年结转 then differs from its own last report, which T3-W01 reports as a warning that a
+reorganisation explains). The successions are few, so attribution is one filter per date field —
+`agency in (plain ids)` OR `(predecessor and date in its window)` — and every table stays ONE grouped query
+over the whole unit set. The year rules are the owning apps' (disclosure_requests/appeals/catalog
+.statistics): the queries below add only the attribution filter, and tests check they agree."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, Value, When
+from django.utils import timezone
+
+from audit.services import record
+from orgs.models import Agency, AgencySuccession
+from orgs.scoping import Capability, has_capability
+from orgs.services import reporting_agency_id
+
+from .formats import FORMATS, CellType, ReportFormat, format_for_year, parse_cell_value
+from .models import (
+    AnnualReport,
+    EnteredFigures,
+    EnteredValue,
+    FiguresStatus,
+    Provenance,
+    ReportCell,
+    ReportOrigin,
+    ReportStatus,
+)
+from .validation import Finding, Severity, deadline_for, has_errors, validate
+
+FIRST_YEAR = 2014  # the platform generates the 2014 统计表 and later formats; earlier tables were local
+
+# Cells the platform computes, per format; every other cell of the format is entered by the units.
+_T2_ITEM1 = [f"t2.{row}.{col}" for row in ("rules", "normative_docs") for col in ("issued", "repealed", "in_force")]
+_T2V19_ITEM1 = [f"t2v19.{row}.{col}" for row in ("rules", "normative_docs")
+                for col in ("created", "published", "total_public")]
+_LG_COMPUTED = [
+    "lg.proactive.total", "lg.proactive.normative_docs_published", "lg.proactive.normative_docs_issued",
+    "lg.proactive.via_gazette", "lg.proactive.via_website", "lg.proactive.via_weibo", "lg.proactive.via_wechat",
+    "lg.proactive.via_other",
+    "lg.request.received", "lg.request.in_person", "lg.request.fax", "lg.request.online", "lg.request.letter",
+    "lg.request.closed", "lg.request.closed_on_time", "lg.request.closed_extended",
+    *(f"lg.{b}.{c}" for b in ("review", "suit") for c in ("total", "upheld", "corrected", "other")),
+]
+CHANNEL_CELLS = {"gazette": "lg.proactive.via_gazette", "website": "lg.proactive.via_website",
+                 "weibo": "lg.proactive.via_weibo", "wechat": "lg.proactive.via_wechat",
+                 "other": "lg.proactive.via_other"}
+# Source names shown with each computed cell (provenance "computed, from which query").
+SOURCES = {
+    "t2": "catalog.statistics.article_20_item_1（规范性文件生命周期）",
+    "t2v19": "catalog.statistics.article_20_item_1（本年制发→新制作/新公开，现行有效→对外公开总数量）",
+    "t3": "disclosure_requests.statistics.table_three（依申请公开案件）",
+    "t4": "appeals.statistics.table_four（行政复议、行政诉讼记录）",
+    "lg.request": "disclosure_requests.statistics.legacy_request_counters（依申请公开案件）",
+    "lg.review": "appeals.statistics.table_four（行政复议记录）",
+    "lg.suit": "appeals.statistics.table_four（行政诉讼记录）",
+    "lg.proactive": "catalog.Document（本年发布的主动公开信息，按公开渠道）",
+}
+
+
+def computed_cell_ids(fmt: ReportFormat) -> list[str]:
+    spec = FORMATS[fmt]
+    if fmt == ReportFormat.F2021:
+        return [*_T2_ITEM1, *spec.table("t3").cell_ids(), *spec.table("t4").cell_ids()]
+    if fmt == ReportFormat.F2019:
+        return [*_T2V19_ITEM1, *spec.table("t3").cell_ids(), *spec.table("t4").cell_ids()]
+    if fmt == ReportFormat.LEGACY_2014:
+        return list(_LG_COMPUTED)
+    return []
+
+
+def entered_cell_ids(fmt: ReportFormat) -> list[str]:
+    computed = set(computed_cell_ids(fmt))
+    return [cid for cid in FORMATS[fmt].cell_ids() if cid not in computed]
+
+
+def _source_of(cid: str) -> str:
+    head = cid.split(".")[0]
+    return SOURCES.get(".".join(cid.split(".")[:2])) or SOURCES.get(head, "")
+
+
+# ------------------------------------------------------------------------------------------ attribution
+
+
+@dataclass
+class Attribution:
+    """Which records of which agencies count for a set of units, following case-taking successions."""
+
+    unit_ids: frozenset[int]
+    plain: set[int] = field(default_factory=set)  # every record counts, whatever its date
+    windows: list[tuple[int, date | None, date | None]] = field(default_factory=list)  # (agency, from, before)
+    successions: list = field(default_factory=list)
+
+    @property
+    def candidates(self) -> list[int]:
+        return sorted(self.plain | {a for a, _, _ in self.windows})
+
+    def on(self, day: date) -> list[int]:
+        """Agencies whose records held on `day` count (e.g. cases open at the year end)."""
+        ids = set(self.plain)
+        for a, start, before in self.windows:
+            if (start is None or start <= day) and (before is None or day < before):
+                ids.add(a)
+        return sorted(ids)
+
+    def q(self, date_field: str, agency_field: str = "agency_id") -> Q:
+        """Records whose agency answers into the units on their own `date_field`."""
+        query = Q(**{f"{agency_field}__in": sorted(self.plain)})
+        for a, start, before in self.windows:
+            part = Q(**{agency_field: a})
+            if start is not None:
+                part &= Q(**{f"{date_field}__gte": start})
+            if before is not None:
+                part &= Q(**{f"{date_field}__lt": before})
+            query |= part
+        return query
+
+
+def attribution(unit_ids) -> Attribution:
+    unit_ids = frozenset(int(u) for u in unit_ids)
+    successions = list(AgencySuccession.objects.filter(takes_over_cases=True))
+    attr = Attribution(unit_ids, successions=successions)
+    forward = {s.predecessor_id: s for s in successions}
+    # Agencies that never handed over anything are where their records are.
+    attr.plain = {u for u in unit_ids if u not in forward}
+    for agency_id in sorted(set(forward) | set(unit_ids)):
+        if agency_id not in forward:
+            continue
+        # The chain's effective dates split time into intervals, each with one reporting agency.
+        dates, current, seen = [], agency_id, set()
+        while current in forward and current not in seen:
+            seen.add(current)
+            dates.append(forward[current].effective_on)
+            current = forward[current].successor_id
+        bounds = [None, *sorted(set(dates)), None]
+        for start, before in zip(bounds, bounds[1:], strict=False):
+            probe = start or date.min
+            if reporting_agency_id(agency_id, probe, successions) in unit_ids:
+                attr.windows.append((agency_id, start, before))
+    return attr
+
+
+# ------------------------------------------------------------------------------------------ the tables
+
+
+def _cases(attr: Attribution, p, year: int):
+    """The request cases of the year that count for the units, each attributed on one day (module doc)."""
+    end = date(year, 12, 31)
+    qs = p.queryset(attr.candidates)
+    if attr.windows:
+        qs = qs.annotate(_attr_on=Case(When(p.closed_in(year), then=F("_closed_eff")), default=Value(end),
+                                       output_field=DateField()))
+    return qs.filter(attr.q("_attr_on"))
+
+
+def _table_three(attr: Attribution, year: int, fmt: str) -> dict[str, int]:
+    from disclosure_requests.models import Outcome
+    from disclosure_requests.statistics import (
+        APPLICANT_COLUMNS,
+        COLUMNS,
+        OTHER_OUTCOMES,
+        T3_ROWS,
+        StatisticsDataError,
+        _Periods,
+    )
+
+    p = _Periods()
+    groups = (_cases(attr, p, year).values("applicant_type", "outcome")
+              .annotate(received_new=Count("pk", filter=p.received_in(year)),
+                        carried_in=Count("pk", filter=p.open_at_end_of(year - 1)),
+                        closed=Count("pk", filter=p.closed_in(year)),
+                        carried_out=Count("pk", filter=p.open_at_end_of(year))))
+    rows = T3_ROWS[fmt]
+    cells = {f"t3.{row}.{column}": 0 for row in rows for column in COLUMNS}
+    for g in groups:
+        column, outcome = g["applicant_type"], g["outcome"]
+        if not any(g[k] for k in ("received_new", "carried_in", "closed", "carried_out")):
+            continue
+        if column not in APPLICANT_COLUMNS:
+            raise StatisticsDataError(f"申请人类型“{column}”不是表三的列，无法统计。")
+        for row in ("received_new", "carried_in", "carried_out"):
+            cells[f"t3.{row}.{column}"] += g[row]
+        if g["closed"]:
+            if outcome not in Outcome.values:
+                raise StatisticsDataError(f"办理结果“{outcome}”不是表三的行，无法统计。")
+            row = "other" if fmt == "2019" and outcome in OTHER_OUTCOMES else outcome
+            cells[f"t3.{row}.{column}"] += g["closed"]
+            cells[f"t3.closed_total.{column}"] += g["closed"]
+    for row in rows:
+        cells[f"t3.{row}.total"] = sum(cells[f"t3.{row}.{column}"] for column in APPLICANT_COLUMNS)
+    return cells
+
+
+def _table_four(attr: Attribution, year: int) -> dict[str, int]:
+    from appeals.models import Appeal
+    from appeals.statistics import BLOCKS, COLUMNS, DECIDED, year_rule
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if year_rule() == "filed":
+        scope = Q(filed_on__gte=start, filed_on__lte=end)
+    else:
+        scope = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))
+    counts = {result: Count("pk", filter=Q(result=result, decided_on__lte=end)) for result in DECIDED}
+    groups = (Appeal.objects.filter(scope & attr.q("filed_on")).order_by()
+              .values("kind").annotate(all=Count("pk"), **counts))
+    cells = {f"t4.{block}.{column}": 0 for block in BLOCKS for column in COLUMNS}
+    for g in groups:
+        if g["kind"] not in BLOCKS:
+            raise ValueError(f"复议诉讼类型“{g['kind']}”不是表四的栏目，无法统计。")
+        block = g["kind"]
+        for result in DECIDED:
+            cells[f"t4.{block}.{result}"] = g[result]
+        cells[f"t4.{block}.pending"] = g["all"] - sum(g[result] for result in DECIDED)
+        cells[f"t4.{block}.total"] = g["all"]
+    return cells
+
+
+def _article_20_item_1(attr: Attribution, year: int) -> dict[str, int]:
+    from django.conf import settings
+
+    from catalog.models import Document, LifecycleEvent, NormativeEvent
+    from catalog.statistics import ENDING_EVENTS, ROWS
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    issued_events = [LifecycleEvent.ISSUED]
+    if settings.GONGKAI_T2_ISSUED_INCLUDES_REVISIONS:
+        issued_events.append(LifecycleEvent.REVISED)
+    in_year = Q(on__gte=start, on__lte=end)
+    flows = (NormativeEvent.objects.filter(attr.q("on", "document__publisher_id"), document__kind__in=list(ROWS))
+             .order_by().values("document__kind")
+             .annotate(issued=Count("id", filter=in_year & Q(event__in=issued_events)),
+                       repealed=Count("id", filter=in_year & Q(event=LifecycleEvent.REPEALED))))
+    ended = NormativeEvent.objects.filter(document=OuterRef("pk"), event__in=ENDING_EVENTS, on__lte=end)
+    started = NormativeEvent.objects.filter(document=OuterRef("pk"), event=LifecycleEvent.ISSUED, on__lte=end)
+    stock = (Document.objects.filter(publisher_id__in=attr.on(end), kind__in=list(ROWS))
+             .filter(Exists(started)).exclude(Exists(ended)).order_by()
+             .values("kind").annotate(n=Count("id")))
+    cells = {f"{prefix}.{column}": 0 for prefix in ROWS.values() for column in ("issued", "repealed", "in_force")}
+    for row in flows:
+        prefix = ROWS[row["document__kind"]]
+        cells[f"{prefix}.issued"] = row["issued"]
+        cells[f"{prefix}.repealed"] = row["repealed"]
+    for row in stock:
+        cells[f"{ROWS[row['kind']]}.in_force"] = row["n"]
+    return cells
+
+
+def _legacy(attr: Attribution, year: int) -> dict[str, int]:
+    from catalog.models import Document, DocumentKind
+    from disclosure_requests.models import Extension
+    from disclosure_requests.statistics import LEGACY_CHANNELS, StatisticsDataError, _Periods
+
+    p = _Periods()
+    received = p.received_in(year)
+    closed = p.closed_in(year)
+    extended = Exists(Extension.objects.filter(request=OuterRef("pk")))
+    totals = (_cases(attr, p, year).annotate(_extended=extended)
+              .aggregate(received=Count("pk", filter=received), closed=Count("pk", filter=closed),
+                         closed_extended=Count("pk", filter=closed & (Q(_extended=True) | Q(closed_late=True))),
+                         **{name: Count("pk", filter=received & Q(channel__in=channels))
+                            for name, channels in LEGACY_CHANNELS.items()}))
+    if sum(totals[name] for name in LEGACY_CHANNELS) != totals["received"]:
+        raise StatisticsDataError("有申请的申请渠道不在当面、传真、网络、信函之列，无法统计。")
+    cells = {"lg.request.received": totals["received"]}
+    cells.update({f"lg.request.{name}": totals[name] for name in LEGACY_CHANNELS})
+    cells.update({"lg.request.closed": totals["closed"],
+                  "lg.request.closed_on_time": totals["closed"] - totals["closed_extended"],
+                  "lg.request.closed_extended": totals["closed_extended"]})
+    # Same mapping as legacy_request_counters: no 尚未审结 row, so pending counts as 其他情形.
+    t4 = _table_four(attr, year)
+    for legacy, blocks_of in {"review": ["review"], "suit": ["suit_direct", "suit_after_review"]}.items():
+        for column in ("upheld", "corrected"):
+            cells[f"lg.{legacy}.{column}"] = sum(t4[f"t4.{b}.{column}"] for b in blocks_of)
+        cells[f"lg.{legacy}.other"] = sum(t4[f"t4.{b}.other"] + t4[f"t4.{b}.pending"] for b in blocks_of)
+        cells[f"lg.{legacy}.total"] = sum(t4[f"t4.{b}.total"] for b in blocks_of)
+    # 主动公开: public documents published in the year; a document counts once in the total and once per
+    # channel it went out through (the printed note: 不同渠道和方式公开相同信息计1条).
+    docs = Document.objects.public().filter(attr.q("published_on", "publisher_id"),
+                                            published_on__gte=date(year, 1, 1), published_on__lte=date(year, 12, 31))
+    cells["lg.proactive.total"] = 0
+    cells.update(dict.fromkeys(CHANNEL_CELLS.values(), 0))
+    for row in docs.order_by().values("channels").annotate(n=Count("pk")):
+        cells["lg.proactive.total"] += row["n"]
+        for channel in set(row["channels"] or []):
+            if channel in CHANNEL_CELLS:
+                cells[CHANNEL_CELLS[channel]] += row["n"]
+    cells["lg.proactive.normative_docs_published"] = docs.filter(kind=DocumentKind.NORMATIVE_DOCUMENT).count()
+    cells["lg.proactive.normative_docs_issued"] = _article_20_item_1(attr, year)["t2.normative_docs.issued"]
+    return cells
+
+
+def compute_cells(unit_ids, year: int, fmt: ReportFormat) -> dict[str, int]:
+    """Every computed cell of `fmt` for the units, one grouped query per table."""
+    fmt = ReportFormat(fmt)
+    attr = attribution(unit_ids)
+    if fmt == ReportFormat.F2021:
+        return {**_article_20_item_1(attr, year), **_table_three(attr, year, "2021"), **_table_four(attr, year)}
+    if fmt == ReportFormat.F2019:
+        item1 = _article_20_item_1(attr, year)
+        cells = {}
+        # INFERRED mapping: a catalogue document is made public when issued, so 新制作 = 新公开 = 制发.
+        for row in ("rules", "normative_docs"):
+            cells[f"t2v19.{row}.created"] = item1[f"t2.{row}.issued"]
+            cells[f"t2v19.{row}.published"] = item1[f"t2.{row}.issued"]
+            cells[f"t2v19.{row}.total_public"] = item1[f"t2.{row}.in_force"]
+        return {**cells, **_table_three(attr, year, "2019"), **_table_four(attr, year)}
+    if fmt == ReportFormat.LEGACY_2014:
+        return _legacy(attr, year)
+    return {}
+
+
+# ------------------------------------------------------------------------------------------ entered figures
+
+
+def _require(user, capability: Capability, agency: Agency) -> None:
+    if user is not None and not has_capability(user, capability, agency):
+        raise PermissionDenied("您没有该操作的权限。")
+
+
+def figures_for(agency: Agency, year: int) -> EnteredFigures:
+    figures, _ = EnteredFigures.objects.get_or_create(agency=agency, year=year)
+    return figures
+
+
+def parse_entered(fmt: ReportFormat, values: dict) -> tuple[dict[str, tuple[Decimal | None, str]], dict[str, str]]:
+    """(cell id → (value, raw)), (cell id → error) for the entered cells of `fmt`."""
+    allowed = set(entered_cell_ids(fmt))
+    cells = FORMATS[fmt].cells()
+    parsed, errors = {}, {}
+    for cid, raw in values.items():
+        if cid not in allowed:
+            errors[cid] = f"“{cid}”不是{fmt.label}中需要填报的单元格。"
+            continue
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            parsed[cid] = (None, "")
+            continue
+        pv = parse_cell_value(text, cells[cid].type)
+        bad = pv.value is None or pv.flags & {"invalid", "approximate", "annotated", "placeholder", "unit_missing"}
+        if bad:
+            errors[cid] = f"“{text}”不是有效的数值（请填写阿拉伯数字，不带“约”“余”等字样）。"
+            continue
+        value = pv.value
+        if cells[cid].type == CellType.COUNT and (value < 0 or value != value.to_integral_value()):
+            errors[cid] = f"“{text}”：件数必须是不小于 0 的整数。"
+        elif cells[cid].type == CellType.SIGNED_COUNT and value != value.to_integral_value():
+            errors[cid] = f"“{text}”：增减数必须是整数。"
+        elif cells[cid].type in (CellType.MONEY_WAN, CellType.MONEY_WITH_UNIT) and value < 0:
+            errors[cid] = f"“{text}”：金额不能为负数。"
+        elif value.as_tuple().exponent < -4 or abs(value) >= Decimal(10) ** 12:
+            errors[cid] = f"“{text}”：最多保留4位小数，且不超过12位整数。"
+        else:
+            parsed[cid] = (value, text)
+    return parsed, errors
+
+
+@transaction.atomic
+def enter_figures(agency: Agency, year: int, values: dict, user, source: str = "表单") -> EnteredFigures:
+    """Store a unit's entered figures (blank clears a cell). Refused once submitted: reopen first."""
+    _require(user, Capability.REPORTS_COMPILE, agency)
+    fmt = format_for_year(year)
+    parsed, errors = parse_entered(fmt, values)
+    if errors:
+        raise ValidationError(errors)
+    figures = EnteredFigures.objects.select_for_update().get(pk=figures_for(agency, year).pk)
+    if figures.status != FiguresStatus.DRAFT:
+        raise ValidationError(f"{agency}{year}年的填报数据已{figures.get_status_display()}，请先退回修改。")
+    now = timezone.now()
+    existing = {v.cell_id: v for v in figures.values.all()}
+    before = {cid: str(v.value) for cid, v in existing.items()}
+    for cid, (value, raw) in parsed.items():
+        current = existing.get(cid)
+        if value is None:
+            if current:
+                current.delete()
+            continue
+        if current and current.value == value:
+            continue
+        EnteredValue.objects.update_or_create(
+            figures=figures, cell_id=cid,
+            defaults={"value": value, "raw": raw[:200], "source": source[:300], "entered_by": user, "entered_at": now})
+    after = {v.cell_id: str(v.value) for v in figures.values.all()}
+    if after != before:
+        figures.save(update_fields=["updated_at"])
+        record("reports.figures.enter", figures, agency=agency, before=before, after=after, note=source)
+    return figures
+
+
+def _figures_transition(figures: EnteredFigures, user, allowed_from, to, capability, action) -> EnteredFigures:
+    figures = EnteredFigures.objects.select_for_update().get(pk=figures.pk)
+    _require(user, capability, figures.agency)
+    if figures.status not in allowed_from:
+        raise ValidationError(f"填报数据当前为“{figures.get_status_display()}”，不能执行此操作。")
+    before = figures.status
+    figures.status = to
+    now = timezone.now()
+    if to == FiguresStatus.SUBMITTED:
+        figures.submitted_by, figures.submitted_at = user, now
+    elif to == FiguresStatus.APPROVED:
+        figures.approved_by, figures.approved_at = user, now
+    else:
+        figures.approved_by = figures.approved_at = None
+    figures.save()
+    record(action, figures, agency=figures.agency, before={"status": before}, after={"status": to})
+    return figures
+
+
+@transaction.atomic
+def submit_figures(figures, user):
+    return _figures_transition(figures, user, [FiguresStatus.DRAFT], FiguresStatus.SUBMITTED,
+                               Capability.REPORTS_COMPILE, "reports.figures.submit")
+
+
+@transaction.atomic
+def approve_figures(figures, user):
+    return _figures_transition(figures, user, [FiguresStatus.SUBMITTED], FiguresStatus.APPROVED,
+                               Capability.REPORTS_APPROVE, "reports.figures.approve")
+
+
+@transaction.atomic
+def reopen_figures(figures, user):
+    return _figures_transition(figures, user, [FiguresStatus.SUBMITTED, FiguresStatus.APPROVED],
+                               FiguresStatus.DRAFT, Capability.REPORTS_COMPILE, "reports.figures.reopen")
+
+
+# XLSX template: one row per entered cell; departments fill in the 数值 column and upload it back.
+def _template_columns():
+    from gongkai.tables import Column
+
+    return [Column("单元格编号", "cell_id", required=True, help="不要修改。", width=36, text=True),
+            Column("表格", "table", help="仅供参考。", width=10),
+            Column("项目", "label", help="仅供参考。", width=60),
+            Column("单位", "unit", help="仅供参考；金额以万元计。", width=8),
+            Column("数值", "value", help="阿拉伯数字；件数为整数，金额可带小数；不涉及的填0，未统计的留空。",
+                   width=14, text=True)]
+
+
+def figures_template(agency: Agency, year: int) -> bytes:
+    from gongkai.tables import write_xlsx
+
+    from .validation import TABLE_NAMES
+
+    fmt = format_for_year(year)
+    cells = FORMATS[fmt].cells()
+    current = {v.cell_id: v.value for v in EnteredValue.objects.filter(figures__agency=agency, figures__year=year)}
+    rows = []
+    for cid in entered_cell_ids(fmt):
+        spec = cells[cid]
+        label = " · ".join(spec.row_path) + ("" if spec.table == "lg" else f" · {spec.column_label}")
+        value = current.get(cid)
+        rows.append([cid, TABLE_NAMES.get(spec.table, spec.table), label, spec.unit or "",
+                     "" if value is None else _plain(value)])
+    return write_xlsx(_template_columns(), rows, sheet_title="填报数据", help_sheet_title="填写说明",
+                      help_title=f"{agency.name}{year}年政府信息公开工作年度报告填报表（{fmt.label}）",
+                      rules=["每行一个单元格，只填写“数值”列，不要增删或修改“单元格编号”。",
+                             "文件中任何一行有错误时，整份文件都不会导入，请按提示改正后重新上传。",
+                             "已提交或已审核的填报数据不能覆盖，请先退回修改。"])
+
+
+@dataclass
+class FiguresImportResult:
+    errors: list = field(default_factory=list)  # gongkai.tables.RowError
+    changed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_figures_xlsx(agency: Agency, year: int, data: bytes, filename: str, user) -> FiguresImportResult:
+    """All or nothing: any row error and nothing is written."""
+    from gongkai.tables import (
+        RowError,
+        TableFileError,
+        cell_text,
+        parse_rows,
+        read_header,
+        read_table,
+    )
+
+    _require(user, Capability.REPORTS_COMPILE, agency)
+    fmt = format_for_year(year)
+    allowed = set(entered_cell_ids(fmt))
+    result = FiguresImportResult()
+    try:
+        table = read_table(data, max_bytes=2 * 1024 * 1024, max_rows=1000, sheet_title="填报数据")
+    except TableFileError as exc:
+        result.errors.append(RowError(0, "", exc.message))
+        return result
+    columns, header_errors = read_header(table, _template_columns())
+    if header_errors:
+        result.errors.extend(header_errors)
+        return result
+
+    def parse_cell(column, raw, is_xlsx):
+        if column.field == "value" and isinstance(raw, float):
+            return repr(raw)  # keep the digits Excel stored, never a rounded str()
+        return cell_text(raw)
+
+    values, seen = {}, {}
+    for row in parse_rows(table, columns, parse_cell):
+        result.errors.extend(row.errors)
+        cid = row.values.get("cell_id", "")
+        if not cid:
+            result.errors.append(RowError(row.line, "单元格编号", "单元格编号不能为空。"))
+            continue
+        if cid not in allowed:
+            result.errors.append(RowError(row.line, "单元格编号", f"“{cid}”不是{year}年度报告需要填报的单元格。"))
+            continue
+        if cid in seen:
+            result.errors.append(RowError(row.line, "单元格编号", f"“{cid}”与第{seen[cid]}行重复。"))
+            continue
+        seen[cid] = row.line
+        parsed, errors = parse_entered(fmt, {cid: row.values.get("value", "")})
+        if errors:
+            result.errors.append(RowError(row.line, "数值", errors[cid]))
+        else:
+            values[cid] = row.values.get("value", "")
+    if result.errors:
+        return result
+    try:
+        figures = enter_figures(agency, year, values, user, source=f"上传文件：{filename}")
+    except ValidationError as exc:
+        result.errors.append(RowError(0, "", "；".join(exc.messages)))
+        return result
+    result.changed = figures.values.count()
+    return result
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# ------------------------------------------------------------------------------------------ reports
+
+
+def _check_units(agency: Agency, units) -> list[Agency]:
+    units = list(units)
+    if not units:
+        raise ValidationError("请至少选择一个汇总单位。")
+    outside = [u.name for u in units if not u.path.startswith(agency.path)]
+    if outside:
+        raise ValidationError(f"汇总单位须是{agency.name}或其下级单位：{'、'.join(outside)}不是。")
+    return units
+
+
+@transaction.atomic
+def create_draft(agency: Agency, year: int, units, user, *, report_format: ReportFormat | None = None) -> AnnualReport:
+    _require(user, Capability.REPORTS_COMPILE, agency)
+    if year < FIRST_YEAR:
+        raise ValidationError(f"平台只生成{FIRST_YEAR}年度及以后的年度报告。")
+    if year > timezone.localdate().year:
+        raise ValidationError("不能为尚未开始的年度编制报告。")
+    if AnnualReport.objects.filter(agency=agency, year=year).exists():
+        raise ValidationError(f"{agency.name}{year}年度报告已存在；已发布的报告请通过“更正”发布新版本。")
+    units = _check_units(agency, units)
+    fmt = ReportFormat(report_format or format_for_year(year))
+    report = AnnualReport.objects.create(
+        agency=agency, year=year, format=fmt, origin=ReportOrigin.GENERATED, status=ReportStatus.DRAFT,
+        period_start=date(year, 1, 1), period_end=date(year, 12, 31),
+        deadline=deadline_for(year, agency.level, agency.kind), filer=agency.name, created_by=user)
+    report.units.set(units)
+    record("reports.report.create", report, agency=agency,
+           after={"year": year, "format": fmt.value, "units": sorted(u.pk for u in units)})
+    return recompute(report, user)
+
+
+def _entered_cells(report: AnnualReport, unit_ids: list[int]) -> dict[str, dict]:
+    attr = attribution(unit_ids)
+    fmt = report.report_format
+    wanted = set(entered_cell_ids(fmt))
+    rows = (EnteredValue.objects.filter(figures__year=report.year, figures__agency_id__in=attr.on(report.period_end),
+                                        cell_id__in=wanted, value__isnull=False)
+            .select_related("figures__agency", "entered_by").order_by("entered_at"))
+    out: dict[str, dict] = {}
+    for v in rows:
+        cell = out.setdefault(v.cell_id, {"value": Decimal(0), "agencies": [], "by": None, "at": None, "raw": []})
+        cell["value"] += v.value
+        cell["agencies"].append(v.figures.agency.display_name)
+        cell["raw"].append(v.raw)
+        cell["by"], cell["at"] = v.entered_by, v.entered_at  # the latest entry
+    return out
+
+
+@transaction.atomic
+def recompute(report: AnnualReport, user=None) -> AnnualReport:
+    """Refill the computed cells and the entered ones (from the units' figures). Drafts only."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    _require(user, Capability.REPORTS_COMPILE, report.agency)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError("只有草稿可以重新计算；已提交的报告请先退回。")
+    if report.origin != ReportOrigin.GENERATED:
+        raise ValidationError("导入的报告不由平台计算。")
+    fmt = report.report_format
+    unit_ids = list(report.units.values_list("pk", flat=True))
+    computed = compute_cells(unit_ids, report.year, fmt)
+    entered = _entered_cells(report, unit_ids)
+    specs = FORMATS[fmt].cells()
+    report.cells.exclude(provenance=Provenance.IMPORTED).delete()
+    cells = []
+    for cid in FORMATS[fmt].cell_ids():
+        spec = specs[cid]
+        if cid in computed:
+            value = Decimal(computed[cid])
+            cells.append(ReportCell(report=report, cell_id=cid, value=value, raw=_plain(value), unit=spec.unit or "",
+                                    provenance=Provenance.COMPUTED, source=_source_of(cid)))
+        else:
+            e = entered.get(cid)
+            source = f"单位填报：{'、'.join(e['agencies'])}"[:300] if e else "单位填报：尚未填报"
+            cells.append(ReportCell(report=report, cell_id=cid, value=e["value"] if e else None,
+                                    raw=_plain(e["value"]) if e else "", unit=spec.unit or "",
+                                    flags=[] if e else ["blank"], provenance=Provenance.ENTERED, source=source,
+                                    entered_by=e["by"] if e else None, entered_at=e["at"] if e else None))
+    ReportCell.objects.bulk_create(cells)
+    report.computed_at = timezone.now()
+    report.save(update_fields=["computed_at", "updated_at"])
+    record("reports.report.recompute", report, agency=report.agency,
+           after={"computed": len(computed), "entered": len(entered)})
+    return report
+
+
+def cell_values(report: AnnualReport) -> dict[str, Decimal | None]:
+    return dict(report.cells.values_list("cell_id", "value"))
+
+
+def previous_report(report: AnnualReport) -> AnnualReport | None:
+    """Last year's report of the same agency: its latest published version, else its latest version."""
+    qs = AnnualReport.objects.filter(agency=report.agency, year=report.year - 1)
+    return qs.filter(status=ReportStatus.PUBLISHED).order_by("-version").first() or qs.order_by("-version").first()
+
+
+def unit_status(report: AnnualReport) -> list[dict]:
+    """Each unit's figures status, with its own statutory deadline (regulation-rules §8)."""
+    units = list(report.units.all().order_by("path"))
+    figures = {f.agency_id: f for f in EnteredFigures.objects.filter(year=report.year, agency__in=units)
+               .annotate(n=Count("values"))}
+    today = timezone.localdate()
+    rows = []
+    for unit in units:
+        f = figures.get(unit.pk)
+        deadline = deadline_for(report.year, unit.level, unit.kind)
+        status = f.status if f else None
+        rows.append({"agency": unit, "figures": f, "status": status,
+                     "status_label": f.get_status_display() if f else "未填报", "entered": f.n if f else 0,
+                     "deadline": deadline, "overdue": status != FiguresStatus.APPROVED and today > deadline})
+    return rows
+
+
+def finding_dict(f: Finding) -> dict:
+    return {"code": f.code, "severity": str(f.severity), "cells": list(f.cells), "message": f.message,
+            "where": f.where, "expected": None if f.expected is None else _plain(f.expected),
+            "actual": None if f.actual is None else _plain(f.actual)}
+
+
+def check(report: AnnualReport) -> list[Finding]:
+    """Every rule of reports.validation the platform's data allows, plus the units' submission status."""
+    cells = cell_values(report)
+    flags = {cid: fl for cid, fl in report.cells.values_list("cell_id", "flags") if fl}
+    prev = previous_report(report)
+    findings = validate(cells, report_format=report.format, year=report.year,
+                        previous=cell_values(prev) if prev else None, agency_level=report.agency.level,
+                        agency_kind=report.agency.kind, flags=flags,
+                        published_on=report.published_on, period=(report.period_start, report.period_end))
+    pending = [row["agency"].display_name for row in unit_status(report) if row["status"] != FiguresStatus.APPROVED]
+    if pending and entered_cell_ids(report.report_format):
+        findings.append(Finding("RPT-W01", Severity.WARNING, [],
+                                f"{len(pending)} 个汇总单位的填报数据尚未审核：{'、'.join(pending)}；"
+                                "其已录入的数字已计入，但可能还会变化。"))
+    return findings
+
+
+def _transition(report: AnnualReport, user, allowed_from, capability, action, **changes) -> AnnualReport:
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    _require(user, capability, report.agency)
+    if report.status not in allowed_from:
+        raise ValidationError(f"报告当前为“{report.get_status_display()}”，不能执行此操作。")
+    before = report.status
+    for name, value in changes.items():
+        setattr(report, name, value)
+    report.save()
+    record(action, report, agency=report.agency, before={"status": before}, after={"status": report.status})
+    return report
+
+
+@transaction.atomic
+def submit(report, user) -> AnnualReport:
+    return _transition(report, user, [ReportStatus.DRAFT], Capability.REPORTS_COMPILE, "reports.report.submit",
+                       status=ReportStatus.SUBMITTED, submitted_by=user, submitted_at=timezone.now())
+
+
+@transaction.atomic
+def return_to_draft(report, user) -> AnnualReport:
+    return _transition(report, user, [ReportStatus.SUBMITTED, ReportStatus.APPROVED], Capability.REPORTS_COMPILE,
+                       "reports.report.return", status=ReportStatus.DRAFT, approved_by=None, approved_at=None)
+
+
+@transaction.atomic
+def approve(report, user) -> AnnualReport:
+    """Refused while the validator finds an error."""
+    findings = check(report)
+    if has_errors(findings):
+        errors = [f"{f.code}：{f.message}" for f in findings if f.severity == Severity.ERROR]
+        raise ValidationError(["报告有错误，不能审核通过：", *errors])
+    return _transition(report, user, [ReportStatus.SUBMITTED], Capability.REPORTS_APPROVE, "reports.report.approve",
+                       status=ReportStatus.APPROVED, approved_by=user, approved_at=timezone.now())
+
+
+@transaction.atomic
+def publish(report, user, on: date | None = None) -> AnnualReport:
+    now = timezone.now()
+    return _transition(report, user, [ReportStatus.APPROVED], Capability.REPORTS_APPROVE, "reports.report.publish",
+                       status=ReportStatus.PUBLISHED, published_at=now, published_on=on or timezone.localdate(now))
+
+
+@transaction.atomic
+def correct(report, user, change_note: str) -> AnnualReport:
+    """A new draft version of a published report; the published version stays as it is."""
+    _require(user, Capability.REPORTS_COMPILE, report.agency)
+    if report.status != ReportStatus.PUBLISHED:
+        raise ValidationError("只有已发布的报告需要更正；未发布的报告可直接修改。")
+    if not (change_note or "").strip():
+        raise ValidationError("请填写更正说明。")
+    latest = AnnualReport.objects.filter(agency=report.agency, year=report.year).aggregate(v=Max("version"))["v"]
+    if AnnualReport.objects.filter(agency=report.agency, year=report.year).exclude(
+            status=ReportStatus.PUBLISHED).exists():
+        raise ValidationError("该报告已有未发布的更正版本。")
+    new = AnnualReport.objects.create(
+        agency=report.agency, year=report.year, format=report.format, origin=report.origin,
+        status=ReportStatus.DRAFT, version=latest + 1, parent=report, change_note=change_note.strip(),
+        period_start=report.period_start, period_end=report.period_end, deadline=report.deadline,
+        filer=report.filer, head=report.head, reviewer=report.reviewer, preparer=report.preparer,
+        created_by=user)
+    new.units.set(report.units.all())
+    ReportCell.objects.bulk_create([
+        ReportCell(report=new, cell_id=c.cell_id, value=c.value, raw=c.raw, unit=c.unit, flags=c.flags,
+                   provenance=c.provenance, source=c.source, entered_by=c.entered_by, entered_at=c.entered_at)
+        for c in report.cells.all()])
+    record("reports.report.correct", new, agency=new.agency,
+           after={"parent": report.pk, "version": new.version, "change_note": new.change_note})
+    return new
+
+
+def latest_report(agency: Agency, year: int) -> AnnualReport | None:
+    return AnnualReport.objects.filter(agency=agency, year=year).order_by("-version").first()
+
+
+def export_json(report: AnnualReport, findings: list[Finding] | None = None) -> dict:
+    """The auditor's JSON contract (reports.management.audit_output.CONTRACT_KEYS), money as decimal strings."""
+    findings = check(report) if findings is None else findings
+    cells = {}
+    for cid, value in report.cells.order_by("id").values_list("cell_id", "value"):
+        cells[cid] = None if value is None else _json_number(cid, value)
+    return {"source": "gongkai:computed" if getattr(report, "unsaved", False) or not report.pk
+            else f"gongkai:report/{report.pk}/v{report.version}",
+            "agency": report.agency.code, "year": report.year, "format": report.format, "cells": cells,
+            "unreadable": [], "prose_figures": [], "findings": [finding_dict(f) for f in findings]}
+
+
+def _json_number(cid: str, value: Decimal):
+    from .formats import ALL_CELLS
+
+    spec = ALL_CELLS.get(cid)
+    if spec is not None and spec.type in (CellType.MONEY_WAN, CellType.MONEY_WITH_UNIT):
+        return _plain(value)
+    return int(value) if value == value.to_integral_value() else _plain(value)
+
+
+def units_by_kind(units) -> dict[str, int]:
+    counts = defaultdict(int)
+    for unit in units:
+        counts[unit.get_kind_display()] += 1
+    return dict(counts)

@@ -1,0 +1,219 @@
+"""Workbench pages of the annual report (/workbench/reports/): the list, creating a report over chosen
+units, the report with every cell's provenance, its findings and its units' status, and each unit's
+entered figures (form and XLSX template). Scoped by agency; every change goes through reports.services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView, View
+
+from orgs.models import Agency
+from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, has_capability, scope_queryset
+from orgs.views import apply_validation_error
+
+from . import services
+from .formats import FORMATS, format_for_year
+from .forms import CorrectionForm, FiguresForm, FiguresUploadForm, ReportCreateForm
+from .models import AnnualReport, EnteredFigures, EnteredValue
+from .validation import SEVERITY_ORDER, Severity, has_errors
+
+COMPILE, APPROVE = Capability.REPORTS_COMPILE, Capability.REPORTS_APPROVE
+
+
+def _agencies(user):
+    return scope_queryset(Agency.objects.filter(dissolved_on__isnull=True), user, COMPILE, "").order_by("path")
+
+
+class ReportListView(StaffRequiredMixin, TemplateView):
+    capability = COMPILE
+    template_name = "reports/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reports = scope_queryset(AnnualReport.objects.select_related("agency"), self.request.user, COMPILE)
+        context["reports"] = reports.order_by("-year", "agency__path", "-version")[:500]
+        return context
+
+
+class ReportCreateView(StaffRequiredMixin, FormView):
+    capability = COMPILE
+    template_name = "reports/report_form.html"
+    form_class = ReportCreateForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agencies": _agencies(self.request.user)}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            report = services.create_draft(data["agency"], data["year"], data["units"], self.request.user)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "已创建年度报告草稿，并按平台数据计算了各表。")
+        return redirect("reports:detail", pk=report.pk)
+
+
+def _table_rows(report, cells):
+    """Rows of each table of the format, each with its cells (value and provenance) in column order."""
+    tables = []
+    for table in FORMATS[report.report_format].tables:
+        by_row = {}
+        for spec in table.cells:
+            by_row.setdefault(spec.row_id, []).append((spec, cells.get(spec.id)))
+        rows = [{"row": row, "cells": by_row.get(row.id, [])} for row in table.rows]
+        tables.append({"table": table, "rows": rows, "columns": table.columns})
+    return tables
+
+
+class ReportDetailView(ScopedObjectMixin, TemplateView):
+    capability = COMPILE
+    model = AnnualReport
+    template_name = "reports/report_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.get_object()
+        cells = {c.cell_id: c for c in report.cells.select_related("entered_by")}
+        findings = sorted(services.check(report), key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+        user = self.request.user
+        context.update(
+            report=report, tables=_table_rows(report, cells), findings=findings, blocked=has_errors(findings),
+            counts={s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
+            units=services.unit_status(report), versions=AnnualReport.objects.filter(
+                agency=report.agency, year=report.year).order_by("version"),
+            can_approve=has_capability(user, APPROVE, report.agency), correction_form=CorrectionForm(),
+            units_by_kind=services.units_by_kind(report.units.all()))
+        return context
+
+
+class ReportActionView(ScopedObjectMixin, View):
+    """One POST endpoint for the workflow buttons; a GET (after the lookup in scope) goes to the report."""
+
+    capability = COMPILE
+    model = AnnualReport
+    actions = {"recompute": services.recompute, "submit": services.submit, "return": services.return_to_draft,
+               "approve": services.approve, "publish": services.publish}
+
+    def get(self, request, *args, **kwargs):
+        return redirect("reports:detail", pk=self.get_object().pk)
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_object()
+        action = request.POST.get("action", "")
+        try:
+            if action == "correct":
+                form = CorrectionForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError("请填写更正说明。")
+                new = services.correct(report, request.user, form.cleaned_data["change_note"])
+                new = services.recompute(new, request.user)
+                messages.success(request, f"已创建第{new.version}版（更正草稿）。")
+                return redirect("reports:detail", pk=new.pk)
+            if action not in self.actions:
+                raise ValidationError("未知的操作。")
+            self.actions[action](report, request.user)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "操作已完成。")
+        return redirect("reports:detail", pk=report.pk)
+
+
+class _UnitMixin(ScopedObjectMixin):
+    """A unit (agency) and a year from the URL, looked up inside the user's scope."""
+
+    capability = COMPILE
+    model = Agency
+    scope_field = ""
+    pk_url_kwarg = "agency"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.agency = self.get_object()
+        self.year = int(kwargs["year"])
+        if not (services.FIRST_YEAR <= self.year <= 2100):
+            raise PermissionDenied("不支持该年度。")
+        return super().dispatch(request, *args, **kwargs)
+
+    def figures_url(self):
+        return reverse("reports:figures", kwargs={"agency": self.agency.pk, "year": self.year})
+
+
+class FiguresView(_UnitMixin, TemplateView):
+    template_name = "reports/figures.html"
+
+    def _context(self, form=None, upload_errors=None):
+        figures = EnteredFigures.objects.filter(agency=self.agency, year=self.year).first()
+        values = {v.cell_id: services._plain(v.value) for v in
+                  EnteredValue.objects.filter(figures__agency=self.agency, figures__year=self.year)}
+        locked = figures is not None and figures.status != "draft"
+        form = form or FiguresForm(year=self.year, initial_values=values, disabled=locked)
+        user = self.request.user
+        return {"agency": self.agency, "year": self.year, "format": format_for_year(self.year), "form": form,
+                "figures": figures, "locked": locked, "upload_form": FiguresUploadForm(),
+                "upload_errors": upload_errors or [], "can_approve": has_capability(user, APPROVE, self.agency)}
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self._context())
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "save")
+        figures = services.figures_for(self.agency, self.year)
+        transitions = {"submit": services.submit_figures, "approve": services.approve_figures,
+                       "reopen": services.reopen_figures}
+        try:
+            if action in transitions:
+                transitions[action](figures, request.user)
+                messages.success(request, "操作已完成。")
+                return redirect(self.figures_url())
+            form = FiguresForm(request.POST, year=self.year)
+            if not form.is_valid():
+                return self.render_to_response(self._context(form))
+            services.enter_figures(self.agency, self.year, form.cleaned_data, request.user)
+        except ValidationError as exc:
+            if action in transitions:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return redirect(self.figures_url())
+            apply_validation_error(form, exc)
+            return self.render_to_response(self._context(form))
+        messages.success(request, "填报数据已保存。")
+        return redirect(self.figures_url())
+
+
+class FiguresTemplateView(_UnitMixin, View):
+    def get(self, request, *args, **kwargs):
+        data = services.figures_template(self.agency, self.year)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="figures-{self.agency.code}-{self.year}.xlsx"'
+        return response
+
+
+class FiguresUploadView(_UnitMixin, TemplateView):
+    template_name = "reports/figures.html"
+
+    def get(self, request, *args, **kwargs):
+        return redirect(self.figures_url())
+
+    def post(self, request, *args, **kwargs):
+        form = FiguresUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "请选择要上传的文件。")
+            return redirect(self.figures_url())
+        upload = form.cleaned_data["file"]
+        result = services.import_figures_xlsx(self.agency, self.year, upload.read(), upload.name, request.user)
+        if result.ok:
+            messages.success(request, f"导入完成：共 {result.changed} 个单元格有数值。")
+            return redirect(self.figures_url())
+        view = FiguresView()
+        view.setup(request, *args, **kwargs)
+        view.agency, view.year = self.agency, self.year
+        context = view._context(upload_errors=[str(e) for e in result.errors])
+        return self.render_to_response(context, status=400)
