@@ -1,0 +1,161 @@
+"""年报体检: import published annual reports (reports.importers) and check them (reports.validation).
+
+`audit_file(path_or_bytes, name)` returns the auditor's JSON contract for one report; `audit_many` does a
+batch and adds the batch-level duplicate-wording check (D-W06, 内容雷同) across reports of the same year."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from reports import validation as V
+from reports.formats import ReportFormat, format_for_year
+from reports.importers import import_document
+
+SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".tsv", ".csv", ""}
+SIMILARITY_THRESHOLD = V.SIMILARITY_THRESHOLD  # D-W06, one setting shared with the validator
+
+
+def _agency_level(agency: str | None) -> str | None:
+    if not agency:
+        return None
+    name = re.sub(r"(?:人民政府办公室|人民政府|办公室|党政办)$", "", agency)
+    if name.endswith(("乡", "镇", "街道", "街道办事处")):
+        return "township"
+    if name.endswith(("县", "旗")) or (name.endswith("区") and "自治区" not in name):
+        return "county"
+    return None
+
+
+def _facts(report: dict) -> V.ProseFacts:
+    text = report.get("prose_text") or ""
+    figures = []
+    for f in report.get("prose_figures", []):
+        if f.get("refers_to"):
+            try:
+                figures.append(V.ProseFigure((f["refers_to"],), Decimal(str(f["value"])), f["text"],
+                                             bool(f.get("approximate"))))
+            except (ArithmeticError, ValueError):
+                continue
+    return V.ProseFacts(
+        figures=figures,
+        states_no_requests=bool(re.search(r"未收到[^，。；]{0,12}申请|收到[^，。；]{0,12}申请0件", text)),
+        states_no_fee_items=bool(re.search(r"(?:无|没有|未设)[^，。；]{0,6}行政事业性收费", text)),
+        states_appeals_all_upheld=bool(re.search(r"均(?:获|被|予)?维持", text)),
+        text=text,
+        headings=list(report.get("headings") or []),
+        agency_name=report.get("agency") or "",
+    )
+
+
+def _finding_dict(f: V.Finding) -> dict:
+    return {"code": f.code, "severity": str(f.severity), "cells": list(f.cells), "message": f.message,
+            "where": f.where}
+
+
+def audit_bytes(data: bytes, name: str) -> dict:
+    report = import_document(data, name)
+    fmt, year = report["format"], report["year"]
+    if fmt == "prose":
+        if year is None:
+            return report
+        # No table: the document-level rules of the year's format still apply (D-E02, D-W01).
+        report_format, cells = format_for_year(year), {}
+    else:
+        report_format = ReportFormat(fmt)
+        # An unreadable cell is present but unusable (flag invalid), never a missing row.
+        cells = {**report["cells"], **dict.fromkeys(report["unreadable"])}
+    flags = {cid: src["flags"] for cid, src in report["cell_sources"].items()}
+    flags.update({cid: ["invalid"] for cid in report["unreadable"]})
+    try:
+        found = V.validate(cells, report_format=report_format, year=year, flags=flags,
+                           prose_figures=_facts(report), period=report.get("period"),
+                           agency_level=_agency_level(report["agency"]),
+                           published_on=date.fromisoformat(report["published_on"]) if report.get("published_on")
+                           else None)
+    except Exception as error:  # noqa: BLE001 - a validator bug must not lose the import
+        report["findings"].append({"code": "IMP-E03", "severity": "error", "cells": [],
+                                   "message": f"校验程序出错：{type(error).__name__}: {error}"[:300], "where": ""})
+        return report
+    sources = report["cell_sources"]
+    for f in found:
+        d = _finding_dict(f)
+        if not d["where"] and d["cells"] and d["cells"][0] in sources:
+            d["where"] = sources[d["cells"][0]]["where"]
+        report["findings"].append(d)
+    return report
+
+
+def audit_file(path_or_bytes, name: str | None = None) -> dict:
+    if isinstance(path_or_bytes, bytes | bytearray):
+        return audit_bytes(bytes(path_or_bytes), name or "")
+    path = Path(path_or_bytes)
+    return audit_bytes(path.read_bytes(), name or path.name)
+
+
+def expand_paths(paths: Iterable) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                          and not f.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def audit_many(paths: Iterable, progress: Callable[[int, int, str], None] | None = None) -> list[dict]:
+    files = expand_paths(paths)
+    reports = []
+    for i, path in enumerate(files, start=1):
+        if progress:
+            progress(i, len(files), str(path))
+        try:
+            reports.append(audit_file(path))
+        except OSError as error:
+            reports.append({"source": str(path), "agency": None, "year": None, "format": "prose", "cells": {},
+                            "unreadable": [], "prose_figures": [], "cell_sources": {},
+                            "findings": [{"code": "IMP-E02", "severity": "error", "cells": [],
+                                          "message": f"文件无法读取：{error}", "where": ""}]})
+    duplicate_wording(reports)
+    return reports
+
+
+def duplicate_wording(reports: list[dict], threshold: float = SIMILARITY_THRESHOLD) -> None:
+    """D-W06 across a batch: the prose (tables excluded) of two reports of the same year by different agencies,
+    or of one agency in consecutive years, shares ≥ threshold of its 5-character shingles."""
+    shingles = [_shingles(r.get("prose_text") or "") for r in reports]
+    for i, a in enumerate(reports):
+        for j in range(i + 1, len(reports)):
+            b = reports[j]
+            same_agency = a.get("agency") and a.get("agency") == b.get("agency")
+            years = (a.get("year"), b.get("year"))
+            comparable = (years[0] == years[1] and not same_agency) or (
+                same_agency and None not in years and abs(years[0] - years[1]) == 1)
+            if not comparable or not shingles[i] or not shingles[j]:
+                continue
+            score = len(shingles[i] & shingles[j]) / len(shingles[i] | shingles[j])
+            if score >= threshold:
+                for this, other in ((a, b), (b, a)):
+                    this["findings"].append({
+                        "code": "D-W06", "severity": "warning", "cells": [],
+                        "message": f"正文与《{other.get('source')}》（{other.get('agency') or '未知机关'}"
+                                   f"{other.get('year') or ''}）的相似度为{score:.0%}（五字片段重合率，阈值"
+                                   f"{threshold:.0%}），可能存在“内容雷同”",
+                        "where": ""})
+
+
+def _shingles(text: str, k: int = 5) -> set[str]:
+    # Same measure as reports.validation.shingle_similarity, computed once per report for the batch.
+    t = re.sub(r"\s+", "", text)
+    return {t[i:i + k] for i in range(max(len(t) - k + 1, 0))}
+
+
+def counts(report: dict) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "info": 0}
+    for f in report.get("findings", []):
+        out[f["severity"]] = out.get(f["severity"], 0) + 1
+    return out

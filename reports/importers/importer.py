@@ -1,0 +1,100 @@
+"""import_document: bytes → the auditor's JSON contract (without the validator's findings; audit.py adds
+those)."""
+
+from __future__ import annotations
+
+from . import prose
+from .decode import MAX_BYTES, sniff
+from .readers import read_bytes
+from .tables import recognise
+
+_FORMAT_TABLES = {"2021": ("t2.", "t3.", "t4."), "2019": ("t2v19.", "t3.", "t4."), "legacy": ("lg.",),
+                  "local": ("fj.",), "prose": ()}
+
+
+def _finding(code, severity, message, cells=(), where=""):
+    return {"code": code, "severity": severity, "cells": list(cells), "message": message, "where": where}
+
+
+def _empty(name: str, findings: list[dict]) -> dict:
+    return {"source": name, "agency": None, "year": None, "format": "prose", "cells": {}, "unreadable": [],
+            "prose_figures": [], "findings": findings, "cell_sources": {}, "input_kind": None, "prose_text": "",
+            "period": None, "published_on": None, "headings": []}
+
+
+def detect_format(result, year: int | None) -> tuple[str, list[dict]]:
+    seen = result.tables_seen
+    cells = set(result.cells) | set(result.unreadable)
+    findings = []
+    if seen.get("lg", 0) >= 5 and seen.get("lg", 0) >= seen.get("t3", 0):
+        return "legacy", findings
+    if seen.get("fj", 0) >= 4:
+        return "local", findings
+    if seen.get("t3", 0) >= 3 or "t4" in seen or seen.get("t2_2021", 0) + seen.get("t2_2019", 0) >= 2:
+        f2019 = "t2_2019" in result.t2_variants or any(c.startswith("t3.other.") for c in cells)
+        f2021 = "t2_2021" in result.t2_variants or any(c.startswith(("t3.other_no_correction", "t3.other_fee_unpaid",
+                                                                          "t3.other_misc")) for c in cells)
+        if f2019 and f2021:
+            findings.append(_finding("IMP-W09", "warning", "同一报告中同时出现2019年试行格式和2021年格式的标签（按表二的格式认定）"))
+            return ("2019" if "t2_2019" in result.t2_variants else "2021"), findings
+        if f2019:
+            return "2019", findings
+        if f2021:
+            return "2021", findings
+        return ("2019" if year in (2019, 2020) else "2021"), findings
+    return "prose", findings
+
+
+def import_document(data: bytes, name: str = "") -> dict:
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError("import_document expects bytes")
+    if len(data) > MAX_BYTES:
+        return _empty(name, [_finding("IMP-E01", "error", f"文件过大（{len(data)}字节，上限{MAX_BYTES}字节），未读取")])
+    if not data.strip():
+        return _empty(name, [_finding("IMP-E02", "error", "文件为空")])
+    kind = sniff(bytes(data))
+    if kind == "binary":
+        return _empty(name, [_finding("IMP-E02", "error", "无法识别的文件类型（不是PDF、DOCX、HTML或文本）")])
+    try:
+        doc = read_bytes(bytes(data), kind)
+    except Exception as error:  # noqa: BLE001 - a damaged PDF/DOCX is a finding, never a crash
+        return _empty(name, [_finding("IMP-E02", "error", f"文件无法读取（{kind}）：{type(error).__name__}: {error}"[:300])])
+    findings = list(doc.findings)
+    agency, year, _ = prose.find_title(doc.lines)
+    if agency is None:
+        agency = prose.find_signature(doc.lines)
+    result = recognise(doc, year)
+    fmt, fmt_findings = detect_format(result, year)
+    findings += fmt_findings
+    keep = _FORMAT_TABLES[fmt]
+    cells = {cid: read for cid, read in result.cells.items() if cid.startswith(keep)}
+    unreadable = {cid: where for cid, where in result.unreadable.items() if cid.startswith(keep)}
+    findings += [f for f in result.findings if not f["cells"] or any(c.startswith(keep) for c in f["cells"])]
+    if fmt != "prose":
+        findings += [_finding("IMP-I07", "info", "表格中间重复出现表头行（分页），已跳过", [], where)
+                     for where in result.repeated_headers]
+    if fmt != "prose":
+        findings += [_finding("unknown_label", "info", f"表中有未知的行“{label}”（{'、'.join(c or '空白' for c in cells)}），"
+                              "按原样保留，未参与校验", [], where) for label, cells, where in result.unknown_rows]
+    if fmt == "prose" and year is None:
+        findings.append(_finding("IMP-W12", "warning", "没有找到“××××年政府信息公开工作年度报告”标题，也没有统计表：可能不是年度报告"))
+    return {
+        "source": name,
+        "agency": agency,
+        "year": year,
+        "format": fmt,
+        "cells": {cid: read.value for cid, read in sorted(cells.items())},
+        "unreadable": sorted(unreadable),
+        "prose_figures": prose.prose_figures(doc.lines, fmt),
+        "findings": findings,
+        # Beyond the contract, for people and diffs: where each cell was read, its raw text and flags.
+        "cell_sources": {cid: {"where": read.where, "raw": read.raw, "flags": list(read.flags)}
+                         for cid, read in sorted(cells.items())},
+        "input_kind": kind,
+        "prose_text": prose.prose_text(doc.lines),
+        "period": prose.period_text(doc.lines),
+        "published_on": prose.published_on(doc.lines),
+        "headings": prose.headings(doc.lines),
+        "unknown_rows": [{"label": label, "cells": cells, "where": where} for label, cells, where in result.unknown_rows]
+        if fmt != "prose" else [],
+    }

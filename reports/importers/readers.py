@@ -1,0 +1,305 @@
+"""Readers: one per input kind, each turning bytes into a `Document` (document.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+from .decode import decode_text, to_simplified
+from .document import Document, Row
+
+MAX_CHARS = 2_000_000  # about 1000 pages of text; beyond it the text is cut with a finding
+MAX_PDF_PAGES = 300
+MAX_TABLE_CELLS = 200_000
+
+_CELL_SPLIT = re.compile(r"\s{2,}|\t|\u3000+")
+
+
+def _finding(code: str, severity: str, message: str, where: str = "") -> dict:
+    return {"code": code, "severity": severity, "cells": [], "message": message, "where": where}
+
+
+def _cap_text(text: str, doc: Document) -> str:
+    if len(text) > MAX_CHARS:
+        doc.findings.append(_finding("IMP-W02", "warning",
+                                     f"文本过长（{len(text)}字符），只读取了前{MAX_CHARS}字符", ""))
+        return text[:MAX_CHARS]
+    return text
+
+
+def _simplify(text: str, doc: Document) -> str:
+    text, changed = to_simplified(text)
+    if changed:
+        doc.findings.append(_finding("IMP-I03", "info", f"将{changed}个繁体字转换为简体字后再识别", ""))
+    return text
+
+
+# --- plain text -------------------------------------------------------------------------------------------
+
+def read_text(text: str, doc: Document | None = None) -> Document:
+    """Plain text: a line with tabs is a table row with its blank cells in place (tab-separated copy); any
+    other non-blank line is one cell of a flattened table or a prose line."""
+    doc = doc or Document("text")
+    text = _simplify(_cap_text(text.replace("\r\n", "\n").replace("\r", "\n"), doc), doc)
+    for number, line in enumerate(text.split("\n"), start=1):
+        where = f"第{number}行"
+        if "\t" in line and line.strip():
+            cells = [c.strip() for c in line.split("\t")]
+            doc.rows.append(Row(cells, where, structured=True))
+            doc.lines.append((" ".join(c for c in cells if c), where))
+        elif line.strip():
+            doc.rows.append(Row([line.strip()], where))
+            doc.lines.append((line.strip(), where))
+    return doc
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "article", "title",
+               "table", "ul", "ol", "dd", "dt", "header", "footer", "blockquote", "pre"}
+
+
+class _HTMLCollector(HTMLParser):
+    """Text lines outside tables, and tables as grids of cell strings with rowspan/colspan expanded."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.tables: list[list[list[tuple[str, int, int]]]] = []  # raw rows of (text, rowspan, colspan)
+        self.stack: list[list] = []  # open tables (nested tables are read as separate tables)
+        self.cell: list[str] | None = None
+        self.cell_span = (1, 1)
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "noscript"):
+            self.skip += 1
+            return
+        if tag == "table":
+            self._flush()
+            self.stack.append([])
+        elif tag == "tr" and self.stack:
+            self.stack[-1].append([])
+        elif tag in ("td", "th") and self.stack:
+            if not self.stack[-1]:
+                self.stack[-1].append([])
+            values = dict(attrs)
+            self.cell = []
+            self.cell_span = (_span(values.get("rowspan")), _span(values.get("colspan")))
+        elif tag in _BLOCK_TAGS:
+            if self.cell is not None:
+                self.cell.append("\n")
+            else:
+                self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "noscript"):
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag in ("td", "th") and self.stack and self.cell is not None:
+            self.stack[-1][-1].append(("".join(self.cell), *self.cell_span))
+            self.cell = None
+        elif tag == "table" and self.stack:
+            if self.cell is not None:  # unclosed cell
+                self.stack[-1][-1].append(("".join(self.cell), *self.cell_span))
+                self.cell = None
+            self.tables.append(self.stack.pop())
+        elif tag in _BLOCK_TAGS and self.cell is None:
+            self._flush()
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self.cell is not None:
+            self.cell.append(data)
+        else:
+            self.current.append(data)
+
+    def _flush(self):
+        text = "".join(self.current).strip()
+        if text:
+            self.lines.extend(part.strip() for part in text.split("\n") if part.strip())
+        self.current = []
+
+    def close(self):
+        super().close()
+        self._flush()
+        while self.stack:
+            self.tables.append(self.stack.pop())
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 100))  # a wild rowspan must not blow up the grid
+    except (TypeError, ValueError):
+        return 1
+
+
+def expand_grid(raw_rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Merged cells expanded: a cell spanning rows is repeated on every row it covers, so each grid row
+    carries its group labels (三、本年度办理结果, （三）不予公开) before its own label; a cell spanning columns
+    appears once."""
+    grid: list[list[str | None]] = []
+    for r, raw in enumerate(raw_rows):
+        while len(grid) <= r:
+            grid.append([])
+        c = 0
+        for text, rowspan, colspan in raw:
+            row = grid[r]
+            while c < len(row) and row[c] is not None:
+                c += 1
+            for dr in range(rowspan):
+                while len(grid) <= r + dr:
+                    grid.append([])
+                target = grid[r + dr]
+                while len(target) < c + colspan:
+                    target.append(None)
+                target[c] = text
+                for dc in range(1, colspan):
+                    target[c + dc] = _SPANNED
+            c += colspan
+    return [[cell if cell is not None else "" for cell in row if cell is not _SPANNED] for row in grid[:len(raw_rows)]]
+
+
+# A grid position covered by a cell's colspan. A horizontally merged cell is one cell (a value spanning
+# three columns is one number, not three), while a rowspan is repeated on every row it covers, so that each
+# row carries its group labels.
+_SPANNED = object()
+
+
+def read_html(text: str) -> Document:
+    doc = Document("html")
+    text = _simplify(_cap_text(text, doc), doc)
+    parser = _HTMLCollector()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as error:  # noqa: BLE001 - html.parser is lenient; anything left is reported, not raised
+        doc.findings.append(_finding("IMP-W04", "warning", f"HTML解析不完整：{error}", ""))
+    for number, line in enumerate(parser.lines, start=1):
+        doc.lines.append((line, f"正文第{number}段"))
+        doc.rows.append(Row([line], f"正文第{number}段"))
+    _add_tables(doc, [expand_grid(t) for t in parser.tables])
+    return doc
+
+
+def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1) -> None:
+    total = sum(len(r.cells) for r in doc.rows if r.structured)
+    for t, grid in enumerate(grids, start=start):
+        for r, cells in enumerate(grid, start=1):
+            total += len(cells)
+            if total > MAX_TABLE_CELLS:
+                doc.findings.append(_finding("IMP-W02", "warning", f"表格单元格过多，只读取了前{MAX_TABLE_CELLS}个", ""))
+                return
+            cleaned = [re.sub(r"\s+", lambda m: "\n" if "\n" in m.group(0) else " ", c).strip() for c in cells]
+            doc.rows.append(Row(cleaned, f"表{t}第{r}行", structured=True))
+            doc.lines.append((" ".join(c for c in cleaned if c), f"表{t}第{r}行"))
+
+
+# --- DOCX -------------------------------------------------------------------------------------------------
+
+def read_docx(data: bytes) -> Document:
+    import docx  # python-docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document("docx")
+    document = docx.Document(io.BytesIO(data))
+    grids = []
+    paragraph_no = 0
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = _simplify(Paragraph(child, document).text, doc).strip()
+            paragraph_no += 1
+            if text:
+                doc.lines.append((text, f"第{paragraph_no}段"))
+                doc.rows.append(Row([text], f"第{paragraph_no}段"))
+        elif tag == "tbl":
+            table = Table(child, document)
+            # row.cells repeats a merged cell in every grid position it covers (gridSpan and vMerge).
+            grid = []
+            for row in table.rows:
+                cells, previous = [], None
+                for cell in row.cells:  # a horizontally merged cell is repeated by python-docx: keep it once
+                    if cell._tc is not previous:
+                        cells.append(_simplify(cell.text, doc))
+                    previous = cell._tc
+                grid.append(cells)
+            grids.append(grid)
+            _add_tables(doc, [grid], start=len(grids))
+    return doc
+
+
+# --- PDF --------------------------------------------------------------------------------------------------
+
+def read_pdf(data: bytes) -> Document:
+    """pypdf layout extraction keeps the columns as runs of spaces. A cell boundary is two or more spaces:
+    one space never separates cells, so a number is never split or joined across columns."""
+    from pypdf import PdfReader
+
+    doc = Document("pdf")
+    reader = PdfReader(io.BytesIO(data))
+    pages = reader.pages
+    if len(pages) > MAX_PDF_PAGES:
+        doc.findings.append(_finding("IMP-W02", "warning", f"PDF共{len(pages)}页，只读取前{MAX_PDF_PAGES}页", ""))
+    chars = 0
+    for p, page in enumerate(pages[:MAX_PDF_PAGES], start=1):
+        try:
+            text = page.extract_text(extraction_mode="layout") or ""
+        except Exception as error:  # noqa: BLE001 - one bad page must not lose the others
+            doc.findings.append(_finding("IMP-W04", "warning", f"第{p}页无法提取文字：{type(error).__name__}", f"第{p}页"))
+            continue
+        text = _simplify(text, doc)
+        chars += len(text)
+        if chars > MAX_CHARS:
+            doc.findings.append(_finding("IMP-W02", "warning", f"PDF文字过多，只读取到第{p - 1}页", ""))
+            break
+        for n, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            where = f"第{p}页第{n}行"
+            cells, offsets = [], []
+            for m in re.finditer(r"\S+(?: \S+)*", line):
+                for start, end in _split_label_number(m.group(0)):
+                    cells.append(m.group(0)[start:end])
+                    # centre: headers and numbers align on centres
+                    offsets.append(m.start() + (start + end) // 2)
+            doc.rows.append(Row(cells, where, structured=False, offsets=offsets))
+            doc.lines.append((re.sub(r"\s{2,}", " ", line.strip()), where))
+    if not any(t for t, _ in doc.lines):
+        doc.findings.append(_finding("IMP-E02", "error", "PDF没有可提取的文字层（可能是扫描件），需要人工录入", ""))
+    return doc
+
+
+_NUMERIC_TOKEN = re.compile(r"^[-+]?[\d.,]+%?$")
+
+
+def _split_label_number(cell: str) -> list[tuple[int, int]]:
+    """A run of text with single spaces is one cell, except where a label meets a number ("行政规范性文件 3"
+    when a long label leaves one space before the column): a number never contains CJK text, so that split is
+    safe. Two numbers with one space between ("1 8") stay together and are reported unreadable later."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\S+", cell)]
+    out = [spans[0]]
+    for start, end in spans[1:]:
+        left = cell[out[-1][0]:out[-1][1]]
+        right = cell[start:end]
+        if bool(_NUMERIC_TOKEN.match(left.split(" ")[-1])) != bool(_NUMERIC_TOKEN.match(right)):
+            out.append((start, end))
+        else:
+            out[-1] = (out[-1][0], end)
+    return out
+
+
+def read_bytes(data: bytes, kind: str) -> Document:
+    if kind == "pdf":
+        return read_pdf(data)
+    if kind == "docx":
+        return read_docx(data)
+    text, encoding = decode_text(data)
+    doc = read_html(text) if kind == "html" else read_text(text)
+    doc.encoding = encoding
+    return doc
