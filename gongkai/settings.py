@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "catalog",
     "disclosure_requests",
     "appeals",
+    "letters",
+    "consultations",
     "reports",
     "monitoring",
     "demo",

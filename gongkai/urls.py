@@ -10,9 +10,13 @@ urlpatterns = [
     path("workbench/requests/", include("disclosure_requests.urls")),
     path("workbench/appeals/", include("appeals.urls")),
     path("workbench/monitoring/", include("monitoring.urls")),
+    path("workbench/letters/", include("letters.urls")),
+    path("workbench/consultations/", include("consultations.urls")),
     path("workbench/reports/", include("reports.urls")),
     path("workbench/", include("workbench.urls")),
     path("apply/", include("disclosure_requests.public_urls")),
+    path("letters/", include("letters.public_urls")),
+    path("consultations/", include("consultations.public_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -82,12 +82,41 @@ def _appeal_in(region, key):
                                   filed_on=date(2024, 10, 8))
 
 
+def _letter_in(region, key):
+    from letters import services
+    from letters.models import Letter, Mailbox
+
+    existing = Letter.objects.filter(agency=region[key]).first()
+    if existing:
+        return existing
+    mailbox = Mailbox.objects.create(agency=region[key], code=f"box-{region[key].code}", name="测试信箱")
+    return services.submit_letter(mailbox=mailbox, writer=services.WriterData(name="测试来信人", phone="13900000000"),
+                                  letter_type="inquiry", subject="测试来信", body="测试", consent_to_publish=True,
+                                  attachments=[("a.txt", "附件内容".encode())])
+
+
+def _consultation_in(region, key):
+    from datetime import date
+
+    from consultations import services
+    from consultations.models import Consultation
+
+    existing = Consultation.objects.filter(agency=region[key]).first()
+    if existing:
+        return existing
+    return services.create_consultation(agency=region[key], title="测试征集", kind="other", draft_text="草案",
+                                        opens_on=date(2024, 9, 2), closes_on=date(2024, 9, 30))
+
+
 def _report_in(region, key):
     from reports import services
     from reports.models import AnnualReport
 
     existing = AnnualReport.objects.filter(agency=region[key]).first()
     return existing or services.create_draft(region[key], 2024, [region[key]], None)
+
+
+LETTER_ROUTES = ("detail", "screen", "assign", "extend", "reply", "publish", "unpublish", "convert")
 
 
 DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request", "correction_received",
@@ -111,6 +140,12 @@ OBJECT_ROUTES = {
     "appeals:detail": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "appeals:decide": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "monitoring:agency": lambda r, key: {"pk": r[key].pk},
+    **{f"letters:{name}": (lambda r, key: {"pk": _letter_in(r, key).pk}) for name in LETTER_ROUTES},
+    "letters:attachment": lambda r, key: {"pk": _letter_in(r, key).pk,
+                                          "attachment_id": _letter_in(r, key).attachments.first().pk},
+    "letters:from_request": lambda r, key: {"pk": _case_in(r, key).pk},
+    **{f"consultations:{name}": (lambda r, key: {"pk": _consultation_in(r, key).pk})
+       for name in ("detail", "publish", "moderate", "decide", "feedback", "close")},
     "reports:detail": lambda r, key: {"pk": _report_in(r, key).pk},
     "reports:action": lambda r, key: {"pk": _report_in(r, key).pk},
     **{f"reports:{name}": (lambda r, key: {"agency": r[key].pk, "year": 2024})
@@ -171,6 +206,10 @@ def _is_post_only(name):
         return name not in ("disclosure_requests:detail", "disclosure_requests:letter_download")
     if name == "appeals:decide":
         return True
+    if name.startswith("consultations:"):
+        return name != "consultations:detail"
+    if name.startswith("letters:"):
+        return name not in ("letters:detail", "letters:attachment", "letters:from_request")
     return name.startswith("catalog:") and name not in ("catalog:detail", "catalog:update")
 
 

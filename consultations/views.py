@@ -1,0 +1,229 @@
+"""Workbench pages of 意见征集 and 回应关切 (/workbench/consultations/), scoped by INTERACTION_HANDLE."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.generic import View
+
+from catalog.models import Document
+from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, scope_queryset, scoped_agencies
+from orgs.views import apply_validation_error
+
+from . import services, statistics
+from .forms import CloseForm, ConcernForm, ConsultationForm, DecideForm, EventForm, FeedbackForm, ModerateForm
+from .models import CommentStatus, Consultation, OnlineInterview, PressConference, PublicConcernResponse
+
+CAP = Capability.INTERACTION_HANDLE
+
+
+def _agencies(user):
+    return scoped_agencies(user, CAP).order_by("path")
+
+
+class IndexView(StaffRequiredMixin, View):
+    capability = CAP
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        today = timezone.localdate()
+        items = list(scope_queryset(Consultation.objects.select_related("agency", "feedback"), request.user, CAP))
+        for c in items:
+            c.phase, c.late = services.phase(c, today), services.feedback_overdue(c, today)
+        return render(request, "consultations/index.html", {"items": items})
+
+
+class CreateView(StaffRequiredMixin, View):
+    capability = CAP
+    http_method_names = ["get", "head", "post"]
+
+    def get(self, request):
+        return render(request, "consultations/create.html", {"form": ConsultationForm(agencies=_agencies(request.user))})
+
+    def post(self, request):
+        form = ConsultationForm(request.POST, agencies=_agencies(request.user))
+        if form.is_valid():
+            try:
+                consultation = services.create_consultation(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "已创建，核对后请发布。")
+                return redirect("consultations:detail", pk=consultation.pk)
+        return render(request, "consultations/create.html", {"form": form})
+
+
+class ConsultationScopedMixin(ScopedObjectMixin):
+    model = Consultation
+    capability = CAP
+
+
+def render_detail(request, consultation, failed=None, failed_key=""):
+    consultation = Consultation.objects.select_related("agency", "final_document").get(pk=consultation.pk)
+    comments = list(consultation.comments.all())
+    for c in comments:
+        c.failed_moderate, c.failed_decide = failed_key == f"moderate-{c.pk}", failed_key == f"decide-{c.pk}"
+        c.moderate_form = (failed if failed_key == f"moderate-{c.pk}" else
+                           ModerateForm(initial={"comment": c.pk, "approve": "1"}, prefix=f"m{c.pk}"))
+        c.decide_form = (failed if failed_key == f"decide-{c.pk}" else
+                         DecideForm(initial={"comment": c.pk, "adoption": c.adoption,
+                                             "rejection_reason": c.rejection_reason}, prefix=f"d{c.pk}"))
+    feedback = getattr(consultation, "feedback", None)
+    return render(request, "consultations/detail.html", {
+        "c": consultation, "comments": comments, "feedback": feedback,
+        "phase": services.phase(consultation), "late": services.feedback_overdue(consultation),
+        "period": services.check_period(consultation.kind, consultation.opens_on, consultation.closes_on),
+        "feedback_form": failed if failed_key == "feedback" else FeedbackForm(),
+        "close_form": failed if failed_key == "close" else CloseForm(), "failed_key": failed_key,
+        "pending": CommentStatus.PENDING, "approved": CommentStatus.APPROVED})
+
+
+class DetailView(ConsultationScopedMixin, View):
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk):
+        return render_detail(request, self.get_object())
+
+
+class PublishView(ConsultationScopedMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        consultation = self.get_object()
+        try:
+            services.publish_consultation(consultation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "已发布，公众可在征集期间提交意见。")
+        return redirect("consultations:detail", pk=consultation.pk)
+
+
+class CommentActionView(ConsultationScopedMixin, View):
+    """Moderation and adoption of one comment (its id in the form, checked against this consultation)."""
+
+    http_method_names = ["post"]
+    form_class, prefix, key = None, "", ""
+
+    def post(self, request, pk):
+        consultation = self.get_object()
+        raw = next((v for k, v in request.POST.items() if k.endswith("-comment")), "")
+        comment = consultation.comments.filter(pk=int(raw)).first() if str(raw).isdigit() else None
+        if comment is None:
+            messages.error(request, "未找到该意见。")
+            return redirect("consultations:detail", pk=consultation.pk)
+        form = self.form_class(request.POST, prefix=f"{self.prefix}{comment.pk}")
+        if form.is_valid():
+            try:
+                self.call(comment, form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("consultations:detail", pk=consultation.pk)
+        return render_detail(request, consultation, form, f"{self.key}-{comment.pk}")
+
+
+class ModerateView(CommentActionView):
+    form_class, prefix, key = ModerateForm, "m", "moderate"
+
+    def call(self, comment, data):
+        services.moderate_comment(comment, user=self.request.user, approve=data["approve"], reason=data["reason"])
+
+
+class DecideView(CommentActionView):
+    form_class, prefix, key = DecideForm, "d", "decide"
+
+    def call(self, comment, data):
+        services.decide_comment(comment, user=self.request.user, adoption=data["adoption"],
+                                rejection_reason=data["rejection_reason"])
+
+
+class FeedbackView(ConsultationScopedMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        consultation = self.get_object()
+        form = FeedbackForm(request.POST)
+        if form.is_valid():
+            try:
+                services.publish_feedback(consultation, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "采纳情况反馈已公布。")
+                return redirect("consultations:detail", pk=consultation.pk)
+        return render_detail(request, consultation, form, "feedback")
+
+
+class CloseView(ConsultationScopedMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        consultation = self.get_object()
+        form = CloseForm(request.POST)
+        if form.is_valid():
+            document = None
+            number = form.cleaned_data["document_index"].strip()
+            if number:
+                document = Document.objects.filter(index_number=number).first()
+                if document is None:
+                    form.add_error("document_index", "未找到该索引号的政府信息。")
+            if not form.errors:
+                try:
+                    services.close_consultation(consultation, user=request.user, final_document=document)
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                else:
+                    messages.success(request, "征集已结束。")
+                    return redirect("consultations:detail", pk=consultation.pk)
+        return render_detail(request, consultation, form, "close")
+
+
+class ResponsesView(StaffRequiredMixin, View):
+    """回应关切, 新闻发布会, 在线访谈 records and the legacy 回应解读 rows they give for a year."""
+
+    capability = CAP
+    http_method_names = ["get", "head", "post"]
+    FORMS = {"concern": ConcernForm, "press": EventForm, "interview": EventForm}
+
+    def _render(self, request, forms=None, status=200):
+        user = request.user
+        agencies = _agencies(user)
+        year = request.GET.get("year", "")
+        year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+        built = {key: cls(agencies=agencies, prefix=key) for key, cls in self.FORMS.items()}
+        built.update(forms or {})
+        concerns = list(scope_queryset(PublicConcernResponse.objects.select_related("agency"), user, CAP)[:50])
+        for concern in concerns:
+            concern.timers = services.timers(concern)
+        cells = statistics.legacy_response_cells(agencies, year)
+        return render(request, "consultations/responses.html", {
+            "forms": built, "concerns": concerns, "year": year,
+            "press": scope_queryset(PressConference.objects.select_related("agency"), user, CAP)[:50],
+            "interviews": scope_queryset(OnlineInterview.objects.select_related("agency"), user, CAP)[:50],
+            "legacy": [(cid, label, unit, cells[cid]) for cid, label, unit in statistics.LEGACY_ROWS]},
+            status=status)
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        kind = request.POST.get("kind", "")
+        if kind not in self.FORMS:
+            return self._render(request, status=400)
+        form = self.FORMS[kind](request.POST, agencies=_agencies(request.user), prefix=kind)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if kind == "concern":
+                    services.record_concern(user=request.user, **data)
+                else:
+                    services.record_event(PressConference if kind == "press" else OnlineInterview,
+                                          user=request.user, **data)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "已登记。")
+                return redirect("consultations:responses")
+        return self._render(request, {kind: form})

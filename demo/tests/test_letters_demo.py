@@ -1,0 +1,34 @@
+"""demo.letters / demo.consultations at the seeds' scale, through the services."""
+
+from datetime import date
+
+import pytest
+
+from consultations.models import Consultation, ConsultationState
+from demo.consultations import build_consultations
+from demo.letters import build_letters
+from letters import statistics
+from letters.models import Letter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_county_year_of_letters(region):
+    """Seeds: 湘西州2017 州长信箱 237 = 有效 197 + 无效 40 (~17 % invalid); a county: ~200 letters a year."""
+    summary = build_letters(region, 2023, seed=7, n=120, today=date(2024, 6, 30))
+    assert summary.letters == 120
+    total, _months = statistics.yearly(Letter.objects.all(), 2023, date(2024, 6, 30))
+    assert total.received == total.valid + total.invalid + total.unscreened == 120
+    assert 0.07 <= total.invalid / total.received <= 0.25
+    assert total.answered_on_time < total.answered <= total.valid
+    assert total.published > 0 and total.assigned > 0 and total.open_beyond_3_months > 0
+    assert not Letter.objects.filter(is_valid=False, invalid_reason="").exists()
+
+
+def test_a_county_year_of_consultations(region):
+    """Seeds: 盐池县2018 意见征求; W-36 periods met or shortened with a reason; W-17 records."""
+    summary = build_consultations(region, 2023, seed=3, today=date(2024, 6, 30))
+    assert summary.consultations == 6 and summary.closed == 6 and summary.concerns == 6
+    shortened = Consultation.objects.exclude(shortening_reason="")
+    assert shortened.count() == 1
+    assert all(hasattr(c, "feedback") for c in Consultation.objects.filter(state=ConsultationState.CLOSED))

@@ -1,0 +1,13 @@
+"""Cron entry point, every morning: `gongkai letter_reminders` (see letters.deadlines.send_reminders)."""
+
+from django.core.management.base import BaseCommand
+
+from letters.deadlines import send_reminders
+
+
+class Command(BaseCommand):
+    help = "向工作人员发送来信到期、超期和三个月期满提醒邮件"
+
+    def handle(self, *args, **options):
+        sent = send_reminders()
+        self.stdout.write(f"已发送 {sent} 封提醒邮件。")

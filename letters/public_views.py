@@ -1,0 +1,132 @@
+"""The public side of 领导信箱 (no login): the mailboxes, the letter form, its receipt with 来信编号 and
+查询码, the POST-only status lookup, and the published replies with the four fields W-35 requires
+(受理日期、答复日期、答复部门、答复内容) and the statistics.
+
+Never shown here: the writer's name, phone, e-mail or address, and the text of letters whose writer chose
+不公开. Abuse is held off as on the disclosure form: the signed arithmetic question and per-IP limits
+(disclosure_requests.public_views.RateLimit, reused)."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from audit.context import acting_as
+from audit.middleware import client_ip
+from disclosure_requests.public_views import WINDOW_MINUTES, RateLimit
+from orgs.views import apply_validation_error
+
+from . import services, statistics
+from .forms import LetterLookupForm, PublicLetterForm
+from .models import Letter, LetterState, Mailbox
+
+logger = logging.getLogger("gongkai.letters.public")
+
+SUBMISSIONS = RateLimit("letter-submit", 5)
+ATTEMPTS = RateLimit("letter-attempt", 20)
+LOOKUPS = RateLimit("letter-lookup", 20)
+RECEIPT_SESSION_KEY = "letters.receipt"
+NOT_FOUND = "来信编号或查询码不正确，请核对后重新输入。"
+NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET
+
+
+def _too_many(what: str, n: int) -> str:
+    return f"{what}过于频繁：同一网络地址 {WINDOW_MINUTES} 分钟内最多{what} {n} 次，请稍后再试。"
+
+
+def published_letters():
+    return (Letter.objects.filter(published_at__isnull=False, consent_to_publish=True, state=LetterState.ANSWERED)
+            .select_related("reply_agency", "mailbox").order_by("-replied_on", "-id"))
+
+
+def index(request):
+    today = timezone.localdate()
+    mailboxes = Mailbox.objects.filter(is_active=True).select_related("agency")
+    year_stats, _months = statistics.yearly(Letter.objects.all(), today.year, today)
+    page = Paginator(published_letters(), 20).get_page(request.GET.get("page"))
+    return render(request, "letters/public/index.html",
+                  {"mailboxes": mailboxes, "page": page, "stats": year_stats, "year": today.year})
+
+
+def reply_detail(request, number):
+    letter = get_object_or_404(published_letters(), number=number)
+    return render(request, "letters/public/reply.html", {"letter": letter})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def write(request, code):
+    mailbox = get_object_or_404(Mailbox.objects.select_related("agency"), code=code, is_active=True)
+    ip = client_ip(request)
+    if request.method == "POST":
+        form = PublicLetterForm(request.POST, request.FILES)
+        refused = ""
+        if ATTEMPTS.hit(ip) > ATTEMPTS.limit:
+            refused = _too_many("提交", ATTEMPTS.limit)
+        elif SUBMISSIONS.exhausted(ip):
+            refused = _too_many("来信", SUBMISSIONS.limit)
+        if refused:
+            form = PublicLetterForm(initial={k: v for k, v in request.POST.items()
+                                             if k not in ("answer", "challenge", "csrfmiddlewaretoken")})
+            return render(request, "letters/public/write.html",
+                          {"mailbox": mailbox, "form": form, "refused": refused}, status=429)
+        if form.is_valid():
+            try:
+                with acting_as(user=None, ip_address=ip, label="来信人（网上来信）"):
+                    letter = services.submit_letter(
+                        mailbox=mailbox, writer=form.writer(), letter_type=form.cleaned_data["letter_type"],
+                        subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
+                        consent_to_publish=form.cleaned_data["publish"] == "yes",
+                        attachments=form.files_content())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                SUBMISSIONS.hit(ip)
+                request.session[RECEIPT_SESSION_KEY] = letter.pk
+                logger.info("网上来信已提交：%s（%s）", letter.number, mailbox.code)
+                return redirect("letters_public:receipt")
+        form.new_challenge()
+    else:
+        form = PublicLetterForm()
+    return render(request, "letters/public/write.html", {"mailbox": mailbox, "form": form})
+
+
+@never_cache
+def receipt(request):
+    pk = request.session.get(RECEIPT_SESSION_KEY)
+    letter = Letter.objects.select_related("mailbox", "agency").filter(pk=pk).first() if pk else None
+    if letter is None:
+        return redirect("letters_public:index")
+    return render(request, "letters/public/receipt.html",
+                  {"letter": letter, "period": services.reply_period_wd(letter)})
+
+
+def find_letter(number: str, code: str) -> Letter | None:
+    """Both must match; constant-time comparison against a dummy when the number is unknown."""
+    letter = (Letter.objects.select_related("reply_agency", "agency").filter(number=number).first()
+              if number else None)
+    matched = constant_time_compare(letter.lookup_code if letter is not None else NO_MATCH_CODE, code)
+    return letter if letter is not None and matched else None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def status(request):
+    letter, error, code = None, "", 200
+    if request.method == "POST":
+        form = LetterLookupForm(request.POST)
+        if LOOKUPS.hit(client_ip(request)) > LOOKUPS.limit:
+            error, code = _too_many("查询", LOOKUPS.limit), 429
+        elif form.is_valid():
+            letter = find_letter(form.cleaned_data["number"], form.cleaned_data["lookup_code"])
+            if letter is None:
+                error = NOT_FOUND
+    else:
+        form = LetterLookupForm()
+    return render(request, "letters/public/status.html",
+                  {"form": form, "letter": letter, "error": error}, status=code)
