@@ -240,6 +240,10 @@ GONGKAI_DUPLICATE_WINDOW_MINUTES = env_int("GONGKAI_DUPLICATE_WINDOW_MINUTES", 3
 GONGKAI_REPORT_RECEIVED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_RECEIVED_DATE_FIELD", "received_on")
 GONGKAI_REPORT_CLOSED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_CLOSED_DATE_FIELD", "closed_on")
 GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed")  # or "filed_or_pending"
+# 领导信箱 (web-requirements W-22, W-35) and 意见征集 (W-36); defaults and per-type values in letters/conf.py and
+# consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD, GONGKAI_LETTER_MAX_EXTENSION_WD,
+# GONGKAI_LETTER_VETO_MONTHS, GONGKAI_LETTER_VETO_WARN_DAYS, GONGKAI_CONSULTATION_MIN_DAYS,
+# GONGKAI_CONSULTATION_MIN_WD, GONGKAI_CONSULTATION_FEEDBACK_WD.
 # Letters as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced.
 GONGKAI_LETTERS_PDF = env_bool("GONGKAI_LETTERS_PDF", True)
 # Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.catalogue import DEFAULT_DOCUMENTS, FULL_SCALE_DOCUMENTS, MIN_DOCUMENTS, default_year
+from demo.consultations import build_consultations
 from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
+from demo.letters import build_letters
 from demo.requests import DEFAULT_CASES, build_requests
 from orgs.models import Agency, AgencyKind
 
@@ -103,6 +105,13 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(f"依申请公开：{made.cases} 件申请、{made.appeals} 件行政复议和行政诉讼，用时 {made.seconds:.1f} 秒。")
+        if options["profile"] == "county" and cases:
+            year = options["year"] or default_year()
+            letters = build_letters(summary, year, seed=options["seed"])
+            consultations = build_consultations(summary, year, seed=options["seed"])
+            self.stdout.write(f"互动交流：来信 {letters.letters} 件（无效 {letters.invalid} 件，公开答复 {letters.published} 件），"
+                              f"意见征集 {consultations.consultations} 项（意见 {consultations.comments} 条），"
+                              f"回应关切 {consultations.concerns} 次。")
         self.stdout.write(f"门户网站：{summary.site.name}。运行 gongkai demo --print-logins 查看登录信息。")
 
     def progress(self, done: int, total: int) -> None:
