@@ -128,8 +128,8 @@ def trend_svg(points: list[dict]) -> dict:
 
 
 def item_text(item: dict) -> str:
-    ref = {"document": "文件", "attachment": "文件", "link": "文件", "request": "申请"}.get(item.get("kind"), "")
-    number = item.get("document_id") or item.get("request_id")
+    ref = {"document": "文件", "attachment": "文件", "link": "文件", "request": "申请", "letter": "留言"}.get(item.get("kind"), "")
+    number = item.get("document_id") or item.get("request_id") or item.get("letter_id")
     head = f"{ref} #{number} " if number else ""
     text = f"{head}{item.get('label', '')}"
     if item.get("url"):

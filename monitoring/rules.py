@@ -10,7 +10,7 @@ Status follows the spec's tags: VERIFIED when the threshold was seen in the offi
 whose source is only local practice or an inspection 通报 (P, or UNVERIFIED) is UNVERIFIED here and can
 only ever raise a warning, never a one-strike failure.
 
-W-22 (留言 unanswered > 3 months) is not checked: the letters (咨询建言) app does not exist yet.
+W-22 (留言 unanswered > 3 months) is checked over the letters app's open letters.
 
 Thresholds are read from settings at run time (getattr with the default), so tests and deployments
 override them without code changes."""
@@ -440,6 +440,35 @@ class OverdueRequests(Rule):
                 {"kind": "request", "request_id": case.pk, "label": str(case),
                  "detail": f"答复期限 {case.due_on:%Y-%m-%d}，已逾期 {(today - case.due_on).days} 天"})
         return [self.issue(by_id[pk], f"{len(items)} 件逾期未答复", items)
+                for pk, items in sorted(grouped.items(), key=lambda kv: by_id[kv[0]].path)]
+
+
+@register
+class LettersUnanswered(Rule):
+    """W-22 单项否决: within the last 12 months, no valid message may stay unanswered for more than 3 months.
+    A letter not yet screened counts too (only an invalid one, with its reason, leaves the clock)."""
+
+    id = "letters_unanswered"
+    title = "留言超过3个月未答复"
+    source = "国办秘函〔2019〕19号"
+    requirement = "W-22"
+
+    def threshold_label(self) -> str:
+        return "有效留言3个月内答复"
+
+    def run(self, agencies, today):
+        from letters.models import OPEN_STATES as LETTER_OPEN_STATES
+        from letters.models import Letter
+
+        by_id = _by_id(agencies)
+        letters = (Letter.objects.filter(agency__in=list(by_id), state__in=LETTER_OPEN_STATES,
+                                         veto_on__lt=today).order_by("veto_on", "id"))
+        grouped: dict[int, list] = {}
+        for letter in letters:
+            grouped.setdefault(letter.agency_id, []).append(
+                {"kind": "letter", "letter_id": letter.pk, "label": letter.number,
+                 "detail": f"受理日期 {letter.received_on:%Y-%m-%d}，{letter.veto_on:%Y-%m-%d} 起超过3个月"})
+        return [self.issue(by_id[pk], f"{len(items)} 件留言超过3个月未答复", items)
                 for pk, items in sorted(grouped.items(), key=lambda kv: by_id[kv[0]].path)]
 
 

@@ -27,7 +27,7 @@ def codes(issues):
 def test_registry_has_the_stable_ids_and_unverified_rules_only_warn():
     assert list(RULES) == ["homepage_freshness", "column_freshness.news", "column_freshness.notice_policy",
                            "empty_column", "late_publication", "missing_interpretation", "broken_internal_link",
-                           "missing_attachment_file", "missing_publish_date", "overdue_requests"]
+                           "missing_attachment_file", "missing_publish_date", "overdue_requests", "letters_unanswered"]
     for rule in RULES.values():
         assert rule.title and rule.source and rule.threshold_label()
         if rule.status == Status.UNVERIFIED:
@@ -305,3 +305,25 @@ def test_open_request_past_deadline_fails_article_33(case):
     assert codes(issues) == ["edu"] and issues[0].severity == Severity.ERROR
     assert issues[0].items[0] == {"kind": "request", "request_id": case.pk, "label": case.tracking_number,
                                   "detail": f"答复期限 {case.due_on:%Y-%m-%d}，已逾期 1 天"}
+
+
+def test_w22_letters_unanswered_over_three_months_19hao(region):
+    """国办秘函〔2019〕19号 (W-22): a valid letter unanswered for more than 3 months is a veto-level error."""
+    import datetime as dt
+
+    from letters import services as letter_services
+    from letters.models import Letter, Mailbox
+    from monitoring.rules import RULES
+
+    mailbox = Mailbox.objects.create(agency=region["edu"], code="edu-box", name="局长信箱")
+    letter = letter_services.submit_letter(
+        mailbox=mailbox, writer=letter_services.WriterData(name="来信人", phone="13900000000"), letter_type="inquiry",
+        subject="咨询学位", body="请问学位分配政策。", consent_to_publish=False)
+    rule = RULES["letters_unanswered"]
+    veto_on = Letter.objects.get(pk=letter.pk).veto_on
+    assert rule.run([region["edu"]], veto_on) == []  # on the last day it is still within 3 months
+    issues = rule.run([region["edu"]], veto_on + dt.timedelta(days=1))
+    assert len(issues) == 1 and issues[0].severity == "error" and issues[0].items[0]["label"] == letter.number
+    letter_services.screen(letter, valid=True)
+    letter_services.reply(Letter.objects.get(pk=letter.pk), text="已答复。", on=letter.received_on)
+    assert rule.run([region["edu"]], veto_on + dt.timedelta(days=1)) == []
