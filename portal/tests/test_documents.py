@@ -157,9 +157,8 @@ def test_attachments_are_served_only_while_the_document_is_public(client, region
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
     assert response["Content-Type"] == "application/pdf" and "attachment" in response["Content-Disposition"]
-    # Not response.close(): that fires request_finished, which closes the database connection that the test's
-    # transaction runs on (PostgreSQL then fails every later query). Close only the streamed file.
-    response.file_to_stream.close()
+    # No response.close(): it fires request_finished, which closes the database connection that the test's
+    # transaction runs on (PostgreSQL then fails every later query).
     services.withdraw(document, reason="错发")
     assert client.get(url).status_code == 410
     draft = services.create_draft(publisher=region["edu"], title="草稿", genre=genres["notice"]).document
