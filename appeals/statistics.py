@@ -35,13 +35,18 @@ def year_rule() -> str:
 
 def table_four(agency_ids, year: int) -> dict[str, int]:
     """The 15 cells of 表四 for appeals against the given agencies, with ONE aggregate query grouped by kind."""
+    return table_four_for(Appeal.objects.filter(agency_id__in=list(agency_ids)), year)
+
+
+def table_four_for(appeals, year: int) -> dict[str, int]:
+    """表四 over `appeals`, a queryset of Appeal records: the year rule picks the ones counted in `year`."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     if year_rule() == "filed":
         scope = Q(filed_on__gte=start, filed_on__lte=end)
     else:
         scope = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))
     counts = {result: Count("pk", filter=Q(result=result, decided_on__lte=end)) for result in DECIDED}
-    groups = (Appeal.objects.filter(scope, agency_id__in=list(agency_ids)).order_by()
+    groups = (appeals.filter(scope).order_by()
               .values("kind").annotate(all=Count("pk"), **counts))
     cells = {f"t4.{block}.{column}": 0 for block in BLOCKS for column in COLUMNS}
     for g in groups:

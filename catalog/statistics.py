@@ -13,7 +13,15 @@ ENDING_EVENTS = (LifecycleEvent.REPEALED, LifecycleEvent.EXPIRED)
 
 
 def article_20_item_1(publisher_ids, year: int) -> dict[str, int]:
-    """本年制发件数 / 本年废止件数 / 现行有效件数 for 规章 and 行政规范性文件 of the given publishers.
+    """本年制发件数 / 本年废止件数 / 现行有效件数 for 规章 and 行政规范性文件 of the given publishers."""
+    publisher_ids = list(publisher_ids)
+    return article_20_item_1_for(Document.objects.filter(publisher_id__in=publisher_ids),
+                                 NormativeEvent.objects.filter(document__publisher_id__in=publisher_ids), year)
+
+
+def article_20_item_1_for(documents, events, year: int) -> dict[str, int]:
+    """The same cells over `documents` (counted in 现行有效 at 31 December) and `events` (NormativeEvent
+    records counted in 本年制发/本年废止); only 规章 and 行政规范性文件 count.
 
     - issued: 制发 events in the year, plus 修订 when GONGKAI_T2_ISSUED_INCLUDES_REVISIONS (上海市2022 counted
       amendments in 制发; INFERRED, configurable);
@@ -23,16 +31,15 @@ def article_20_item_1(publisher_ids, year: int) -> dict[str, int]:
     issued_events = [LifecycleEvent.ISSUED]
     if settings.GONGKAI_T2_ISSUED_INCLUDES_REVISIONS:
         issued_events.append(LifecycleEvent.REVISED)
-    publisher_ids = list(publisher_ids)
     in_year = Q(on__gte=start, on__lte=end)
-    flows = (NormativeEvent.objects.filter(document__publisher_id__in=publisher_ids, document__kind__in=list(ROWS))
+    flows = (events.filter(document__kind__in=list(ROWS)).order_by()
              .values("document__kind")
              .annotate(issued=Count("id", filter=in_year & Q(event__in=issued_events)),
                        repealed=Count("id", filter=in_year & Q(event=LifecycleEvent.REPEALED))))
     ended = NormativeEvent.objects.filter(document=OuterRef("pk"), event__in=ENDING_EVENTS, on__lte=end)
     started = NormativeEvent.objects.filter(document=OuterRef("pk"), event=LifecycleEvent.ISSUED, on__lte=end)
-    stock = (Document.objects.filter(publisher_id__in=publisher_ids, kind__in=list(ROWS))
-             .filter(Exists(started)).exclude(Exists(ended))
+    stock = (documents.filter(kind__in=list(ROWS))
+             .filter(Exists(started)).exclude(Exists(ended)).order_by()
              .values("kind").annotate(n=Count("id")))
     cells = {f"{prefix}.{column}": 0 for prefix in ROWS.values() for column in ("issued", "repealed", "in_force")}
     for row in flows:

@@ -140,8 +140,11 @@ def year_rules() -> dict[str, str]:
             "closed": date_field("GONGKAI_REPORT_CLOSED_DATE_FIELD", "closed_on")}
 
 
-class _Periods:
-    """The Q objects of the year rules, shared by 表三 and the legacy counters so both count the same cases."""
+class RequestPeriods:
+    """The Q objects of the year rules, shared by 表三 and the legacy counters so both count the same cases.
+
+    `queryset()` gives the counted cases with the `_closed_eff` annotation the Q objects rely on; the
+    `*_for` functions below take such a queryset, possibly narrowed further (reports: attribution)."""
 
     def __init__(self):
         rules = year_rules()
@@ -173,10 +176,16 @@ class _Periods:
 def table_three(agency_ids, year: int, report_format: str = "2021") -> dict[str, int]:
     """All cells of 表三 for the cases of the given agencies (175 for F2021, 161 for F2019), in printed
     order, with ONE aggregate query grouped by (applicant type, outcome)."""
+    return table_three_for(RequestPeriods().queryset(agency_ids), year, report_format)
+
+
+def table_three_for(cases, year: int, report_format: str = "2021") -> dict[str, int]:
+    """表三 over `cases`, a `RequestPeriods().queryset(...)` (possibly filtered further): the year rules
+    pick each cell's cases from it."""
     if report_format not in FORMATS:
         raise ValueError(f"未知的年度报告格式“{report_format}”，可选：{'、'.join(FORMATS)}。")
-    p = _Periods()
-    groups = (p.queryset(agency_ids).values("applicant_type", "outcome")
+    p = RequestPeriods()
+    groups = (cases.values("applicant_type", "outcome")
               .annotate(received_new=Count("pk", filter=p.received_in(year)),
                         carried_in=Count("pk", filter=p.open_at_end_of(year - 1)),
                         closed=Count("pk", filter=p.closed_in(year)),
@@ -204,18 +213,27 @@ def table_three(agency_ids, year: int, report_format: str = "2021") -> dict[str,
 
 def legacy_request_counters(agency_ids, year: int) -> dict[str, int]:
     """The 2014–2018 统计表 rows that need no LegacyOutcome: 收到申请数 by channel, 申请办结数 with 按时/延期,
-    and 行政复议/行政诉讼 (from 表四's counts). Same year rules as 表三.
+    and 行政复议/行政诉讼 (from 表四's counts). Same year rules as 表三."""
+    from appeals.models import Appeal
+
+    return legacy_request_counters_for(RequestPeriods().queryset(agency_ids),
+                                       Appeal.objects.filter(agency_id__in=list(agency_ids)), year)
+
+
+def legacy_request_counters_for(cases, appeals, year: int) -> dict[str, int]:
+    """The legacy counters over `cases` (a `RequestPeriods().queryset(...)`, possibly filtered further) and
+    `appeals` (Appeal records, counted as in 表四).
 
     延期办结 (INFERRED): closed after the basic period, i.e. with an approved extension (2008 条例 第二十四条)
     or late; 按时办结 = the rest, so 办结 = 按时 + 延期 (LG-E02). 行政复议/诉讼: the legacy table has no
     尚未审结 row, so cases pending on 31 Dec count as 其他情形 (INFERRED), keeping LG-E05/E06."""
-    from appeals.statistics import table_four
+    from appeals.statistics import table_four_for
 
-    p = _Periods()
+    p = RequestPeriods()
     extended = Exists(Extension.objects.filter(request=OuterRef("pk")))
     received = p.received_in(year)
     closed = p.closed_in(year)
-    totals = (p.queryset(agency_ids).annotate(_extended=extended)
+    totals = (cases.annotate(_extended=extended)
               .aggregate(received=Count("pk", filter=received),
                          closed=Count("pk", filter=closed),
                          closed_extended=Count("pk", filter=closed & (Q(_extended=True) | Q(closed_late=True))),
@@ -228,7 +246,7 @@ def legacy_request_counters(agency_ids, year: int) -> dict[str, int]:
     cells.update({"lg.request.closed": totals["closed"],
                   "lg.request.closed_on_time": totals["closed"] - totals["closed_extended"],
                   "lg.request.closed_extended": totals["closed_extended"]})
-    t4 = table_four(agency_ids, year)
+    t4 = table_four_for(appeals, year)
     blocks = {"review": ["review"], "suit": ["suit_direct", "suit_after_review"]}
     for legacy, blocks_of in blocks.items():
         for column in ("upheld", "corrected"):

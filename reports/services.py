@@ -10,8 +10,8 @@ year keeps 一 + 二 = 三(七) + 四 for any unit set (a case open at a merger 
 the successor's 上年结转 then differs from its own last report, which T3-W01 reports as a warning that a
 reorganisation explains). The successions are few, so attribution is one filter per date field —
 `agency in (plain ids)` OR `(predecessor and date in its window)` — and every table stays ONE grouped query
-over the whole unit set. The year rules are the owning apps' (disclosure_requests/appeals/catalog
-.statistics): the queries below add only the attribution filter, and tests check they agree."""
+over the whole unit set. The year rules and the counting are the owning apps' (the `*_for` functions of
+disclosure_requests/appeals/catalog .statistics): the querysets below add only the attribution filter."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, DateField, Exists, F, Max, OuterRef, Q, Value, When
+from django.db.models import Case, Count, DateField, F, Max, Q, Value, When
 from django.utils import timezone
 
 from audit.services import record
@@ -158,8 +158,11 @@ def attribution(unit_ids) -> Attribution:
 # ------------------------------------------------------------------------------------------ the tables
 
 
-def _cases(attr: Attribution, p, year: int):
+def _cases(attr: Attribution, year: int):
     """The request cases of the year that count for the units, each attributed on one day (module doc)."""
+    from disclosure_requests.statistics import RequestPeriods
+
+    p = RequestPeriods()
     end = date(year, 12, 31)
     qs = p.queryset(attr.candidates)
     if attr.windows:
@@ -168,126 +171,38 @@ def _cases(attr: Attribution, p, year: int):
     return qs.filter(attr.q("_attr_on"))
 
 
-def _table_three(attr: Attribution, year: int, fmt: str) -> dict[str, int]:
-    from disclosure_requests.models import Outcome
-    from disclosure_requests.statistics import (
-        APPLICANT_COLUMNS,
-        COLUMNS,
-        OTHER_OUTCOMES,
-        T3_ROWS,
-        StatisticsDataError,
-        _Periods,
-    )
+def _appeals(attr: Attribution):
+    from appeals.models import Appeal
 
-    p = _Periods()
-    groups = (_cases(attr, p, year).values("applicant_type", "outcome")
-              .annotate(received_new=Count("pk", filter=p.received_in(year)),
-                        carried_in=Count("pk", filter=p.open_at_end_of(year - 1)),
-                        closed=Count("pk", filter=p.closed_in(year)),
-                        carried_out=Count("pk", filter=p.open_at_end_of(year))))
-    rows = T3_ROWS[fmt]
-    cells = {f"t3.{row}.{column}": 0 for row in rows for column in COLUMNS}
-    for g in groups:
-        column, outcome = g["applicant_type"], g["outcome"]
-        if not any(g[k] for k in ("received_new", "carried_in", "closed", "carried_out")):
-            continue
-        if column not in APPLICANT_COLUMNS:
-            raise StatisticsDataError(f"申请人类型“{column}”不是表三的列，无法统计。")
-        for row in ("received_new", "carried_in", "carried_out"):
-            cells[f"t3.{row}.{column}"] += g[row]
-        if g["closed"]:
-            if outcome not in Outcome.values:
-                raise StatisticsDataError(f"办理结果“{outcome}”不是表三的行，无法统计。")
-            row = "other" if fmt == "2019" and outcome in OTHER_OUTCOMES else outcome
-            cells[f"t3.{row}.{column}"] += g["closed"]
-            cells[f"t3.closed_total.{column}"] += g["closed"]
-    for row in rows:
-        cells[f"t3.{row}.total"] = sum(cells[f"t3.{row}.{column}"] for column in APPLICANT_COLUMNS)
-    return cells
+    return Appeal.objects.filter(attr.q("filed_on"))
+
+
+def _table_three(attr: Attribution, year: int, fmt: str) -> dict[str, int]:
+    from disclosure_requests.statistics import table_three_for
+
+    return table_three_for(_cases(attr, year), year, fmt)
 
 
 def _table_four(attr: Attribution, year: int) -> dict[str, int]:
-    from appeals.models import Appeal
-    from appeals.statistics import BLOCKS, COLUMNS, DECIDED, year_rule
+    from appeals.statistics import table_four_for
 
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    if year_rule() == "filed":
-        scope = Q(filed_on__gte=start, filed_on__lte=end)
-    else:
-        scope = Q(filed_on__lte=end) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))
-    counts = {result: Count("pk", filter=Q(result=result, decided_on__lte=end)) for result in DECIDED}
-    groups = (Appeal.objects.filter(scope & attr.q("filed_on")).order_by()
-              .values("kind").annotate(all=Count("pk"), **counts))
-    cells = {f"t4.{block}.{column}": 0 for block in BLOCKS for column in COLUMNS}
-    for g in groups:
-        if g["kind"] not in BLOCKS:
-            raise ValueError(f"复议诉讼类型“{g['kind']}”不是表四的栏目，无法统计。")
-        block = g["kind"]
-        for result in DECIDED:
-            cells[f"t4.{block}.{result}"] = g[result]
-        cells[f"t4.{block}.pending"] = g["all"] - sum(g[result] for result in DECIDED)
-        cells[f"t4.{block}.total"] = g["all"]
-    return cells
+    return table_four_for(_appeals(attr), year)
 
 
 def _article_20_item_1(attr: Attribution, year: int) -> dict[str, int]:
-    from django.conf import settings
+    from catalog.models import Document, NormativeEvent
+    from catalog.statistics import article_20_item_1_for
 
-    from catalog.models import Document, LifecycleEvent, NormativeEvent
-    from catalog.statistics import ENDING_EVENTS, ROWS
-
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    issued_events = [LifecycleEvent.ISSUED]
-    if settings.GONGKAI_T2_ISSUED_INCLUDES_REVISIONS:
-        issued_events.append(LifecycleEvent.REVISED)
-    in_year = Q(on__gte=start, on__lte=end)
-    flows = (NormativeEvent.objects.filter(attr.q("on", "document__publisher_id"), document__kind__in=list(ROWS))
-             .order_by().values("document__kind")
-             .annotate(issued=Count("id", filter=in_year & Q(event__in=issued_events)),
-                       repealed=Count("id", filter=in_year & Q(event=LifecycleEvent.REPEALED))))
-    ended = NormativeEvent.objects.filter(document=OuterRef("pk"), event__in=ENDING_EVENTS, on__lte=end)
-    started = NormativeEvent.objects.filter(document=OuterRef("pk"), event=LifecycleEvent.ISSUED, on__lte=end)
-    stock = (Document.objects.filter(publisher_id__in=attr.on(end), kind__in=list(ROWS))
-             .filter(Exists(started)).exclude(Exists(ended)).order_by()
-             .values("kind").annotate(n=Count("id")))
-    cells = {f"{prefix}.{column}": 0 for prefix in ROWS.values() for column in ("issued", "repealed", "in_force")}
-    for row in flows:
-        prefix = ROWS[row["document__kind"]]
-        cells[f"{prefix}.issued"] = row["issued"]
-        cells[f"{prefix}.repealed"] = row["repealed"]
-    for row in stock:
-        cells[f"{ROWS[row['kind']]}.in_force"] = row["n"]
-    return cells
+    # Events count on their own day; the stock for the agencies answering into the units on 31 December.
+    return article_20_item_1_for(Document.objects.filter(publisher_id__in=attr.on(date(year, 12, 31))),
+                                 NormativeEvent.objects.filter(attr.q("on", "document__publisher_id")), year)
 
 
 def _legacy(attr: Attribution, year: int) -> dict[str, int]:
     from catalog.models import Document, DocumentKind
-    from disclosure_requests.models import Extension
-    from disclosure_requests.statistics import LEGACY_CHANNELS, StatisticsDataError, _Periods
+    from disclosure_requests.statistics import legacy_request_counters_for
 
-    p = _Periods()
-    received = p.received_in(year)
-    closed = p.closed_in(year)
-    extended = Exists(Extension.objects.filter(request=OuterRef("pk")))
-    totals = (_cases(attr, p, year).annotate(_extended=extended)
-              .aggregate(received=Count("pk", filter=received), closed=Count("pk", filter=closed),
-                         closed_extended=Count("pk", filter=closed & (Q(_extended=True) | Q(closed_late=True))),
-                         **{name: Count("pk", filter=received & Q(channel__in=channels))
-                            for name, channels in LEGACY_CHANNELS.items()}))
-    if sum(totals[name] for name in LEGACY_CHANNELS) != totals["received"]:
-        raise StatisticsDataError("有申请的申请渠道不在当面、传真、网络、信函之列，无法统计。")
-    cells = {"lg.request.received": totals["received"]}
-    cells.update({f"lg.request.{name}": totals[name] for name in LEGACY_CHANNELS})
-    cells.update({"lg.request.closed": totals["closed"],
-                  "lg.request.closed_on_time": totals["closed"] - totals["closed_extended"],
-                  "lg.request.closed_extended": totals["closed_extended"]})
-    # Same mapping as legacy_request_counters: no 尚未审结 row, so pending counts as 其他情形.
-    t4 = _table_four(attr, year)
-    for legacy, blocks_of in {"review": ["review"], "suit": ["suit_direct", "suit_after_review"]}.items():
-        for column in ("upheld", "corrected"):
-            cells[f"lg.{legacy}.{column}"] = sum(t4[f"t4.{b}.{column}"] for b in blocks_of)
-        cells[f"lg.{legacy}.other"] = sum(t4[f"t4.{b}.other"] + t4[f"t4.{b}.pending"] for b in blocks_of)
-        cells[f"lg.{legacy}.total"] = sum(t4[f"t4.{b}.total"] for b in blocks_of)
+    cells = legacy_request_counters_for(_cases(attr, year), _appeals(attr), year)
     # 主动公开: public documents published in the year; a document counts once in the total and once per
     # channel it went out through (the printed note: 不同渠道和方式公开相同信息计1条).
     docs = Document.objects.public().filter(attr.q("published_on", "publisher_id"),
