@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from disclosure_requests.forms import DateInput, PlainForm
+from gongkai.public_forms import DateInput, PlainForm
 from orgs.models import Agency
 
 from .models import Appeal, AppealKind, AppealResult

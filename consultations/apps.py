@@ -7,10 +7,9 @@ class ConsultationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.context_processors import PORTAL_NAV, _NavItem
+        from portal.context_processors import register_portal_nav
         from workbench.navigation import register
 
         register("意见征集", "consultations:index", "interaction.handle", 51)
         register("回应关切", "consultations:responses", "interaction.handle", 52)
-        if not any(item.url_name == "consultations_public:index" for item in PORTAL_NAV):
-            PORTAL_NAV.append(_NavItem("意见征集", "consultations_public:index"))
+        register_portal_nav("意见征集", "consultations_public:index", 51)

@@ -1,6 +1,6 @@
 from django import forms
 
-from disclosure_requests.forms import DateInput, HumanCheckMixin, PlainForm
+from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm
 
 from .models import Adoption, ConsultationKind, ResponseChannel
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.context import acting_as
 from audit.middleware import client_ip
-from disclosure_requests.public_views import WINDOW_MINUTES, RateLimit
+from gongkai.public_forms import WINDOW_MINUTES, RateLimit
 from orgs.views import apply_validation_error
 
 from . import services

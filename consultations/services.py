@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import record
-from letters.pii import mask_pii
+from gongkai.pii import mask_pii
 from orgs.scoping import Capability, require_capability
 from workdays.calendar import add_working_days, count_working_days
 

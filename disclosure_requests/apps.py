@@ -6,6 +6,7 @@ class DisclosureRequestsConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self):
+        from portal.context_processors import register_portal_nav
         from workbench.navigation import register
         from workdays.services import register_due_date_provider
 
@@ -13,3 +14,4 @@ class DisclosureRequestsConfig(AppConfig):
 
         register_due_date_provider(redate_open_cases)
         register("依申请公开", "disclosure_requests:index", "requests.view", 40)
+        register_portal_nav("依申请公开", "disclosure_public:index", 40)

@@ -2,16 +2,12 @@
 case workbench, and the public status lookup. Forms only collect and shape input; the rules live in
 disclosure_requests.services, whose Chinese ValidationErrors are mapped back onto these forms."""
 
-import secrets
-import unicodedata
-
 from django import forms
-from django.core import signing
-from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
+# issue_challenge is re-exported: tests answer the human check through this module.
+from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm, issue_challenge  # noqa: F401
 from orgs.models import Agency, AgencyKind
 
 from .identity import identity_error
@@ -30,21 +26,6 @@ from .models import (
     RequestState,
 )
 from .services import ApplicantData
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class PlainForm(forms.Form):
-    """Labels without Django's ASCII ":" suffix: labels sit above their fields, Chinese style."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 def _today():
@@ -84,91 +65,6 @@ RECEIVING_KINDS = [AgencyKind.GOVERNMENT, AgencyKind.DEPARTMENT, AgencyKind.DISP
 
 def receiving_agencies():
     return Agency.objects.active_on(_today()).filter(kind__in=RECEIVING_KINDS).order_by("path")
-
-
-# --- Human check (no external service, no JavaScript) -------------------------------------------------------
-
-CN_NUMERALS = "零一二三四五六七八九十"
-HUMAN_CHECK_SALT = "disclosure_requests.human_check"
-HUMAN_CHECK_MAX_AGE = 2 * 60 * 60
-
-
-def chinese_numeral(n: int) -> str:
-    if n <= 10:
-        return CN_NUMERALS[n]
-    if n < 20:
-        return "十" + CN_NUMERALS[n - 10]
-    tens, units = divmod(n, 10)
-    return CN_NUMERALS[tens] + "十" + (CN_NUMERALS[units] if units else "")
-
-
-def _answer_digest(nonce: str, answer: int) -> str:
-    return salted_hmac(HUMAN_CHECK_SALT, f"{nonce}:{answer}").hexdigest()
-
-
-def issue_challenge() -> tuple[str, str, int]:
-    """(question, signed token, answer). The token carries only a keyed digest of the answer, so the page
-    does not give the answer away; the nonce makes each token usable once."""
-    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    if secrets.randbelow(2):
-        question, answer = f"{chinese_numeral(a)}加{chinese_numeral(b)}等于多少？", a + b
-    else:
-        a, b = max(a, b), min(a, b)
-        question, answer = f"{chinese_numeral(a)}减{chinese_numeral(b)}等于多少？", a - b
-    nonce = secrets.token_urlsafe(12)
-    token = signing.dumps({"n": nonce, "q": question, "h": _answer_digest(nonce, answer)}, salt=HUMAN_CHECK_SALT)
-    return question, token, answer
-
-
-def check_challenge(token: str, given: str) -> str | None:
-    """None when the answer is right; otherwise the reason, in Chinese. Every token is spent on its first
-    check, right or wrong, so one question cannot be tried with every possible answer."""
-    try:
-        data = signing.loads(token or "", salt=HUMAN_CHECK_SALT, max_age=HUMAN_CHECK_MAX_AGE)
-        nonce, digest = str(data["n"]), str(data["h"])
-    except (signing.BadSignature, KeyError, TypeError):
-        return "验证问题已过期，请回答新的问题。"
-    if not cache.add(f"dr:human-check:{nonce}", 1, HUMAN_CHECK_MAX_AGE):
-        return "该验证问题已使用过，请回答新的问题。"
-    value = unicodedata.normalize("NFKC", given or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 3:
-        return "请用阿拉伯数字填写计算结果。"
-    if not constant_time_compare(_answer_digest(nonce, int(value)), digest):
-        return "计算结果不正确，请回答新的问题。"
-    return None
-
-
-class HumanCheckMixin(PlainForm):
-    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
-    answer = forms.CharField(label="验证问题", max_length=10, required=False,
-                             help_text="请用阿拉伯数字填写计算结果，用于防止自动程序批量提交。",
-                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
-                                                           "size": 4}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.new_challenge()
-
-    def new_challenge(self) -> None:
-        """A fresh question for the next attempt (the previous one is spent)."""
-        question, token, _answer = issue_challenge()
-        self.fields["answer"].label = f"验证问题：{question}"
-        if self.is_bound:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("challenge")] = token
-            self.data[self.add_prefix("answer")] = ""
-            self._bound_fields_cache.clear()
-        else:
-            self.initial["challenge"] = token
-
-    def clean(self):
-        cleaned = super().clean()
-        problem = check_challenge(self.data.get(self.add_prefix("challenge"), ""),
-                                  self.data.get(self.add_prefix("answer"), ""))
-        if problem:
-            self.add_error("answer", problem)
-        return cleaned
 
 
 # --- Applicant (第二十九条) -----------------------------------------------------------------------------------

@@ -2,15 +2,14 @@
 the status lookup by 受理编号 + 查询码.
 
 Nothing here shows personal data: the receipt and the status page name the case, its stage and its dates
-only. Abuse is held off without JavaScript or an outside service: a signed arithmetic question
-(forms.HumanCheckMixin) and per-IP limits kept in Django's cache."""
+only. Abuse is held off without JavaScript or an outside service: a signed arithmetic question and
+per-IP limits kept in Django's cache (gongkai.public_forms: HumanCheckMixin, RateLimit)."""
 
 import logging
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from audit.context import acting_as
 from audit.middleware import client_ip
+from gongkai.public_forms import (
+    ATTEMPTS_PER_WINDOW,
+    LOOKUPS_PER_WINDOW,
+    SUBMISSIONS_PER_WINDOW,
+    WINDOW_MINUTES,
+    RateLimit,
+)
 from orgs.views import apply_validation_error
 from portal.views import group_agencies
 
@@ -30,44 +36,12 @@ from .models import DisclosureRequest, RequestState
 
 logger = logging.getLogger("gongkai.requests.public")
 
-WINDOW_MINUTES = getattr(settings, "GONGKAI_PUBLIC_RATE_WINDOW_MINUTES", 10)
-SUBMISSIONS_PER_WINDOW = getattr(settings, "GONGKAI_PUBLIC_SUBMISSIONS_PER_WINDOW", 5)
-# Form posts (valid or not) and status lookups: generous for a person correcting typos, tight for a script.
-ATTEMPTS_PER_WINDOW = getattr(settings, "GONGKAI_PUBLIC_ATTEMPTS_PER_WINDOW", 20)
-LOOKUPS_PER_WINDOW = getattr(settings, "GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW", 20)
 RECEIPT_SESSION_KEY = "disclosure_requests.receipt"
 NOT_FOUND = "受理编号或查询码不正确，请核对后重新输入。"  # one message for both: nothing to learn from it
 NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET, so this never matches
-
-
-class RateLimit:
-    """A fixed-window counter per client IP in the cache (shared between workers when Redis is set)."""
-
-    def __init__(self, bucket: str, limit: int):
-        self.bucket, self.limit = bucket, limit
-
-    def _key(self, ip: str | None) -> str:
-        return f"dr:rate:{self.bucket}:{ip or 'unknown'}"
-
-    def used(self, ip) -> int:
-        return cache.get(self._key(ip), 0)
-
-    def exhausted(self, ip) -> bool:
-        return self.used(ip) >= self.limit
-
-    def hit(self, ip) -> int:
-        key = self._key(ip)
-        cache.add(key, 0, WINDOW_MINUTES * 60)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW_MINUTES * 60)
-            return 1
-
-
-SUBMISSIONS = RateLimit("submit", SUBMISSIONS_PER_WINDOW)
-ATTEMPTS = RateLimit("attempt", ATTEMPTS_PER_WINDOW)
-LOOKUPS = RateLimit("lookup", LOOKUPS_PER_WINDOW)
+SUBMISSIONS = RateLimit("request-submit", SUBMISSIONS_PER_WINDOW)
+ATTEMPTS = RateLimit("request-attempt", ATTEMPTS_PER_WINDOW)
+LOOKUPS = RateLimit("request-lookup", LOOKUPS_PER_WINDOW)
 
 
 def _too_many(what: str) -> str:

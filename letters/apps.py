@@ -7,10 +7,8 @@ class LettersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.context_processors import PORTAL_NAV, _NavItem
+        from portal.context_processors import register_portal_nav
         from workbench.navigation import register
 
         register("来信办理", "letters:index", "interaction.handle", 50)
-        # The portal has no registration hook; its nav list is appended to once, at start-up.
-        if not any(item.url_name == "letters_public:index" for item in PORTAL_NAV):
-            PORTAL_NAV.append(_NavItem("领导信箱", "letters_public:index"))
+        register_portal_nav("领导信箱", "letters_public:index", 50)

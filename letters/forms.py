@@ -4,13 +4,9 @@ action. The rules live in letters.services; these only collect input."""
 from django import forms
 from django.core.validators import RegexValidator
 
-from disclosure_requests.forms import (
-    APPLICANT_TYPE_CHOICES,
-    DateInput,
-    HumanCheckMixin,
-    PlainForm,
-)
+from disclosure_requests.forms import APPLICANT_TYPE_CHOICES
 from disclosure_requests.models import DeliveryMethod, IdentityDocumentType, RequestedForm
+from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm
 
 from .models import InvalidReason, LetterType, MailboxKind
 from .services import MAX_ATTACHMENTS, WriterData

@@ -4,7 +4,7 @@
 
 Never shown here: the writer's name, phone, e-mail or address, and the text of letters whose writer chose
 不公开. Abuse is held off as on the disclosure form: the signed arithmetic question and per-IP limits
-(disclosure_requests.public_views.RateLimit, reused)."""
+(gongkai.public_forms.RateLimit)."""
 
 import logging
 
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.context import acting_as
 from audit.middleware import client_ip
-from disclosure_requests.public_views import WINDOW_MINUTES, RateLimit
+from gongkai.public_forms import WINDOW_MINUTES, RateLimit
 from orgs.views import apply_validation_error
 
 from . import services, statistics

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.services import record
 from catalog.attachments import inspect_attachment
+from gongkai.pii import find_pii, mask_pii
 from orgs.scoping import Capability, require_capability
 from workdays.calendar import add_working_days
 
@@ -34,7 +35,6 @@ from .models import (
     LetterType,
     Mailbox,
 )
-from .pii import find_pii, mask_pii
 
 LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_ATTACHMENTS = 3

@@ -38,18 +38,30 @@ def forget_site_identity(**_kwargs) -> None:
 
 
 def site_identity(request) -> dict:
-    return {"site_identity": load_site_identity(), "portal_nav": PORTAL_NAV}
+    return {"site_identity": load_site_identity(), "portal_nav": portal_nav()}
 
 
-class _NavItem:
-    """Resolved lazily: the URL configuration is not ready when this module is imported."""
+@dataclass(frozen=True)
+class PortalNavItem:
+    """Resolved lazily: the URL configuration is not ready when the apps register their items."""
 
-    def __init__(self, label: str, url_name: str):
-        self.label, self.url_name = label, url_name
+    label: str
+    url_name: str
+    order: int = 100
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
 
-PORTAL_NAV = [_NavItem("依申请公开", "disclosure_public:index")]
+_nav_items: dict[str, PortalNavItem] = {}
+
+
+def register_portal_nav(label: str, url_name: str, order: int = 100) -> None:
+    """An entry of the public portal's top navigation; each app registers its own in AppConfig.ready().
+    Registering the same url_name again replaces the entry (ready() may run more than once in tests)."""
+    _nav_items[url_name] = PortalNavItem(label, url_name, order)
+
+
+def portal_nav() -> list[PortalNavItem]:
+    return sorted(_nav_items.values(), key=lambda item: (item.order, item.label))
