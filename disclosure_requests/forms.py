@@ -16,6 +16,7 @@ from .models import (
     DeliveryMethod,
     FeeMethod,
     IdentityDocumentType,
+    LegacyOutcome,
     LetterKind,
     OpinionKind,
     OpinionResult,
@@ -290,6 +291,18 @@ class ReplyForm(PlainForm):
     secondary_outcomes = forms.MultipleChoiceField(label="其他答复理由（不计入统计）", required=False,
                                                    choices=outcome_choices(blank=False),
                                                    widget=forms.CheckboxSelectMultiple)
+    on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
+
+
+class LegacyReplyForm(PlainForm):
+    """2008 条例 第二十一条 replies (cases received before 2019-05-15), counted in the 2014–2018 统计表."""
+
+    legacy_outcome = forms.ChoiceField(label="办理结果（2008年条例）", choices=[("", "—"), *LegacyOutcome.choices])
+    legal_basis = forms.CharField(label="法律依据", max_length=300,
+                                  help_text="例如：《中华人民共和国政府信息公开条例》（2008）第二十一条第（一）项。")
+    reasons = forms.CharField(label="理由", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    competent_agency = forms.CharField(label="负责公开的机关及联系方式（不属于本机关公开时填写）", max_length=300,
+                                       required=False)
     on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
 
 

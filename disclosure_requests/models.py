@@ -122,6 +122,36 @@ OUTCOMES_NEEDING_REASONS = [o for o in Outcome if o.group in (OutcomeGroup.WITHH
                                                               OutcomeGroup.NOT_PROCESSED, OutcomeGroup.PARTIAL)]
 
 
+class LegacyOutcome(models.TextChoices):
+    """2008 条例 第二十一条 replies as the 2014–2018 统计表 counts them; values are `lg.request.<value>` cell ids."""
+
+    ALREADY_PUBLIC = "already_public", "属于已主动公开范围"
+    GRANTED = "granted", "同意公开"
+    PARTIALLY_GRANTED = "partially_granted", "同意部分公开"
+    REFUSED_STATE_SECRET = "refused_state_secret", "不同意公开 · 涉及国家秘密"
+    REFUSED_COMMERCIAL_SECRET = "refused_commercial_secret", "不同意公开 · 涉及商业秘密"
+    REFUSED_PRIVACY = "refused_privacy", "不同意公开 · 涉及个人隐私"
+    REFUSED_SECURITY_STABILITY = "refused_security_stability", "不同意公开 · 危及国家安全、公共安全、经济安全和社会稳定"
+    REFUSED_NOT_GOV_INFO = "refused_not_gov_info", "不同意公开 · 不是《条例》所指政府信息"
+    REFUSED_OTHER_LEGAL = "refused_other_legal", "不同意公开 · 法律法规规定的其他情形"
+    NOT_THIS_AGENCY = "not_this_agency", "不属于本行政机关公开"
+    NOT_EXIST = "not_exist", "申请信息不存在"
+    TOLD_TO_AMEND = "told_to_amend", "告知作出更改补充"
+    TOLD_OTHER_CHANNEL = "told_other_channel", "告知通过其他途径办理"
+
+
+# The nearest current row for each legacy reply (annual-report-formats.md §5.4, INFERRED; for trend charts and
+# so that every closed case also has an Outcome). 不是政府信息 and 告知更改补充 have no equivalent: 其他.
+LEGACY_TO_OUTCOME = {
+    "already_public": "granted", "granted": "granted", "partially_granted": "partially_granted",
+    "refused_state_secret": "withheld_state_secret", "refused_commercial_secret": "withheld_third_party_rights",
+    "refused_privacy": "withheld_third_party_rights", "refused_security_stability": "withheld_security_stability",
+    "refused_not_gov_info": "other_misc", "refused_other_legal": "withheld_prohibited_by_law",
+    "not_this_agency": "unavailable_not_held", "not_exist": "unavailable_not_held", "told_to_amend": "other_misc",
+    "told_other_channel": "withheld_admin_inquiry",
+}
+
+
 class OutcomeDetail(models.TextChoices):
     ALREADY_PUBLIC = "already_public", "已主动公开，告知获取方式"
     PROVIDED = "provided", "提供信息"
@@ -228,6 +258,7 @@ class DisclosureRequest(models.Model):
     closed_late = models.BooleanField("逾期答复", default=False, editable=False)
     outcome = models.CharField("办理结果", max_length=40, choices=Outcome.choices, blank=True)
     outcome_detail = models.CharField("办理结果细分", max_length=24, choices=OutcomeDetail.choices, blank=True)
+    legacy_outcome = models.CharField("办理结果（2008年条例）", max_length=32, choices=LegacyOutcome.choices, blank=True)
     secondary_outcomes = models.JSONField("其他答复理由（不计入统计）", default=list, blank=True)
     legal_basis = models.CharField("法律依据", max_length=300, blank=True)
     reasons = models.TextField("理由", blank=True)
@@ -248,6 +279,8 @@ class DisclosureRequest(models.Model):
             models.CheckConstraint(condition=Q(state__in=["closed", "archived"], outcome__gt="")
                                    | (~Q(state__in=["closed", "archived"]) & Q(outcome="")),
                                    name="outcome_iff_closed"),
+            models.CheckConstraint(condition=Q(legacy_outcome="") | (Q(regime="2008") & Q(state__in=["closed", "archived"])),
+                                   name="legacy_outcome_only_closed_2008"),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from workdays.calendar import add_working_days
 from . import deadlines, fees
 from .identity import identity_error
 from .models import (
+    LEGACY_TO_OUTCOME,
     OPEN_STATES,
     OUTCOMES_NEEDING_REASONS,
     Applicant,
@@ -30,6 +31,7 @@ from .models import (
     Extension,
     FeeMethod,
     FeeNotice,
+    LegacyOutcome,
     OpinionKind,
     OpinionRequest,
     OpinionResult,
@@ -538,8 +540,9 @@ def _close(case: DisclosureRequest, outcome: str, on: date, *, legal_basis: str,
 
 
 @transaction.atomic
-def reply(case: DisclosureRequest, *, user=None, outcome: str, legal_basis: str, reasons: str = "",
-          detail: str = "", secondary_outcomes=(), competent_agency: str = "", on: date | None = None) -> DisclosureRequest:
+def reply(case: DisclosureRequest, *, user=None, outcome: str = "", legal_basis: str, reasons: str = "",
+          detail: str = "", secondary_outcomes=(), competent_agency: str = "", on: date | None = None,
+          legacy_outcome: str = "") -> DisclosureRequest:
     """第三十六条: exactly one outcome (a 表三 row), its legal basis and, for every refusal, the reasons. A
     reply after the due date is recorded as late (a finding, not a block)."""
     case = _lock(case)
@@ -547,6 +550,13 @@ def reply(case: DisclosureRequest, *, user=None, outcome: str, legal_basis: str,
     _expect(case, RequestState.REGISTERED, RequestState.IN_PROGRESS, action="答复")
     on = on or timezone.localdate()
     errors = {}
+    if case.regime == Regime.R2008:
+        # 2008 条例 第二十一条: the legacy table counts these replies; the current row follows by §5.4.
+        if legacy_outcome not in LegacyOutcome.values:
+            raise ValidationError({"legacy_outcome": "2008年条例下的申请须选择2008年条例的办理结果。"})
+        outcome = outcome or LEGACY_TO_OUTCOME[legacy_outcome]
+    elif legacy_outcome:
+        raise ValidationError({"legacy_outcome": "2019年条例下的申请不使用2008年条例的办理结果。"})
     if outcome not in Outcome.values:
         errors["outcome"] = "请选择办理结果。"
     elif outcome in (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID):
@@ -563,6 +573,7 @@ def reply(case: DisclosureRequest, *, user=None, outcome: str, legal_basis: str,
         errors["on"] = "答复日期不能早于收到申请之日。"
     if errors:
         raise ValidationError(errors)
+    case.legacy_outcome = legacy_outcome
     return _close(case, outcome, on, legal_basis=legal_basis.strip(), reasons=(reasons or "").strip(),
                   detail=detail, secondary=secondary_outcomes, competent_agency=competent_agency.strip(),
                   action="reply")

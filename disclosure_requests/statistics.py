@@ -30,6 +30,7 @@ from .models import (
     ApplicantType,
     DisclosureRequest,
     Extension,
+    LegacyOutcome,
     Outcome,
     RequestState,
     SubmissionChannel,
@@ -107,6 +108,21 @@ LEGACY_LAYOUT = [
     ("（二）申请办结数", "lg.request.closed"),
     ("1.按时办结数", "lg.request.closed_on_time"),
     ("2.延期办结数", "lg.request.closed_extended"),
+    ("（三）申请答复数", "lg.request.answered"),
+    ("1.属于已主动公开范围数", "lg.request.already_public"),
+    ("2.同意公开答复数", "lg.request.granted"),
+    ("3.同意部分公开答复数", "lg.request.partially_granted"),
+    ("4.不同意公开答复数", "lg.request.refused"),
+    ("其中：涉及国家秘密", "lg.request.refused_state_secret"),
+    ("涉及商业秘密", "lg.request.refused_commercial_secret"),
+    ("涉及个人隐私", "lg.request.refused_privacy"),
+    ("危及国家安全、公共安全、经济安全和社会稳定", "lg.request.refused_security_stability"),
+    ("不是《条例》所指政府信息", "lg.request.refused_not_gov_info"),
+    ("法律法规规定的其他情形", "lg.request.refused_other_legal"),
+    ("5.不属于本行政机关公开数", "lg.request.not_this_agency"),
+    ("6.申请信息不存在数", "lg.request.not_exist"),
+    ("7.告知作出更改补充数", "lg.request.told_to_amend"),
+    ("8.告知通过其他途径办理数", "lg.request.told_other_channel"),
     ("四、行政复议数量", "lg.review.total"),
     ("（一）维持具体行政行为数", "lg.review.upheld"),
     ("（二）被依法纠错数", "lg.review.corrected"),
@@ -212,8 +228,8 @@ def table_three_for(cases, year: int, report_format: str = "2021") -> dict[str, 
 
 
 def legacy_request_counters(agency_ids, year: int) -> dict[str, int]:
-    """The 2014–2018 统计表 rows that need no LegacyOutcome: 收到申请数 by channel, 申请办结数 with 按时/延期,
-    and 行政复议/行政诉讼 (from 表四's counts). Same year rules as 表三."""
+    """The 2014–2018 统计表 依申请 rows: 收到申请数 by channel, 申请办结数 with 按时/延期, 申请答复数 by
+    LegacyOutcome, and 行政复议/行政诉讼 (from 表四's counts). Same year rules as 表三."""
     from appeals.models import Appeal
 
     return legacy_request_counters_for(RequestPeriods().queryset(agency_ids),
@@ -246,6 +262,14 @@ def legacy_request_counters_for(cases, appeals, year: int) -> dict[str, int]:
     cells.update({"lg.request.closed": totals["closed"],
                   "lg.request.closed_on_time": totals["closed"] - totals["closed_extended"],
                   "lg.request.closed_extended": totals["closed_extended"]})
+    # 申请答复数 and its rows: the 2008-regime replies closed in the year (LegacyOutcome); a case closed without
+    # a reply (withdrawn, lapsed) is 办结 but not 答复, which LG-W04 then shows.
+    answers = cases.filter(closed).exclude(legacy_outcome="").values("legacy_outcome").annotate(n=Count("pk"))
+    by_outcome = {row["legacy_outcome"]: row["n"] for row in answers}
+    for value in LegacyOutcome.values:
+        cells[f"lg.request.{value}"] = by_outcome.get(value, 0)
+    cells["lg.request.refused"] = sum(by_outcome.get(v, 0) for v in LegacyOutcome.values if v.startswith("refused_"))
+    cells["lg.request.answered"] = sum(by_outcome.values())
     t4 = table_four_for(appeals, year)
     blocks = {"review": ["review"], "suit": ["suit_direct", "suit_after_review"]}
     for legacy, blocks_of in blocks.items():

@@ -175,23 +175,23 @@ def test_legacy_counters_2017(region, person, handlers, in_person):
     h, head = handlers["handler"], handlers["head"]
     ok = {"legal_basis": "《中华人民共和国政府信息公开条例》（2008）第二十一条", "reasons": "理由"}
     p = in_person(date(2016, 12, 20), description="P")
-    services.reply(p, user=h, outcome="granted", on=date(2017, 1, 5), **ok)
+    services.reply(p, user=h, legacy_outcome="granted", on=date(2017, 1, 5), **ok)
     q = in_person(date(2017, 3, 1), description="Q")
-    services.reply(q, user=h, outcome="granted", on=date(2017, 3, 10), **ok)
+    services.reply(q, user=h, legacy_outcome="granted", on=date(2017, 3, 10), **ok)
     r = in_person(date(2017, 4, 5), description="R", channel="oral")
     assert r.regime == "2008"
     r = services.start_processing(r, user=h)
     services.extend(r, user=head, working_days=15, reason="需要调取档案", approved_on=date(2017, 4, 20),
                     notified_on=date(2017, 4, 20))
-    services.reply(r, user=h, outcome="granted", on=date(2017, 5, 10), **ok)
+    services.reply(r, user=h, legacy_outcome="granted", on=date(2017, 5, 10), **ok)
     s = in_person(date(2017, 6, 1), description="S", channel="registered_mail", signed_for_on=date(2017, 6, 2))
-    s = services.reply(s, user=h, outcome="partially_granted", on=date(2017, 7, 20), **ok)
+    s = services.reply(s, user=h, legacy_outcome="partially_granted", on=date(2017, 7, 20), **ok)
     assert s.closed_late
     t = in_person(date(2017, 8, 1), description="T", channel="fax")
     services.confirm_receipt(t, user=h, confirmed_on=date(2017, 8, 2))
     u = in_person(date(2017, 9, 1), description="U", channel="ordinary_mail")
     u = services.confirm_receipt(u, user=h, confirmed_on=date(2017, 9, 4))
-    services.reply(u, user=h, outcome="unavailable_not_held", on=date(2017, 9, 15), **ok)
+    services.reply(u, user=h, legacy_outcome="not_exist", on=date(2017, 9, 15), **ok)
     v = in_person(date(2017, 12, 28), description="V", channel="online")
     services.confirm_receipt(v, user=h, confirmed_on=date(2018, 1, 2))
     edu = region["edu"]
@@ -205,6 +205,12 @@ def test_legacy_counters_2017(region, person, handlers, in_person):
         "lg.request.received": 5, "lg.request.in_person": 2, "lg.request.fax": 1, "lg.request.online": 0,
         "lg.request.letter": 2,
         "lg.request.closed": 5, "lg.request.closed_on_time": 3, "lg.request.closed_extended": 2,
+        "lg.request.answered": 5, "lg.request.already_public": 0, "lg.request.granted": 3,
+        "lg.request.partially_granted": 1, "lg.request.refused": 0, "lg.request.refused_state_secret": 0,
+        "lg.request.refused_commercial_secret": 0, "lg.request.refused_privacy": 0,
+        "lg.request.refused_security_stability": 0, "lg.request.refused_not_gov_info": 0,
+        "lg.request.refused_other_legal": 0, "lg.request.not_this_agency": 0, "lg.request.not_exist": 1,
+        "lg.request.told_to_amend": 0, "lg.request.told_other_channel": 0,
         "lg.review.total": 2, "lg.review.upheld": 1, "lg.review.corrected": 0, "lg.review.other": 1,
         "lg.suit.total": 2, "lg.suit.upheld": 1, "lg.suit.corrected": 1, "lg.suit.other": 0,
     }
@@ -214,5 +220,28 @@ def test_one_aggregate_query_per_table(region, cases, django_assert_num_queries)
     ids = [region["edu"].pk, region["health"].pk]
     with django_assert_num_queries(1):
         table_three(ids, 2024)
-    with django_assert_num_queries(2):  # the requests, then 表四's counts for 复议/诉讼
+    with django_assert_num_queries(3):  # the requests, the 2008-regime answers, then 表四's counts
         legacy_request_counters(ids, 2024)
+
+
+def test_legacy_replies_fill_the_answer_rows_2008_article_21(region, in_person, handlers):
+    """2008 条例 第二十一条 replies, counted in the 2014–2018 统计表 申请答复数 rows (hand-counted): received
+    2017-03-01 … 03-03, replies 同意公开, 不同意公开·涉及商业秘密 and 申请信息不存在; one withdrawal (办结, not 答复)."""
+    h = handlers["handler"]
+    a, b, c, d = (in_person(date(2017, 3, day), description=f"申请{day}") for day in (1, 2, 3, 6))
+    services.reply(a, user=h, legacy_outcome="granted", legal_basis="2008年条例第二十一条第（一）项", on=date(2017, 3, 10))
+    services.reply(b, user=h, legacy_outcome="refused_commercial_secret", legal_basis="2008年条例第十四条",
+                   reasons="涉及商业秘密", on=date(2017, 3, 10))
+    services.reply(c, user=h, legacy_outcome="not_exist", legal_basis="2008年条例第二十一条第（三）项",
+                   reasons="经检索不存在", on=date(2017, 3, 10))
+    services.withdraw(d, user=h, on=date(2017, 3, 8), how="申请人书面撤回")
+    cells = legacy_request_counters([region["edu"].pk], 2017)
+    assert cells["lg.request.closed"] == 4 and cells["lg.request.answered"] == 3
+    assert (cells["lg.request.granted"], cells["lg.request.refused"], cells["lg.request.refused_commercial_secret"],
+            cells["lg.request.not_exist"], cells["lg.request.already_public"]) == (1, 1, 1, 1, 0)
+    # The current row follows the §5.4 crosswalk: 商业秘密 → 保护第三方合法权益.
+    b.refresh_from_db()
+    assert b.outcome == "withheld_third_party_rights" and b.legacy_outcome == "refused_commercial_secret"
+    with pytest.raises(ValidationError, match="2008年条例"):
+        services.reply(in_person(date(2017, 3, 7), description="另一件"), user=h, outcome="granted", legal_basis="x",
+                       on=date(2017, 3, 10))

@@ -438,3 +438,15 @@ def test_promote_refused_for_open_or_withheld_cases(client, handlers, in_person,
     case = in_person(date(2024, 9, 25))
     response = client.post(url("promote", case), follow=True)
     assert "只有予以公开或部分公开" in page_text(response) and not Document.objects.exists()
+
+
+def test_a_2008_regime_case_is_answered_with_the_2008_reply_types(client, handlers, in_person):
+    """2008 条例 第二十一条: a case received before 2019-05-15 gets the legacy reply types on its page."""
+    case = in_person(date(2018, 11, 5))
+    client.force_login(handlers["handler"])
+    page = client.get(url("detail", case)).content.decode()
+    assert "办理结果（2008年条例）" in page and "告知作出更改补充" in page
+    act(client, case, "reply", legacy_outcome="not_this_agency", legal_basis="2008年条例第二十一条第（三）项",
+        reasons="属县财政局职责", competent_agency="县财政局 0953-6011111", on="2018-11-20")
+    closed = fresh(case)
+    assert (closed.state, closed.legacy_outcome, closed.outcome) == ("closed", "not_this_agency", "unavailable_not_held")
