@@ -167,7 +167,7 @@ class RegisterView(StaffRequiredMixin, FormView):
                 agency=data["agency"], user=self.request.user, channel=form.service_channel,
                 applicant=form.applicant_data(), submitted_on=data["submitted_on"],
                 signed_for_on=data["signed_for_on"] if data["channel"] == "registered_mail" else None,
-                **form.request_fields())
+                via_email=data["channel"] == "email", **form.request_fields())
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)

@@ -157,6 +157,7 @@ def test_register_channels_needing_confirmation_wait(client, region, handlers, c
     case = DisclosureRequest.objects.get()
     assert case.state == RequestState.SUBMITTED and case.received_on is None and case.tracking_number
     assert case.channel == ("online" if channel == "email" else channel)
+    assert case.via_email == (channel == "email")
 
 
 def test_register_shows_the_service_refusals(client, region, handlers):
