@@ -66,6 +66,16 @@ class Mailbox(models.Model):
         return self.name
 
 
+class LetterCounter(models.Model):
+    """The last 来信编号 serial of a year; the locked row keeps numbers distinct under concurrent letters."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_serial}"
+
+
 class Letter(models.Model):
     mailbox = models.ForeignKey(Mailbox, verbose_name="信箱", on_delete=models.PROTECT, related_name="letters")
     # The agency now handling the letter; the mailbox's agency keeps seeing it (letters.views.visible_letters).

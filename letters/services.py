@@ -22,6 +22,7 @@ from audit.services import record
 from catalog.attachments import inspect_attachment
 from gongkai.pii import find_pii, mask_pii
 from orgs.scoping import Capability, require_capability
+from orgs.sequences import next_serial
 from workdays.calendar import add_working_days
 
 from . import conf
@@ -30,6 +31,7 @@ from .models import (
     InvalidReason,
     Letter,
     LetterAttachment,
+    LetterCounter,
     LetterState,
     LetterTransfer,
     LetterType,
@@ -101,11 +103,8 @@ def _expect(letter: Letter, *states: str, action: str) -> None:
 
 
 def _issue_number(year: int) -> str:
-    prefix = f"LX{year}"
-    last = (Letter.objects.filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    serial = int(last[len(prefix):]) + 1 if last else 1
-    return f"{prefix}{serial:05d}"
+    # A locked counter row (orgs.sequences), so concurrent letters never share a number on PostgreSQL either.
+    return f"LX{year}{next_serial(LetterCounter, year=year):05d}"
 
 
 def _validate_letter(letter_type: str, subject: str, body: str, writer: WriterData) -> None:
