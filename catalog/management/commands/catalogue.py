@@ -2,14 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from catalog.models import Document, DocumentStatus
 from catalog.transfer import export_catalogue, import_catalogue
-from orgs.models import Agency
+from gongkai.transfer_commands import TransferCommand
 
 
-class Command(BaseCommand):
+class Command(TransferCommand):
     help = "导入或导出政府信息公开目录（XLSX / CSV）。导入要么全部成功，要么不写入任何数据。"
 
     def add_arguments(self, parser):
@@ -25,49 +25,23 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True, help="输出文件路径")
         export.add_argument("--agency", metavar="CODE", help="只导出该机构及其下级机构发布的信息")
 
-    def handle(self, *args, **options):
-        if options["action"] == "export":
-            self.export(options)
-        else:
-            self.import_(options)
-
-    @staticmethod
-    def agency(code: str | None) -> Agency | None:
-        if not code:
-            return None
-        try:
-            return Agency.objects.get(code=code)
-        except Agency.DoesNotExist:
-            raise CommandError(f"机构编码“{code}”不存在。") from None
-
     def export(self, options):
         out = Path(options["out"])
-        fmt = options["format"] or ("csv" if out.suffix.lower() in (".csv", ".txt") else "xlsx")
+        fmt = self.export_format(options, out)
         agency = self.agency(options["agency"])
         # Drafts have no 索引号 and withdrawn items are not part of the catalogue; neither would re-import.
         queryset = Document.objects.filter(status=DocumentStatus.PUBLISHED)
         if agency is not None:
             queryset = queryset.filter(publisher__path__startswith=agency.path)
-        try:
-            out.write_bytes(export_catalogue(queryset, fmt))
-        except OSError as exc:
-            raise CommandError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
-        self.stdout.write(f"已导出 {queryset.count()} 条信息到 {out}。")
+        self.write_export(out, export_catalogue(queryset, fmt), f"已导出 {queryset.count()} 条信息")
 
     def import_(self, options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
+        data = self.read_file(path)
         attachments = Path(options["attachments"]) if options["attachments"] else None
         if attachments is not None and not attachments.is_dir():
             raise CommandError(f"附件文件夹“{attachments}”不存在。")
         root = self.agency(options["root"])
         result = import_catalogue(data, path.name, dry_run=options["dry_run"], attachments_dir=attachments,
                                   scope_root=root)
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(result.summary())
-        self.stdout.write(result.summary())
+        self.report(result)

@@ -2,14 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
 from audit.context import acting_as
+from gongkai.transfer_commands import TransferCommand
 from orgs.models import Agency
 from orgs.transfer import export_agencies, import_agencies
 
 
-class Command(BaseCommand):
+class Command(TransferCommand):
     help = "导出或导入机构（XLSX / CSV）。导入要么全部成功，要么不写入任何数据。"
 
     def add_arguments(self, parser):
@@ -24,43 +23,17 @@ class Command(BaseCommand):
         import_.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         import_.add_argument("--root", metavar="CODE", help="只允许导入该机构的下级机构")
 
-    def handle(self, *args, **options):
-        if options["action"] == "export":
-            self.export(options)
-        else:
-            self.import_(options)
-
-    @staticmethod
-    def agency(code: str | None) -> Agency | None:
-        if not code:
-            return None
-        try:
-            return Agency.objects.get(code=code)
-        except Agency.DoesNotExist:
-            raise CommandError(f"机构编码“{code}”不存在。") from None
-
     def export(self, options):
         out = Path(options["out"])
-        fmt = options["format"] or ("csv" if out.suffix.lower() in (".csv", ".tsv", ".txt") else "xlsx")
+        fmt = self.export_format(options, out, (".csv", ".tsv", ".txt"))
         root = self.agency(options["root"])
         queryset = Agency.objects.subtree_of(root) if root else Agency.objects.all()
-        try:
-            out.write_bytes(export_agencies(queryset, fmt))
-        except OSError as exc:
-            raise CommandError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
-        self.stdout.write(f"已导出 {queryset.count()} 个机构到 {out}。")
+        self.write_export(out, export_agencies(queryset, fmt), f"已导出 {queryset.count()} 个机构")
 
     def import_(self, options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
+        data = self.read_file(path)
         root = self.agency(options["root"])
         with acting_as(label="命令行导入"):
             result = import_agencies(data, path.name, dry_run=options["dry_run"], scope_root=root)
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            raise CommandError(result.summary())
-        self.stdout.write(result.summary())
+        self.report(result)

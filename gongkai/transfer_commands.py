@@ -1,0 +1,53 @@
+"""What the `import|export` commands of the agency tree and the catalogue share: the subcommand dispatch,
+reading the file, writing the export and reporting an all-or-nothing import result."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from orgs.models import Agency
+
+
+class TransferCommand(BaseCommand):
+    """Subclasses add their arguments and implement `export(options)` and `import_(options)`."""
+
+    def handle(self, *args, **options):
+        if options["action"] == "export":
+            self.export(options)
+        else:
+            self.import_(options)
+
+    @staticmethod
+    def agency(code: str | None) -> Agency | None:
+        if not code:
+            return None
+        try:
+            return Agency.objects.get(code=code)
+        except Agency.DoesNotExist:
+            raise CommandError(f"机构编码“{code}”不存在。") from None
+
+    @staticmethod
+    def export_format(options, out: Path, csv_suffixes=(".csv", ".txt")) -> str:
+        return options["format"] or ("csv" if out.suffix.lower() in csv_suffixes else "xlsx")
+
+    def write_export(self, out: Path, content: bytes, done: str) -> None:
+        try:
+            out.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
+        self.stdout.write(f"{done}到 {out}。")
+
+    @staticmethod
+    def read_file(path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
+
+    def report(self, result) -> None:
+        """Every row error on stderr and exit status 1, or the summary."""
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            raise CommandError(result.summary())
+        self.stdout.write(result.summary())
