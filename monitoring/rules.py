@@ -83,6 +83,11 @@ class Rule:
     def run(self, agencies: list[Agency], today: dt.date) -> list[Issue]:
         raise NotImplementedError
 
+    def issues_by_agency(self, agencies, grouped: dict[int, list[dict]], unit: str) -> list[Issue]:
+        """One issue per agency (ordered as the tree) from items grouped by agency id; `unit` completes
+        the count, e.g. "个附件文件缺失"."""
+        return self.issues_by_agency(agencies, grouped, "{unit}")
+
     def issue(self, agency, measured: str, items=(), severity: str = Severity.ERROR) -> Issue:
         # The one place severity is decided: an unverified rule is never a hard failure.
         if self.status == Status.UNVERIFIED:
@@ -367,9 +372,7 @@ class BrokenInternalLink(Rule):
             if key not in alive[kind]:
                 broken.setdefault(document.publisher_id, []).append(
                     {"kind": "link", "document_id": document.pk, "label": document.title, "detail": href})
-        by_id = _by_id(agencies)
-        return [self.issue(by_id[pk], f"{len(items)} 个站内链接失效", items)
-                for pk, items in sorted(broken.items(), key=lambda kv: by_id[kv[0]].path)]
+        return self.issues_by_agency(agencies, broken, "个站内链接失效")
 
 
 @register
@@ -394,9 +397,7 @@ class MissingAttachmentFile(Rule):
                 missing.setdefault(document.publisher_id, []).append(
                     {"kind": "attachment", "document_id": document.pk, "label": document.title,
                      "detail": attachment.original_name})
-        by_id = _by_id(agencies)
-        return [self.issue(by_id[pk], f"{len(items)} 个附件文件缺失", items)
-                for pk, items in sorted(missing.items(), key=lambda kv: by_id[kv[0]].path)]
+        return self.issues_by_agency(agencies, missing, "个附件文件缺失")
 
 
 @register
@@ -415,8 +416,7 @@ class MissingPublishDate(Rule):
         grouped: dict[int, list] = {}
         for document in documents:
             grouped.setdefault(document.publisher_id, []).append(document_item(document, "无发布日期"))
-        return [self.issue(by_id[pk], f"{len(items)} 条公开信息没有发布日期", items)
-                for pk, items in sorted(grouped.items(), key=lambda kv: by_id[kv[0]].path)]
+        return self.issues_by_agency(agencies, grouped, "条公开信息没有发布日期")
 
 
 @register
@@ -439,8 +439,7 @@ class OverdueRequests(Rule):
             grouped.setdefault(case.agency_id, []).append(
                 {"kind": "request", "request_id": case.pk, "label": str(case),
                  "detail": f"答复期限 {case.due_on:%Y-%m-%d}，已逾期 {(today - case.due_on).days} 天"})
-        return [self.issue(by_id[pk], f"{len(items)} 件逾期未答复", items)
-                for pk, items in sorted(grouped.items(), key=lambda kv: by_id[kv[0]].path)]
+        return self.issues_by_agency(agencies, grouped, "件逾期未答复")
 
 
 @register
@@ -468,8 +467,7 @@ class LettersUnanswered(Rule):
             grouped.setdefault(letter.agency_id, []).append(
                 {"kind": "letter", "letter_id": letter.pk, "label": letter.number,
                  "detail": f"受理日期 {letter.received_on:%Y-%m-%d}，{letter.veto_on:%Y-%m-%d} 起超过3个月"})
-        return [self.issue(by_id[pk], f"{len(items)} 件留言超过3个月未答复", items)
-                for pk, items in sorted(grouped.items(), key=lambda kv: by_id[kv[0]].path)]
+        return self.issues_by_agency(agencies, grouped, "件留言超过3个月未答复")
 
 
 def run_all(agencies, today) -> list[tuple[Rule, Issue]]:
