@@ -1,6 +1,6 @@
 """The request lifecycle, one test per rule, each naming its article of the 2019 条例 (regulation-rules.md)."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -270,9 +270,11 @@ def test_calendar_corrections_redate_open_cases(in_person):
 
 
 def test_unconfirmed_calendar_is_flagged_on_the_case(in_person):
-    case = in_person(timezone.localdate() - timedelta(days=1)) if timezone.localdate().month == 12 else None
-    if case is None:
-        pytest.skip("only meaningful when the 20 working days cross into an unconfirmed year (December)")
+    """A due date that falls in a year whose schedule is not confirmed carries the flag (never silently)."""
+    from workdays import services as calendar_services
+
+    calendar_services.set_status(2025, "unconfirmed", "待国务院办公厅公布", "测试：撤销确认")
+    case = in_person(date(2025, 3, 3))
     assert not case.due_confirmed
 
 
