@@ -86,7 +86,9 @@ class Rule:
     def issues_by_agency(self, agencies, grouped: dict[int, list[dict]], unit: str) -> list[Issue]:
         """One issue per agency (ordered as the tree) from items grouped by agency id; `unit` completes
         the count, e.g. "个附件文件缺失"."""
-        return self.issues_by_agency(agencies, grouped, "{unit}")
+        by_id = _by_id(agencies)
+        return [self.issue(by_id[pk], f"{len(items)} {unit}", items)
+                for pk, items in sorted(grouped.items(), key=lambda kv: by_id[kv[0]].path)]
 
     def issue(self, agency, measured: str, items=(), severity: str = Severity.ERROR) -> Issue:
         # The one place severity is decided: an unverified rule is never a hard failure.
