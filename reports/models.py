@@ -14,6 +14,8 @@ from .formats import ReportFormat
 class ReportOrigin(models.TextChoices):
     GENERATED = "generated", "平台生成"
     IMPORTED = "imported", "导入"
+    # Years before the platform held the data (e.g. a 2017 统计表): every cell entered from the printed report.
+    ENTERED = "entered", "历史数据补录"
 
 
 class ReportStatus(models.TextChoices):
@@ -53,6 +55,9 @@ class AnnualReport(models.Model):
     parent = models.ForeignKey("self", verbose_name="更正的版本", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="corrections")
     change_note = models.TextField("更正说明", blank=True)
+    # The six sections' prose, keyed by formats.ReportSection value ("overview" … "other"); paragraphs are
+    # separated by newlines. Drafted by reports.narrative, edited freely by staff, checked against the tables.
+    narrative = models.JSONField("报告正文", default=dict, blank=True)
     # The agencies whose figures are summed (the reporting agency itself included when chosen).
     units = models.ManyToManyField("orgs.Agency", verbose_name="汇总单位", related_name="+", blank=True)
     period_start = models.DateField("统计期限起")

@@ -30,7 +30,7 @@ from orgs.models import Agency, AgencySuccession
 from orgs.scoping import Capability, has_capability
 from orgs.services import reporting_agency_id
 
-from .formats import FORMATS, CellType, ReportFormat, format_for_year, parse_cell_value
+from .formats import FORMATS, SECTION_TITLES, CellType, ReportFormat, format_for_year, parse_cell_value
 from .models import (
     AnnualReport,
     EnteredFigures,
@@ -198,22 +198,39 @@ def _article_20_item_1(attr: Attribution, year: int) -> dict[str, int]:
                                  NormativeEvent.objects.filter(attr.q("on", "document__publisher_id")), year)
 
 
+def _public_documents_of_year(attr: Attribution, year: int):
+    from catalog.models import Document
+
+    return Document.objects.public().filter(attr.q("published_on", "publisher_id"),
+                                            published_on__gte=date(year, 1, 1), published_on__lte=date(year, 12, 31))
+
+
+def _channel_counts(docs) -> tuple[int, dict[str, int]]:
+    """(documents, documents per channel): a document counts once in the total and once per channel."""
+    total, by_channel = 0, defaultdict(int)
+    for row in docs.order_by().values("channels").annotate(n=Count("pk")):
+        total += row["n"]
+        for channel in set(row["channels"] or []):
+            by_channel[channel] += row["n"]
+    return total, dict(by_channel)
+
+
+def channel_counts(unit_ids, year: int) -> dict[str, int]:
+    """Public documents the units published in the year, per channel (the channels chart)."""
+    return _channel_counts(_public_documents_of_year(attribution(unit_ids), year))[1]
+
+
 def _legacy(attr: Attribution, year: int) -> dict[str, int]:
-    from catalog.models import Document, DocumentKind
+    from catalog.models import DocumentKind
     from disclosure_requests.statistics import legacy_request_counters_for
 
     cells = legacy_request_counters_for(_cases(attr, year), _appeals(attr), year)
     # 主动公开: public documents published in the year; a document counts once in the total and once per
     # channel it went out through (the printed note: 不同渠道和方式公开相同信息计1条).
-    docs = Document.objects.public().filter(attr.q("published_on", "publisher_id"),
-                                            published_on__gte=date(year, 1, 1), published_on__lte=date(year, 12, 31))
-    cells["lg.proactive.total"] = 0
-    cells.update(dict.fromkeys(CHANNEL_CELLS.values(), 0))
-    for row in docs.order_by().values("channels").annotate(n=Count("pk")):
-        cells["lg.proactive.total"] += row["n"]
-        for channel in set(row["channels"] or []):
-            if channel in CHANNEL_CELLS:
-                cells[CHANNEL_CELLS[channel]] += row["n"]
+    docs = _public_documents_of_year(attr, year)
+    total, by_channel = _channel_counts(docs)
+    cells["lg.proactive.total"] = total
+    cells.update({cid: by_channel.get(channel, 0) for channel, cid in CHANNEL_CELLS.items()})
     cells["lg.proactive.normative_docs_published"] = docs.filter(kind=DocumentKind.NORMATIVE_DOCUMENT).count()
     cells["lg.proactive.normative_docs_issued"] = _article_20_item_1(attr, year)["t2.normative_docs.issued"]
     return cells
@@ -660,7 +677,7 @@ def correct(report, user, change_note: str) -> AnnualReport:
         status=ReportStatus.DRAFT, version=latest + 1, parent=report, change_note=change_note.strip(),
         period_start=report.period_start, period_end=report.period_end, deadline=report.deadline,
         filer=report.filer, head=report.head, reviewer=report.reviewer, preparer=report.preparer,
-        created_by=user)
+        narrative=dict(report.narrative or {}), created_by=user)
     new.units.set(report.units.all())
     ReportCell.objects.bulk_create([
         ReportCell(report=new, cell_id=c.cell_id, value=c.value, raw=c.raw, unit=c.unit, flags=c.flags,
@@ -701,3 +718,43 @@ def units_by_kind(units) -> dict[str, int]:
     for unit in units:
         counts[unit.get_kind_display()] += 1
     return dict(counts)
+
+
+# ------------------------------------------------------------------------------------------ printing
+
+
+def history(report: AnnualReport, years: int = 5) -> list[tuple[int, str, dict]]:
+    """(year, format, cells) of the agency's reports for the last `years` years, this one included, oldest
+    first; each earlier year from its latest published version, else its latest version."""
+    out = []
+    for year in range(report.year - years + 1, report.year):
+        qs = AnnualReport.objects.filter(agency=report.agency, year=year)
+        earlier = (qs.filter(status=ReportStatus.PUBLISHED).order_by("-version").first()
+                   or qs.order_by("-version").first())
+        if earlier is not None:
+            out.append((year, earlier.format, cell_values(earlier)))
+    out.append((report.year, report.format, cell_values(report)))
+    return out
+
+
+def narrative_of(report: AnnualReport) -> dict[str, str]:
+    """The report's prose; sections never written yet come from the draft (reports.narrative)."""
+    from .narrative import draft
+
+    saved = {k: v for k, v in (report.narrative or {}).items() if (v or "").strip()}
+    if len(saved) == len(SECTION_TITLES):
+        return saved
+    return {**draft(report), **saved}
+
+
+def document_for(report: AnnualReport):
+    """The printable report (reports.rendering.document) every export draws."""
+    from .rendering.document import build, report_title
+
+    unit_ids = list(report.units.values_list("pk", flat=True)) or [report.agency_id]
+    counts = channel_counts(unit_ids, report.year) if report.origin == ReportOrigin.GENERATED else {}
+    return build(title=report_title(report.agency.name, report.year), agency_name=report.agency.name,
+                 year=report.year, report_format=report.format, values=cell_values(report),
+                 narrative=narrative_of(report), channel_counts=counts, history=history(report),
+                 published_on=report.published_on, version=report.version, change_note=report.change_note,
+                 status_label=report.get_status_display())

@@ -1,0 +1,177 @@
+"""What every export prints, independent of the file type: the title, the six sections with their prose,
+the tables (as layout grids) and the charts (as data). The DOCX, HTML/PDF and XLSX renderers only draw it.
+
+Placement follows the 2019/2021 formats: 表二 in section 二, 表三 in 三, 表四 in 四. A legacy report (2014–2018)
+prints its prose and then the 统计表 as an attachment, as the shared 湘西州 2017 and 盐池县 2018 reports do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..formats import SECTION_TITLES, ReportFormat, ReportSection
+from .layout import Grid, grids
+
+CHANNEL_LABELS = {"gazette": "政府公报", "website": "政府网站", "weibo": "政务微博", "wechat": "政务微信",
+                  "other": "其他方式"}
+LEGACY_CHANNEL_CELLS = {"gazette": "lg.proactive.via_gazette", "website": "lg.proactive.via_website",
+                        "weibo": "lg.proactive.via_weibo", "wechat": "lg.proactive.via_wechat",
+                        "other": "lg.proactive.via_other"}
+# 表三 outcome groups (总计 column) shown in the outcomes chart: (label, the leaf rows summed).
+OUTCOME_GROUPS_2021 = (
+    ("予以公开", ("granted",)),
+    ("部分公开", ("partially_granted",)),
+    ("不予公开", ("withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
+                  "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
+                  "withheld_enforcement_file", "withheld_admin_inquiry")),
+    ("无法提供", ("unavailable_not_held", "unavailable_needs_creation", "unavailable_still_unclear")),
+    ("不予处理", ("not_processed_complaint", "not_processed_duplicate", "not_processed_publication",
+                  "not_processed_excessive", "not_processed_reconfirmation")),
+    ("其他处理", ("other_no_correction", "other_fee_unpaid", "other_misc")),
+)
+OUTCOME_GROUPS_2019 = (*OUTCOME_GROUPS_2021[:5], ("其他处理", ("other",)))
+LEGACY_OUTCOMES = (("属于已主动公开范围", "lg.request.already_public"), ("同意公开", "lg.request.granted"),
+                   ("同意部分公开", "lg.request.partially_granted"), ("不同意公开", "lg.request.refused"),
+                   ("不属于本行政机关公开", "lg.request.not_this_agency"),
+                   ("申请信息不存在", "lg.request.not_exist"), ("告知作出更改补充", "lg.request.told_to_amend"),
+                   ("告知通过其他途径办理", "lg.request.told_other_channel"))
+# The main figures whose five-year trend is drawn: (label, cell id per format).
+TREND_FIGURES = (
+    ("新收申请", {"2021": "t3.received_new.total", "2019": "t3.received_new.total", "legacy": "lg.request.received"}),
+    ("行政复议", {"2021": "t4.review.total", "2019": "t4.review.total", "legacy": "lg.review.total"}),
+    ("行政诉讼", {"2021": ("t4.suit_direct.total", "t4.suit_after_review.total"),
+                  "2019": ("t4.suit_direct.total", "t4.suit_after_review.total"), "legacy": "lg.suit.total"}),
+)
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    kind: str  # "bar" | "pie" | "line"
+    categories: list[str]
+    series: list[tuple[str, list[Decimal]]]  # (name, one value per category)
+    unit: str = "件"
+
+    @property
+    def description(self) -> str:
+        """The chart in words (alt text, and what a screen reader or a text-only export says)."""
+        parts = []
+        for name, values in self.series:
+            pairs = "，".join(f"{c}{_n(v)}{self.unit}" for c, v in zip(self.categories, values, strict=False))
+            parts.append(f"{name}：{pairs}" if len(self.series) > 1 else pairs)
+        return f"{self.title}。" + "；".join(parts) + "。"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v for _, values in self.series for v in values)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    paragraphs: list[str]
+    grids: list[Grid] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+
+
+@dataclass
+class ReportDocument:
+    title: str
+    agency_name: str
+    year: int
+    report_format: ReportFormat
+    sections: list[Section]
+    attachments: list[Grid] = field(default_factory=list)  # legacy 统计表
+    published_on: date | None = None
+    version: int = 1
+    change_note: str = ""
+    status_label: str = ""
+
+    def all_grids(self) -> list[Grid]:
+        return [g for s in self.sections for g in s.grids] + list(self.attachments)
+
+    def all_charts(self) -> list[Chart]:
+        return [c for s in self.sections for c in s.charts]
+
+
+def _n(value) -> str:
+    value = Decimal(value or 0)
+    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _sum(values: dict, ids) -> Decimal:
+    ids = (ids,) if isinstance(ids, str) else ids
+    return sum((Decimal(values.get(i) or 0) for i in ids), Decimal(0))
+
+
+def outcomes_chart(fmt: ReportFormat, values: dict) -> Chart:
+    if fmt == ReportFormat.LEGACY_2014:
+        cats = list(LEGACY_OUTCOMES)
+        return Chart("outcomes", "依申请公开办理结果", "bar", [label for label, _ in cats],
+                     [("件数", [_sum(values, cid) for _, cid in cats])])
+    groups = OUTCOME_GROUPS_2021 if fmt == ReportFormat.F2021 else OUTCOME_GROUPS_2019
+    return Chart("outcomes", "依申请公开办理结果（总计列）", "bar", [label for label, _ in groups],
+                 [("件数", [_sum(values, [f"t3.{row}.total" for row in rows]) for _, rows in groups])])
+
+
+def channels_chart(fmt: ReportFormat, values: dict, channel_counts: dict[str, int] | None) -> Chart:
+    if fmt == ReportFormat.LEGACY_2014:
+        counts = {k: _sum(values, cid) for k, cid in LEGACY_CHANNEL_CELLS.items()}
+    else:
+        counts = {k: Decimal((channel_counts or {}).get(k, 0)) for k in CHANNEL_LABELS}
+    return Chart("channels", "主动公开政府信息的渠道", "bar", list(CHANNEL_LABELS.values()),
+                 [("条数", [counts[k] for k in CHANNEL_LABELS])], unit="条")
+
+
+def trend_chart(history: list[tuple[int, str, dict]]) -> Chart:
+    """`history`: (year, format, cell values) for up to five years, oldest first."""
+    years = [f"{year}年" for year, _, _ in history]
+    series = []
+    for label, by_format in TREND_FIGURES:
+        series.append((label, [_sum(values, by_format.get(str(fmt), ())) for _, fmt, values in history]))
+    return Chart("trend", "近五年主要数据", "line", years, series)
+
+
+def build(*, title: str, agency_name: str, year: int, report_format, values: dict, narrative: dict,
+          channel_counts: dict[str, int] | None = None, history: list[tuple[int, str, dict]] | None = None,
+          published_on: date | None = None, version: int = 1, change_note: str = "",
+          status_label: str = "") -> ReportDocument:
+    """The printable report. `narrative`: section key → text; `history`: earlier years for the trend chart."""
+    fmt = ReportFormat(report_format)
+    tables = grids(fmt, values)
+    by_table = {g.table_id: g for g in tables}
+    sections = []
+    for key in ReportSection:
+        section = Section(key.value, SECTION_TITLES[key], paragraphs(narrative.get(key.value, "")))
+        if fmt in (ReportFormat.F2021, ReportFormat.F2019):
+            if key == ReportSection.PROACTIVE:
+                section.grids.append(by_table["t2" if fmt == ReportFormat.F2021 else "t2v19"])
+            elif key == ReportSection.REQUESTS:
+                section.grids.append(by_table["t3"])
+            elif key == ReportSection.APPEALS:
+                section.grids.append(by_table["t4"])
+        if key == ReportSection.OVERVIEW and history and len(history) > 1:
+            section.charts.append(trend_chart(history))
+        elif key == ReportSection.PROACTIVE:
+            chart = channels_chart(fmt, values, channel_counts)
+            if not chart.is_empty:
+                section.charts.append(chart)
+        elif key == ReportSection.REQUESTS:
+            chart = outcomes_chart(fmt, values)
+            if not chart.is_empty:
+                section.charts.append(chart)
+        sections.append(section)
+    attachments = tables if fmt in (ReportFormat.LEGACY_2014, ReportFormat.LOCAL) else []
+    return ReportDocument(title, agency_name, year, fmt, sections, attachments, published_on, version,
+                          change_note, status_label)
+
+
+def report_title(agency_name: str, year: int) -> str:
+    return f"{agency_name}{year}年政府信息公开工作年度报告"
