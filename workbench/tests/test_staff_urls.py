@@ -150,6 +150,7 @@ OBJECT_ROUTES = {
     "reports:action": lambda r, key: {"pk": _report_in(r, key).pk},
     **{f"reports:{name}": (lambda r, key: {"agency": r[key].pk, "year": 2024})
        for name in ("figures", "figures_template", "figures_upload")},
+    "portal_staff:edit": lambda r, key: {"agency_id": r[key].pk},
 }
 _CALENDAR = "工作日历按年份划分，全平台共用；查看对所有工作人员开放，修改仅限平台管理员。"
 NOT_AGENCY_OBJECTS = {
