@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.signals import setting_changed
 from django.db import transaction
@@ -548,13 +548,9 @@ def pdf_enabled() -> bool:
 
 
 def render_pdf(content: LetterContent, agency) -> bytes:
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing from the system
-        raise ImproperlyConfigured("无法生成PDF文书：WeasyPrint 或其系统库（Pango、HarfBuzz）不可用。"
-                                   "请安装 weasyprint 及 Debian 软件包 libpango-1.0-0、libpangoft2-1.0-0、"
-                                   "libharfbuzz-subset0、fonts-noto-cjk。") from error
-    return HTML(string=letter_html(content, agency)).write_pdf()
+    from gongkai.pdf import html_to_pdf
+
+    return html_to_pdf(letter_html(content, agency), what="文书")
 
 
 # --- Public interface ------------------------------------------------------------------------------------
