@@ -110,3 +110,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             "!!! 浏览器测试被跳过：/usr/bin/chromium 不存在 (browser tests were SKIPPED: Chromium missing)",
             red=True, bold=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: database ids are reused after a rollback, so a cached page of one
+    test's report 5 could otherwise be served for another test's report 5."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

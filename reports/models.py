@@ -58,6 +58,9 @@ class AnnualReport(models.Model):
     # The six sections' prose, keyed by formats.ReportSection value ("overview" … "other"); paragraphs are
     # separated by newlines. Drafted by reports.narrative, edited freely by staff, checked against the tables.
     narrative = models.JSONField("报告正文", default=dict, blank=True)
+    # Fixed at publication, so a published version prints the same forever: the channel counts and the earlier
+    # years of the trend chart, which are otherwise read live ({"channel_counts": {}, "history": [...]}).
+    printed = models.JSONField("发布时的图表数据", default=dict, blank=True)
     # The agencies whose figures are summed (the reporting agency itself included when chosen).
     units = models.ManyToManyField("orgs.Agency", verbose_name="汇总单位", related_name="+", blank=True)
     period_start = models.DateField("统计期限起")
@@ -197,3 +200,87 @@ class EnteredValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell_id} = {self.value}"
+
+
+# ------------------------------------------------------------------------------------------ 年报体检 (auditor)
+# A batch of reports audited in the workbench (reports.auditing is the one place these rows change). The
+# uploaded bytes are not kept: each report keeps its file name, SHA-256 and the auditor's JSON result.
+
+
+class AuditSource(models.TextChoices):
+    UPLOAD = "upload", "上传的报告文件"
+    PUBLISHED = "published", "本辖区已发布的年度报告"
+
+
+class AuditBatchStatus(models.TextChoices):
+    PROCESSING = "processing", "处理中"
+    DONE = "done", "已完成"
+
+
+class AuditBatch(models.Model):
+    agency = models.ForeignKey("orgs.Agency", verbose_name="辖区", on_delete=models.PROTECT, related_name="+",
+                               help_text="体检结果对该机关及其上级机关的公开办工作人员可见；其他地区看不到。")
+    source = models.CharField("来源", max_length=16, choices=AuditSource.choices)
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True, help_text="只体检该年度的报告；留空为全部。")
+    status = models.CharField("状态", max_length=16, choices=AuditBatchStatus.choices,
+                              default=AuditBatchStatus.PROCESSING)
+    total = models.PositiveIntegerField("报告份数", default=0)
+    processed = models.PositiveIntegerField("已处理", default=0)
+    failed = models.PositiveIntegerField("无法读取", default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "年报体检批次"
+        verbose_name_plural = "年报体检批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"年报体检第{self.pk}批（{self.agency}，{self.total}份）"
+
+
+class AuditedOrigin(models.TextChoices):
+    UPLOAD = "upload", "上传文件"
+    PLATFORM = "platform", "平台年度报告"
+    CATALOGUE = "catalogue", "已发布信息的附件"
+
+
+class AuditedStatus(models.TextChoices):
+    DONE = "done", "已体检"
+    FAILED = "failed", "无法读取"
+
+
+class AuditedReport(models.Model):
+    batch = models.ForeignKey(AuditBatch, verbose_name="体检批次", on_delete=models.CASCADE, related_name="reports")
+    position = models.PositiveIntegerField("序号")
+    file_name = models.CharField("文件名", max_length=255)
+    origin = models.CharField("来源", max_length=16, choices=AuditedOrigin.choices)
+    reference = models.CharField("出处", max_length=120, blank=True,
+                                 help_text="平台年度报告或政府信息附件的编号。")
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
+    annual_report = models.ForeignKey(AnnualReport, verbose_name="平台年度报告", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    agency = models.ForeignKey("orgs.Agency", verbose_name="对应机关", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               help_text="平台中与识别出的机关名称对应的机关（用于历年对比）。")
+    status = models.CharField("状态", max_length=16, choices=AuditedStatus.choices)
+    error = models.CharField("无法读取的原因", max_length=300, blank=True)
+    detected_agency = models.CharField("识别的机关", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField("识别的年度", null=True, blank=True)
+    format = models.CharField("识别的格式", max_length=16, blank=True)
+    errors = models.PositiveIntegerField("错误", default=0)
+    warnings = models.PositiveIntegerField("警告", default=0)
+    infos = models.PositiveIntegerField("提示", default=0)
+    result = models.JSONField("体检结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "体检的报告"
+        verbose_name_plural = "体检的报告"
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="audited_report_position_once")]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -538,7 +538,7 @@ def recompute(report: AnnualReport, user=None) -> AnnualReport:
     if report.status != ReportStatus.DRAFT:
         raise ValidationError("只有草稿可以重新计算；已提交的报告请先退回。")
     if report.origin != ReportOrigin.GENERATED:
-        raise ValidationError("导入的报告不由平台计算。")
+        raise ValidationError(f"{report.get_origin_display()}的报告不由平台计算。")
     fmt = report.report_format
     unit_ids = list(report.units.values_list("pk", flat=True))
     computed = compute_cells(unit_ids, report.year, fmt)
@@ -601,14 +601,21 @@ def finding_dict(f: Finding) -> dict:
 
 
 def check(report: AnnualReport) -> list[Finding]:
-    """Every rule of reports.validation the platform's data allows, plus the units' submission status."""
-    cells = cell_values(report)
+    """Every rule of reports.validation the platform's data allows, plus the units' submission status. The
+    numbers the prose (as printed: narrative_of) quotes are checked against the tables; those findings say
+    which paragraph (reports.narrative.prose_check)."""
+    from .narrative import prose_check
+
     flags = {cid: fl for cid, fl in report.cells.values_list("cell_id", "flags") if fl}
+    # A row an entered (历史数据补录) table does not print stays absent, as the validator expects (missing_row).
+    cells = {cid: v for cid, v in cell_values(report).items() if NOT_PRINTED not in flags.get(cid, ())}
     prev = previous_report(report)
+    prose = prose_check(report.format, narrative_of(report))
     findings = validate(cells, report_format=report.format, year=report.year,
                         previous=cell_values(prev) if prev else None, agency_level=report.agency.level,
-                        agency_kind=report.agency.kind, flags=flags,
+                        agency_kind=report.agency.kind, flags=flags, prose_figures=prose.facts,
                         published_on=report.published_on, period=(report.period_start, report.period_end))
+    findings = prose.locate(findings)
     pending = [row["agency"].display_name for row in unit_status(report) if row["status"] != FiguresStatus.APPROVED]
     if pending and entered_cell_ids(report.report_format):
         findings.append(Finding("RPT-W01", Severity.WARNING, [],
@@ -655,9 +662,11 @@ def approve(report, user) -> AnnualReport:
 
 @transaction.atomic
 def publish(report, user, on: date | None = None) -> AnnualReport:
+    """Publishes, fixing what a version prints: the prose (drafted sections included) and the chart data."""
     now = timezone.now()
     return _transition(report, user, [ReportStatus.APPROVED], Capability.REPORTS_APPROVE, "reports.report.publish",
-                       status=ReportStatus.PUBLISHED, published_at=now, published_on=on or timezone.localdate(now))
+                       status=ReportStatus.PUBLISHED, published_at=now, published_on=on or timezone.localdate(now),
+                       narrative=narrative_of(report), printed=_print_data(report))
 
 
 @transaction.atomic
@@ -725,12 +734,15 @@ def units_by_kind(units) -> dict[str, int]:
 
 def history(report: AnnualReport, years: int = 5) -> list[tuple[int, str, dict]]:
     """(year, format, cells) of the agency's reports for the last `years` years, this one included, oldest
-    first; each earlier year from its latest published version, else its latest version."""
+    first; each earlier year from its latest published version, else its latest version. A published report
+    (shown on the portal) never prints another year's unpublished figures, except a 历史数据补录 one: that is
+    a transcript of a report already published on paper."""
     out = []
     for year in range(report.year - years + 1, report.year):
         qs = AnnualReport.objects.filter(agency=report.agency, year=year)
+        fallback = qs.filter(origin=ReportOrigin.ENTERED) if report.is_published else qs
         earlier = (qs.filter(status=ReportStatus.PUBLISHED).order_by("-version").first()
-                   or qs.order_by("-version").first())
+                   or fallback.order_by("-version").first())
         if earlier is not None:
             out.append((year, earlier.format, cell_values(earlier)))
     out.append((report.year, report.format, cell_values(report)))
@@ -747,14 +759,222 @@ def narrative_of(report: AnnualReport) -> dict[str, str]:
     return {**draft(report), **saved}
 
 
-def document_for(report: AnnualReport):
-    """The printable report (reports.rendering.document) every export draws."""
-    from .rendering.document import build, report_title
+NARRATIVE_MAX_CHARS = 20_000  # per section
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\n\t"} | {127: None}
 
+
+def _section_keys(keys) -> list[str]:
+    sections = [str(s) for s in SECTION_TITLES]
+    unknown = [str(k) for k in keys if k not in sections]
+    if unknown:
+        raise ValidationError(f"报告正文没有这些章节：{'、'.join(unknown)}；章节为{'、'.join(SECTION_TITLES.values())}。")
+    return [s for s in sections if s in keys]
+
+
+@transaction.atomic
+def save_narrative(report: AnnualReport, sections: dict, user, *, note: str = "") -> AnnualReport:
+    """Store the prose of the given sections (section key → text; paragraphs separated by newlines), the
+    others keep theirs. Drafts only. An empty section prints the platform's draft (narrative_of)."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    _require(user, Capability.REPORTS_COMPILE, report.agency)
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(f"报告当前为“{report.get_status_display()}”，只有草稿可以修改正文；"
+                              "已发布的报告请通过“更正”生成新版本。")
+    if not isinstance(sections, dict):
+        raise ValidationError("报告正文格式不正确。")
+    keys = _section_keys(sections)
+    texts, errors = {}, {}
+    for key in keys:
+        text = sections[key]
+        if text is not None and not isinstance(text, str):
+            errors[key] = f"{SECTION_TITLES[key]}：正文须是文字。"
+            continue
+        # Browsers send CRLF; control characters (other than newline and tab) cannot be printed.
+        text = "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n")
+                         .translate(_CONTROL).split("\n")).strip("\n")
+        if len(text) > NARRATIVE_MAX_CHARS:
+            errors[key] = f"{SECTION_TITLES[key]}：最多{NARRATIVE_MAX_CHARS}字（现为{len(text)}字）。"
+        texts[key] = text
+    if errors:
+        raise ValidationError(errors)
+    current = dict(report.narrative or {})
+    changed = {k: t for k, t in texts.items() if current.get(k, "") != t}
+    if not changed:
+        return report
+    report.narrative = {**current, **changed}
+    report.save(update_fields=["narrative", "updated_at"])
+    record("reports.report.narrative", report, agency=report.agency, note=note,
+           before={k: current.get(k, "") for k in changed}, after=changed)
+    return report
+
+
+@transaction.atomic
+def redraft_narrative(report: AnnualReport, user, keys=None) -> AnnualReport:
+    """Replace the chosen sections (all when `keys` is None) with the draft from the current data."""
+    from .narrative import draft
+
+    _require(user, Capability.REPORTS_COMPILE, report.agency)
+    keys = _section_keys(list(SECTION_TITLES) if keys is None else list(keys))
+    drafted = draft(report)
+    return save_narrative(report, {k: drafted[k] for k in keys}, user, note="按最新数据重新生成草稿")
+
+
+def _print_data(report: AnnualReport) -> dict:
     unit_ids = list(report.units.values_list("pk", flat=True)) or [report.agency_id]
     counts = channel_counts(unit_ids, report.year) if report.origin == ReportOrigin.GENERATED else {}
+    return {"channel_counts": counts,
+            "history": [[year, fmt, {cid: None if v is None else str(v) for cid, v in values.items()}]
+                        for year, fmt, values in history(report)]}
+
+
+def document_for(report: AnnualReport):
+    """The printable report (reports.rendering.document) every export draws. A published version prints what
+    was fixed at publication; anything else is read live."""
+    from .rendering.document import build, report_title
+
+    data = report.printed if report.is_published and report.printed else _print_data(report)
     return build(title=report_title(report.agency.name, report.year), agency_name=report.agency.name,
                  year=report.year, report_format=report.format, values=cell_values(report),
-                 narrative=narrative_of(report), channel_counts=counts, history=history(report),
+                 narrative=narrative_of(report), channel_counts=data["channel_counts"],
+                 history=[(year, fmt, values) for year, fmt, values in data["history"]],
                  published_on=report.published_on, version=report.version, change_note=report.change_note,
                  status_label=report.get_status_display())
+
+
+# ------------------------------------------------------------------------------------------ 历史数据补录
+# A year before the platform held the data (e.g. a 2017 统计表), entered from the published report so that
+# the year-on-year comparison and the trend chart have it. Each cell keeps the printed text; nothing is
+# guessed: a blank or a placeholder ("-", "无") stays null, and the validator reports the table as printed.
+
+ENTERED_HISTORY_SOURCE = "历史数据补录"
+NOT_PRINTED = "not_printed"  # a row the published table leaves out; the validator sees it as missing_row
+FIRST_ENTERED_YEAR = 2008  # 《条例》施行之年
+_FOOTER_LIMITS = {"filer": 200, "head": 60, "reviewer": 60, "preparer": 60}
+
+
+def _cell_name(spec) -> str:
+    return f"「{spec.row_label}」" if spec.table == "lg" else f"「{spec.row_label} × {spec.column_label}」"
+
+
+def parse_printed_cells(fmt, values) -> tuple[dict[str, dict], dict[str, str]]:
+    """The printed text of an old table's cells → (cell id → ReportCell fields), (cell id → error)."""
+    fmt = ReportFormat(fmt)
+    if not isinstance(values, dict):
+        return {}, {"values": "单元格数据格式不正确。"}
+    specs = FORMATS[fmt].cells()
+    parsed, errors = {}, {}
+    for cid, raw in values.items():
+        spec = specs.get(cid) if isinstance(cid, str) else None
+        if spec is None:
+            errors[str(cid)] = f"“{cid}”不是{fmt.label}中的单元格。"
+            continue
+        if raw is not None and not isinstance(raw, str):
+            errors[cid] = f"{_cell_name(spec)}：请按原表照录文字。"
+            continue
+        text = (raw or "").strip()
+        if len(text) > 200:
+            errors[cid] = f"{_cell_name(spec)}：内容过长（最多200字）。"
+            continue
+        pv = parse_cell_value(text, spec.type)
+        value = None if "placeholder" in pv.flags else pv.value  # "-"/"无" as printed, never read as 0
+        if "invalid" in pv.flags:
+            errors[cid] = f"{_cell_name(spec)}：“{text}”无法识别为数值；请照原表填写数字，原表空白的留空。"
+        elif value is not None and (value.as_tuple().exponent < -4 or abs(value) >= Decimal(10) ** 12):
+            errors[cid] = f"{_cell_name(spec)}：“{text}”最多保留4位小数，且不超过12位整数。"
+        else:
+            unit = pv.unit if "unit_in_cell" in pv.flags or spec.type == CellType.MONEY_WAN else spec.unit
+            parsed[cid] = {"value": value, "raw": text, "unit": unit or "", "flags": sorted(pv.flags)}
+    return parsed, errors
+
+
+def _history_errors(narrative, footer: dict) -> dict[str, str]:
+    errors = {}
+    if narrative is not None:
+        sections = {str(s) for s in SECTION_TITLES}
+        if not isinstance(narrative, dict) or any(not isinstance(v, str | None) for v in narrative.values()):
+            errors["narrative"] = "报告正文格式不正确。"
+        elif unknown := [str(k) for k in narrative if k not in sections]:
+            errors["narrative"] = f"报告正文没有这些章节：{'、'.join(unknown)}。"
+    for name, limit in _FOOTER_LIMITS.items():
+        value = footer.get(name)
+        if value is not None and (not isinstance(value, str) or len(value.strip()) > limit):
+            errors[name] = f"{AnnualReport._meta.get_field(name).verbose_name}最多{limit}字。"
+    if footer.get("filed_on") is not None and not isinstance(footer["filed_on"], date):
+        errors["filed_on"] = "填报日期格式不正确。"
+    return errors
+
+
+@transaction.atomic
+def create_entered_report(agency: Agency, year: int, values: dict[str, str], user, *, narrative: dict | None = None,
+                          filer: str | None = None, head: str | None = None, reviewer: str | None = None,
+                          preparer: str | None = None, filed_on: date | None = None) -> AnnualReport:
+    """A draft report of an old year, every cell of its format entered as printed (`values`: cell id → the
+    printed text). A cell absent from `values` is a row the table does not print. All or nothing."""
+    _require(user, Capability.REPORTS_COMPILE, agency)
+    last = timezone.localdate().year - 1
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_ENTERED_YEAR <= year <= last:
+        raise ValidationError(f"只能补录{FIRST_ENTERED_YEAR}年度至{last}年度（已结束的年度）的报告。")
+    if AnnualReport.objects.filter(agency=agency, year=year).exists():
+        raise ValidationError(f"{agency.name}{year}年度报告已存在，不能重复补录；请修改已有的报告。")
+    fmt = format_for_year(year)
+    parsed, errors = parse_printed_cells(fmt, values)
+    footer = {"filer": filer, "head": head, "reviewer": reviewer, "preparer": preparer, "filed_on": filed_on}
+    errors.update(_history_errors(narrative, footer))
+    if not errors and not parsed:
+        errors["values"] = "请至少照录统计表的一个单元格。"
+    if errors:
+        raise ValidationError(errors)
+    text = {k: v.strip() for k, v in (narrative or {}).items() if (v or "").strip()}
+    report = AnnualReport.objects.create(
+        agency=agency, year=year, format=fmt, origin=ReportOrigin.ENTERED, status=ReportStatus.DRAFT,
+        period_start=date(year, 1, 1), period_end=date(year, 12, 31),
+        deadline=deadline_for(year, agency.level, agency.kind), filer=(filer or "").strip() or agency.name,
+        head=(head or "").strip(), reviewer=(reviewer or "").strip(), preparer=(preparer or "").strip(),
+        filed_on=filed_on, narrative=text, created_by=user)
+    now = timezone.now()
+    specs = FORMATS[fmt].cells()
+    blank = {"value": None, "raw": "", "flags": [NOT_PRINTED]}
+    ReportCell.objects.bulk_create([
+        ReportCell(report=report, cell_id=cid, provenance=Provenance.ENTERED, entered_by=user, entered_at=now,
+                   source=ENTERED_HISTORY_SOURCE if cid in parsed else f"{ENTERED_HISTORY_SOURCE}（原表未印此行）",
+                   **{"unit": specs[cid].unit or "", **parsed.get(cid, blank)})
+        for cid in FORMATS[fmt].cell_ids()])
+    record("reports.report.enter_history", report, agency=agency,
+           after={"year": year, "format": fmt.value, "cells": {cid: f["raw"] for cid, f in parsed.items()},
+                  "not_printed": [cid for cid in FORMATS[fmt].cell_ids() if cid not in parsed],
+                  "narrative": sorted(text)})
+    return report
+
+
+@transaction.atomic
+def enter_report_cells(report: AnnualReport, values: dict[str, str], user) -> AnnualReport:
+    """Correct cells of a 历史数据补录 draft, as printed (an empty text makes the cell blank)."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    _require(user, Capability.REPORTS_COMPILE, report.agency)
+    if report.origin != ReportOrigin.ENTERED:
+        raise ValidationError("只有历史数据补录的报告可以直接修改单元格；平台生成的报告请修改填报数据后重新计算。")
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(f"报告当前为“{report.get_status_display()}”，只有草稿可以修改单元格。")
+    parsed, errors = parse_printed_cells(report.format, values)
+    if errors:
+        raise ValidationError(errors)
+    existing = {c.cell_id: c for c in report.cells.select_for_update()}
+    now = timezone.now()
+    before, after = {}, {}
+    for cid, fields in parsed.items():
+        cell = existing.get(cid) or ReportCell(report=report, cell_id=cid, flags=[NOT_PRINTED])
+        printed = NOT_PRINTED not in (cell.flags or [])
+        if cell.pk and printed and (cell.value, cell.raw, cell.flags) == (fields["value"], fields["raw"],
+                                                                          fields["flags"]):
+            continue
+        before[cid] = cell.raw if printed else None
+        after[cid] = fields["raw"]
+        for name, value in fields.items():
+            setattr(cell, name, value)
+        cell.provenance, cell.source = Provenance.ENTERED, ENTERED_HISTORY_SOURCE
+        cell.entered_by, cell.entered_at = user, now
+        cell.save()
+    if after:
+        report.save(update_fields=["updated_at"])
+        record("reports.report.enter_cells", report, agency=report.agency, before=before, after=after)
+    return report

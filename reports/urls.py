@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "reports"
 
@@ -9,8 +9,14 @@ urlpatterns = [
     path("new/", views.ReportCreateView.as_view(), name="create"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/action/", views.ReportActionView.as_view(), name="action"),
+    path("<int:pk>/export.<str:fmt>", views.ReportExportView.as_view(), name="export"),
+    path("<int:pk>/narrative/", views.NarrativeView.as_view(), name="narrative"),
     path("figures/<int:agency>/<int:year>/", views.FiguresView.as_view(), name="figures"),
     path("figures/<int:agency>/<int:year>/template.xlsx", views.FiguresTemplateView.as_view(),
          name="figures_template"),
     path("figures/<int:agency>/<int:year>/upload/", views.FiguresUploadView.as_view(), name="figures_upload"),
+    path("audit/", audit_views.AuditIndexView.as_view(), name="audit_index"),
+    path("audit/<int:pk>/", audit_views.AuditBatchView.as_view(), name="audit_batch"),
+    path("audit/<int:pk>/result.xlsx", audit_views.AuditXlsxView.as_view(), name="audit_xlsx"),
+    path("audit/<int:pk>/result.json", audit_views.AuditJsonView.as_view(), name="audit_json"),
 ]

@@ -14,9 +14,9 @@ from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, has_
 from orgs.views import apply_validation_error
 
 from . import services
-from .formats import FORMATS, format_for_year
-from .forms import CorrectionForm, FiguresForm, FiguresUploadForm, ReportCreateForm
-from .models import AnnualReport, EnteredFigures, EnteredValue
+from .formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
+from .forms import CorrectionForm, FiguresForm, FiguresUploadForm, NarrativeForm, ReportCreateForm
+from .models import AnnualReport, EnteredFigures, EnteredValue, ReportStatus
 from .validation import SEVERITY_ORDER, Severity, has_errors
 
 COMPILE, APPROVE = Capability.REPORTS_COMPILE, Capability.REPORTS_APPROVE
@@ -125,6 +125,55 @@ class ReportActionView(ScopedObjectMixin, View):
         return redirect("reports:detail", pk=report.pk)
 
 
+class NarrativeView(ScopedObjectMixin, TemplateView):
+    """报告正文: one text box per section with a redraft button each, the prose findings (numbers the text
+    quotes that differ from the tables, placeholders left) above. Read only unless the report is a draft."""
+
+    capability = COMPILE
+    model = AnnualReport
+    template_name = "reports/narrative.html"
+
+    def _page(self, report, form=None):
+        from .narrative import is_prose_finding
+        from .rendering.document import paragraphs
+
+        findings = sorted((f for f in services.check(report) if is_prose_finding(f)),
+                          key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
+        texts, saved = services.narrative_of(report), report.narrative or {}
+        editable = report.status == ReportStatus.DRAFT
+        if editable and form is None:
+            form = NarrativeForm(initial={k: texts.get(k, "") for k in SECTION_TITLES})
+        sections = [{"key": key.value, "title": SECTION_TITLES[key], "field": form[key.value] if form else None,
+                     "paragraphs": paragraphs(texts.get(key.value, "")),
+                     "drafted": not (saved.get(key.value) or "").strip()} for key in ReportSection]
+        return self.render_to_response({"report": report, "form": form, "sections": sections, "editable": editable,
+                                        "findings": findings})
+
+    def get(self, request, *args, **kwargs):
+        return self._page(self.get_object())
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_object()
+        key = request.POST.get("redraft")
+        form = None if key is not None else NarrativeForm(request.POST)
+        try:
+            if key is not None:
+                services.redraft_narrative(report, request.user, [key])
+                messages.success(request, f"已按最新数据重新生成“{SECTION_TITLES[key]}”的草稿。")
+            elif form.is_valid():
+                services.save_narrative(report, form.cleaned_data, request.user)
+                messages.success(request, "报告正文已保存。")
+            else:
+                return self._page(report, form)
+        except ValidationError as exc:
+            if form is not None and hasattr(exc, "error_dict") and report.status == ReportStatus.DRAFT:
+                apply_validation_error(form, exc)
+                return self._page(report, form)
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("reports:narrative", pk=report.pk)
+
+
 class _UnitMixin(ScopedObjectMixin):
     """A unit (agency) and a year from the URL, looked up inside the user's scope."""
 
@@ -217,3 +266,31 @@ class FiguresUploadView(_UnitMixin, TemplateView):
         view.agency, view.year = self.agency, self.year
         context = view._context(upload_errors=[str(e) for e in result.errors])
         return self.render_to_response(context, status=400)
+
+
+class ReportExportView(ScopedObjectMixin, View):
+    """The report as DOCX, PDF, HTML, XLSX or JSON (reports.rendering.export, the same files the command line
+    writes), named after its title. An unknown format is a 404; missing PDF libraries a message."""
+
+    capability = COMPILE
+    model = AnnualReport
+
+    def get(self, request, *args, **kwargs):
+        from django.core.exceptions import ImproperlyConfigured
+        from django.http import Http404
+        from django.utils.http import content_disposition_header
+
+        from .rendering import EXPORT_TYPES, export, export_filename
+
+        report = self.get_object()
+        fmt = kwargs["fmt"]
+        if fmt not in EXPORT_TYPES:
+            raise Http404("不支持该导出格式。")
+        try:
+            content, content_type, extension = export(report, fmt)
+        except ImproperlyConfigured as error:
+            messages.error(request, str(error))
+            return redirect("reports:detail", pk=report.pk)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, export_filename(report, extension))
+        return response

@@ -20,17 +20,29 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fa5（）()·]{2,40}$")
+
+
 def find_title(lines: list[tuple[str, str]]) -> tuple[str | None, int | None, str]:
+    previous = ""
     for text, where in lines[:60]:
         t = re.sub(r"\s+", "", _clean(text))
         if len(t) > 80:
+            previous = ""
             continue
-        for pattern in (_TITLE_YEAR_FIRST, _TITLE_AGENCY_FIRST):
-            m = pattern.search(t)
-            if m:
-                agency = m.group("agency").strip("（）()·")
-                agency = re.sub(r"^(?:关于|印发)", "", agency) or None
-                return agency, int(m.group("year")), where
+        candidates = [t]
+        # A title broken after the agency's name (GB/T 9704 回行, as Gongkai's own PDF prints it):
+        # "演示县教育局" / "2023年政府信息公开工作年度报告".
+        if _NAME_LINE.match(previous) and not previous.endswith("报告") and re.match(r"(?:19|20)\d{2}年", t):
+            candidates.append(previous + t)
+        for candidate in candidates:
+            for pattern in (_TITLE_YEAR_FIRST, _TITLE_AGENCY_FIRST):
+                m = pattern.search(candidate)
+                if m:
+                    agency = m.group("agency").strip("（）()·")
+                    agency = re.sub(r"^(?:关于|印发)", "", agency) or None
+                    return agency, int(m.group("year")), where
+        previous = t
     return None, None, ""
 
 

@@ -259,7 +259,7 @@ def read_pdf(data: bytes) -> Document:
             doc.findings.append(_finding("IMP-W02", "warning", f"PDF文字过多，只读取到第{p - 1}页", ""))
             break
         for n, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
+            if not line.strip() or _PAGE_NUMBER.match(line):
                 continue
             where = f"第{p}页第{n}行"
             cells, offsets = [], []
@@ -275,6 +275,8 @@ def read_pdf(data: bytes) -> Document:
     return doc
 
 
+# A page number printed in the footer ("- 3 -", "—3—", "第 3 页"): never table data or prose.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 _NUMERIC_TOKEN = re.compile(r"^[-+]?[\d.,]+%?$")
 
 

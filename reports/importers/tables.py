@@ -76,6 +76,10 @@ LG_GROUPS = {_norm(r.label).core for r in F.LG.rows if not r.id}
 T3_GROUPS = {_norm(r.label).core for r in F.T3_2021.rows if not r.id}
 T2_2021_HEADERS = {_norm(c.label).core for c in F.T2_2021.columns}
 T2_2019_HEADERS = {_norm(c.label).core for c in F.T2_2019.columns} - T2_2021_HEADERS
+# Header cells cut by a line break inside a narrow cell ("本年新制作数" + "量" on the next line), or two cut
+# headers run together in a PDF line ("本年新制作数本年新公开数"): recognised by their first four characters.
+T2_2021_HEAD_PREFIXES = {h[:4] for h in T2_2021_HEADERS}
+T2_2019_HEAD_PREFIXES = {h[:4] for h in T2_2019_HEADERS} - T2_2021_HEAD_PREFIXES
 T4_HEADERS = {"行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", *(label for _, label in F.T4_RESULTS)}
 T4_CELLS = [c.id for c in F.T4.cells]
 KNOWN_GROUPS = LG_GROUPS | T3_GROUPS
@@ -141,6 +145,15 @@ def assemble(rows: list[Row]) -> list[Logical]:
     for row in rows:
         if row.structured or len(row.cells) > 1:
             texts = [i for i, c in enumerate(row.cells) if c.strip() and not is_value(c) and not is_unit(c)]
+            if (not texts and row.offsets is not None and current is not None and not current.structured
+                    and current.values and current.label is not None and lookup(current.label)
+                    and _next_line(current.values[-1][1], row.where)):
+                # PDF: numbers alone on the layout line under a table row's numbers are digits wrapped inside
+                # their cells. They stay with the row, whose count then no longer fits (unreadable): never
+                # read as a row of their own, never joined to the digits above.
+                current.values += [(c, row.where, o) for c, o in zip(row.cells, row.offsets, strict=False)
+                                   if c.strip() and not is_unit(c)]
+                continue
             last = texts[-1] if texts else -1
             offsets = row.offsets or [None] * len(row.cells)
             values = [(c, row.where, offsets[i]) for i, c in enumerate(row.cells)
@@ -238,6 +251,12 @@ class Recogniser:
             self.t2_variant = "t2_2021"
         elif cores & T2_2019_HEADERS:
             self.t2_variant = "t2_2019"
+        elif not logical.values and len(logical.texts) >= 2:
+            heads = {c[:4] for c in cores if 4 <= len(c) <= 16}
+            if heads & T2_2021_HEAD_PREFIXES and not heads & T2_2019_HEAD_PREFIXES:
+                self.t2_variant = "t2_2021"
+            elif heads & T2_2019_HEAD_PREFIXES and not heads & T2_2021_HEAD_PREFIXES:
+                self.t2_variant = "t2_2019"
         if {"统计指标", "单位", "统计数"} <= cores and "lg" in self.result.tables_seen:
             self.result.repeated_headers.append(logical.where)
 
@@ -263,6 +282,7 @@ class Recogniser:
     def run(self, logicals: list[Logical]) -> TableResult:
         consumed: set[int] = set()
         pending_blank: dict[Entry, Logical] = {}
+        placed_at: tuple[int, Entry, Logical] | None = None  # the last row placed: (logical index, entry, source)
         t4_done = False
         i = 0
         while i < len(logicals):
@@ -293,6 +313,9 @@ class Recogniser:
                     if joined:
                         entries, joined_with = joined, i + 1
             if not entries:
+                if self._wrapped_tail(lg, placed_at, i):
+                    i += 1
+                    continue
                 if (self.last_table and any(v[0].strip() for v in lg.values) and len(lg.label) <= 60
                         and _norm(lg.label).core not in KNOWN_GROUPS):
                     # §6.1 step 7: a row we have no label for, inside a recognised table, is kept as data.
@@ -313,12 +336,35 @@ class Recogniser:
             else:
                 pending_blank.pop(entry, None)
                 self._place(entry, source)
+                placed_at = (i if joined_with is None else joined_with, entry, source)
             i += 1
         for entry, source in pending_blank.items():
             if not any(cid in self.result.cells or cid in self.result.unreadable for cid in entry.cell_ids):
                 self._place(entry, source)
         self._fix_t3_other()
         return self.result
+
+    def _wrapped_tail(self, lg: Logical, placed_at, i: int) -> bool:
+        """PDF: right after a placed row, a line with an unknown, unnumbered label fragment and fewer numbers than
+        the row holds is the rest of that row's cells (the label and some numbers wrapped inside their
+        cells): the row above is then unreadable, never read from the digits that happen to sit on its line."""
+        if placed_at is None or placed_at[0] != i - 1 or not lg.values or lg.values[0][2] is None:
+            return False
+        _, entry, source = placed_at
+        if source.structured or len(lg.values) >= len(entry.cell_ids) or _norm(lg.label).numbering:
+            return False
+        if _norm(lg.label).core in KNOWN_GROUPS:
+            return False
+        self._unreadable(entry.cell_ids, source.where,
+                         f"“{source.label}”一行的文字和数字在单元格内折行（下一行还有“{lg.label}”"
+                         f"{'、'.join(v[0] for v in lg.values)}），无法确定各数所在的列，标为无法读取")
+        return True
+
+    def _unreadable(self, cell_ids, where: str, message: str) -> None:
+        for cid in cell_ids:
+            self.result.unreadable[cid] = where
+            self.result.cells.pop(cid, None)
+        self.result.findings.append(_finding("IMP-W01", "warning", message, cell_ids, where))
 
     def _place(self, entry: Entry, source: Logical) -> None:
         n = len(entry.cell_ids)
@@ -335,13 +381,8 @@ class Recogniser:
                 self.result.unreadable.pop(cid, None)
             return
         if len(values) != n:
-            for cid in entry.cell_ids:
-                self.result.unreadable[cid] = source.where
-                self.result.cells.pop(cid, None)
-            self.result.findings.append(_finding(
-                "IMP-W01", "warning",
-                f"“{source.label}”一行应有{n}个数，读到{len(values)}个，无法确定各数所在的列，标为无法读取",
-                entry.cell_ids, source.where))
+            self._unreadable(entry.cell_ids, source.where,
+                             f"“{source.label}”一行应有{n}个数，读到{len(values)}个，无法确定各数所在的列，标为无法读取")
             return
         for cid, ctype, (raw, where, _) in zip(entry.cell_ids, entry.types, values, strict=True):
             if raw is None:
@@ -412,7 +453,14 @@ class Recogniser:
                 values = lg.values
                 if lg.structured and len(values) > 15 and all(not v[0].strip() for v in values[:-15]):
                     values = values[-15:]
-                if len(values) < 15 and not lg.structured and not lg.label:
+                pdf = values[0][2] is not None
+                if pdf and j + 1 < len(logicals) and logicals[j + 1].label is None and logicals[j + 1].values:
+                    # The data row is one line in a PDF: numbers on the next line are digits wrapped in their cells.
+                    self.result.tables_seen["t4"] = 1
+                    self._unreadable(T4_CELLS, lg.where, "表四的数字分在多行（数字在单元格内折行），无法确定各数所在的列，"
+                                                         "标为无法读取")
+                    return j + 2
+                if len(values) < 15 and not lg.structured and not lg.label and not pdf:
                     # flattened: the 15 numbers can continue over several lines
                     k = j + 1
                     while len(values) < 15 and k < len(logicals) and logicals[k].label is None:
@@ -431,11 +479,7 @@ class Recogniser:
     def _place_t4(self, values, where) -> None:
         self.result.tables_seen["t4"] = 1
         if len(values) != 15:
-            for cid in T4_CELLS:
-                self.result.unreadable[cid] = where
-            self.result.findings.append(_finding(
-                "IMP-W01", "warning", f"表四应有15个数，读到{len(values)}个，无法确定各数所在的列，标为无法读取",
-                T4_CELLS, where))
+            self._unreadable(T4_CELLS, where, f"表四应有15个数，读到{len(values)}个，无法确定各数所在的列，标为无法读取")
             return
         entry = Entry("t4", 0, "t4", tuple(T4_CELLS), tuple(F.CellType.COUNT for _ in T4_CELLS), False)
         self._place(entry, Logical("表四", list(values), where, True))
@@ -451,6 +495,12 @@ class Recogniser:
                 cid = f"t3.other.{column.id}"
                 if cid in cells and cells[cid].value is None:
                     del cells[cid]
+
+
+def _next_line(above: str, below: str) -> bool:
+    """PDF positions ("第2页第24行"): `below` is the layout line right after `above` on the same page."""
+    a, b = re.fullmatch(r"第(\d+)页第(\d+)行", above), re.fullmatch(r"第(\d+)页第(\d+)行", below)
+    return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
 
 
 def _page(where: str) -> str:

@@ -1,21 +1,22 @@
-"""`gongkai report build|check --agency CODE --year YYYY`: the annual report as the auditor's JSON, and its
-findings. Uses the agency's latest report version for the year (a draft is recomputed first, so the
-figures are current); without one, computes an unsaved report over the agency alone (or --subtree)."""
+"""`gongkai report build|check --agency CODE --year YYYY`: the annual report as a file (JSON for the auditor,
+DOCX, PDF, HTML or XLSX, from reports.rendering.export like the workbench download), and its findings.
+Uses the agency's latest report version for the year (a draft is recomputed first, so the figures are
+current); without one, computes an unsaved report over the agency alone (or --subtree)."""
 
-import json
 import sys
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from orgs.models import Agency
 from reports import services
 from reports.models import ReportStatus
+from reports.rendering import EXPORT_TYPES, TEXT_FORMATS, export
 from reports.validation import Severity, has_errors
 
-LATER_FORMATS = ("docx", "pdf", "html", "xlsx")
+BINARY_FORMATS = tuple(f for f in EXPORT_TYPES if f not in TEXT_FORMATS)
 
 
 class _Unsaved(Exception):
@@ -23,38 +24,44 @@ class _Unsaved(Exception):
 
 
 class Command(BaseCommand):
-    help = "生成年度报告数据（JSON）或校验年度报告：report build / report check。"
+    help = "生成年度报告（JSON、DOCX、PDF、HTML、XLSX）或校验年度报告：report build / report check。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        for name, text in (("build", "输出年度报告的 JSON"), ("check", "校验年度报告并列出发现的问题")):
+        for name, text in (("build", "输出年度报告文件（默认 JSON）"), ("check", "校验年度报告并列出发现的问题")):
             p = sub.add_parser(name, help=text)
             p.add_argument("--agency", required=True, help="机构编码")
             p.add_argument("--year", required=True, type=int, help="报告年度")
             p.add_argument("--subtree", action="store_true",
                            help="尚无报告时，汇总本机关及全部下级单位（默认只统计本机关）")
             if name == "build":
-                p.add_argument("--format", default="json", choices=("json", *LATER_FORMATS))
-                p.add_argument("--out", help="输出文件；省略时写到标准输出")
+                p.add_argument("--format", default="json", choices=tuple(EXPORT_TYPES),
+                               help="json（年报体检格式）、docx、pdf、html 或 xlsx")
+                p.add_argument("--out", help="输出文件；json 和 html 省略时写到标准输出，docx、pdf、xlsx 必须指定")
 
     def handle(self, *args, **options):
         try:
             agency = Agency.objects.get(code=options["agency"])
         except Agency.DoesNotExist:
             raise CommandError(f"没有编码为“{options['agency']}”的机构。") from None
-        if options["action"] == "build" and options["format"] != "json":
-            raise CommandError(f"{options['format'].upper()} 格式的年度报告尚未提供，目前只能输出 JSON（--format json）。")
+        build, fmt, out = options["action"] == "build", options.get("format"), options.get("out")
+        if build and fmt in BINARY_FORMATS and not out:
+            raise CommandError(f"{fmt.upper()} 是二进制文件，不能写到标准输出：请用 --out 指定输出文件，例如 --out 年度报告.{fmt}。")
         with self._report(agency, options["year"], options["subtree"]) as report:
-            findings = services.check(report)
-            data = services.export_json(report, findings)
-        if options["action"] == "build":
-            text = json.dumps(data, ensure_ascii=False, indent=2)
-            if options.get("out"):
-                with open(options["out"], "w", encoding="utf-8") as fh:
-                    fh.write(text + "\n")
-                self.stdout.write(f"已写入 {options['out']}（{len(data['cells'])} 个单元格，{len(findings)} 条校验结果）。")
+            if build:
+                try:
+                    content, _content_type, _extension = export(report, fmt)
+                except ImproperlyConfigured as error:  # e.g. WeasyPrint's system libraries are missing
+                    raise CommandError(str(error)) from None
             else:
-                self.stdout.write(text)
+                findings = services.check(report)
+        if build:
+            if out:
+                with open(out, "wb") as fh:
+                    fh.write(content)
+                self.stdout.write(f"已写入 {out}（{fmt.upper()}，{len(content)} 字节）。")
+            else:
+                self.stdout.write(content.decode("utf-8"), ending="")
             return
         for f in findings:
             where = f"［{f.where}］" if f.where else ""

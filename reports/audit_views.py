@@ -1,0 +1,120 @@
+"""Workbench pages of 年报体检 (/workbench/reports/audit/): start a batch (upload report files, or the published
+reports of the user's subtree), the batch result page, and its XLSX/JSON download. Batches are scoped by their
+辖区 agency; every change goes through reports.auditing."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import TemplateView, View
+
+from orgs.models import Agency
+from orgs.scoping import ScopedObjectMixin, StaffRequiredMixin, scope_queryset
+
+from . import auditing
+from .forms import AuditPublishedForm, AuditUploadForm
+from .management.audit_output import FORMAT, SEVERITY
+from .models import AuditBatch, AuditBatchStatus
+
+CAPABILITY = auditing.CAPABILITY
+PUBLISHED_PREFIX = "pub"
+
+
+def _scope_agencies(user):
+    return scope_queryset(Agency.objects.filter(dissolved_on__isnull=True), user, CAPABILITY, "").order_by("path")
+
+
+class AuditIndexView(StaffRequiredMixin, TemplateView):
+    """The batches of the user's scope, and the two ways to start one."""
+
+    capability = CAPABILITY
+    template_name = "reports/audit/index.html"
+
+    def forms(self, data=None, files=None, source=None):
+        agencies = _scope_agencies(self.request.user)
+        upload = AuditUploadForm(data if source == "upload" else None, files if source == "upload" else None,
+                                 agencies=agencies)
+        published = AuditPublishedForm(data if source == "published" else None, agencies=agencies,
+                                       prefix=PUBLISHED_PREFIX)
+        return upload, published
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "upload_form" not in context:
+            context["upload_form"], context["published_form"] = self.forms()
+        batches = scope_queryset(AuditBatch.objects.select_related("agency", "created_by"), self.request.user,
+                                 CAPABILITY)
+        context.update(batches=batches[:100], max_files=auditing.MAX_FILES,
+                       max_mb=auditing.MAX_FILE_BYTES // 1024 // 1024)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        source = request.POST.get("source")
+        upload, published = self.forms(request.POST, request.FILES, source)
+        form = upload if source == "upload" else published if source == "published" else None
+        if form is None:
+            messages.error(request, "请选择体检的方式。")
+            return redirect("reports:audit_index")
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(upload_form=upload, published_form=published),
+                                           status=400)
+        data = form.cleaned_data
+        try:
+            if form is upload:
+                batch = auditing.audit_uploads(request.user, data["agency"], data["files"])
+            else:
+                batch = auditing.audit_published(request.user, data["agency"], data.get("year"))
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+            return self.render_to_response(self.get_context_data(upload_form=upload, published_form=published),
+                                           status=400)
+        messages.success(request, f"体检完成：已处理 {batch.processed} / {batch.total} 份，其中 {batch.failed} 份无法读取。")
+        return redirect("reports:audit_batch", pk=batch.pk)
+
+
+def _finding_rows(findings):
+    return [{**f, "severity_label": SEVERITY.get(f.get("severity"), f.get("severity")),
+             "cell_labels": [(c, auditing.cell_label(c)) for c in f.get("cells") or []]}
+            for f in sorted(findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.get("severity"), 2),
+                                                     f.get("code", "")))]
+
+
+class AuditBatchView(ScopedObjectMixin, TemplateView):
+    capability = CAPABILITY
+    model = AuditBatch
+    template_name = "reports/audit/batch.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.get_object()
+        view = auditing.batch_view(batch, charts=batch.status == AuditBatchStatus.DONE)
+        for r in view.reports:
+            r.format_label = FORMAT.get(r.format, r.format or "—")
+            r.finding_rows = _finding_rows(r.result.get("findings", []))
+        context.update(batch=batch, view=view, labels=auditing.KEY_FIGURE_LABELS,
+                       running=batch.status == AuditBatchStatus.PROCESSING)
+        return context
+
+
+class _DownloadView(ScopedObjectMixin, View):
+    capability = CAPABILITY
+    model = AuditBatch
+    suffix = ""
+    content_type = ""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_object()
+        response = HttpResponse(auditing.export(batch, self.suffix), content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="audit-{batch.pk}{self.suffix}"'
+        return response
+
+
+class AuditXlsxView(_DownloadView):
+    suffix = ".xlsx"
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class AuditJsonView(_DownloadView):
+    suffix = ".json"
+    content_type = "application/json; charset=utf-8"

@@ -1,0 +1,371 @@
+"""年报体检 in the workbench: batches of annual reports — uploaded files, or the published reports of the
+user's subtree already in the platform — audited by reports.audit (the one importer and validator), kept as
+AuditBatch / AuditedReport rows so the result page can be revisited. This module is the one place those rows
+change; it also assembles what the result page and the downloads show (read only).
+
+Processing is synchronous: each report is committed on its own, so the batch page shows "已处理 N / M 份"
+while a batch is running, and a file that cannot be read becomes a row with its Chinese reason (never an
+exception). The uploaded bytes are not kept: the file name, size and SHA-256 are."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from audit.services import record
+from orgs.models import Agency
+from orgs.scoping import Capability, has_capability
+
+from .audit import SUFFIXES, audit_bytes, counts, duplicate_wording
+from .formats import ALL_CELLS
+from .importers.decode import MAX_BYTES, sniff
+from .importers.importer import _empty as empty_result
+from .models import (
+    AnnualReport,
+    AuditBatch,
+    AuditBatchStatus,
+    AuditedOrigin,
+    AuditedReport,
+    AuditedStatus,
+    AuditSource,
+    ReportStatus,
+)
+from .rendering.document import TREND_FIGURES, trend_chart
+
+CAPABILITY = Capability.REPORTS_COMPILE
+MAX_FILES = 100
+MAX_FILE_BYTES = MAX_BYTES  # 20 MB, the importer's own limit
+MAX_PUBLISHED = 500  # the published option, synchronous too: narrow it by year beyond this
+MAX_CHARTS = 20  # year-on-year charts drawn on one page; further agencies get their data table only
+ANNUAL_REPORT_GENRE = "annual-report"
+# The importer's "could not read this file at all" codes: such a report is listed as failed with the reason.
+UNREADABLE_CODES = {"IMP-E01", "IMP-E02"}
+ACCEPTED_HINT = "文本（.txt）、网页（.html）、Word（.docx）或带文字层的 PDF"
+
+
+@dataclass
+class Item:
+    """One report to audit: a file (upload, catalogue attachment) or a platform report."""
+
+    name: str
+    origin: str
+    size: int | None = None
+    load: Callable[[], bytes] | None = None
+    report: AnnualReport | None = None
+    reference: str = ""
+
+
+def _require(user, agency: Agency) -> None:
+    if user is not None and not has_capability(user, CAPABILITY, agency):
+        raise PermissionDenied("您没有该操作的权限。")
+
+
+# ------------------------------------------------------------------------------------------ starting a batch
+
+
+def audit_uploads(user, agency: Agency, files) -> AuditBatch:
+    """`files`: objects with .name, .size and .read() (Django's UploadedFile)."""
+    _require(user, agency)
+    files = list(files)
+    if not files:
+        raise ValidationError("请选择要体检的报告文件。")
+    if len(files) > MAX_FILES:
+        raise ValidationError(f"一次最多上传{MAX_FILES}个文件（本次{len(files)}个），请分批上传。")
+    items = [Item(_file_name(f.name), AuditedOrigin.UPLOAD, f.size, f.read) for f in files]
+    return _run(user, agency, AuditSource.UPLOAD, None, items)
+
+
+def audit_published(user, agency: Agency, year: int | None = None) -> AuditBatch:
+    """The latest published version of every AnnualReport of the subtree, and the attachments of the
+    published catalogue documents of genre 年度报告 (imported with the same importer)."""
+    _require(user, agency)
+    items = published_items(agency, year)
+    if not items:
+        raise ValidationError(f"{agency.name}及其下级机关{f'{year}年度' if year else ''}还没有已发布的年度报告，"
+                              "也没有带附件的“年度报告”类政府信息。")
+    if len(items) > MAX_PUBLISHED:
+        raise ValidationError(f"共有{len(items)}份报告，一次最多体检{MAX_PUBLISHED}份，请选择年度或下级机关后分批体检。")
+    return _run(user, agency, AuditSource.PUBLISHED, year, items)
+
+
+def published_items(agency: Agency, year: int | None = None) -> list[Item]:
+    from catalog.models import Attachment, DocumentStatus
+
+    reports = AnnualReport.objects.filter(status=ReportStatus.PUBLISHED, agency__path__startswith=agency.path)
+    if year:
+        reports = reports.filter(year=year)
+    latest: dict[tuple[int, int], AnnualReport] = {}
+    for r in reports.select_related("agency").order_by("agency__path", "year", "-version"):
+        latest.setdefault((r.agency_id, r.year), r)
+    items = [Item(f"{r.agency.name}{r.year}年政府信息公开工作年度报告（第{r.version}版）", AuditedOrigin.PLATFORM,
+                  report=r, reference=f"年度报告 {r.pk}") for r in latest.values()]
+    attachments = Attachment.objects.filter(
+        document__genre__code=ANNUAL_REPORT_GENRE, document__status=DocumentStatus.PUBLISHED,
+        document__publisher__path__startswith=agency.path).select_related("document")
+    if year:
+        attachments = attachments.filter(document__title__contains=str(year))
+    for a in attachments.order_by("document__publisher__path", "-document__published_on", "sort_order", "pk"):
+        items.append(Item(_file_name(a.original_name), AuditedOrigin.CATALOGUE, a.size, _reader(a),
+                          reference=f"政府信息 {a.document_id} 附件 {a.pk}"))
+    return items
+
+
+def _reader(attachment) -> Callable[[], bytes]:
+    def read() -> bytes:
+        with attachment.file.open("rb") as handle:
+            return handle.read()
+
+    return read
+
+
+def _file_name(name) -> str:
+    return (Path(str(name or "")).name or "（无文件名）")[:255]
+
+
+# ------------------------------------------------------------------------------------------ processing
+
+
+def _run(user, agency: Agency, source: str, year: int | None, items: list[Item]) -> AuditBatch:
+    with transaction.atomic():
+        batch = AuditBatch.objects.create(agency=agency, source=source, year=year, total=len(items),
+                                          created_by=user if getattr(user, "pk", None) else None)
+        record("reports.audit_batch.create", batch, agency=agency,
+               after={"source": source, "year": year, "total": len(items)})
+    for position, item in enumerate(items, start=1):
+        _process(batch, position, item)
+    return finish(batch)
+
+
+def _process(batch: AuditBatch, position: int, item: Item) -> AuditedReport:
+    row = AuditedReport(batch=batch, position=position, file_name=item.name, origin=item.origin,
+                        reference=item.reference, size=item.size, annual_report=item.report)
+    try:
+        result = _platform_result(item.report) if item.report is not None else _file_result(item, row)
+    except Exception as error:  # noqa: BLE001 - one bad report never stops the batch or shows a traceback
+        result = empty_result(item.name, [{"code": "IMP-E02", "severity": "error", "cells": [], "where": "",
+                                           "message": f"处理该文件时出错（{type(error).__name__}），未能体检。"}])
+    _fill(row, result)
+    if item.report is not None:
+        row.agency = item.report.agency
+    elif row.detected_agency:
+        row.agency = match_agency(batch.agency, row.detected_agency)
+    with transaction.atomic():
+        row.save()
+        AuditBatch.objects.filter(pk=batch.pk).update(
+            processed=F("processed") + 1, failed=F("failed") + int(row.status == AuditedStatus.FAILED))
+    return row
+
+
+def _file_result(item: Item, row: AuditedReport) -> dict:
+    suffix = Path(item.name).suffix.lower()
+    if item.size is not None and item.size > MAX_FILE_BYTES:
+        return _failure(item.name, "IMP-E01", f"文件过大（{item.size / 1024 / 1024:.1f} MB），每个文件不能超过"
+                                              f"{MAX_FILE_BYTES // 1024 // 1024} MB，未读取。")
+    data = item.load()
+    row.size, row.sha256 = len(data), hashlib.sha256(data).hexdigest()
+    if len(data) > MAX_FILE_BYTES:
+        return _failure(item.name, "IMP-E01", f"文件过大（{len(data) / 1024 / 1024:.1f} MB），每个文件不能超过"
+                                              f"{MAX_FILE_BYTES // 1024 // 1024} MB，未读取。")
+    kind = sniff(data) if data.strip() else "empty"
+    # The content decides (a ".doc" that is really a web page is read); an unknown suffix with plain text
+    # is refused, since "text" is only the fallback of the sniffer (an image decodes as GB18030 too).
+    if kind == "binary" or (suffix not in SUFFIXES and kind in ("text", "empty")):
+        hint = "旧版 Word（.doc）文件请另存为 DOCX 或 PDF 后上传；" if suffix in (".doc", ".wps") else ""
+        return _failure(item.name, "IMP-E02", f"不支持的文件类型（{suffix or '无扩展名'}）：{hint}只能体检{ACCEPTED_HINT}。")
+    return audit_bytes(data, item.name)
+
+
+def _failure(name: str, code: str, message: str) -> dict:
+    return empty_result(name, [{"code": code, "severity": "error", "cells": [], "message": message, "where": ""}])
+
+
+def _platform_result(report: AnnualReport) -> dict:
+    from . import services
+
+    result = services.export_json(report)
+    result.update(source=f"{report.agency.name}{report.year}年度报告（平台第{report.version}版）",
+                  agency=report.agency.name, agency_code=report.agency.code, input_kind="platform",
+                  cell_sources={}, prose_text="\n".join(str(v) for v in (report.narrative or {}).values() if v),
+                  published_on=report.published_on.isoformat() if report.published_on else None)
+    return result
+
+
+def _fill(row: AuditedReport, result: dict) -> None:
+    unreadable = [f for f in result.get("findings", []) if f.get("code") in UNREADABLE_CODES]
+    row.status = AuditedStatus.FAILED if unreadable else AuditedStatus.DONE
+    row.error = unreadable[0]["message"][:300] if unreadable else ""
+    row.detected_agency = (result.get("agency") or "")[:200]
+    row.year = result.get("year") if isinstance(result.get("year"), int) and 0 < result["year"] < 10000 else None
+    row.format = "" if row.status == AuditedStatus.FAILED else (result.get("format") or "")
+    c = counts(result)
+    row.errors, row.warnings, row.infos = c["error"], c["warning"], c["info"]
+    row.result = json.loads(json.dumps(result, ensure_ascii=False, default=str))
+
+
+def finish(batch: AuditBatch) -> AuditBatch:
+    """The batch-level check (D-W06, 内容雷同, reports.audit.duplicate_wording) over the reports read, then done."""
+    with transaction.atomic():
+        batch = AuditBatch.objects.select_for_update().get(pk=batch.pk)
+        rows = list(batch.reports.filter(status=AuditedStatus.DONE).order_by("position"))
+        before = [len(r.result.get("findings", [])) for r in rows]
+        duplicate_wording([r.result for r in rows])
+        for row, n in zip(rows, before, strict=True):
+            if len(row.result.get("findings", [])) != n:
+                _fill(row, row.result)
+                row.save(update_fields=["errors", "warnings", "infos", "result", "status", "error"])
+        batch.status, batch.finished_at = AuditBatchStatus.DONE, timezone.now()
+        batch.save(update_fields=["status", "finished_at"])
+        batch.refresh_from_db()
+        record("reports.audit_batch.finish", batch, agency=batch.agency,
+               after={"processed": batch.processed, "failed": batch.failed})
+    return batch
+
+
+def match_agency(scope: Agency, name: str) -> Agency | None:
+    """The platform agency of the subtree whose full name or short name is `name`, when exactly one is."""
+    found = list(Agency.objects.filter(Q(name=name) | Q(short_name=name), path__startswith=scope.path)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+# ------------------------------------------------------------------------------------------ what the page shows
+
+
+def decimal_or_none(value) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def key_figures(fmt: str, cells: dict) -> list[Decimal | None]:
+    """新收申请, 行政复议, 行政诉讼 (reports.rendering.document.TREND_FIGURES): None when no cell was read."""
+    out = []
+    for _label, by_format in TREND_FIGURES:
+        ids = by_format.get(fmt or "", ())
+        ids = (ids,) if isinstance(ids, str) else ids
+        values = [decimal_or_none(cells.get(i)) for i in ids]
+        out.append(None if not ids or all(v is None for v in values) else sum((v or 0 for v in values), Decimal(0)))
+    return out
+
+
+KEY_FIGURE_LABELS = [label for label, _ in TREND_FIGURES]
+
+
+def cell_label(cid: str) -> str:
+    spec = ALL_CELLS.get(cid)
+    if spec is None:
+        return cid
+    return spec.row_label if spec.table in ("lg", "fj") else f"{spec.row_label} · {spec.column_label}"
+
+
+@dataclass
+class YearOnYear:
+    name: str
+    years: list[int]
+    rows: list[dict]  # year, source, figures (one per KEY_FIGURE_LABELS)
+    chart: object | None = None
+    svg: str = ""
+
+
+@dataclass
+class BatchView:
+    batch: AuditBatch
+    reports: list[AuditedReport]
+    failed: list[AuditedReport]
+    table: list[dict] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    year_on_year: list[YearOnYear] = field(default_factory=list)
+
+
+def batch_view(batch: AuditBatch, charts: bool = True) -> BatchView:
+    rows = list(batch.reports.select_related("agency").order_by("position"))
+    view = BatchView(batch, [r for r in rows if r.status == AuditedStatus.DONE],
+                     [r for r in rows if r.status == AuditedStatus.FAILED])
+    for r in view.reports:
+        view.table.append({"report": r, "figures": key_figures(r.format, r.result.get("cells") or {})})
+        for f in r.result.get("findings", []):
+            if f.get("code") == "D-W06":
+                view.duplicates.append({"report": r, "message": f.get("message", "")})
+    view.table.sort(key=lambda e: (-(e["report"].year or 0), e["report"].detected_agency, e["report"].position))
+    view.year_on_year = year_on_year(batch, view.reports, charts)
+    return view
+
+
+def year_on_year(batch: AuditBatch, reports: list[AuditedReport], charts: bool = True) -> list[YearOnYear]:
+    """Per agency with two or more years (in the batch, or in the platform's published reports of an agency
+    the batch matched): the key figures per year, a line chart (reports.rendering.charts) and its data."""
+    from .rendering.charts import chart_svg
+    from .services import cell_values
+
+    groups: dict[object, dict] = {}
+    for r in reports:
+        if r.format not in ("2021", "2019", "legacy") or not r.year:
+            continue
+        key = r.agency_id or r.detected_agency
+        if not key:
+            continue
+        group = groups.setdefault(key, {"name": r.agency.name if r.agency else r.detected_agency, "agency": r.agency,
+                                        "years": {}})
+        group["years"].setdefault(r.year, (r.format, r.result.get("cells") or {}, f"本批：{r.file_name}"))
+    for group in groups.values():
+        if group["agency"] is None:
+            continue
+        published = AnnualReport.objects.filter(agency=group["agency"], status=ReportStatus.PUBLISHED)
+        for report in published.order_by("year", "-version"):
+            if report.year not in group["years"] and report.format in ("2021", "2019", "legacy"):
+                group["years"][report.year] = (report.format, cell_values(report), f"平台：第{report.version}版")
+    out = []
+    for group in sorted(groups.values(), key=lambda g: g["name"]):
+        if len(group["years"]) < 2:
+            continue
+        years = sorted(group["years"])
+        rows, history = [], []
+        for year in years:
+            fmt, cells, source = group["years"][year]
+            rows.append({"year": year, "source": source, "figures": key_figures(fmt, cells)})
+            history.append((year, fmt, {k: v for k, v in ((k, decimal_or_none(v)) for k, v in cells.items())
+                                        if v is not None}))
+        entry = YearOnYear(group["name"], years, rows)
+        if charts and sum(1 for e in out if e.svg) < MAX_CHARTS:
+            chart = trend_chart(history)
+            chart.id, chart.title = f"yoy-{batch.pk}-{len(out) + 1}", f"{group['name']}历年主要数据"
+            try:
+                entry.chart, entry.svg = chart, chart_svg(chart)
+            except Exception:  # noqa: BLE001 - a chart that cannot be drawn leaves its data table, never a 500
+                entry.chart, entry.svg = None, ""
+        out.append(entry)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ downloads
+
+
+def results(batch: AuditBatch) -> list[dict]:
+    """The auditor's JSON of every report of the batch, failed ones included (with their reason)."""
+    return [r.result or _failure(r.file_name, "IMP-E02", r.error) for r in batch.reports.order_by("position")]
+
+
+def export(batch: AuditBatch, suffix: str) -> bytes:
+    """The batch as `gongkai audit --out` writes it (reports.management.audit_output): .xlsx or .json."""
+    from .management.audit_output import write_json, write_xlsx
+
+    writers = {".json": write_json, ".xlsx": write_xlsx}
+    if suffix not in writers:
+        raise ValidationError("只能下载 XLSX 或 JSON。")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"audit{suffix}"
+        writers[suffix](results(batch), path)
+        return path.read_bytes()
