@@ -7,7 +7,7 @@ import binascii
 from datetime import date
 
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -148,6 +148,30 @@ def document(request, key):
 
 
 @require_GET
+def annual_report(request, code, year):
+    """A published 政府信息公开工作年度报告's cells in the auditor's JSON contract (reports.services.export_json):
+    the latest published version, or ?version=N. The validator's findings are left out: they compare with
+    other years' figures that may not be public."""
+    from reports.services import export_json
+
+    from .annual_reports import ReportQueryError, chosen_version, versions_of
+
+    try:
+        versions = versions_of(code, year)
+        report = chosen_version(versions, request.GET.get("version"))
+    except ReportQueryError as exc:
+        return _error(400, str(exc))
+    except Http404:
+        return _error(404, "该年度报告或该版本不存在，或尚未发布。")
+    page = reverse("portal:annual_report", args=[code, year])
+    if report != versions[0]:
+        page = f"{page}?version={report.version}"
+    return _json({**export_json(report, findings=[]), "version": report.version,
+                  "latest_version": versions[0].version, "published_on": _iso(report.published_on),
+                  "change_note": report.change_note, "url": request.build_absolute_uri(page)})
+
+
+@require_GET
 def agencies(request):
     rows = public_agencies().select_related("parent").order_by("path")
     return _json({"results": [{
@@ -220,6 +244,14 @@ def openapi_document(request) -> dict:
                 "responses": {"200": {"description": "信息详情", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/Document"}}}},
                     "404": _ERROR, "410": _ERROR}}},
+            "/api/v1/annual-reports/{code}/{year}.json": {"get": {
+                "summary": "已发布的政府信息公开工作年度报告的统计数据", "operationId": "getAnnualReport",
+                "parameters": [_param("code", "机构编码", {"type": "string"}, required=True, where="path"),
+                               _param("year", "报告年度", {"type": "integer"}, required=True, where="path"),
+                               _param("version", "版本号；缺省为最新发布的版本", {"type": "integer", "minimum": 1})],
+                "responses": {"200": {"description": "年度报告各单元格的数值", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/AnnualReport"}}}},
+                    "400": _ERROR, "404": _ERROR}}},
             "/api/v1/agencies/": {"get": {
                 "summary": "机构列表（含政府信息公开工作机构联系方式）", "operationId": "listAgencies",
                 "responses": {"200": {"description": "全部机构", "content": {"application/json": {"schema": {
@@ -258,6 +290,19 @@ def openapi_document(request) -> dict:
                         "name": {"type": "string"}, "content_type": {"type": "string"},
                         "size": {"type": "integer"}, "url": {"type": "string", "format": "uri"}}}},
                     "body_html": {"type": "string", "description": "正文（已净化的 HTML）"}}}]},
+            "AnnualReport": {"type": "object", "properties": {
+                "source": {"type": "string"}, "agency": {"type": "string", "description": "机构编码"},
+                "year": {"type": "integer"}, "format": {"type": "string", "description": "报告格式"},
+                "cells": {"type": "object", "description": "单元格编号 → 数值（金额为十进制字符串）；未填为 null",
+                          "additionalProperties": {"oneOf": [{"type": "integer"}, {"type": "string"}],
+                                                   "nullable": True}},
+                "unreadable": {"type": "array", "items": {"type": "string"}},
+                "prose_figures": {"type": "array", "items": {"type": "object"}},
+                "findings": {"type": "array", "items": {"type": "object"}, "description": "公开接口中为空"},
+                "version": {"type": "integer"}, "latest_version": {"type": "integer"},
+                "published_on": {"type": "string", "format": "date"},
+                "change_note": {"type": "string", "description": "更正说明"},
+                "url": {"type": "string", "format": "uri"}}},
             "Agency": {"type": "object", "properties": {
                 "code": {"type": "string"}, "name": {"type": "string"}, "short_name": {"type": "string"},
                 "kind": _CODE_LABEL, "level": _CODE_LABEL, "parent": {"type": "string", "nullable": True},

@@ -43,4 +43,23 @@ class DocumentSitemap(Sitemap):
         return None
 
 
-SITEMAPS = {"agencies": AgencySitemap, "documents": DocumentSitemap}
+class AnnualReportSitemap(Sitemap):
+    """The latest published version of each agency's report for each year (older versions are linked from it)."""
+
+    changefreq = "yearly"
+    priority = 0.6
+    limit = 5_000
+
+    def items(self):
+        from .annual_reports import latest_published
+
+        return latest_published().only("agency", "agency__code", "year", "version", "published_at")
+
+    def location(self, report):
+        return reverse("portal:annual_report", args=[report.agency.code, report.year])
+
+    def lastmod(self, report):
+        return report.published_at
+
+
+SITEMAPS = {"agencies": AgencySitemap, "documents": DocumentSitemap, "annual-reports": AnnualReportSitemap}

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_page
 
-from . import api, feeds, views
+from . import annual_reports, api, feeds, views
 from .sitemaps import SITEMAPS
 
 app_name = "portal"
@@ -19,6 +19,10 @@ urlpatterns = [
     path("agencies/<str:code>/statutory/<int:item>/", views.agency_item, name="agency_item"),
     path("agencies/<str:code>/statutory/local/<slug:item>/", views.agency_local_item, name="agency_local_item"),
     path("agencies/<str:code>/annual-reports/", views.agency_reports, name="agency_reports"),
+    path("agencies/<str:code>/annual-reports/<int:year>/", annual_reports.annual_report, name="annual_report"),
+    path("agencies/<str:code>/annual-reports/<int:year>/v<int:version>.<str:fmt>",
+         annual_reports.annual_report_download, name="annual_report_download"),
+    path("annual-reports/", annual_reports.annual_reports, name="annual_reports"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
@@ -38,4 +42,5 @@ urlpatterns = [
     path("api/v1/documents/", api.documents, name="api_documents"),
     path("api/v1/documents/<path:key>/", api.document, name="api_document"),
     path("api/v1/agencies/", api.agencies, name="api_agencies"),
+    path("api/v1/annual-reports/<str:code>/<int:year>.json", api.annual_report, name="api_annual_report"),
 ]

@@ -23,6 +23,7 @@ from catalog.models import (
 )
 from orgs.models import AgencyKind, AgencyLevel
 
+from .annual_reports import agency_report_rows
 from .catalogue import (
     ANNUAL_REPORT_GENRE,
     HOME_COLUMNS,
@@ -148,6 +149,8 @@ def agency_system(request, code):
 
 def agency_reports(request, code):
     agency, context = _agency_context(request, code, "reports")
+    # The reports published on the platform first, then those published as catalogue documents before it.
+    context["reports"] = agency_report_rows(agency)
     context["page"] = paginate(documents_of(agency).filter(genre__code=ANNUAL_REPORT_GENRE), request.GET.get("page"))
     return render(request, "portal/agency_reports.html", context)
 

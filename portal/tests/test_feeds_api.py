@@ -166,7 +166,8 @@ def _resolve_refs(node, spec, seen):
 def test_openapi_document_describes_every_api_route(client, docs):
     spec = api(client, "api_openapi")
     assert spec["openapi"].startswith("3.") and spec["info"]["title"]
-    assert set(spec["paths"]) == {"/api/v1/documents/", "/api/v1/documents/{key}/", "/api/v1/agencies/"}
+    assert set(spec["paths"]) == {"/api/v1/documents/", "/api/v1/documents/{key}/", "/api/v1/agencies/",
+                                  "/api/v1/annual-reports/{code}/{year}.json"}
     refs = set()
     _resolve_refs(spec, spec, refs)  # every $ref points at a defined schema
     assert "#/components/schemas/DocumentSummary" in refs
