@@ -34,6 +34,16 @@ def test_if_empty_generates_the_county_then_print_logins_lists_everyone():
     assert set(usernames) <= set(DEMO_USERNAMES)
     assert DEMO_PASSWORD in out and "盐池县教育体育局" in out and "公开办负责人" in out
     assert "http://127.0.0.1:8000/" in out and "http://127.0.0.1:8000/workbench/" in out
+    # The demo year's annual reports: the county's (all 37 units' figures), the two bureaux' published, one draft.
+    from reports.models import AnnualReport, EnteredFigures, ReportStatus
+
+    published = AnnualReport.objects.filter(year=2024, status=ReportStatus.PUBLISHED)
+    assert sorted(r.agency.name for r in published) == ["盐池县人民政府", "盐池县卫生健康局", "盐池县教育体育局"]
+    assert EnteredFigures.objects.filter(year=2024, status="approved").count() == 35  # the agencies not dissolved
+    county = published.get(agency__code="yanchi")
+    assert county.units.count() == 35
+    assert all("（请填写" not in text for r in published for text in r.narrative.values())
+    assert AnnualReport.objects.filter(year=2024, status=ReportStatus.DRAFT).count() == 1
 
 
 def test_if_empty_leaves_an_existing_region_untouched(region):

@@ -9,6 +9,7 @@ from demo.catalogue import DEFAULT_DOCUMENTS, FULL_SCALE_DOCUMENTS, MIN_DOCUMENT
 from demo.consultations import build_consultations
 from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
 from demo.letters import build_letters
+from demo.reports import build_reports
 from demo.requests import DEFAULT_CASES, build_requests
 from orgs.models import Agency, AgencyKind
 
@@ -112,6 +113,10 @@ class Command(BaseCommand):
             self.stdout.write(f"互动交流：来信 {letters.letters} 件（无效 {letters.invalid} 件，公开答复 {letters.published} 件），"
                               f"意见征集 {consultations.consultations} 项（意见 {consultations.comments} 条），"
                               f"回应关切 {consultations.concerns} 次。")
+            made_reports = build_reports(summary, year, seed=options["seed"])
+            self.stdout.write(f"年度报告：已发布 {len(made_reports.published)} 份，草稿 {len(made_reports.drafts)} 份。")
+            for why in made_reports.refused:
+                self.stdout.write(f"  未能审核通过：{why}")
         self.stdout.write(f"门户网站：{summary.site.name}。运行 gongkai demo --print-logins 查看登录信息。")
 
     def progress(self, done: int, total: int) -> None:
