@@ -8,6 +8,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# matplotlib (report charts) keeps its font cache here rather than in the service user's home, which a
+# server account often lacks (it would otherwise rebuild the cache in a temporary directory on every start).
+os.environ.setdefault("MPLCONFIGDIR", str(BASE_DIR / "var" / "matplotlib"))
 
 
 def env_bool(name: str, default: bool = False) -> bool:
