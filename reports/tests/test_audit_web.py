@@ -157,10 +157,9 @@ def test_no_file_and_too_many_files_are_refused_and_change_nothing(client, regio
     client.force_login(staff)
     response = _upload(client, region["county"], [])
     assert response.status_code == 400 and "请选择要体检的报告文件。" in response.content.decode()
-    # Django refuses more than DATA_UPLOAD_MAX_NUMBER_FILES (100) files before any view runs.
     many = [SimpleUploadedFile(f"r{i}.txt", b"x") for i in range(auditing.MAX_FILES + 1)]
     response = _upload(client, region["county"], many)
-    assert response.status_code == 400 and "请求有误" in response.content.decode()
+    assert response.status_code == 400 and "一次最多上传100个文件（本次101个），请分批上传。" in response.content.decode()
     assert AuditBatch.objects.count() == 0
     # The service refuses it too (another caller, or a raised Django limit).
     with pytest.raises(Exception, match="一次最多上传100个文件"):
