@@ -46,9 +46,11 @@ pdf-deps:
 browser-deps:
 	$(call ensure_packages,$(PDF_PACKAGES) $(BROWSER_PACKAGES))
 
-# pytest's exit 5 ("no tests collected") is a failure, not a pass.
+# pytest's exit 5 ("no tests collected") is a failure, not a pass. The suite runs on every core (at most 4;
+# each worker has its own test database); PYTEST_PARALLEL= runs it in one process.
+PYTEST_PARALLEL ?= -n auto --maxprocesses=4
 test: $(STAMP) browser-deps
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "!!! pytest collected no tests"; exit 1; fi; exit $$rc
 
 lint: $(STAMP)
