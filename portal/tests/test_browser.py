@@ -113,6 +113,8 @@ def test_pages_fit_a_phone_and_work_without_javascript(browser, live_server, pub
     # Searching is a plain GET form: it works with JavaScript off.
     phone.get_by_label("在本栏目中检索").fill("资助")
     phone.get_by_role("search", name="在本机关政府信息公开专栏中检索").get_by_role("button", name="检索").click()
+    phone.wait_for_load_state()  # count() does not wait; the results page may still be loading (slower on PG)
+    phone.locator("ol.search-results mark").first.wait_for()
     assert phone.locator("ol.search-results mark").count() >= 1
     phone.screenshot(path=str(tmp_path / "search-phone.png"), full_page=True)
     context.close()

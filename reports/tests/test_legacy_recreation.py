@@ -88,7 +88,7 @@ def found(report):
 
 
 def cells_of(report):
-    return {c.cell_id: c for c in report.cells.all()}
+    return {c.cell_id: c for c in report.cells.order_by("id")}  # creation order = the format's order
 
 
 # ------------------------------------------------------------------------------------------ the typed tables
