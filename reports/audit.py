@@ -30,7 +30,7 @@ def _agency_level(agency: str | None) -> str | None:
     return None
 
 
-def _facts(report: dict) -> V.ProseFacts:
+def prose_facts(report: dict) -> V.ProseFacts:
     text = report.get("prose_text") or ""
     figures = []
     for f in report.get("prose_figures", []):
@@ -72,7 +72,7 @@ def audit_bytes(data: bytes, name: str) -> dict:
     flags.update({cid: ["invalid"] for cid in report["unreadable"]})
     try:
         found = V.validate(cells, report_format=report_format, year=year, flags=flags,
-                           prose_figures=_facts(report), period=report.get("period"),
+                           prose_figures=prose_facts(report), period=report.get("period"),
                            agency_level=_agency_level(report["agency"]),
                            published_on=date.fromisoformat(report["published_on"]) if report.get("published_on")
                            else None)

@@ -27,8 +27,7 @@ from .formats import (
     ReportFormat,
     ReportSection,
 )
-from .rendering.document import OUTCOME_GROUPS_2019, OUTCOME_GROUPS_2021, TREND_FIGURES, paragraphs
-from .rendering.document import _sum as cell_sum
+from .rendering.document import OUTCOME_GROUPS_2019, OUTCOME_GROUPS_2021, TREND_FIGURES, cell_sum, paragraphs
 from .validation import Finding, ProseFacts, ProseFigure, ProsePercentage, Severity
 
 PLACEHOLDER_MARK = "（请填写"
@@ -340,7 +339,7 @@ def prose_check(report_format, narrative: dict) -> ProseCheck:
     renderers print both —, D-W01, D-W06 similarity across a batch, D-I07 and D-W08 dates) describe an
     imported document and would fire spuriously here; leaving the fields empty switches them off without
     a new parameter of validate()."""
-    from .audit import _facts as auditor_facts
+    from .audit import prose_facts as auditor_facts
     from .importers.prose import prose_figures
 
     fmt = ReportFormat(report_format)

@@ -6,6 +6,7 @@ prints its prose and then the 统计表 as an attachment, as the shared 湘西�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,9 @@ from decimal import Decimal
 from ..formats import SECTION_TITLES, ReportFormat, ReportSection
 from .layout import Grid, grids
 
+ATTACHMENTS_HEADING = "附件"
+# 二级标题 "（一）主动公开" leading a paragraph of the prose (楷体 in print).
+HEADING_2 = re.compile(r"^(（[一二三四五六七八九十]+）[^。；：！？]{1,25}[。；：！？]?)(.*)$")
 CHANNEL_LABELS = {"gazette": "政府公报", "website": "政府网站", "weibo": "政务微博", "wechat": "政务微信",
                   "other": "其他方式"}
 LEGACY_CHANNEL_CELLS = {"gazette": "lg.proactive.via_gazette", "website": "lg.proactive.via_website",
@@ -106,7 +110,7 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _sum(values: dict, ids) -> Decimal:
+def cell_sum(values: dict, ids) -> Decimal:
     ids = (ids,) if isinstance(ids, str) else ids
     return sum((Decimal(values.get(i) or 0) for i in ids), Decimal(0))
 
@@ -115,15 +119,15 @@ def outcomes_chart(fmt: ReportFormat, values: dict) -> Chart:
     if fmt == ReportFormat.LEGACY_2014:
         cats = list(LEGACY_OUTCOMES)
         return Chart("outcomes", "依申请公开办理结果", "bar", [label for label, _ in cats],
-                     [("件数", [_sum(values, cid) for _, cid in cats])])
+                     [("件数", [cell_sum(values, cid) for _, cid in cats])])
     groups = OUTCOME_GROUPS_2021 if fmt == ReportFormat.F2021 else OUTCOME_GROUPS_2019
     return Chart("outcomes", "依申请公开办理结果（总计列）", "bar", [label for label, _ in groups],
-                 [("件数", [_sum(values, [f"t3.{row}.total" for row in rows]) for _, rows in groups])])
+                 [("件数", [cell_sum(values, [f"t3.{row}.total" for row in rows]) for _, rows in groups])])
 
 
 def channels_chart(fmt: ReportFormat, values: dict, channel_counts: dict[str, int] | None) -> Chart:
     if fmt == ReportFormat.LEGACY_2014:
-        counts = {k: _sum(values, cid) for k, cid in LEGACY_CHANNEL_CELLS.items()}
+        counts = {k: cell_sum(values, cid) for k, cid in LEGACY_CHANNEL_CELLS.items()}
     else:
         counts = {k: Decimal((channel_counts or {}).get(k, 0)) for k in CHANNEL_LABELS}
     return Chart("channels", "主动公开政府信息的渠道", "bar", list(CHANNEL_LABELS.values()),
@@ -135,7 +139,7 @@ def trend_chart(history: list[tuple[int, str, dict]]) -> Chart:
     years = [f"{year}年" for year, _, _ in history]
     series = []
     for label, by_format in TREND_FIGURES:
-        series.append((label, [_sum(values, by_format.get(str(fmt), ())) for _, fmt, values in history]))
+        series.append((label, [cell_sum(values, by_format.get(str(fmt), ())) for _, fmt, values in history]))
     return Chart("trend", "近五年主要数据", "line", years, series)
 
 
@@ -175,3 +179,21 @@ def build(*, title: str, agency_name: str, year: int, report_format, values: dic
 
 def report_title(agency_name: str, year: int) -> str:
     return f"{agency_name}{year}年政府信息公开工作年度报告"
+
+
+def subtitle(document: ReportDocument) -> str:
+    """The line under the title: the version of a correction, the status of a report not yet published."""
+    parts = []
+    if document.version > 1:
+        parts.append(f"第{document.version}版")
+    if document.published_on is None and document.status_label:
+        parts.append(f"{document.status_label}，未发布")
+    return f"（{'；'.join(parts)}）" if parts else ""
+
+
+def attachments_line(document: ReportDocument) -> str:
+    """附件说明 above the signature (GB/T 9704): "附件：政府信息公开情况统计表"; numbered when several."""
+    titles = [grid.title for grid in document.attachments]
+    if len(titles) == 1:
+        return f"{ATTACHMENTS_HEADING}：{titles[0]}"
+    return f"{ATTACHMENTS_HEADING}：" + "　".join(f"{i}.{t}" for i, t in enumerate(titles, start=1)) if titles else ""

@@ -12,7 +12,6 @@ reports.rendering.charts as PNG with their description as a caption, so every nu
 from __future__ import annotations
 
 import io
-import re
 
 from disclosure_requests.letters import (
     FONT_BODY,
@@ -27,19 +26,16 @@ from disclosure_requests.letters import (
     cn_date,
 )
 
-from .document import Chart, ReportDocument
-from .layout import Grid, GridCell
+from .document import ATTACHMENTS_HEADING, HEADING_2, Chart, ReportDocument, attachments_line, subtitle
+from .layout import Grid, GridCell, column_widths_mm, label_indent
 
 FONT_HEADING_1 = "黑体"
 FONT_HEADING_2 = "楷体_GB2312"
 SIZE_TABLE = 10.5  # 五号
 SIZE_CAPTION = 12  # 小四
 PAGE_MM = (210, 297)
-TEXT_WIDTH_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 156
 CHART_WIDTH_CM = 15
-ATTACHMENTS_HEADING = "附件"
 # 二级标题 "（一）主动公开" as a line of its own, or leading a paragraph up to its first full stop.
-HEADING_2 = re.compile(r"^(（[一二三四五六七八九十]+）[^。；：！？]{1,25}[。；：！？]?)(.*)$")
 
 STYLE_TITLE = "GK Title"
 STYLE_SUBTITLE = "GK Subtitle"
@@ -55,45 +51,6 @@ STYLE_FIGURE = "GK Figure"
 STYLE_CAPTION = "GK Caption"
 STYLE_SIGNATURE = "GK Signature"
 STYLE_PAGE_NUMBER = "GK Page Number"
-
-
-# --- Column widths (shared with the XLSX export) ---------------------------------------------------------
-
-UNIT_COLUMN_MM = 14
-VALUE_COLUMN_MM = 28  # at most; narrower when a table has many value columns
-GROUP_COLUMN_MM = 10  # 表三's group label columns (三、本年度办理结果 …), spanning their rows
-LABEL_AREA_MIN_MM = 60
-
-
-def column_widths_mm(grid: Grid, total: float = TEXT_WIDTH_MM) -> list[float]:
-    """Each grid column's width: label columns share what the value columns leave, the last label column
-    (where the row labels are) taking the most; a table without row labels (表四) is split evenly."""
-    label_columns = {c.column for c in grid.cells() if c.kind == "label"}
-    unit_columns = {c.column for c in grid.cells() if c.kind == "unit"}
-    if not label_columns:
-        return [total / grid.width] * grid.width
-    value_count = grid.width - len(label_columns | unit_columns)
-    units = UNIT_COLUMN_MM * len(unit_columns)
-    value = min(VALUE_COLUMN_MM, (total - LABEL_AREA_MIN_MM - units) / max(value_count, 1))
-    last_label = max(label_columns)
-    groups = GROUP_COLUMN_MM * (len(label_columns) - 1)
-    widths = []
-    for column in range(grid.width):
-        if column in unit_columns:
-            widths.append(UNIT_COLUMN_MM)
-        elif column == last_label:
-            widths.append(total - units - value * value_count - groups)
-        elif column in label_columns:
-            widths.append(GROUP_COLUMN_MM)
-        else:
-            widths.append(value)
-    return widths
-
-
-def label_indent(cell: GridCell) -> int:
-    """Characters a label is indented by: its depth beyond the column it starts in (表三 shows depth by
-    column already; the 统计表 prints every level in one column)."""
-    return max(cell.depth - cell.column, 0) if cell.kind == "label" else 0
 
 
 # --- XML helpers -----------------------------------------------------------------------------------------
@@ -308,24 +265,6 @@ def _cell_style(cell: GridCell) -> str:
     if cell.kind in ("value", "unit"):
         return STYLE_TABLE_NUMBER
     return STYLE_TABLE
-
-
-def subtitle(document: ReportDocument) -> str:
-    """The line under the title: the version of a correction, the status of a report not yet published."""
-    parts = []
-    if document.version > 1:
-        parts.append(f"第{document.version}版")
-    if document.published_on is None and document.status_label:
-        parts.append(f"{document.status_label}，未发布")
-    return f"（{'；'.join(parts)}）" if parts else ""
-
-
-def attachments_line(document: ReportDocument) -> str:
-    """附件说明 above the signature (GB/T 9704): "附件：政府信息公开情况统计表"; numbered when several."""
-    titles = [grid.title for grid in document.attachments]
-    if len(titles) == 1:
-        return f"{ATTACHMENTS_HEADING}：{titles[0]}"
-    return f"{ATTACHMENTS_HEADING}：" + "　".join(f"{i}.{t}" for i, t in enumerate(titles, start=1)) if titles else ""
 
 
 def render_docx(document: ReportDocument) -> bytes:

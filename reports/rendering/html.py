@@ -23,9 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 from disclosure_requests.letters import cn_date
 
 from .charts import chart_svg
-from .document import Chart, ReportDocument
-from .docx import ATTACHMENTS_HEADING, HEADING_2, attachments_line, column_widths_mm, label_indent, subtitle
-from .layout import Grid, GridCell
+from .document import ATTACHMENTS_HEADING, HEADING_2, Chart, ReportDocument, attachments_line, subtitle
+from .layout import Grid, GridCell, column_widths_mm, label_indent
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "reports" / "report.css"
 

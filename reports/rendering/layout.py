@@ -196,3 +196,43 @@ def table_grid(table: TableSpec, values: dict) -> Grid:
 def grids(report_format: ReportFormat, values: dict) -> list[Grid]:
     """Every table of the format, in printed order, filled with `values` (cell id → number or None)."""
     return [table_grid(table, values) for table in FORMATS[ReportFormat(report_format)].tables]
+
+
+# Column widths on the printed page (DOCX, HTML/PDF, XLSX).
+TEXT_WIDTH_MM = 210 - 28 - 26  # A4 less the GB/T 9704 left and right margins
+
+UNIT_COLUMN_MM = 14
+VALUE_COLUMN_MM = 28  # at most; narrower when a table has many value columns
+GROUP_COLUMN_MM = 10  # 表三's group label columns (三、本年度办理结果 …), spanning their rows
+LABEL_AREA_MIN_MM = 60
+
+
+def column_widths_mm(grid: Grid, total: float = TEXT_WIDTH_MM) -> list[float]:
+    """Each grid column's width: label columns share what the value columns leave, the last label column
+    (where the row labels are) taking the most; a table without row labels (表四) is split evenly."""
+    label_columns = {c.column for c in grid.cells() if c.kind == "label"}
+    unit_columns = {c.column for c in grid.cells() if c.kind == "unit"}
+    if not label_columns:
+        return [total / grid.width] * grid.width
+    value_count = grid.width - len(label_columns | unit_columns)
+    units = UNIT_COLUMN_MM * len(unit_columns)
+    value = min(VALUE_COLUMN_MM, (total - LABEL_AREA_MIN_MM - units) / max(value_count, 1))
+    last_label = max(label_columns)
+    groups = GROUP_COLUMN_MM * (len(label_columns) - 1)
+    widths = []
+    for column in range(grid.width):
+        if column in unit_columns:
+            widths.append(UNIT_COLUMN_MM)
+        elif column == last_label:
+            widths.append(total - units - value * value_count - groups)
+        elif column in label_columns:
+            widths.append(GROUP_COLUMN_MM)
+        else:
+            widths.append(value)
+    return widths
+
+
+def label_indent(cell: GridCell) -> int:
+    """Characters a label is indented by: its depth beyond the column it starts in (表三 shows depth by
+    column already; the 统计表 prints every level in one column)."""
+    return max(cell.depth - cell.column, 0) if cell.kind == "label" else 0

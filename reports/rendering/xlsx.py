@@ -13,8 +13,7 @@ from decimal import Decimal
 from ..formats import ALL_CELLS, FORMATS, CellType
 from ..validation import SEVERITY_ORDER, TABLE_NAMES, Finding, Severity
 from .document import Chart, ReportDocument
-from .docx import column_widths_mm, label_indent
-from .layout import Grid, format_value
+from .layout import Grid, column_widths_mm, format_value, label_indent
 
 MONEY_FORMAT = "0.00##"
 MONEY_TYPES = (CellType.MONEY_WAN, CellType.MONEY_WITH_UNIT)
