@@ -139,8 +139,10 @@ class Filters:
         if self.agency is not None:
             queryset = documents_of(self.agency, queryset)
         if self.topic is not None:
-            # A top-level theme includes its sub-themes.
-            queryset = queryset.filter(Q(topic=self.topic) | Q(topic__parent=self.topic))
+            # A top-level theme includes its sub-themes. Their ids, not a join to the theme table: the join
+            # keeps the planner off the (topic, …, published_on) index.
+            subtree = [self.topic.pk, *Topic.objects.filter(parent=self.topic).values_list("pk", flat=True)]
+            queryset = queryset.filter(topic__in=subtree)
         if self.genre is not None:
             queryset = queryset.filter(genre=self.genre)
         if self.item is not None:
@@ -223,19 +225,53 @@ def cached_count(queryset, capped: bool = True) -> int:
     return value
 
 
+def page_rows(queryset, start: int, stop: int) -> list:
+    """Rows start..stop of an ordered list, in two steps: the ids from the list's index alone (the filter and
+    the order are index columns, so skipping to page 500 reads index entries, not rows and their joins), then
+    those rows with their related agency, genre and theme."""
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    if not ids:
+        return []
+    # By primary key alone: with the list's filters repeated, SQLite walks the list index again instead of
+    # looking the ids up (23 ms instead of 2 ms at 100,000 documents).
+    by_pk = queryset.model._base_manager.filter(pk__in=ids)
+    by_pk.query.select_related = queryset.query.select_related
+    by_pk.query.deferred_loading = queryset.query.deferred_loading
+    rows = {row.pk: row for row in by_pk}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def public_total() -> int:
+    """The exact number of public documents, cached like every count. Computed as all documents minus the
+    non-public ones: SQLite counts a whole table from its b-tree pages (1.4 ms at 1,000,000 documents) but
+    steps through every entry of a filtered count (34 ms); the non-public rows are few, and each of the four
+    ranges below is one range of the doc_public_list index (a NOT or a nested OR would walk all of it)."""
+    value = cache.get("portal:public_total")
+    if value is None:
+        published, proactive = DocumentStatus.PUBLISHED, DisclosureAttribute.PROACTIVE
+        non_public = Document.objects.filter(
+            Q(status__lt=published) | Q(status__gt=published)
+            | Q(status=published, disclosure_attribute__lt=proactive)
+            | Q(status=published, disclosure_attribute__gt=proactive)).count()
+        value = Document.objects.count() - non_public
+        cache.set("portal:public_total", value, COUNT_CACHE_SECONDS)
+    return value
+
+
 class ListPage:
     """One page of a list. The rows are always read fresh (one row more than shown tells whether there is a
     next page); only 共 N 条 comes from the cached count, so it may lag a new publication by two minutes
     but never hides a row."""
 
-    def __init__(self, queryset, number: int, per_page: int = PAGE_SIZE, exact_count: bool = False):
+    def __init__(self, queryset, number: int, per_page: int = PAGE_SIZE, exact_count: bool = False,
+                 count: int | None = None):
         self.per_page = per_page
-        self.count = cached_count(queryset, capped=not exact_count)
+        self.count = cached_count(queryset, capped=not exact_count) if count is None else count
         number = max(1, min(number, MAX_PAGE))
-        rows = list(queryset[(number - 1) * per_page:number * per_page + 1])
+        rows = page_rows(queryset, (number - 1) * per_page, number * per_page + 1)
         if not rows and number > 1:  # past the end: show the last page instead
             number = max(1, min(MAX_PAGE, -(-self.count // per_page)))
-            rows = list(queryset[(number - 1) * per_page:number * per_page + 1])
+            rows = page_rows(queryset, (number - 1) * per_page, number * per_page + 1)
         self.number = number
         self.has_next = len(rows) > per_page and number < MAX_PAGE
         self.more_beyond_limit = len(rows) > per_page and number >= MAX_PAGE
@@ -262,8 +298,8 @@ class ListPage:
         return iter(self.object_list)
 
 
-def paginate(queryset, page_param, per_page=PAGE_SIZE, exact_count=False) -> ListPage:
-    return ListPage(queryset, _int(page_param) or 1, per_page, exact_count)
+def paginate(queryset, page_param, per_page=PAGE_SIZE, exact_count=False, count=None) -> ListPage:
+    return ListPage(queryset, _int(page_param) or 1, per_page, exact_count, count)
 
 
 def year_choices():

@@ -36,6 +36,7 @@ from .catalogue import (
     public_agencies,
     public_documents,
     public_status,
+    public_total,
     with_local_item,
     year_choices,
 )
@@ -218,7 +219,8 @@ def agency_local_item(request, code, item):
 def catalogue(request):
     filters = parse_filters(request.GET)
     # The region-wide total is worth one exact (cached) count; filtered lists count only up to COUNT_CAP.
-    page = paginate(filters.apply(public_documents()), request.GET.get("page"), exact_count=not filters.any)
+    page = paginate(filters.apply(public_documents()), request.GET.get("page"), exact_count=not filters.any,
+                    count=None if filters.any else public_total())
     return render(request, "portal/catalogue.html", {
         "filters": filters, "page": page, "agencies": public_agencies().order_by("path"),
         "topics": Topic.objects.all(), "genres": Genre.objects.all(), "items": list(StatutoryItem),
