@@ -207,7 +207,7 @@ def main(argv=None):
     from catalog.search.like import LikeBackend
     from catalog.search.postgres import PostgresBackend
     from catalog.search.query import parse
-    from catalog.search.sqlite_fts import BM25_LIMIT, SqliteFtsBackend
+    from catalog.search.sqlite_fts import BM25_LIMIT, BM25_TERM_LIMIT, SqliteFtsBackend
 
     aliases = ["default", "pg"] if pg_url else ["default"]
     # Build facts survive in a file so that a --reuse run (queries only) can still report them.
@@ -334,7 +334,8 @@ def main(argv=None):
         f"* Times in ms, median / p95 over {args.repeat} runs of each query (LIKE and pg_trgm: {args.like_repeat}). "
         "\"count\" = exact total; \"top 20\" = ranked page given the total; \"search()\" = the portal's call "
         "(count + top 20 + loading the 20 documents and their snippets). Relevance ranking: BM25 when the total "
-        f"≤ {BM25_LIMIT:,}, else title hits first then newest (docs/search.md).",
+        f"≤ {BM25_LIMIT:,} and no term of several bigrams is in more than {BM25_TERM_LIMIT:,} documents, else "
+        "title hits first then newest (docs/search.md).",
         "* Recall / precision: the SQLite index's full match set against a LIKE scan of the same public documents.",
         "",
         "| Class | Queries | Mean matches | FTS5 count | FTS5 top 20 | FTS5 count + top 20 | FTS5 search() "
