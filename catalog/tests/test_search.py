@@ -302,3 +302,97 @@ def test_postgres_backend_is_the_default_and_exact(corpus):
     like = LikeBackend()
     for text in FIXED_QUERIES[:12]:
         assert sorted(all_ids(text, backend=PostgresBackend())) == sorted(all_ids(text, backend=like)), text
+
+
+ONE_BIGRAM = ["政府", "公开", "扶贫", "通知", "低保", "县人", "〔2"]
+
+
+@pytest.mark.django_db
+def test_one_bigram_counts_stay_exact_through_changes(corpus, region, genres):
+    """One-bigram queries are counted from the document-frequency table (search_df): it must follow every
+    re-index, withdrawal, publication and edit exactly."""
+    backend = get_backend()
+    like = LikeBackend()
+
+    def check():
+        for text in ONE_BIGRAM:
+            assert search(SearchQuery(text)).total == search(SearchQuery(text), backend=like).total, text
+
+    check()
+    public = list(Document.objects.public().order_by("pk").values_list("pk", flat=True))
+    for pk in public[:6]:  # withdrawn
+        Document.objects.filter(pk=pk).update(status=DocumentStatus.WITHDRAWN)
+        backend.document_changed(pk)
+    for pk in public[6:9]:  # re-indexed unchanged, twice
+        backend.document_changed(pk)
+        backend.document_changed(pk)
+    edited = Document.objects.get(pk=public[9])  # edited: tokens leave and arrive
+    edited.title, edited.body_text, edited.summary, edited.keywords = "扶贫通知", "政府公开低保", "", ""
+    edited.save()
+    backend.document_changed(edited.pk)
+    draft = Document.objects.filter(status=DocumentStatus.DRAFT).first()  # published
+    Document.objects.filter(pk=draft.pk).update(status=DocumentStatus.PUBLISHED, published_on=date(2024, 2, 3),
+                                                index_number="T-DF")
+    backend.document_changed(draft.pk)
+    backend.document_changed(10**9)  # no such document: nothing changes
+    check()
+    if connection.vendor == "postgresql":  # the table equals a recount from the index
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT term, df FROM search_df ORDER BY term")
+            stored = cursor.fetchall()
+            cursor.execute("SELECT term, count(*) FROM (SELECT DISTINCT doc_id, unnest(tsvector_to_array(tsv)) "
+                           "AS term FROM search_part) AS t GROUP BY term "
+                           "UNION ALL SELECT '', count(*) FROM search_part WHERE part = 0 ORDER BY 1")
+            assert stored == cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_terms_in_different_parts_of_a_document(region, genres):
+    """Every term must occur somewhere: in the title, the 文号, the body, far into a long body, or an attachment."""
+    from catalog.models import Attachment
+
+    body = "前言。" * 3000 + "农田水利" + "。" * 10 + "尾声"  # past the first chunk of the PostgreSQL backend
+    document = Document.objects.create(
+        publisher=region["edu"], title="关于防汛工作的通知", document_number="盐教发〔2024〕9号", genre=genres["notice"],
+        body_text=body, body="", status=DocumentStatus.PUBLISHED, published_on=date(2024, 5, 6), index_number="T-PARTS")
+    Attachment.objects.create(document=document, original_name="a.txt", content_type="text/plain", file="t/a.txt",
+                              size=10, text="附件：滩羊养殖名单", sort_order=1)
+    other = Document.objects.create(
+        publisher=region["edu"], title="关于防汛的通知", genre=genres["notice"], body_text="前言。农田", body="",
+        status=DocumentStatus.PUBLISHED, published_on=date(2024, 5, 7), index_number="T-PARTS2")
+    search_module.rebuild()
+    for text in ("防汛 农田水利", "〔2024〕 尾声", "滩羊 防汛工作", "农田水利 滩羊养殖 9号 前言", '"防汛工作" 尾声'):
+        assert [h.document_id for h in search(SearchQuery(text)).hits] == [document.pk], text
+        assert [h.document_id for h in search(SearchQuery(text, order="date")).hits] == [document.pk], text
+    assert sorted(h.document_id for h in search(SearchQuery("防汛 前言")).hits) == sorted([document.pk, other.pk])
+    assert search(SearchQuery("防汛 滩羊 农田水利 尾巴")).total == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
+def test_postgres_walk_and_gin_pages_are_the_same(corpus, region, monkeypatch):
+    """The page of many matches is found by walking newest-first, of few matches through GIN: same result."""
+    from catalog.search import postgres
+
+    cases = [{}, {"order": "date"}, {"offset": 20, "limit": 10}, {"offset": 95, "limit": 30},
+             {"agency_path": region["county"].path}, {"year_from": 2021, "year_to": 2022},
+             {"year_to": 2021, "order": "date"}, {"validity": "in_force", "offset": 5}]
+    texts = ["政府", "公开", "通知", "县", "安全生产", "政府 公开 通知", '"人民政府办公室"', "〔2021〕", "号 县"]
+
+    def pages():
+        return {(text, str(case)): search(SearchQuery(text, **case)) for text in texts for case in cases}
+
+    monkeypatch.setattr(postgres, "WALK_FACTOR", 10**9)  # never walk
+    expected = pages()
+    monkeypatch.setattr(postgres, "WALK_FACTOR", 0)  # always walk
+    walked = pages()
+    monkeypatch.setattr(postgres, "TITLE_WALK", 3)  # title hits rarer than the walk: found through GIN
+    title_gin = pages()
+    for key, result in expected.items():
+        ids = [(h.document_id, h.score) for h in result.hits]
+        assert [(h.document_id, h.score) for h in walked[key].hits] == ids, key
+        assert [(h.document_id, h.score) for h in title_gin[key].hits] == ids, key
+        assert walked[key].total == title_gin[key].total == result.total
+    assert any(h.score == 1.0 for h in expected[("政府", "{}")].hits)
