@@ -123,6 +123,24 @@ def build_corpus(n: int, seed: int, aliases: list[str], log) -> int:
     return text_bytes
 
 
+def build_pg_backend(facts: dict, text_bytes: int) -> None:
+    from django.db import connections
+
+    from catalog.search.postgres import PostgresBackend
+
+    def progress(done, total):
+        if done % 50_000 < 500 or done == total:
+            sys.stderr.write(f"\rPostgreSQL 索引 {done}/{total}")
+
+    seconds, _ = timed(PostgresBackend("pg").rebuild, progress)
+    sys.stderr.write("\n")
+    with connections["pg"].cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('search_part')")
+        size = cursor.fetchone()[0]
+    facts["pg_build"] = f"{seconds:.0f} s"
+    facts["pg_size"] = f"{size / 2**20:,.0f} MiB = {size / text_bytes:.2f} × text"
+
+
 def sqlite_size(connection) -> int:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -178,7 +196,9 @@ def main(argv=None):
     parser.add_argument("--like-repeat", type=int, default=1, help="timed runs of each LIKE / pg_trgm query")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/postgres",
                         help="a maintenance database URL; 'none' skips PostgreSQL")
-    parser.add_argument("--reuse", action="store_true", help="reuse the SQLite file and PostgreSQL database")
+    parser.add_argument("--reuse", action="store_true",
+                        help="reuse the SQLite file and PostgreSQL database (builds our PostgreSQL backend if the "
+                             "earlier run left it out and --pg-backend is on)")
     parser.add_argument("--pg-backend", action=argparse.BooleanOptionalAction, default=True,
                         help="also build and time our PostgreSQL bigram backend (pg_trgm is always timed with "
                              "PostgreSQL); at 1M its build takes ~45 min here")
@@ -235,12 +255,7 @@ def main(argv=None):
         if pg_url:
             pg = connections["pg"]
             if args.pg_backend:
-                seconds, _ = timed(PostgresBackend("pg").rebuild, None)
-                with pg.cursor() as cursor:
-                    cursor.execute("SELECT pg_total_relation_size('search_part')")
-                    size = cursor.fetchone()[0]
-                facts["pg_build"] = f"{seconds:.0f} s"
-                facts["pg_size"] = f"{size / 2**20:,.0f} MiB = {size / text_bytes:.2f} × text"
+                build_pg_backend(facts, text_bytes)
             started = time.perf_counter()
             with pg.cursor() as cursor:
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -253,6 +268,18 @@ def main(argv=None):
             facts["trgm_build"] = f"{time.perf_counter() - started:.0f} s"
             facts["trgm_size"] = f"{size / 2**20:,.0f} MiB = {size / text_bytes:.2f} × text"
         facts["text"] = f"{text_bytes / 2**20:,.0f} MiB"
+        facts["text_bytes"] = text_bytes
+        facts_path.write_text(json.dumps(facts))
+    elif pg_url and args.pg_backend and "pg_build" not in facts:
+        # The earlier run left our PostgreSQL backend out: build it now on the same documents.
+        call_command("migrate", database="pg", verbosity=0)
+        if "text_bytes" not in facts:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT sum(length(CAST(title AS BLOB)) + length(CAST(document_number AS BLOB)) "
+                               "+ length(CAST(summary AS BLOB)) + length(CAST(keywords AS BLOB)) "
+                               "+ length(CAST(body AS BLOB))) FROM catalog_document WHERE id % 20 != 0")
+                facts["text_bytes"] = cursor.fetchone()[0]
+        build_pg_backend(facts, facts["text_bytes"])
         facts_path.write_text(json.dumps(facts))
 
     facts["load_before"] = f"{os.getloadavg()[0]:.1f}"
