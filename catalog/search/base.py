@@ -35,17 +35,25 @@ def has_filters(query) -> bool:
                                                query.validity))
 
 
-def filtered_public(query):
-    """Document.objects.public() narrowed by the query's filters (never by its text)."""
-    from catalog.models import Document
+def filtered_public(query, using: str = "default"):
+    """Document.objects.public() narrowed by the query's filters (never by its text), unordered.
 
-    documents = Document.objects.public()
+    The agency subtree, the theme with its sub-themes and the genre are looked up first and filtered by id:
+    a join to orgs_agency on the path made SQLite walk every public document (2.4 s at 1,000,000), while an
+    id list walks the (publisher, status, …) index (31 ms for a department's 47,751 documents)."""
+    from catalog.models import Document, Genre, Topic
+    from orgs.models import Agency
+
+    documents = Document.objects.using(using).public().order_by()
     if query.agency_path:
-        documents = documents.filter(publisher__path__startswith=query.agency_path)
+        documents = documents.filter(publisher_id__in=list(
+            Agency.objects.using(using).filter(path__startswith=query.agency_path).values_list("pk", flat=True)))
     if query.topic_id is not None:  # a theme includes its sub-themes
-        documents = documents.filter(Q(topic_id=query.topic_id) | Q(topic__parent_id=query.topic_id))
+        documents = documents.filter(topic_id__in=[query.topic_id, *Topic.objects.using(using).filter(
+            parent_id=query.topic_id).values_list("pk", flat=True)])
     if query.genre_code:
-        documents = documents.filter(genre__code=query.genre_code)
+        documents = documents.filter(genre_id__in=list(
+            Genre.objects.using(using).filter(code=query.genre_code).values_list("pk", flat=True)))
     if query.kind:
         documents = documents.filter(kind=query.kind)
     if query.statutory_item is not None:

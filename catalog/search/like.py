@@ -19,7 +19,7 @@ class LikeBackend(Backend):
         # SQLite's LIKE folds ASCII case, as the index does. PostgreSQL's LIKE folds nothing, so ILIKE there
         # (it also folds non-ASCII letters: Chinese is unaffected).
         lookup = "contains" if connections[self.using].vendor == "sqlite" else "icontains"
-        documents = filtered_public(query).using(self.using)
+        documents = filtered_public(query, self.using)
         for term in terms:
             documents = documents.filter(like_condition(term, lookup))
         total = documents.count()

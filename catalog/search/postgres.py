@@ -146,7 +146,7 @@ class PostgresBackend(Backend):
         if has_filters(other):
             # Correlated on the primary key: whatever the planner thinks of a phrase's selectivity (it
             # guesses one row), the document is found by one index probe.
-            documents = filtered_public(other).using(self.using).filter(pk=RawSQL(f"{alias}.doc_id", []))  # noqa: S611 - constant alias
+            documents = filtered_public(other, self.using).filter(pk=RawSQL(f"{alias}.doc_id", []))  # noqa: S611 - constant alias
             inner, inner_params = documents.order_by().values("id").query.sql_with_params()
             # OFFSET 0 keeps it a per-row test (walks read a few hundred rows; a semi-join would read all).
             sql += f" AND EXISTS ({inner}{' OFFSET 0' if force_per_row else ''})"

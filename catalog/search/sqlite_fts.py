@@ -31,6 +31,7 @@ term that frequent BM25 mostly rewards long documents; title + recency is what s
 from datetime import date
 
 from django.db import connections, transaction
+from django.db.models.expressions import RawSQL
 
 from .base import Backend, filtered_public, has_filters, indexed_text
 from .bigrams import token_text
@@ -38,6 +39,8 @@ from .query import Term
 
 BM25_LIMIT = 5_000
 BM25_TERM_LIMIT = 20_000
+# Filters matching more documents than this are tested per match instead of listed (see _filters).
+FILTER_LIST_LIMIT = 50_000
 ID_MASK = (1 << 32) - 1
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 BATCH = 1000
@@ -89,11 +92,19 @@ class SqliteFtsBackend(Backend):
         if query.year_to is not None and query.year_to < 9999:
             sql.append("{t}.rowid < %s")
             params.append(date(max(query.year_to + 1, 1), 1, 1).toordinal() << 32)
-        other = {**query.__dict__, "year_from": None, "year_to": None}
-        if has_filters(type(query)(**other)):
-            inner, inner_params = filtered_public(type(query)(**other)).using(self.using).values("id").query \
-                .sql_with_params()
-            sql.append(f"({{t}}.rowid & {ID_MASK}) IN ({inner})")
+        other = type(query)(**{**query.__dict__, "year_from": None, "year_to": None})
+        if has_filters(other):
+            documents = filtered_public(other, self.using)
+            if documents[:FILTER_LIST_LIMIT + 1].count() <= FILTER_LIST_LIMIT:
+                # A narrow filter: its ids are listed once (from the filter's index) and each match probes them.
+                inner, inner_params = documents.values("id").query.sql_with_params()
+                sql.append(f"({{t}}.rowid & {ID_MASK}) IN ({inner})")
+            else:
+                # A broad filter: each match looks its document up by primary key instead, so the cost follows
+                # the matches (and a newest-first page stops early) rather than listing most of the catalogue.
+                inner, inner_params = documents.filter(pk=RawSQL(f"{{t}}.rowid & {ID_MASK}", [])).values("id") \
+                    .query.sql_with_params()  # noqa: S611 - constant SQL
+                sql.append(f"EXISTS ({inner})")
             params.extend(inner_params)
         return "".join(" AND " + part for part in sql), params
 

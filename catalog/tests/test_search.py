@@ -18,6 +18,7 @@ from catalog.models import Document, DocumentStatus
 from catalog.search import SearchQuery, get_backend, search
 from catalog.search.like import LikeBackend
 from demo.corpus import generate_documents
+from orgs.models import Agency
 
 CORPUS_SIZE = 240
 FIXED_QUERIES = [
@@ -179,6 +180,38 @@ def test_filters(corpus, region, topic):
     assert not set(inside) & set(Document.objects.filter(publisher=region["other"]).values_list("pk", flat=True))
     for pk in all_ids("通知", year_from=2021, year_to=2022):
         assert 2021 <= Document.objects.get(pk=pk).published_on.year <= 2022
+
+
+@pytest.mark.django_db
+def test_broad_and_narrow_filters_find_the_same_documents(corpus, region, topic, monkeypatch):
+    """A filter is either listed once (narrow) or tested per match (broad, SQLite); the root agency is no filter
+    at all. Every way gives the LIKE scan's documents."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from catalog.search import sqlite_fts
+
+    like = LikeBackend()
+    cases = [{"agency_path": region["edu"].path}, {"agency_path": region["county"].path, "statutory_item": 11},
+             {"topic_id": topic.pk, "order": "date"}, {"genre_code": "notice"}]
+    for limit in (10**9, 0):  # every filter listed, then every filter tested per match
+        monkeypatch.setattr(sqlite_fts, "FILTER_LIST_LIMIT", limit)
+        for filters in cases:
+            for text in ("政府", "安全生产", "县 号"):
+                assert sorted(all_ids(text, **filters)) == sorted(all_ids(text, backend=like, **filters)), filters
+    # An agency whose subtree holds every agency filters nothing, and is dropped before the backend is asked.
+    seen = []
+
+    class Spy(LikeBackend):
+        def search(self, query, terms):
+            seen.append(query.agency_path)
+            return super().search(query, terms)
+
+    county = region["county"].path
+    search(SearchQuery("政府", agency_path=county), backend=Spy())  # 邻县 lies outside: a real filter
+    Agency.objects.exclude(path__startswith=county).update(path=Concat(Value(county), "path"))
+    search(SearchQuery("政府", agency_path=county), backend=Spy())  # now every agency is inside
+    assert seen == [county, None]
 
 
 @pytest.mark.django_db
