@@ -35,6 +35,13 @@ def has_filters(query) -> bool:
                                                query.validity))
 
 
+def _ids(queryset):
+    """The primary keys as a list, or, when there are none, as a subquery: an empty IN list cannot be compiled
+    into the SQL the backends embed (Django raises EmptyResultSet)."""
+    ids = list(queryset.values_list("pk", flat=True))
+    return ids or queryset.values("pk")
+
+
 def filtered_public(query, using: str = "default"):
     """Document.objects.public() narrowed by the query's filters (never by its text), unordered.
 
@@ -46,14 +53,13 @@ def filtered_public(query, using: str = "default"):
 
     documents = Document.objects.using(using).public().order_by()
     if query.agency_path:
-        documents = documents.filter(publisher_id__in=list(
-            Agency.objects.using(using).filter(path__startswith=query.agency_path).values_list("pk", flat=True)))
+        documents = documents.filter(publisher_id__in=_ids(
+            Agency.objects.using(using).filter(path__startswith=query.agency_path)))
     if query.topic_id is not None:  # a theme includes its sub-themes
         documents = documents.filter(topic_id__in=[query.topic_id, *Topic.objects.using(using).filter(
             parent_id=query.topic_id).values_list("pk", flat=True)])
     if query.genre_code:
-        documents = documents.filter(genre_id__in=list(
-            Genre.objects.using(using).filter(code=query.genre_code).values_list("pk", flat=True)))
+        documents = documents.filter(genre_id__in=_ids(Genre.objects.using(using).filter(code=query.genre_code)))
     if query.kind:
         documents = documents.filter(kind=query.kind)
     if query.statutory_item is not None:

@@ -76,6 +76,27 @@ def single_token(terms: list[Term]) -> str | None:
     return tokens[0] if len(tokens) == 1 and not prefix else None
 
 
+FACET_FIELDS = ("publisher_id", "statutory_item", "genre_id", "topic_id", "kind", "validity")
+FACET_OR_LIMIT = 64  # an agency subtree of up to this many agencies is an OR of their publisher facets
+NO_SUCH_FACET = "@none"  # a filter value that exists nowhere (an unknown genre code): no document matches
+
+
+def facet_tokens(document, topic_parent_id: int | None) -> str:
+    """The document's filter values as tokens of the `facets` column, so that filters are part of the MATCH
+    (FTS5 intersects posting lists) instead of a test on the document table for every match. Every facet
+    token has three characters or more, and a query's tokens at most two (bigrams): user text never
+    matches a facet, and the user's terms are confined to {title body} anyway."""
+    tokens = [f"@p{document.publisher_id}", f"@g{document.genre_id}", f"@k{document.kind}",
+              f"@v{document.validity}"]
+    if document.statutory_item is not None:
+        tokens.append(f"@i{document.statutory_item}")
+    if document.topic_id is not None:
+        tokens.append(f"@t{document.topic_id}")
+        if topic_parent_id is not None:  # a theme's filter includes its sub-themes
+            tokens.append(f"@t{topic_parent_id}")
+    return " ".join(tokens)
+
+
 class SqliteFtsBackend(Backend):
     name = "sqlite"
 
@@ -83,30 +104,61 @@ class SqliteFtsBackend(Backend):
         self.using = using
 
     # --- searching ---------------------------------------------------------------------------------
-    def _filters(self, query) -> tuple[str, list]:
-        """SQL conditions on the FTS rowid for the query's filters; year bounds are rowid ranges."""
-        sql, params = [], []
+    def _filters(self, query) -> tuple[str, str, list]:
+        """(facet clauses to AND to the MATCH expression, SQL conditions on the FTS rowid, their parameters).
+        Year bounds are rowid ranges; the other filters are facet tokens (see facet_tokens), except an agency
+        subtree of more than FACET_OR_LIMIT agencies, which is tested on the document table."""
+        from catalog.models import Genre
+        from orgs.models import Agency
+
+        facets, sql, params = [], [], []
         if query.year_from is not None:
             sql.append("{t}.rowid >= %s")
             params.append(date(min(max(query.year_from, 1), 9999), 1, 1).toordinal() << 32)
         if query.year_to is not None and query.year_to < 9999:
             sql.append("{t}.rowid < %s")
             params.append(date(max(query.year_to + 1, 1), 1, 1).toordinal() << 32)
-        other = type(query)(**{**query.__dict__, "year_from": None, "year_to": None})
-        if has_filters(other):
-            documents = filtered_public(other, self.using)
-            if documents[:FILTER_LIST_LIMIT + 1].count() <= FILTER_LIST_LIMIT:
-                # A narrow filter: its ids are listed once (from the filter's index) and each match probes them.
-                inner, inner_params = documents.values("id").query.sql_with_params()
-                sql.append(f"({{t}}.rowid & {ID_MASK}) IN ({inner})")
+        if query.agency_path:
+            agencies = list(Agency.objects.using(self.using).filter(path__startswith=query.agency_path)
+                            .values_list("pk", flat=True)[:FACET_OR_LIMIT + 1])
+            if len(agencies) <= FACET_OR_LIMIT:
+                facets.append(" OR ".join(_quoted(f"@p{pk}") for pk in agencies) or _quoted(NO_SUCH_FACET))
             else:
-                # A broad filter: each match looks its document up by primary key instead, so the cost follows
-                # the matches (and a newest-first page stops early) rather than listing most of the catalogue.
-                inner, inner_params = documents.filter(pk=RawSQL(f"{{t}}.rowid & {ID_MASK}", [])).values("id") \
-                    .query.sql_with_params()  # noqa: S611 - constant SQL
-                sql.append(f"EXISTS ({inner})")
-            params.extend(inner_params)
-        return "".join(" AND " + part for part in sql), params
+                condition, condition_params = self._agency_condition(query)
+                sql.append(condition)
+                params.extend(condition_params)
+        if query.topic_id is not None:
+            facets.append(_quoted(f"@t{query.topic_id}"))  # sub-themes carry their parent's token too
+        if query.genre_code:
+            genre = Genre.objects.using(self.using).filter(code=query.genre_code).values_list("pk", flat=True).first()
+            facets.append(_quoted(f"@g{genre}" if genre is not None else NO_SUCH_FACET))
+        if query.kind:
+            facets.append(_quoted(f"@k{query.kind}"))
+        if query.statutory_item is not None:
+            facets.append(_quoted(f"@i{query.statutory_item}"))
+        if query.validity:
+            facets.append(_quoted(f"@v{query.validity}"))
+        return "".join(f" AND facets : ({clause})" for clause in facets), \
+            "".join(" AND " + part for part in sql), params
+
+    def _agency_condition(self, query) -> tuple[str, list]:
+        """A large agency subtree: listed once if it holds few documents, else tested per match."""
+        only_agency = type(query)(text=query.text, agency_path=query.agency_path)
+        documents = filtered_public(only_agency, self.using)
+        if documents[:FILTER_LIST_LIMIT + 1].count() <= FILTER_LIST_LIMIT:
+            inner, params = documents.values("id").query.sql_with_params()
+            return f"({{t}}.rowid & {ID_MASK}) IN ({inner})", params
+        # Each match looks its document up by primary key: the cost follows the matches, and a newest-first
+        # page stops early, rather than listing most of the catalogue.
+        inner, params = documents.filter(pk=RawSQL(f"{{t}}.rowid & {ID_MASK}", [])).values("id") \
+            .query.sql_with_params()  # noqa: S611 - constant SQL
+        return f"EXISTS ({inner})", params
+
+    def _match(self, query, terms, table: str = "search_fts") -> tuple[str, str, list]:
+        """(MATCH expression, extra SQL conditions, parameters) for `table`."""
+        facets, where, params = self._filters(query)
+        columns = "{title body}" if table == "search_fts" else "title"
+        return f"{columns} : ({match_expression(terms)}){facets}", where.format(t=table), params
 
     def search(self, query, terms):
         total = self.count(query, terms)
@@ -116,34 +168,32 @@ class SqliteFtsBackend(Backend):
 
     def count(self, query, terms) -> int:
         """Exact number of indexed documents matching every term and the filters."""
-        # SQL below is assembled from constants and Django-compiled filters only; values go as parameters.
-        where, params = self._filters(query)
         with connections[self.using].cursor() as cursor:
-            token = single_token(terms) if not where else None
+            token = single_token(terms) if not has_filters(query) else None
             if token is not None:
                 cursor.execute("SELECT df FROM search_df WHERE term = %s", [token])
                 row = cursor.fetchone()
                 return row[0] if row else 0
-            cursor.execute(f"SELECT count(*) FROM search_fts WHERE search_fts MATCH %s{where.format(t='search_fts')}",  # noqa: S608
-                           [match_expression(terms), *params])
+            expression, where, params = self._match(query, terms)
+            # SQL assembled from constants and Django-compiled filters only; values go as parameters.
+            cursor.execute(f"SELECT count(*) FROM search_fts WHERE search_fts MATCH %s{where}",  # noqa: S608
+                           [expression, *params])
             return cursor.fetchone()[0]
 
     def page(self, query, terms, total: int) -> list[tuple[int, float]]:
         """(document id, score) of the requested page; `total` (from count) picks the ranking function."""
-        expression = match_expression(terms)
-        where, params = self._filters(query)
         with connections[self.using].cursor() as cursor:
             if query.order == "date":
-                ranked = self._newest(cursor, "search_fts", expression, where, params, query.offset + query.limit)
+                ranked = self._newest(cursor, query, terms, "search_fts", query.offset + query.limit)
                 return [(key & ID_MASK, 0.0) for key in ranked[query.offset:]]
             if self._bm25_affordable(cursor, terms, total):
+                expression, where, params = self._match(query, terms)
                 cursor.execute(
-                    f"SELECT rowid, bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS r FROM search_fts "  # noqa: S608
-                    f"WHERE search_fts MATCH %s{where.format(t='search_fts')} "
-                    "ORDER BY r, rowid DESC LIMIT %s OFFSET %s",
+                    f"SELECT rowid, bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) AS r FROM search_fts "  # noqa: S608
+                    f"WHERE search_fts MATCH %s{where} ORDER BY r, rowid DESC LIMIT %s OFFSET %s",
                     [expression, *params, query.limit, query.offset])
                 return [(key & ID_MASK, -score) for key, score in cursor.fetchall()]
-            return self._title_first(cursor, expression, where, params, query.offset, query.limit)
+            return self._title_first(cursor, query, terms)
 
     @staticmethod
     def _bm25_affordable(cursor, terms, total: int) -> bool:
@@ -165,22 +215,22 @@ class SqliteFtsBackend(Backend):
                 return False
         return True
 
-    @staticmethod
-    def _newest(cursor, table, expression, where, params, count) -> list[int]:
-        cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where.format(t=table)} "  # noqa: S608
+    def _newest(self, cursor, query, terms, table, count) -> list[int]:
+        expression, where, params = self._match(query, terms, table)
+        cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where} "  # noqa: S608
                        "ORDER BY rowid DESC LIMIT %s", [expression, *params, count])
         return [row[0] for row in cursor.fetchall()]
 
-    def _title_first(self, cursor, expression, where, params, offset, limit):
-        wanted = offset + limit
-        in_title = self._newest(cursor, "search_title_fts", expression, where, params, wanted)
+    def _title_first(self, cursor, query, terms):
+        offset, wanted = query.offset, query.offset + query.limit
+        in_title = self._newest(cursor, query, terms, "search_title_fts", wanted)
         if len(in_title) == wanted:
             return [(key & ID_MASK, 1.0) for key in in_title[offset:]]
         # Fewer title hits than the page needs, so `in_title` is all of them: the rest of the page comes
         # from the newest other matches.
         title_keys = set(in_title)
-        others = [key for key in self._newest(cursor, "search_fts", expression, where, params,
-                                              wanted + len(in_title)) if key not in title_keys]
+        others = [key for key in self._newest(cursor, query, terms, "search_fts", wanted + len(in_title))
+                  if key not in title_keys]
         ranked = [(key, 1.0) for key in in_title] + [(key, 0.0) for key in others]
         return [(key & ID_MASK, score) for key, score in ranked[offset:wanted]]
 
@@ -188,27 +238,29 @@ class SqliteFtsBackend(Backend):
     def document_changed(self, document_id):
         from catalog.models import Attachment, Document
 
-        document = Document.objects.using(self.using).public().filter(pk=document_id).first()
+        document = Document.objects.using(self.using).public().select_related("topic").filter(pk=document_id).first()
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             self._remove(cursor, document_id)
             if document is not None:
                 texts = Attachment.objects.using(self.using).filter(document_id=document_id).exclude(text="") \
                     .order_by("sort_order", "id").values_list("text", flat=True)
+                parent = document.topic.parent_id if document.topic_id else None
                 self._add(cursor, [(document_key(document.pk, document.published_on), document.pk,
-                                    *indexed_text(document, texts))], count_terms=True)
+                                    *indexed_text(document, texts), facet_tokens(document, parent))],
+                          count_terms=True)
 
     @staticmethod
     def _remove(cursor, document_id: int) -> None:
-        cursor.execute("SELECT key, title, body FROM search_entry WHERE doc_id = %s", [document_id])
+        cursor.execute("SELECT key, title, body, facets FROM search_entry WHERE doc_id = %s", [document_id])
         row = cursor.fetchone()
         if row is None:
             return
-        key, title, body = row
+        key, title, body, facets = row
         title_tokens, body_tokens = token_text(title), token_text(body)
-        cursor.execute("INSERT INTO search_fts(search_fts, rowid, title, body) VALUES ('delete', %s, %s, %s)",
-                       [key, title_tokens, body_tokens])
-        cursor.execute("INSERT INTO search_title_fts(search_title_fts, rowid, title) VALUES ('delete', %s, %s)",
-                       [key, title_tokens])
+        cursor.execute("INSERT INTO search_fts(search_fts, rowid, title, body, facets) "
+                       "VALUES ('delete', %s, %s, %s, %s)", [key, title_tokens, body_tokens, facets])
+        cursor.execute("INSERT INTO search_title_fts(search_title_fts, rowid, title, facets) "
+                       "VALUES ('delete', %s, %s, %s)", [key, title_tokens, facets])
         terms = [[term] for term in set(title_tokens.split(" ")) | set(body_tokens.split(" ")) if term]
         cursor.executemany("UPDATE search_df SET df = df - 1 WHERE term = %s", terms)
         cursor.executemany("DELETE FROM search_df WHERE term = %s AND df <= 0", terms)
@@ -216,28 +268,30 @@ class SqliteFtsBackend(Backend):
 
     @staticmethod
     def _add(cursor, rows, count_terms: bool) -> None:
-        """rows: (key, document id, title text, body text)."""
-        tokenised = [(key, token_text(title), token_text(body)) for key, _, title, body in rows]
-        cursor.executemany("INSERT INTO search_entry (doc_id, key, title, body) VALUES (%s, %s, %s, %s)",
-                           [(document_id, key, title, body) for key, document_id, title, body in rows])
-        cursor.executemany("INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)", tokenised)
-        cursor.executemany("INSERT INTO search_title_fts (rowid, title) VALUES (%s, %s)",
-                           [(key, title) for key, title, _ in tokenised])
+        """rows: (key, document id, title text, body text, facet tokens)."""
+        tokenised = [(key, token_text(title), token_text(body), facets) for key, _, title, body, facets in rows]
+        cursor.executemany("INSERT INTO search_entry (doc_id, key, title, body, facets) VALUES (%s, %s, %s, %s, %s)",
+                           [(document_id, key, title, body, facets) for key, document_id, title, body, facets in rows])
+        cursor.executemany("INSERT INTO search_fts (rowid, title, body, facets) VALUES (%s, %s, %s, %s)", tokenised)
+        cursor.executemany("INSERT INTO search_title_fts (rowid, title, facets) VALUES (%s, %s, %s)",
+                           [(key, title, facets) for key, title, _, facets in tokenised])
         if count_terms:
-            for _, title, body in tokenised:
+            for _, title, body, _ in tokenised:
                 terms = [[term] for term in set(title.split(" ")) | set(body.split(" ")) if term]
                 cursor.executemany("INSERT INTO search_df (term, df) VALUES (%s, 1) "
                                    "ON CONFLICT (term) DO UPDATE SET df = df + 1", terms)
 
     def rebuild(self, progress=None):
-        from catalog.models import Attachment, Document
+        from catalog.models import Attachment, Document, Topic
 
         public = Document.objects.using(self.using).public()
         total = public.count()
         done = 0
         if progress:
             progress(0, total)
-        fields = ("pk", "published_on", "title", "document_number", "summary", "keywords", "body_text")
+        fields = ("pk", "published_on", "title", "document_number", "summary", "keywords", "body_text",
+                  *FACET_FIELDS)
+        parents = dict(Topic.objects.using(self.using).values_list("pk", "parent_id"))
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             cursor.execute("DELETE FROM search_entry")
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
@@ -256,13 +310,16 @@ class SqliteFtsBackend(Backend):
                         "document_id", "sort_order", "id").values_list("document_id", "text"):
                     attachments.setdefault(document_id, []).append(text)
                 self._add(cursor, [(document_key(d.pk, d.published_on), d.pk,
-                                    *indexed_text(d, attachments.get(d.pk, []))) for d in batch],
+                                    *indexed_text(d, attachments.get(d.pk, [])),
+                                    facet_tokens(d, parents.get(d.topic_id))) for d in batch],
                           count_terms=False)
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            # Document frequencies in one pass of C over the finished index, instead of per document.
-            cursor.execute("INSERT INTO search_df (term, df) SELECT term, doc FROM search_fts_vocab")
+            # Document frequencies in one pass of C over the finished index, instead of per document. Text
+            # tokens only (one or two characters; facet tokens are longer), as document_changed keeps them.
+            cursor.execute("INSERT INTO search_df (term, df) SELECT term, doc FROM search_fts_vocab "
+                           "WHERE length(term) <= 2")
             # One b-tree per index: fewer segments to merge on every query.
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('optimize')")

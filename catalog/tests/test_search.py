@@ -184,8 +184,8 @@ def test_filters(corpus, region, topic):
 
 @pytest.mark.django_db
 def test_broad_and_narrow_filters_find_the_same_documents(corpus, region, topic, monkeypatch):
-    """A filter is either listed once (narrow) or tested per match (broad, SQLite); the root agency is no filter
-    at all. Every way gives the LIKE scan's documents."""
+    """A filter is a facet token in the MATCH (SQLite), or for a large agency subtree listed once or tested per
+    match; the root agency is no filter at all. Every way gives the LIKE scan's documents."""
     from django.db.models import Value
     from django.db.models.functions import Concat
 
@@ -194,8 +194,10 @@ def test_broad_and_narrow_filters_find_the_same_documents(corpus, region, topic,
     like = LikeBackend()
     cases = [{"agency_path": region["edu"].path}, {"agency_path": region["county"].path, "statutory_item": 11},
              {"topic_id": topic.pk, "order": "date"}, {"genre_code": "notice"}]
-    for limit in (10**9, 0):  # every filter listed, then every filter tested per match
-        monkeypatch.setattr(sqlite_fts, "FILTER_LIST_LIMIT", limit)
+    # Facet tokens in the MATCH (the default), then an agency subtree listed once, then tested per match.
+    for facet_agencies, listed in ((64, 10**9), (0, 10**9), (0, 0)):
+        monkeypatch.setattr(sqlite_fts, "FACET_OR_LIMIT", facet_agencies)
+        monkeypatch.setattr(sqlite_fts, "FILTER_LIST_LIMIT", listed)
         for filters in cases:
             for text in ("政府", "安全生产", "县 号"):
                 assert sorted(all_ids(text, **filters)) == sorted(all_ids(text, backend=like, **filters)), filters
@@ -212,6 +214,26 @@ def test_broad_and_narrow_filters_find_the_same_documents(corpus, region, topic,
     Agency.objects.exclude(path__startswith=county).update(path=Concat(Value(county), "path"))
     search(SearchQuery("政府", agency_path=county), backend=Spy())  # now every agency is inside
     assert seen == [county, None]
+
+
+@pytest.mark.django_db
+def test_facets_follow_the_document_and_never_match_text(corpus, django_capture_on_commit_callbacks):
+    """The filters' facet tokens (SQLite) are re-indexed with the document, and a query can never reach them:
+    a one-character query '@' (a prefix query) finds only documents with '@' in their text."""
+    like = LikeBackend()
+    document = Document.objects.public().filter(kind="normative_document").first()
+    if document is None:
+        document = Document.objects.public().first()
+        Document.objects.filter(pk=document.pk).update(kind="normative_document")
+        get_backend().document_changed(document.pk)
+    assert document.pk not in all_ids("县 号", validity="repealed")
+    with django_capture_on_commit_callbacks(execute=True):  # the index follows after commit
+        services.change_validity(Document.objects.get(pk=document.pk), validity="repealed", on=date(2024, 6, 1))
+    text = Document.objects.get(pk=document.pk).title[:2]
+    assert document.pk in all_ids(text, validity="repealed")
+    assert sorted(all_ids(text, validity="repealed")) == sorted(all_ids(text, backend=like, validity="repealed"))
+    assert sorted(all_ids("@")) == sorted(all_ids("@", backend=like))
+    assert search(SearchQuery("政府", genre_code="no-such-genre")).total == 0
 
 
 @pytest.mark.django_db
