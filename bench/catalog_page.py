@@ -91,7 +91,6 @@ def main(argv=None):
     fresh = not path.exists()
     path.parent.mkdir(parents=True, exist_ok=True)
     setup_django(path, None)
-    os.environ.setdefault("GONGKAI_DEMO", "1")
     from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
@@ -102,11 +101,9 @@ def main(argv=None):
     from orgs.models import Agency
 
     settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)  # on a kept file: applies any newer migration (e.g. an index)
     if fresh:
-        call_command("migrate", verbosity=0)
         build_corpus(args.docs, 1, ["default"], lambda text: sys.stderr.write(text))
-    else:
-        call_command("migrate", verbosity=0)  # applies any newer migration (e.g. an index) to the old file
     documents = Document.objects.count()
     public = Document.objects.public().count()
     agency_codes = list(Agency.objects.exclude(parent=None).order_by("code").values_list("code", flat=True))

@@ -174,14 +174,14 @@ def fts_ids(backend, query, terms) -> set[int]:
     """Every document the SQLite index finds for the query (filters included)."""
     from django.db import connection
 
+    from catalog.search.sqlite_fts import ID_MASK
+
     expression, where, params = backend._match(query, terms)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT rowid & {ID_MASK} FROM search_fts WHERE search_fts MATCH %s{where}",  # noqa: S608
                        [expression, *params])
         return {row[0] for row in cursor.fetchall()}
 
-
-ID_MASK = (1 << 32) - 1
 
 
 def trgm_search(terms, agency_id=None, item=None) -> tuple[int, list[int]]:

@@ -134,6 +134,11 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return f"{self.parent.name}／{self.name}" if self.parent_id else self.name
 
+    @classmethod
+    def with_subthemes(cls, topic_id: int, using: str = "default") -> list[int]:
+        """The theme's id and its sub-themes' ids: what filtering by a theme means."""
+        return [topic_id, *cls.objects.using(using).filter(parent_id=topic_id).values_list("pk", flat=True)]
+
 
 class Genre(models.Model):
     """体裁分类 (规章, 行政规范性文件, 政策解读, 工作动态, 通知公告, 年度报告 …)."""

@@ -141,8 +141,7 @@ class Filters:
         if self.topic is not None:
             # A top-level theme includes its sub-themes. Their ids, not a join to the theme table: the join
             # keeps the planner off the (topic, …, published_on) index.
-            subtree = [self.topic.pk, *Topic.objects.filter(parent=self.topic).values_list("pk", flat=True)]
-            queryset = queryset.filter(topic__in=subtree)
+            queryset = queryset.filter(topic__in=Topic.with_subthemes(self.topic.pk))
         if self.genre is not None:
             queryset = queryset.filter(genre=self.genre)
         if self.item is not None:

@@ -56,8 +56,7 @@ def filtered_public(query, using: str = "default"):
         documents = documents.filter(publisher_id__in=_ids(
             Agency.objects.using(using).filter(path__startswith=query.agency_path)))
     if query.topic_id is not None:  # a theme includes its sub-themes
-        documents = documents.filter(topic_id__in=[query.topic_id, *Topic.objects.using(using).filter(
-            parent_id=query.topic_id).values_list("pk", flat=True)])
+        documents = documents.filter(topic_id__in=Topic.with_subthemes(query.topic_id, using))
     if query.genre_code:
         documents = documents.filter(genre_id__in=_ids(Genre.objects.using(using).filter(code=query.genre_code)))
     if query.kind:

@@ -25,7 +25,6 @@ tokens are already folded.
 
 from collections import Counter
 from contextlib import contextmanager
-from datetime import date
 
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
@@ -33,7 +32,7 @@ from django.db.models.expressions import RawSQL
 from .base import Backend, filtered_public, has_filters, indexed_text
 from .bigrams import MAX_TERM_CHARS, chunks, term_tokens, tokens
 from .query import Term
-from .sqlite_fts import document_key, single_token
+from .sqlite_fts import document_key, key_range, single_token
 
 CHUNK_CHARS = 4000
 MAX_POSITIONS_PER_LEXEME = 256
@@ -101,15 +100,13 @@ def document_parts(title: str, body: str, vocabulary: set | None = None) -> list
 
 
 def _key_range(query) -> tuple[str, list]:
-    """The year filters as a range of search_part.key (key = publication date ordinal << 32 | id)."""
-    if query.year_from is None and query.year_to is None:
+    """The year filters as SQL on search_part.key (see sqlite_fts.key_range)."""
+    keys = key_range(query)
+    if keys is None:
         return "", []
-    # Never below 0001-01-01: a document without a publication date fails every year filter, as in SQL.
-    sql, params = " AND {t}.key >= %s", [date(min(max(query.year_from or 1, 1), 9999), 1, 1).toordinal() << 32]
-    if query.year_to is not None and query.year_to < 9999:
-        sql += " AND {t}.key < %s"
-        params.append(date(max(query.year_to + 1, 1), 1, 1).toordinal() << 32)
-    return sql, params
+    if keys[1] is None:
+        return " AND {t}.key >= %s", [keys[0]]
+    return " AND {t}.key >= %s AND {t}.key < %s", list(keys)
 
 
 class PostgresBackend(Backend):

@@ -39,7 +39,8 @@ from .query import Term
 
 BM25_LIMIT = 5_000
 BM25_TERM_LIMIT = 20_000
-# Filters matching more documents than this are tested per match instead of listed (see _filters).
+# An agency subtree too large for facets, holding more documents than this, is tested per match instead of
+# listed (see _agency_condition).
 FILTER_LIST_LIMIT = 50_000
 ID_MASK = (1 << 32) - 1
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
@@ -48,6 +49,18 @@ BATCH = 1000
 
 def document_key(document_id: int, published_on: date | None) -> int:
     return ((published_on.toordinal() if published_on else 0) << 32) | document_id
+
+
+def key_range(query) -> tuple[int, int | None] | None:
+    """The query's year filters as a range of document keys [low, high), high None for no upper bound; None
+    without year filters. Never below 0001-01-01: a document without a publication date fails every year
+    filter, as in SQL."""
+    if query.year_from is None and query.year_to is None:
+        return None
+    low = date(min(max(query.year_from or 1, 1), 9999), 1, 1).toordinal() << 32
+    if query.year_to is None or query.year_to >= 9999:
+        return low, None
+    return low, date(max(query.year_to + 1, 1), 1, 1).toordinal() << 32
 
 
 def _quoted(tokens: str) -> str:
@@ -112,12 +125,12 @@ class SqliteFtsBackend(Backend):
         from orgs.models import Agency
 
         facets, sql, params = [], [], []
-        if query.year_from is not None:
+        if (keys := key_range(query)) is not None:
             sql.append("{t}.rowid >= %s")
-            params.append(date(min(max(query.year_from, 1), 9999), 1, 1).toordinal() << 32)
-        if query.year_to is not None and query.year_to < 9999:
-            sql.append("{t}.rowid < %s")
-            params.append(date(max(query.year_to + 1, 1), 1, 1).toordinal() << 32)
+            params.append(keys[0])
+            if keys[1] is not None:
+                sql.append("{t}.rowid < %s")
+                params.append(keys[1])
         if query.agency_path:
             agencies = list(Agency.objects.using(self.using).filter(path__startswith=query.agency_path)
                             .values_list("pk", flat=True)[:FACET_OR_LIMIT + 1])
@@ -154,19 +167,21 @@ class SqliteFtsBackend(Backend):
             .query.sql_with_params()  # noqa: S611 - constant SQL
         return f"EXISTS ({inner})", params
 
-    def _match(self, query, terms, table: str = "search_fts") -> tuple[str, str, list]:
-        """(MATCH expression, extra SQL conditions, parameters) for `table`."""
-        facets, where, params = self._filters(query)
+    def _match(self, query, terms, table: str = "search_fts", filters=None) -> tuple[str, str, list]:
+        """(MATCH expression, extra SQL conditions, parameters) for `table`; `filters` = self._filters(query)
+        when the caller already has it (its agency and genre lookups are queries)."""
+        facets, where, params = filters or self._filters(query)
         columns = "{title body}" if table == "search_fts" else "title"
         return f"{columns} : ({match_expression(terms)}){facets}", where.format(t=table), params
 
     def search(self, query, terms):
-        total = self.count(query, terms)
+        filters = self._filters(query)  # once for the count and every query of the page
+        total = self.count(query, terms, filters)
         if total == 0 or query.offset >= total:
             return total, []
-        return total, self.page(query, terms, total)
+        return total, self.page(query, terms, total, filters)
 
-    def count(self, query, terms) -> int:
+    def count(self, query, terms, filters=None) -> int:
         """Exact number of indexed documents matching every term and the filters."""
         with connections[self.using].cursor() as cursor:
             token = single_token(terms) if not has_filters(query) else None
@@ -174,26 +189,27 @@ class SqliteFtsBackend(Backend):
                 cursor.execute("SELECT df FROM search_df WHERE term = %s", [token])
                 row = cursor.fetchone()
                 return row[0] if row else 0
-            expression, where, params = self._match(query, terms)
+            expression, where, params = self._match(query, terms, filters=filters)
             # SQL assembled from constants and Django-compiled filters only; values go as parameters.
             cursor.execute(f"SELECT count(*) FROM search_fts WHERE search_fts MATCH %s{where}",  # noqa: S608
                            [expression, *params])
             return cursor.fetchone()[0]
 
-    def page(self, query, terms, total: int) -> list[tuple[int, float]]:
+    def page(self, query, terms, total: int, filters=None) -> list[tuple[int, float]]:
         """(document id, score) of the requested page; `total` (from count) picks the ranking function."""
+        filters = filters or self._filters(query)
         with connections[self.using].cursor() as cursor:
             if query.order == "date":
-                ranked = self._newest(cursor, query, terms, "search_fts", query.offset + query.limit)
+                ranked = self._newest(cursor, query, terms, "search_fts", query.offset + query.limit, filters)
                 return [(key & ID_MASK, 0.0) for key in ranked[query.offset:]]
             if self._bm25_affordable(cursor, terms, total):
-                expression, where, params = self._match(query, terms)
+                expression, where, params = self._match(query, terms, filters=filters)
                 cursor.execute(
                     f"SELECT rowid, bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) AS r FROM search_fts "  # noqa: S608
                     f"WHERE search_fts MATCH %s{where} ORDER BY r, rowid DESC LIMIT %s OFFSET %s",
                     [expression, *params, query.limit, query.offset])
                 return [(key & ID_MASK, -score) for key, score in cursor.fetchall()]
-            return self._title_first(cursor, query, terms)
+            return self._title_first(cursor, query, terms, filters)
 
     @staticmethod
     def _bm25_affordable(cursor, terms, total: int) -> bool:
@@ -215,21 +231,21 @@ class SqliteFtsBackend(Backend):
                 return False
         return True
 
-    def _newest(self, cursor, query, terms, table, count) -> list[int]:
-        expression, where, params = self._match(query, terms, table)
+    def _newest(self, cursor, query, terms, table, count, filters) -> list[int]:
+        expression, where, params = self._match(query, terms, table, filters)
         cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where} "  # noqa: S608
                        "ORDER BY rowid DESC LIMIT %s", [expression, *params, count])
         return [row[0] for row in cursor.fetchall()]
 
-    def _title_first(self, cursor, query, terms):
+    def _title_first(self, cursor, query, terms, filters):
         offset, wanted = query.offset, query.offset + query.limit
-        in_title = self._newest(cursor, query, terms, "search_title_fts", wanted)
+        in_title = self._newest(cursor, query, terms, "search_title_fts", wanted, filters)
         if len(in_title) == wanted:
             return [(key & ID_MASK, 1.0) for key in in_title[offset:]]
         # Fewer title hits than the page needs, so `in_title` is all of them: the rest of the page comes
         # from the newest other matches.
         title_keys = set(in_title)
-        others = [key for key in self._newest(cursor, query, terms, "search_fts", wanted + len(in_title))
+        others = [key for key in self._newest(cursor, query, terms, "search_fts", wanted + len(in_title), filters)
                   if key not in title_keys]
         ranked = [(key, 1.0) for key in in_title] + [(key, 0.0) for key in others]
         return [(key & ID_MASK, score) for key, score in ranked[offset:wanted]]
