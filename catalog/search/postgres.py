@@ -114,6 +114,7 @@ class PostgresBackend(Backend):
 
     def __init__(self, using: str = "default"):
         self.using = using
+        self._resolved = None  # (query, SQL, params) of the document filters: see _document_filter
 
     @contextmanager
     def _cursor(self):
@@ -141,14 +142,21 @@ class PostgresBackend(Backend):
         sql = sql.format(t=alias)
         other = type(query)(**{**query.__dict__, "year_from": None, "year_to": None})
         if has_filters(other):
-            # Correlated on the primary key: whatever the planner thinks of a phrase's selectivity (it
-            # guesses one row), the document is found by one index probe.
-            documents = filtered_public(other, self.using).filter(pk=RawSQL(f"{alias}.doc_id", []))  # noqa: S611 - constant alias
-            inner, inner_params = documents.order_by().values("id").query.sql_with_params()
+            inner, inner_params = self._document_filter(other)
             # OFFSET 0 keeps it a per-row test (walks read a few hundred rows; a semi-join would read all).
-            sql += f" AND EXISTS ({inner}{' OFFSET 0' if force_per_row else ''})"
+            sql += f" AND EXISTS ({inner.format(alias=alias)}{' OFFSET 0' if force_per_row else ''})"
             params.extend(inner_params)
         return sql, params
+
+    def _document_filter(self, query) -> tuple[str, list]:
+        """The filters as SQL on catalog_document correlated on the primary key with `{alias}.doc_id`: whatever
+        the planner thinks of a phrase's selectivity (it guesses one row), the document is found by one index
+        probe. Compiled once per count + page (a page's walk asks for it once per batch), because compiling
+        looks the agency subtree, theme and genre up."""
+        if self._resolved is None or self._resolved[0] != query:
+            documents = filtered_public(query, self.using).filter(pk=RawSQL("{alias}.doc_id", []))  # noqa: S611 - constant
+            self._resolved = (query, *documents.order_by().values("id").query.sql_with_params())
+        return self._resolved[1], list(self._resolved[2])
 
     def _matches(self, query, terms) -> tuple[list[str], str, list]:
         """SQL for the set of matching doc_id (DISTINCT), its parameters, and the terms' tsqueries."""
@@ -167,6 +175,7 @@ class PostgresBackend(Backend):
 
     def count(self, query, terms) -> int:
         """Exact number of indexed documents matching every term and the filters."""
+        self._resolved = None  # a search starts here: look the filters up afresh
         with self._cursor() as cursor:
             token = single_token(terms) if not has_filters(query) else None
             if token is not None:
