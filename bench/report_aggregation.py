@@ -22,6 +22,7 @@ per-agency sums and the baseline's row counts. Prints a Markdown block for docs/
 
 import argparse
 import bisect
+import functools
 import itertools
 import json
 import os
@@ -126,11 +127,9 @@ class Rows:
         self.pending = []
 
 
-def iso(ordinal: int, _cache={}) -> str:  # noqa: B006 - a deliberate memo
-    text = _cache.get(ordinal)
-    if text is None:
-        text = _cache[ordinal] = date.fromordinal(ordinal).isoformat()
-    return text
+@functools.cache
+def iso(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
 
 
 def agency_profile(agency) -> tuple[str, str]:
