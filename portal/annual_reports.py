@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -25,6 +26,7 @@ from reports.models import AnnualReport, ReportStatus
 from reports.rendering.document import report_title
 
 from .catalogue import paginate, parse_filters, public_agencies
+from .errors import error_page
 
 LATEST_MAX_AGE = 300  # the latest page: a correction may replace it at any time
 VERSION_MAX_AGE = 3600  # an explicit version: only the notice and history around it may change
@@ -52,10 +54,15 @@ def title_of(report: AnnualReport) -> str:
     return report_title(report.agency.name, report.year)
 
 
+def report_path(report: AnnualReport, *, version: bool = False) -> str:
+    """The report's page; with `version`, the page of this very version (?version=N)."""
+    url = reverse("portal:annual_report", args=[report.agency.code, report.year])
+    return f"{url}?version={report.version}" if version else url
+
+
 def listing(reports) -> list[dict]:
     """Rows for the report lists (newest year first, as given)."""
-    return [{"report": r, "title": title_of(r),
-             "url": reverse("portal:annual_report", args=[r.agency.code, r.year])} for r in reports]
+    return [{"report": r, "title": title_of(r), "url": report_path(r)} for r in reports]
 
 
 def versions_of(code: str, year: int) -> list[AnnualReport]:
@@ -67,13 +74,14 @@ def versions_of(code: str, year: int) -> list[AnnualReport]:
 
 
 def chosen_version(versions: list[AnnualReport], raw: str | None) -> AnnualReport:
-    if raw is None or raw.strip() == "":
+    text = (raw or "").strip()
+    if not text:
         return versions[0]
-    text = raw.strip()
     if not (text.isascii() and text.isdigit()) or not text.strip("0"):
         raise ReportQueryError("版本号应为正整数，例如 ?version=1。")
     # A number of absurd length is simply no version (and int() of it would refuse).
-    found = next((v for v in versions if len(text) <= 6 and v.version == int(text)), None)
+    number = int(text) if len(text) <= 6 else None
+    found = next((v for v in versions if v.version == number), None)
     if found is None:
         raise Http404("该版本不存在或尚未发布")
     return found
@@ -100,10 +108,6 @@ def rendered_body(report: AnnualReport) -> str:
     return mark_safe(body)  # noqa: S308 - produced by our renderer from escaped text
 
 
-def _bad_request(request, text):
-    return render(request, "portal/error.html", {"title": "请求有误", "text": text, "status": 400}, status=400)
-
-
 @require_safe
 def annual_report(request, code, year):
     versions = versions_of(code, year)
@@ -111,21 +115,20 @@ def annual_report(request, code, year):
     try:
         report = chosen_version(versions, request.GET.get("version"))
     except ReportQueryError as exc:
-        return _bad_request(request, str(exc))
+        return error_page(request, 400, "请求有误", str(exc))
     agency = report.agency
     is_latest = report.pk == latest.pk
-    page_url = reverse("portal:annual_report", args=[agency.code, year])
-    canonical = page_url if is_latest else f"{page_url}?version={report.version}"
+    page_url = report_path(report)
     response = render(request, "portal/annual_report.html", {
         "agency": agency, "ancestors": agency.ancestors(), "report": report, "latest": latest,
         "is_latest": is_latest, "title": title_of(report), "body": rendered_body(report),
         "versions": versions, "page_url": page_url,
-        "canonical_url": request.build_absolute_uri(canonical),
+        "canonical_url": request.build_absolute_uri(report_path(report, version=not is_latest)),
         "downloads": [(DOWNLOAD_LABELS[fmt], reverse("portal:annual_report_download",
                                                      args=[agency.code, year, report.version, fmt]))
                       for fmt in DOWNLOAD_LABELS],
         "api_url": reverse("portal:api_annual_report", args=[agency.code, year]),
-        "agency_public": public_agencies().filter(pk=agency.pk).exists(),
+        "agency_public": agency.is_active_on(timezone.localdate()),
     })
     explicit = bool((request.GET.get("version") or "").strip())
     return _cache(response, VERSION_MAX_AGE if explicit else LATEST_MAX_AGE)
@@ -148,7 +151,7 @@ def published_export(report: AnnualReport, fmt: str) -> bytes:
 def annual_report_download(request, code, year, version, fmt):
     if fmt not in DOWNLOAD_LABELS:
         raise Http404("没有这种下载格式")
-    report = next((v for v in versions_of(code, year) if v.version == version), None)
+    report = published_reports().filter(agency__code=code, year=year, version=version).first()
     if report is None:
         raise Http404("该版本不存在或尚未发布")
     from reports.rendering import EXPORT_TYPES, export_filename
@@ -156,9 +159,8 @@ def annual_report_download(request, code, year, version, fmt):
     try:
         content = published_export(report, fmt)
     except ImproperlyConfigured:  # the PDF libraries are missing on this server
-        return render(request, "portal/error.html", {
-            "title": "暂时无法下载", "status": 503,
-            "text": f"服务器暂时无法生成{DOWNLOAD_LABELS[fmt]}文件，请下载其他格式或稍后再试。"}, status=503)
+        return error_page(request, 503, "暂时无法下载",
+                      f"服务器暂时无法生成{DOWNLOAD_LABELS[fmt]}文件，请下载其他格式或稍后再试。")
     response = HttpResponse(content, content_type=EXPORT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(as_attachment=True,
                                                                  filename=export_filename(report, fmt))

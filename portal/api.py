@@ -154,7 +154,7 @@ def annual_report(request, code, year):
     other years' figures that may not be public."""
     from reports.services import export_json
 
-    from .annual_reports import ReportQueryError, chosen_version, versions_of
+    from .annual_reports import ReportQueryError, chosen_version, report_path, versions_of
 
     try:
         versions = versions_of(code, year)
@@ -163,9 +163,7 @@ def annual_report(request, code, year):
         return _error(400, str(exc))
     except Http404:
         return _error(404, "该年度报告或该版本不存在，或尚未发布。")
-    page = reverse("portal:annual_report", args=[code, year])
-    if report != versions[0]:
-        page = f"{page}?version={report.version}"
+    page = report_path(report, version=report != versions[0])
     return _json({**export_json(report, findings=[]), "version": report.version,
                   "latest_version": versions[0].version, "published_on": _iso(report.published_on),
                   "change_note": report.change_note, "url": request.build_absolute_uri(page)})

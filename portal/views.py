@@ -40,6 +40,7 @@ from .catalogue import (
     with_local_item,
     year_choices,
 )
+from .errors import error_page
 from .models import DisclosureGuide
 
 MAX_QUERY_LENGTH = 100
@@ -231,7 +232,7 @@ def catalogue(request):
 # --- Document page, print view, attachments -------------------------------------------------------------------
 
 def _withdrawn(request):
-    return _error(request, 410, "信息已撤回", "您访问的政府信息已被发布机关撤回，不再公开。")
+    return error_page(request, 410, "信息已撤回", "您访问的政府信息已被发布机关撤回，不再公开。")
 
 
 def document_detail(request, pk):
@@ -333,20 +334,16 @@ def search(request):
 
 # --- Errors ---------------------------------------------------------------------------------------------------
 
-def _error(request, status, title, text):
-    return render(request, "portal/error.html", {"title": title, "text": text, "status": status}, status=status)
-
-
 def bad_request(request, exception=None):
-    return _error(request, 400, "请求有误", "您提交的内容无法处理，请检查后重试。")
+    return error_page(request, 400, "请求有误", "您提交的内容无法处理，请检查后重试。")
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, "没有访问权限", "您没有访问此页面的权限。如需开通，请联系本单位政务公开工作机构。")
+    return error_page(request, 403, "没有访问权限", "您没有访问此页面的权限。如需开通，请联系本单位政务公开工作机构。")
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "页面不存在", "您访问的页面不存在或已被撤回。")
+    return error_page(request, 404, "页面不存在", "您访问的页面不存在或已被撤回。")
 
 
 def server_error(request):
