@@ -169,13 +169,11 @@ def _process(batch: AuditBatch, position: int, item: Item) -> AuditedReport:
 def _file_result(item: Item, row: AuditedReport) -> dict:
     suffix = Path(item.name).suffix.lower()
     if item.size is not None and item.size > MAX_FILE_BYTES:
-        return _failure(item.name, "IMP-E01", f"文件过大（{item.size / 1024 / 1024:.1f} MB），每个文件不能超过"
-                                              f"{MAX_FILE_BYTES // 1024 // 1024} MB，未读取。")
+        return _too_large(item.name, item.size)
     data = item.load()
     row.size, row.sha256 = len(data), hashlib.sha256(data).hexdigest()
-    if len(data) > MAX_FILE_BYTES:
-        return _failure(item.name, "IMP-E01", f"文件过大（{len(data) / 1024 / 1024:.1f} MB），每个文件不能超过"
-                                              f"{MAX_FILE_BYTES // 1024 // 1024} MB，未读取。")
+    if len(data) > MAX_FILE_BYTES:  # the declared size can be wrong
+        return _too_large(item.name, len(data))
     kind = sniff(data) if data.strip() else "empty"
     # The content decides (a ".doc" that is really a web page is read); an unknown suffix with plain text
     # is refused, since "text" is only the fallback of the sniffer (an image decodes as GB18030 too).
@@ -187,6 +185,11 @@ def _file_result(item: Item, row: AuditedReport) -> dict:
 
 def _failure(name: str, code: str, message: str) -> dict:
     return empty_result(name, [{"code": code, "severity": "error", "cells": [], "message": message, "where": ""}])
+
+
+def _too_large(name: str, size: int) -> dict:
+    return _failure(name, "IMP-E01", f"文件过大（{size / 1024 / 1024:.1f} MB），每个文件不能超过"
+                                     f"{MAX_FILE_BYTES // 1024 // 1024} MB，未读取。")
 
 
 def _platform_result(report: AnnualReport) -> dict:

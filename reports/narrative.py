@@ -85,14 +85,14 @@ class _Data:
     previous_values: dict = field(default_factory=dict)
 
     def count(self, ids) -> Decimal:
-        return cell_sum(self.values, _ids(ids))
+        return cell_sum(self.values, ids)
 
     def headline(self, key: str, values: dict | None = None, fmt=None) -> Decimal | None:
         values = self.values if values is None else values
         ids = HEADLINES[key].get(str(fmt or self.fmt))
         if ids is None or any(values.get(i) is None for i in _ids(ids)):
             return None
-        return cell_sum(values, _ids(ids))
+        return cell_sum(values, ids)
 
     def versus(self, key: str) -> str:
         """"，同比增加X件（增长Y%）" against last year's report; "" without one."""

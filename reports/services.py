@@ -600,17 +600,17 @@ def finding_dict(f: Finding) -> dict:
             "actual": None if f.actual is None else _plain(f.actual)}
 
 
-def check(report: AnnualReport) -> list[Finding]:
+def check(report: AnnualReport, narrative: dict[str, str] | None = None) -> list[Finding]:
     """Every rule of reports.validation the platform's data allows, plus the units' submission status. The
-    numbers the prose (as printed: narrative_of) quotes are checked against the tables; those findings say
-    which paragraph (reports.narrative.prose_check)."""
+    numbers the prose (as printed: narrative_of, or `narrative` when the caller already has it) quotes are
+    checked against the tables; those findings say which paragraph (reports.narrative.prose_check)."""
     from .narrative import prose_check
 
     flags = {cid: fl for cid, fl in report.cells.values_list("cell_id", "flags") if fl}
     # A row an entered (历史数据补录) table does not print stays absent, as the validator expects (missing_row).
     cells = {cid: v for cid, v in cell_values(report).items() if NOT_PRINTED not in flags.get(cid, ())}
     prev = previous_report(report)
-    prose = prose_check(report.format, narrative_of(report))
+    prose = prose_check(report.format, narrative if narrative is not None else narrative_of(report))
     findings = validate(cells, report_format=report.format, year=report.year,
                         previous=cell_values(prev) if prev else None, agency_level=report.agency.level,
                         agency_kind=report.agency.kind, flags=flags, prose_figures=prose.facts,
@@ -827,15 +827,17 @@ def _print_data(report: AnnualReport) -> dict:
                         for year, fmt, values in history(report)]}
 
 
-def document_for(report: AnnualReport):
+def document_for(report: AnnualReport, narrative: dict[str, str] | None = None):
     """The printable report (reports.rendering.document) every export draws. A published version prints what
-    was fixed at publication; anything else is read live."""
+    was fixed at publication; anything else is read live. `narrative`: narrative_of(report), when the caller
+    already has it (drafting it reads this year's and last year's cells)."""
     from .rendering.document import build, report_title
 
     data = report.printed if report.is_published and report.printed else _print_data(report)
     return build(title=report_title(report.agency.name, report.year), agency_name=report.agency.name,
                  year=report.year, report_format=report.format, values=cell_values(report),
-                 narrative=narrative_of(report), channel_counts=data["channel_counts"],
+                 narrative=narrative if narrative is not None else narrative_of(report),
+                 channel_counts=data["channel_counts"],
                  history=[(year, fmt, values) for year, fmt, values in data["history"]],
                  published_on=report.published_on, version=report.version, change_note=report.change_note,
                  status_label=report.get_status_display())

@@ -137,9 +137,9 @@ class NarrativeView(ScopedObjectMixin, TemplateView):
         from .narrative import is_prose_finding
         from .rendering.document import paragraphs
 
-        findings = sorted((f for f in services.check(report) if is_prose_finding(f)),
-                          key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
         texts, saved = services.narrative_of(report), report.narrative or {}
+        findings = sorted((f for f in services.check(report, narrative=texts) if is_prose_finding(f)),
+                          key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
         editable = report.status == ReportStatus.DRAFT
         if editable and form is None:
             form = NarrativeForm(initial={k: texts.get(k, "") for k in SECTION_TITLES})

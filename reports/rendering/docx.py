@@ -35,7 +35,6 @@ SIZE_TABLE = 10.5  # 五号
 SIZE_CAPTION = 12  # 小四
 PAGE_MM = (210, 297)
 CHART_WIDTH_CM = 15
-# 二级标题 "（一）主动公开" as a line of its own, or leading a paragraph up to its first full stop.
 
 STYLE_TITLE = "GK Title"
 STYLE_SUBTITLE = "GK Subtitle"

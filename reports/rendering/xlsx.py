@@ -209,13 +209,14 @@ def render_xlsx(report, *, public: bool = False) -> bytes:
     (findings that compare with other years' unpublished figures)."""
     from .. import services
 
-    document = services.document_for(report)
+    narrative = services.narrative_of(report)  # drafted once for the document and the checks
+    document = services.document_for(report, narrative=narrative)
     book = _Book(document)
     for grid in document.all_grids():
         book.table(grid)
     if not public:
         book.listing("单元格", CELL_COLUMNS, _cell_rows(report))
-        findings = _finding_rows(services.check(report))
+        findings = _finding_rows(services.check(report, narrative=narrative))
         book.listing("校验结果", FINDING_COLUMNS, findings or [["", "", "", "", "未发现问题。"]])
     book.charts(document.all_charts())
     out = io.BytesIO()

@@ -38,11 +38,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
 @pytest.fixture
-def head(region, make_staff):
-    return make_staff("county-head", ("office_head", region["county"]))
-
-
-@pytest.fixture
 def staff(region, make_staff):
     # 公开办 staff (REPORTS_COMPILE over the county's subtree, no approval rights).
     return make_staff("county-staff", ("office_staff", region["county"]))

@@ -50,11 +50,6 @@ def set_cells(report, t3=None, cells=None):
 
 
 @pytest.fixture
-def head(region, make_staff):
-    return make_staff("county-head", ("office_head", region["county"]))
-
-
-@pytest.fixture
 def previous(region, head):
     report = set_cells(services.create_draft(region["edu"], 2023, [region["edu"]], head), T3_2023, T4_2023)
     return services.save_narrative(report, {"problems": PROBLEMS_2023}, head)

@@ -3,16 +3,9 @@ data are fixed at publication, not read live from data that keeps changing."""
 
 from datetime import date
 
-import pytest
-
 from reports import services
 from reports.formats import SECTION_TITLES
 from reports.models import AnnualReport, ReportStatus
-
-
-@pytest.fixture
-def head(region, make_staff):
-    return make_staff("county-head", ("office_head", region["county"]))
 
 
 def _approved(agency, year, head, narrative=None):

@@ -167,11 +167,6 @@ def format_labels(fmt: ReportFormat) -> set[str]:
 
 
 @pytest.fixture
-def head(region, make_staff):
-    return make_staff("county-head", ("office_head", region["county"]))
-
-
-@pytest.fixture
 def report(region, head):
     services.enter_figures(region["edu"], 2024, ENTERED, None)
     report = services.create_draft(region["edu"], 2024, [region["edu"]], head)

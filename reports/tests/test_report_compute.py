@@ -97,11 +97,6 @@ def known(region, handlers, in_person, person, draft_fields):  # noqa: F811 - im
     return region
 
 
-@pytest.fixture
-def head(region, make_staff):
-    return make_staff("county-head", ("office_head", region["county"]))
-
-
 def cells_of(report):
     return {c.cell_id: c.value for c in report.cells.all()}
 
