@@ -9,8 +9,9 @@ class ConsultationForm(PlainForm):
     agency = forms.ModelChoiceField(label="征集机关", queryset=None)
     title = forms.CharField(label="标题", max_length=200)
     kind = forms.ChoiceField(label="征集类型", choices=ConsultationKind.choices,
-                             help_text="规章草案、重大行政决策和涉及市场主体的规范性文件一般不少于30日；"
-                                       "行政规范性文件一般不少于7个工作日。")
+                             help_text="规章草案（《规章制定程序条例》第十五条）、重大行政决策（《重大行政决策程序暂行条例》"
+                                       "第十五条）和涉及市场主体的规范性文件（《优化营商环境条例》第六十二条）一般不少于30日；"
+                                       "行政规范性文件一般不少于7个工作日。期限自实际发布之日起算。")
     draft_text = forms.CharField(label="草案内容", widget=forms.Textarea(attrs={"rows": 12}))
     explanation = forms.CharField(label="起草说明", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     opens_on = forms.DateField(label="征集开始日期", widget=DateInput())
@@ -21,6 +22,15 @@ class ConsultationForm(PlainForm):
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+
+
+class PublishForm(PlainForm):
+    """Publishing after the planned opening day shortens the period: extend it, or record why not."""
+
+    closes_on = forms.DateField(label="征集截止日期", widget=DateInput(), required=False,
+                                help_text="发布晚于计划开始日期时，可延长截止日期以保证法定期限。")
+    shortening_reason = forms.CharField(label="缩短征求意见期限的理由（期限不足时必填，与草案一并公开）",
+                                        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ModerateForm(PlainForm):

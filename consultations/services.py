@@ -35,7 +35,12 @@ def _require(user, agency) -> None:
     require_capability(user, Capability.INTERACTION_HANDLE, agency)
 
 
-# --- Period rules (W-36) --------------------------------------------------------------------------------
+# --- Period rules ---------------------------------------------------------------------------------------
+# 《规章制定程序条例》第十五条, 《重大行政决策程序暂行条例》第十五条 and 《优化营商环境条例》第六十二条: a
+# period of generally not less than 30 days; 行政规范性文件: 7 working days (法治政府建设示范指标). The
+# period is what the public actually has: from publication (or the planned opening, when later) to the
+# closing day, both ends counted. A shorter one needs a recorded reason (《重大行政决策程序暂行条例》第十五条:
+# “因情况紧急等原因需要缩短期限的，公开征求意见时应当予以说明”), shown with the draft.
 
 
 @dataclass(frozen=True)
@@ -44,19 +49,50 @@ class PeriodCheck:
     working_days: int
     minimum: str  # e.g. "30 日", "7 个工作日", "" when the kind has none
     short: bool
+    starts_on: date | None = None  # the first day counted
+    planned: bool = True  # False once counted from the actual publication
+    rule: conf.PeriodRule | None = None  # which rule sets the minimum, and its source
+
+    @property
+    def source(self) -> str:
+        return self.rule.source if self.rule else ""
 
 
-def check_period(kind: str, opens_on: date, closes_on: date) -> PeriodCheck:
-    days = (closes_on - opens_on).days + 1
-    wd = count_working_days(opens_on, closes_on, include_start=True)
-    if conf.min_days(kind):
-        return PeriodCheck(days, wd, f"{conf.min_days(kind)} 日", days < conf.min_days(kind))
-    if conf.min_wd(kind):
-        return PeriodCheck(days, wd, f"{conf.min_wd(kind)} 个工作日", wd < conf.min_wd(kind))
-    return PeriodCheck(days, wd, "", False)
+def check_period(kind: str, opens_on: date, closes_on: date, *, published_on: date | None = None) -> PeriodCheck:
+    """The period from `opens_on` (or from `published_on`, the day the draft actually went public, when that
+    is later) to `closes_on`, against the minimum for `kind`."""
+    start = max(opens_on, published_on) if published_on else opens_on
+    days = max((closes_on - start).days + 1, 0)
+    wd = count_working_days(start, closes_on, include_start=True) if closes_on >= start else 0
+    planned = published_on is None
+    rule = conf.rule_for(kind)
+    if rule is None:
+        return PeriodCheck(days, wd, "", False, start, planned)
+    if rule.unit == "days":
+        return PeriodCheck(days, wd, f"{rule.minimum} 日", days < rule.minimum, start, planned, rule)
+    return PeriodCheck(days, wd, f"{rule.minimum} 个工作日", wd < rule.minimum, start, planned, rule)
 
 
-def _validate(kind, title, draft_text, opens_on, closes_on, shortening_reason) -> PeriodCheck:
+def published_on(consultation: Consultation) -> date | None:
+    if consultation.published_at is None:
+        return None
+    return timezone.localtime(consultation.published_at).date()
+
+
+def period_of(consultation: Consultation) -> PeriodCheck:
+    """The period as planned for a draft, and as the public had it once published."""
+    return check_period(consultation.kind, consultation.opens_on, consultation.closes_on,
+                        published_on=published_on(consultation))
+
+
+def _short_message(kind, check: PeriodCheck) -> str:
+    start = "" if check.planned else f"自实际发布日 {check.starts_on:%Y-%m-%d} 起算，"
+    return (f"{ConsultationKind(kind).label}征求意见期限一般不少于 {check.minimum}（{check.source}）；"
+            f"{start}本次 {check.days} 日、{check.working_days} 个工作日。缩短期限须说明理由，"
+            "或延长征集截止日期。")
+
+
+def _validate(kind, title, draft_text, opens_on, closes_on, shortening_reason, published_on=None) -> PeriodCheck:
     errors = {}
     if kind not in ConsultationKind.values:
         errors["kind"] = "请选择征集类型。"
@@ -68,26 +104,30 @@ def _validate(kind, title, draft_text, opens_on, closes_on, shortening_reason) -
         errors["closes_on"] = "截止日期不能早于开始日期。"
     if errors:
         raise ValidationError(errors)
-    check = check_period(kind, opens_on, closes_on)
+    check = check_period(kind, opens_on, closes_on, published_on=published_on)
     if check.short and not (shortening_reason or "").strip():
-        raise ValidationError({"shortening_reason": (
-            f"{ConsultationKind(kind).label}征求意见期限一般不少于 {check.minimum}（本次 {check.days} 日、"
-            f"{check.working_days} 个工作日）；缩短期限须说明理由。")})
+        raise ValidationError({"shortening_reason": _short_message(kind, check)})
     return check
+
+
+def _period_record(check: PeriodCheck) -> dict:
+    return {"starts_on": check.starts_on, "days": check.days, "working_days": check.working_days,
+            "minimum": check.minimum, "rule": check.source, "short": check.short}
 
 
 @transaction.atomic
 def create_consultation(*, agency, user=None, title: str, kind: str, draft_text: str, opens_on: date,
                         closes_on: date, explanation: str = "", shortening_reason: str = "") -> Consultation:
     _require(user, agency)
-    _validate(kind, title, draft_text, opens_on, closes_on, shortening_reason)
+    check = _validate(kind, title, draft_text, opens_on, closes_on, shortening_reason)
     consultation = Consultation(agency=agency, title=title.strip(), kind=kind, draft_text=draft_text.strip(),
                                 explanation=(explanation or "").strip(), opens_on=opens_on, closes_on=closes_on,
                                 shortening_reason=(shortening_reason or "").strip())
     consultation.full_clean(exclude=["agency", "final_document"])
     consultation.save()
     record("consultations.create", consultation, after={"kind": kind, "opens_on": opens_on, "closes_on": closes_on,
-                                                          "shortening_reason": consultation.shortening_reason})
+                                                          "shortening_reason": consultation.shortening_reason,
+                                                          "period": _period_record(check)})
     return consultation
 
 
@@ -96,10 +136,14 @@ def _lock(consultation: Consultation) -> Consultation:
 
 
 @transaction.atomic
-def publish_consultation(consultation: Consultation, *, user=None, on: date | None = None) -> Consultation:
-    """Opens the draft to the public. The period is checked again (settings may have changed), and the
-    feedback deadline is set: GONGKAI_CONSULTATION_FEEDBACK_WD working days after the period. `on` records
-    a past publication (imports, demo data)."""
+def publish_consultation(consultation: Consultation, *, user=None, on: date | None = None,
+                         closes_on: date | None = None, shortening_reason: str | None = None) -> Consultation:
+    """Opens the draft to the public. The period is checked again from the day it actually goes public (a
+    draft planned for 1 March and published on 20 March gives the public only what is left), so a late
+    publication needs a later closing day (`closes_on`) or a recorded reason (`shortening_reason`); either
+    change is audited with the period as published. The feedback deadline is set:
+    GONGKAI_CONSULTATION_FEEDBACK_WD working days after the period. `on` records a past publication
+    (imports, demo data)."""
     consultation = _lock(consultation)
     _require(user, consultation.agency)
     today = timezone.localdate()
@@ -108,17 +152,27 @@ def publish_consultation(consultation: Consultation, *, user=None, on: date | No
         raise ValidationError("该征集已发布。")
     if on > today:
         raise ValidationError("发布日期不能晚于今天。")
+    before = {"closes_on": consultation.closes_on, "shortening_reason": consultation.shortening_reason}
+    if closes_on is not None:
+        consultation.closes_on = closes_on
+    if shortening_reason is not None and shortening_reason.strip():
+        consultation.shortening_reason = shortening_reason.strip()[:500]
     if consultation.closes_on < on:
-        raise ValidationError("征集截止日期已过，请修改期限后再发布。")
-    _validate(consultation.kind, consultation.title, consultation.draft_text, consultation.opens_on,
-              consultation.closes_on, consultation.shortening_reason)
+        raise ValidationError({"closes_on": "征集截止日期已过，请修改期限后再发布。"})
+    check = _validate(consultation.kind, consultation.title, consultation.draft_text, consultation.opens_on,
+                      consultation.closes_on, consultation.shortening_reason, published_on=on)
     consultation.state = ConsultationState.PUBLISHED
     consultation.published_at = timezone.now() if on == today else timezone.make_aware(
         datetime.combine(on, datetime.min.time()))
     consultation.feedback_due_on = add_working_days(consultation.closes_on, conf.feedback_wd()).day
     consultation.save()
-    record("consultations.publish", consultation, after={"state": consultation.state,
-                                                         "feedback_due_on": consultation.feedback_due_on})
+    changed = {k: v for k, v in (("closes_on", consultation.closes_on),
+                                 ("shortening_reason", consultation.shortening_reason)) if before[k] != v}
+    record("consultations.publish", consultation,
+           before={k: before[k] for k in changed} or None,
+           after={"state": consultation.state, "published_on": on, "feedback_due_on": consultation.feedback_due_on,
+                  "period": _period_record(check), "shortening_reason": consultation.shortening_reason, **changed},
+           note=consultation.shortening_reason if check.short else "")
     return consultation
 
 

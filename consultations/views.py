@@ -10,8 +10,17 @@ from catalog.models import Document
 from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, scope_queryset, scoped_agencies
 from orgs.views import apply_validation_error
 
-from . import services, statistics
-from .forms import CloseForm, ConcernForm, ConsultationForm, DecideForm, EventForm, FeedbackForm, ModerateForm
+from . import conf, services, statistics
+from .forms import (
+    CloseForm,
+    ConcernForm,
+    ConsultationForm,
+    DecideForm,
+    EventForm,
+    FeedbackForm,
+    ModerateForm,
+    PublishForm,
+)
 from .models import CommentStatus, Consultation, OnlineInterview, PressConference, PublicConcernResponse
 
 CAP = Capability.INTERACTION_HANDLE
@@ -33,12 +42,20 @@ class IndexView(StaffRequiredMixin, View):
         return render(request, "consultations/index.html", {"items": items})
 
 
+def _rules():
+    """The minimum per kind with the rule that sets it (shown on the create page)."""
+    from .models import ConsultationKind
+
+    return [(label, conf.rule_for(kind)) for kind, label in ConsultationKind.choices if conf.rule_for(kind)]
+
+
 class CreateView(StaffRequiredMixin, View):
     capability = CAP
     http_method_names = ["get", "head", "post"]
 
     def get(self, request):
-        return render(request, "consultations/create.html", {"form": ConsultationForm(agencies=_agencies(request.user))})
+        return render(request, "consultations/create.html", {"form": ConsultationForm(agencies=_agencies(request.user)),
+                                                             "rules": _rules()})
 
     def post(self, request):
         form = ConsultationForm(request.POST, agencies=_agencies(request.user))
@@ -50,7 +67,7 @@ class CreateView(StaffRequiredMixin, View):
             else:
                 messages.success(request, "已创建，核对后请发布。")
                 return redirect("consultations:detail", pk=consultation.pk)
-        return render(request, "consultations/create.html", {"form": form})
+        return render(request, "consultations/create.html", {"form": form, "rules": _rules()})
 
 
 class ConsultationScopedMixin(ScopedObjectMixin):
@@ -72,7 +89,12 @@ def render_detail(request, consultation, failed=None, failed_key=""):
     return render(request, "consultations/detail.html", {
         "c": consultation, "comments": comments, "feedback": feedback,
         "phase": services.phase(consultation), "late": services.feedback_overdue(consultation),
-        "period": services.check_period(consultation.kind, consultation.opens_on, consultation.closes_on),
+        "period": services.period_of(consultation),
+        "today_period": (services.check_period(consultation.kind, consultation.opens_on, consultation.closes_on,
+                                               published_on=timezone.localdate())
+                         if consultation.state == "draft" else None),
+        "publish_form": failed if failed_key == "publish" else PublishForm(
+            initial={"closes_on": consultation.closes_on, "shortening_reason": consultation.shortening_reason}),
         "feedback_form": failed if failed_key == "feedback" else FeedbackForm(),
         "close_form": failed if failed_key == "close" else CloseForm(), "failed_key": failed_key,
         "pending": CommentStatus.PENDING, "approved": CommentStatus.APPROVED})
@@ -86,17 +108,24 @@ class DetailView(ConsultationScopedMixin, View):
 
 
 class PublishView(ConsultationScopedMixin, View):
+    """发布征集: the period is counted again from today; a short one needs a later closing day or a reason."""
+
     http_method_names = ["post"]
 
     def post(self, request, pk):
         consultation = self.get_object()
-        try:
-            services.publish_consultation(consultation, user=request.user)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, "已发布，公众可在征集期间提交意见。")
-        return redirect("consultations:detail", pk=consultation.pk)
+        form = PublishForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.publish_consultation(consultation, user=request.user, closes_on=data["closes_on"],
+                                              shortening_reason=data["shortening_reason"])
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, "已发布，公众可在征集期间提交意见。")
+                return redirect("consultations:detail", pk=consultation.pk)
+        return render_detail(request, consultation, form, "publish")
 
 
 class CommentActionView(ConsultationScopedMixin, View):

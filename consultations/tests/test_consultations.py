@@ -37,7 +37,8 @@ def make(region, kind="rule_draft", opens=date(2024, 9, 2), closes=date(2024, 10
 
 
 def test_rule_draft_and_major_decision_need_30_days(region):
-    """W-36 重大行政决策程序暂行条例 (国务院令第713号) 第十五条 / 规章制定程序条例: ≥ 30 days, both ends counted."""
+    """《重大行政决策程序暂行条例》第十五条, 《规章制定程序条例》第十五条, 《优化营商环境条例》第六十二条:
+    一般不少于30日, both ends counted."""
     for kind in ("rule_draft", "major_decision", "market_normative_doc"):
         with pytest.raises(ValidationError) as error:
             make(region, kind=kind, opens=date(2024, 9, 2), closes=date(2024, 9, 30))  # 29 days
@@ -46,7 +47,7 @@ def test_rule_draft_and_major_decision_need_30_days(region):
 
 
 def test_normative_document_needs_7_working_days(region):
-    """W-36 (法治政府建设示范指标): 行政规范性文件 ≥ 7 working days, on the official calendar — 26 Sep to
+    """法治政府建设示范指标: 行政规范性文件 ≥ 7 working days, on the official calendar — 26 Sep to
     8 Oct 2024 spans the National Day holiday: 26, 27, 29 (调休), 30 Sep, 8 Oct = 5 working days."""
     with pytest.raises(ValidationError):
         make(region, kind="normative_doc", opens=date(2024, 9, 26), closes=date(2024, 10, 8))
@@ -56,14 +57,14 @@ def test_normative_document_needs_7_working_days(region):
 
 
 def test_shorter_period_is_allowed_with_a_reason(region):
-    """W-36: “shorter periods must be explained” (shortening_reason)."""
+    """《重大行政决策程序暂行条例》第十五条: 因情况紧急等原因需要缩短期限的，公开征求意见时应当予以说明."""
     c = make(region, kind="major_decision", opens=date(2024, 9, 2), closes=date(2024, 9, 10),
              shortening_reason="防汛应急需要，须在汛期前出台")
     assert c.shortening_reason
 
 
 def test_minimums_come_from_settings(region, settings):
-    """W-36 “as implemented locally”: minimums are settings."""
+    """Minimums are settings (GONGKAI_CONSULTATION_MIN_DAYS), for kinds no national text covers."""
     settings.GONGKAI_CONSULTATION_MIN_DAYS = {"other": 10}
     with pytest.raises(ValidationError):
         make(region, kind="other", opens=date(2024, 9, 2), closes=date(2024, 9, 10))
