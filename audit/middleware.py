@@ -1,13 +1,12 @@
+from gongkai.client_address import client_ip  # noqa: F401 - also imported from here by the public views
+
 from .context import acting_as
 
 
-def client_ip(request) -> str | None:
-    # Behind a reverse proxy, set the proxy to overwrite REMOTE_ADDR (docs/operations.md); we do not
-    # trust X-Forwarded-For from clients.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class AuditContextMiddleware:
+    """Every web request acts as its user from its client address (behind a proxy: the address the trusted
+    proxies report, GONGKAI_TRUSTED_PROXY_COUNT), for the audit trail."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 

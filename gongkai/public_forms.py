@@ -1,7 +1,7 @@
 """What every public (no login) form of the portal shares: 依申请公开's application and status lookup, the
 领导信箱 letter form, 意见征集 comments. Abuse is held off without JavaScript or an outside service: a
-signed arithmetic question (HumanCheckMixin) and per-IP fixed-window limits kept in Django's cache
-(RateLimit). Labels sit above their fields, Chinese style (PlainForm)."""
+signed arithmetic question (HumanCheckMixin) and per-address fixed-window limits kept in Django's cache
+(RateLimit), which all web processes share. Labels sit above their fields, Chinese style (PlainForm)."""
 
 import secrets
 import unicodedata
@@ -12,22 +12,56 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-# --- Per-IP rate limits ----------------------------------------------------------------------------------
+# --- Per-address rate limits ----------------------------------------------------------------------------
 
-WINDOW_MINUTES = getattr(settings, "GONGKAI_PUBLIC_RATE_WINDOW_MINUTES", 10)
-SUBMISSIONS_PER_WINDOW = getattr(settings, "GONGKAI_PUBLIC_SUBMISSIONS_PER_WINDOW", 5)
+
+class LiveSetting:
+    """An integer setting read when used, not when imported: `RateLimit("x", SUBMISSIONS_PER_WINDOW)` and
+    f"{WINDOW_MINUTES} 分钟" follow settings changed later (tests' override_settings, a reloaded config)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __int__(self) -> int:
+        return int(getattr(settings, self.name))
+
+    __index__ = __int__
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec)
+
+    def __str__(self) -> str:
+        return str(int(self))
+
+    def __mul__(self, other):
+        return int(self) * other
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"LiveSetting({self.name!r})"
+
+
+# Defaults and meaning: gongkai/settings.py and docs/configuration.md.
+WINDOW_MINUTES = LiveSetting("GONGKAI_PUBLIC_RATE_WINDOW_MINUTES")
+SUBMISSIONS_PER_WINDOW = LiveSetting("GONGKAI_PUBLIC_SUBMISSIONS_PER_WINDOW")
 # Form posts (valid or not) and status lookups: generous for a person correcting typos, tight for a script.
-ATTEMPTS_PER_WINDOW = getattr(settings, "GONGKAI_PUBLIC_ATTEMPTS_PER_WINDOW", 20)
-LOOKUPS_PER_WINDOW = getattr(settings, "GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW", 20)
+ATTEMPTS_PER_WINDOW = LiveSetting("GONGKAI_PUBLIC_ATTEMPTS_PER_WINDOW")
+LOOKUPS_PER_WINDOW = LiveSetting("GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW")
 RATE_KEY_PREFIX = "public:rate:"
 
 
 class RateLimit:
-    """A fixed-window counter per client IP in the cache (shared between workers when Redis is set). Each
-    scope ("request-submit", "letter-lookup", …) counts on its own."""
+    """A fixed-window counter per client address (gongkai.client_address) in the cache, which every web
+    process shares (Redis or the database: gongkai/settings.py). Each scope ("request-submit",
+    "letter-lookup", …) counts on its own. `limit` is a number or a LiveSetting, read at each use."""
 
-    def __init__(self, scope: str, limit: int):
-        self.scope, self.limit = scope, limit
+    def __init__(self, scope: str, limit: "int | LiveSetting"):
+        self.scope, self._limit = scope, limit
+
+    @property
+    def limit(self) -> int:
+        return int(self._limit)
 
     def _key(self, ip: str | None) -> str:
         return f"{RATE_KEY_PREFIX}{self.scope}:{ip or 'unknown'}"
@@ -39,13 +73,16 @@ class RateLimit:
         return self.used(ip) >= self.limit
 
     def hit(self, ip) -> int:
-        key = self._key(ip)
-        cache.add(key, 0, WINDOW_MINUTES * 60)
+        """Counts one use and returns the count in this window; atomic across processes (Redis INCR, or
+        gongkai.cache.DatabaseCache.incr under a row lock)."""
+        key, window = self._key(ip), int(WINDOW_MINUTES) * 60
+        cache.add(key, 0, window)
         try:
             return cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, WINDOW_MINUTES * 60)
-            return 1
+        except ValueError:  # expired between add and incr: this use opens a new window
+            if cache.add(key, 1, window):
+                return 1
+            return cache.incr(key)
 
 
 # --- Form basics -----------------------------------------------------------------------------------------

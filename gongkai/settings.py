@@ -30,6 +30,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
 
 
+def env_int_map(name: str) -> dict[str, int]:
+    """"kind=30,other=7" → {"kind": 30, "other": 7} (per-kind overrides of a default table)."""
+    return {key.strip(): int(number) for key, number in
+            (item.split("=", 1) for item in env_list(name, []))}
+
+
 # Demo mode (`make run`, tests): a throw-away key and local hosts are acceptable.
 DEMO = env_bool("GONGKAI_DEMO")
 DEBUG = env_bool("GONGKAI_DEBUG")
@@ -61,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "gongkai.deployment",  # deployment checks (`gongkai check --deploy`) and the database cache's table
     # Gongkai's domain apps (see docs/architecture.md)
     "audit",
     "orgs",
@@ -131,13 +138,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["GONGKAI_REDIS_URL"]}
-        if os.environ.get("GONGKAI_REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# The cache holds the public forms' rate-limit counters and spent human-check tokens, so every web process
+# must share it: Redis when GONGKAI_REDIS_URL is set, else a table in the database (created by `gongkai
+# migrate`; gongkai.cache adds an atomic incr). Demo and tests keep a per-process memory cache (one process);
+# `gongkai check --deploy` refuses that with several workers or in production (gongkai/deployment/checks.py).
+GONGKAI_REDIS_URL = os.environ.get("GONGKAI_REDIS_URL", "")
+GONGKAI_CACHE_MAX_ENTRIES = env_int("GONGKAI_CACHE_MAX_ENTRIES", 200_000)
+if GONGKAI_REDIS_URL:
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": GONGKAI_REDIS_URL}
+elif env_bool("GONGKAI_LOCAL_CACHE", DEMO or DEBUG):
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    # Django's database cache culls a third of its rows past MAX_ENTRIES (300 by default), which would
+    # forget spent tokens and reset counters: the ceiling is set far above what two hours of traffic leave.
+    _cache = {"BACKEND": "gongkai.cache.DatabaseCache", "LOCATION": "gongkai_cache",
+              "OPTIONS": {"MAX_ENTRIES": GONGKAI_CACHE_MAX_ENTRIES}}
+CACHES = {"default": _cache}
+# Sessions stay in the database (Django's default): they survive a cache flush or a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "orgs.User"
 AUTHENTICATION_BACKENDS = [
@@ -154,10 +172,14 @@ LOGIN_URL = "workbench:login"
 LOGIN_REDIRECT_URL = "workbench:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes), by the client address of gongkai/client_address.py: an address is locked
+# after GONGKAI_LOGIN_FAILURE_LIMIT failures whatever user names it tried (a password spray), and with
+# GONGKAI_LOGIN_LOCK_USERNAME a user name too, from whatever addresses (a distributed guess at one account;
+# but then anyone who knows a user name can lock that person out, hence off by default).
 AXES_FAILURE_LIMIT = env_int("GONGKAI_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("GONGKAI_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["ip_address"], *([["username"]] if env_bool("GONGKAI_LOGIN_LOCK_USERNAME") else [])]
+AXES_CLIENT_IP_CALLABLE = "gongkai.client_address.client_ip"
 AXES_LOCKOUT_TEMPLATE = "workbench/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -172,6 +194,27 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Behind a reverse proxy (deploy/, docs/operations.md) -----------------------------------------------------
+# How many proxies in front of the application append to X-Forwarded-For (nginx: 1). 0: REMOTE_ADDR is the
+# client. The client address feeds the rate limits, the login lock-out and the audit trail.
+GONGKAI_TRUSTED_PROXY_COUNT = env_int("GONGKAI_TRUSTED_PROXY_COUNT", 0)
+# Trust the proxy's "X-Forwarded-Proto: https" (only when the proxy always sets it, as deploy/nginx does).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("GONGKAI_SECURE_PROXY_SSL_HEADER") else None
+# HSTS: off until the site is known to stay on HTTPS (a browser remembers it for the whole period).
+SECURE_HSTS_SECONDS = env_int("GONGKAI_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GONGKAI_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("GONGKAI_HSTS_PRELOAD")
+# The site's public address, for links in mails (no request to build them from): https://gk.example.gov.cn
+GONGKAI_SITE_URL = os.environ.get("GONGKAI_SITE_URL", "http://127.0.0.1:8000" if DEMO else "").rstrip("/")
+# Web worker processes (deploy/gunicorn.conf.py reads the same variable); the deploy check needs it.
+GONGKAI_WEB_WORKERS = env_int("GONGKAI_WEB_WORKERS", 4)
+
+# --- Public forms (gongkai/public_forms.py): per-address limits in fixed windows, read at each request -----
+GONGKAI_PUBLIC_RATE_WINDOW_MINUTES = env_int("GONGKAI_PUBLIC_RATE_WINDOW_MINUTES", 10)
+GONGKAI_PUBLIC_SUBMISSIONS_PER_WINDOW = env_int("GONGKAI_PUBLIC_SUBMISSIONS_PER_WINDOW", 5)
+GONGKAI_PUBLIC_ATTEMPTS_PER_WINDOW = env_int("GONGKAI_PUBLIC_ATTEMPTS_PER_WINDOW", 20)
+GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW = env_int("GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW", 20)
 
 # The 年报体检 page takes up to 100 files and says so in Chinese when more are sent; Django's own limit sits
 # above it, so only an absurd request gets the generic "请求有误" page.
@@ -188,7 +231,10 @@ STATICFILES_DIRS = [BASE_DIR / "gongkai" / "static"]  # the project-wide stylesh
 MEDIA_ROOT = Path(os.environ.get("GONGKAI_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Production: hashed names from `gongkai collectstatic` (cached for a year by browsers and nginx).
+    # Demo and tests serve from the app folders without collectstatic, so without a manifest.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if (DEMO or DEBUG)
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Without collectstatic (demo, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = DEMO or DEBUG
@@ -249,9 +295,36 @@ GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RUL
 # 领导信箱 (web-requirements W-22, W-35) and 意见征集 (W-36); defaults and per-type values in letters/conf.py and
 # consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD, GONGKAI_LETTER_MAX_EXTENSION_WD,
 # GONGKAI_LETTER_VETO_MONTHS, GONGKAI_LETTER_VETO_WARN_DAYS, GONGKAI_CONSULTATION_MIN_DAYS,
-# GONGKAI_CONSULTATION_MIN_WD, GONGKAI_CONSULTATION_FEEDBACK_WD.
+# GONGKAI_CONSULTATION_MIN_WD, GONGKAI_CONSULTATION_FEEDBACK_WD. The per-kind tables override only the kinds
+# they name ("rule_draft=45,normative_doc=10").
+GONGKAI_LETTER_REPLY_WD = env_int_map("GONGKAI_LETTER_REPLY_WD")
+GONGKAI_LETTER_MAX_EXTENSION_WD = env_int("GONGKAI_LETTER_MAX_EXTENSION_WD", 10)
+GONGKAI_LETTER_VETO_MONTHS = env_int("GONGKAI_LETTER_VETO_MONTHS", 3)
+GONGKAI_LETTER_VETO_WARN_DAYS = env_int("GONGKAI_LETTER_VETO_WARN_DAYS", 30)
+GONGKAI_LETTER_REMINDER_WD = env_int("GONGKAI_LETTER_REMINDER_WD", GONGKAI_REMINDER_WD)
+GONGKAI_CONSULTATION_MIN_DAYS = env_int_map("GONGKAI_CONSULTATION_MIN_DAYS")
+GONGKAI_CONSULTATION_MIN_WD = env_int_map("GONGKAI_CONSULTATION_MIN_WD")
+GONGKAI_CONSULTATION_FEEDBACK_WD = env_int("GONGKAI_CONSULTATION_FEEDBACK_WD", 20)
+# 网站监测 (monitoring/rules.py, web-requirements §D).
+GONGKAI_MONITOR_HOMEPAGE_DAYS = env_int("GONGKAI_MONITOR_HOMEPAGE_DAYS", 14)
+GONGKAI_MONITOR_HOMEPAGE_WARN_DAYS = env_int("GONGKAI_MONITOR_HOMEPAGE_WARN_DAYS", 7)
+GONGKAI_MONITOR_NEWS_DAYS = env_int("GONGKAI_MONITOR_NEWS_DAYS", 14)
+GONGKAI_MONITOR_NOTICE_POLICY_MONTHS = env_int("GONGKAI_MONITOR_NOTICE_POLICY_MONTHS", 6)
+GONGKAI_MONITOR_LOOKBACK_DAYS = env_int("GONGKAI_MONITOR_LOOKBACK_DAYS", 180)
+GONGKAI_MONITOR_SITE_HOSTS = env_list("GONGKAI_MONITOR_SITE_HOSTS", []) or None  # None: ALLOWED_HOSTS
+GONGKAI_MONITOR_TREND_RUNS = env_int("GONGKAI_MONITOR_TREND_RUNS", 10)
 # Letters as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced.
 GONGKAI_LETTERS_PDF = env_bool("GONGKAI_LETTERS_PDF", True)
+# 答复告知书的救济途径 (disclosure_requests/letters.py). 《中华人民共和国行政复议法》（2023年修订，2024年1月1日起施行）
+# 第二十三条第一款第（四）项: 申请政府信息公开，行政机关不予公开的，先申请行政复议（复议前置），第二款: the agency must
+# say so. Whether 无法提供 / 不予处理 also count as 不予公开 is debated, hence settings (表三 row ids, comma-separated):
+# default the eight 三（三） rows, plus 部分公开 (三（二）), whose letter applies it to the withheld part. Cases decided
+# (closed_on) before GONGKAI_REVIEW_FIRST_FROM keep the either/or sentence (复议 60日 or 诉讼 6个月).
+GONGKAI_REVIEW_FIRST_OUTCOMES = env_list("GONGKAI_REVIEW_FIRST_OUTCOMES", [
+    "withheld_state_secret", "withheld_prohibited_by_law", "withheld_security_stability",
+    "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
+    "withheld_enforcement_file", "withheld_admin_inquiry", "partially_granted"])
+GONGKAI_REVIEW_FIRST_FROM = os.environ.get("GONGKAI_REVIEW_FIRST_FROM", "2024-01-01")
 # Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.
 GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
 # Attachments: the largest accepted upload.

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from audit.context import acting_as
 from audit.middleware import client_ip
-from gongkai.public_forms import WINDOW_MINUTES, RateLimit
+from gongkai.public_forms import (
+    ATTEMPTS_PER_WINDOW,
+    LOOKUPS_PER_WINDOW,
+    SUBMISSIONS_PER_WINDOW,
+    WINDOW_MINUTES,
+    RateLimit,
+)
 from orgs.views import apply_validation_error
 
 from . import services, statistics
@@ -27,9 +33,9 @@ from .models import Letter, LetterState, Mailbox
 
 logger = logging.getLogger("gongkai.letters.public")
 
-SUBMISSIONS = RateLimit("letter-submit", 5)
-ATTEMPTS = RateLimit("letter-attempt", 20)
-LOOKUPS = RateLimit("letter-lookup", 20)
+SUBMISSIONS = RateLimit("letter-submit", SUBMISSIONS_PER_WINDOW)
+ATTEMPTS = RateLimit("letter-attempt", ATTEMPTS_PER_WINDOW)
+LOOKUPS = RateLimit("letter-lookup", LOOKUPS_PER_WINDOW)
 RECEIPT_SESSION_KEY = "letters.receipt"
 NOT_FOUND = "来信编号或查询码不正确，请核对后重新输入。"
 NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET
