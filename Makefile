@@ -8,13 +8,31 @@ PORT   ?= 8000
 
 export GONGKAI_DEMO ?= 1
 
-.PHONY: run test lint pdf-deps browser-deps clean
+.PHONY: run test lint lock pdf-deps browser-deps clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in the lock file (with their hashes), then Gongkai itself without looking
+# at its dependencies again. Re-runs when pyproject.toml or the lock changes. requirements.lock is the same
+# set without the test tools, for production (docs/operations.md).
+$(STAMP): pyproject.toml requirements-test.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+	  echo "!!! the lock does not satisfy pyproject.toml: run 'make lock UPGRADE='"; exit 1; }
 	@touch $(STAMP)
+
+# Upgrades the lock files to the newest versions pyproject.toml allows (the only step that needs uv, kept in
+# var/lock-tools); review the diff, run `make test`, commit both files. UPGRADE="--upgrade-package django"
+# upgrades one package only.
+UPGRADE ?= --upgrade
+LOCK_TOOLS := var/lock-tools
+UV_COMPILE = $(LOCK_TOOLS)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--custom-compile-command "make lock"
+lock:
+	@test -x $(LOCK_TOOLS)/bin/uv || ($(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet uv)
+	$(UV_COMPILE) --extra test $(UPGRADE) -o requirements-test.lock
+	$(UV_COMPILE) -c requirements-test.lock -o requirements.lock
 
 run: $(STAMP) pdf-deps
 	@mkdir -p var/static
