@@ -33,6 +33,14 @@ class AgencyKind(models.TextChoices):
     DEVELOPMENT_ZONE = "development_zone", "开发区管委会"
 
 
+class ReviewJurisdiction(models.TextChoices):
+    """Who hears a 行政复议 against the agency (《中华人民共和国行政复议法》（2023年修订）第二十四条、第二十七条)."""
+
+    GENERAL = "", "由人民政府管辖（一般规定）"
+    VERTICAL = "vertical", "实行垂直领导的行政机关（海关、金融、外汇管理、税务等）"
+    STATE_SECURITY = "state_security", "国家安全机关"
+
+
 class AgencyLevel(models.TextChoices):
     PROVINCE = "province", "省级"
     PREFECTURE = "prefecture", "设区的市级"
@@ -54,6 +62,10 @@ postcode_validator = RegexValidator(r"^[0-9]{6}\Z", "邮政编码应为6位数�
 class AgencyQuerySet(models.QuerySet):
     def subtree_of(self, agency: "Agency"):
         return self.filter(path__startswith=agency.path)
+
+    def accepting_requests(self):
+        """Agencies that may receive 依申请公开: every kind except a 事业单位 not authorised by law (第五十四条)."""
+        return self.exclude(kind=AgencyKind.PUBLIC_INSTITUTION, authorised_by_law=False)
 
     def active_on(self, day):
         return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
@@ -87,6 +99,22 @@ class Agency(models.Model):
     email = models.EmailField("电子邮箱", blank=True)
     website = models.CharField("互联网联系方式", max_length=200, blank=True)
     office_hours = models.CharField("办公时间", max_length=200, blank=True)
+    authorised_by_law = models.BooleanField(
+        "法律、法规授权的组织", default=False,
+        help_text="事业单位经法律、法规授权具有管理公共事务职能的，勾选后可受理政府信息公开申请（《中华人民共和国"
+                  "政府信息公开条例》第五十四条）；未勾选的事业单位依照第五十五条公开信息，不作为依申请公开的受理机关。")
+    review_jurisdiction = models.CharField(
+        "行政复议管辖", max_length=16, choices=ReviewJurisdiction.choices, blank=True, default="",
+        help_text="实行垂直领导的行政机关和国家安全机关，行政复议由上一级主管部门管辖"
+                  "（《中华人民共和国行政复议法》第二十七条）。")
+    superior_department = models.CharField(
+        "上一级主管部门", max_length=200, blank=True,
+        help_text="实行垂直领导的行政机关、国家安全机关填写上一级主管部门的全称，答复告知书中写明其为行政复议机关。")
+    superior_government = models.CharField(
+        "上一级人民政府", max_length=200, blank=True,
+        help_text="平台中没有上级人民政府的人民政府（如本平台的县人民政府）填写上一级人民政府的全称，例如"
+                  "“吴忠市人民政府”（《中华人民共和国行政复议法》第二十四条第一款第（二）项）。"
+                  "省级人民政府不填：对其不服的行政复议由其本身管辖（第二十四条第二款）。")
     sort_order = models.PositiveIntegerField("排序", default=0)
     established_on = models.DateField("设立日期", null=True, blank=True)
     dissolved_on = models.DateField("撤销日期", null=True, blank=True,
@@ -126,6 +154,38 @@ class Agency(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.authorised_by_law and self.kind != AgencyKind.PUBLIC_INSTITUTION:
+            errors["authorised_by_law"] = "只有事业单位需要标记“法律、法规授权的组织”；行政机关本身即可受理政府信息公开申请。"
+        if self.review_jurisdiction and self.kind == AgencyKind.GOVERNMENT:
+            errors["review_jurisdiction"] = "人民政府不是实行垂直领导的行政机关或国家安全机关。"
+        if self.review_jurisdiction and not (self.superior_department or "").strip():
+            errors["superior_department"] = ("实行垂直领导的行政机关、国家安全机关须填写上一级主管部门"
+                                             "（《中华人民共和国行政复议法》第二十七条）。")
+        if self.superior_government and self.kind != AgencyKind.GOVERNMENT:
+            errors["superior_government"] = "只有人民政府需要填写上一级人民政府；工作部门等由本级人民政府管辖行政复议。"
+        elif self.superior_government and self.level == AgencyLevel.PROVINCE:
+            errors["superior_government"] = ("省级人民政府不填写上一级人民政府：对其不服的行政复议由其本身管辖"
+                                              "（《中华人民共和国行政复议法》第二十四条第二款）。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def accepts_disclosure_requests(self) -> bool:
+        """A 事业单位 receives 依申请公开 only when authorised by law (条例 第五十四条; others: 第五十五条)."""
+        return self.kind != AgencyKind.PUBLIC_INSTITUTION or self.authorised_by_law
+
+    def require_accepts_disclosure_requests(self) -> None:
+        """Raise a ValidationError naming 第五十四条 when this agency may not receive 依申请公开 cases."""
+        if not self.accepts_disclosure_requests:
+            raise ValidationError(
+                f"“{self.name}”是事业单位，未标记为法律、法规授权的具有管理公共事务职能的组织，不能受理政府信息公开申请。"
+                "依照《中华人民共和国政府信息公开条例》第五十四条，只有法律、法规授权的具有管理公共事务职能的组织"
+                "公开政府信息的活动适用本条例；其他公共企事业单位依照第五十五条公开信息，不作为依申请公开办理。"
+                "请向主管该单位的行政机关提出申请。", code="not_authorised")
 
     def is_active_on(self, day) -> bool:
         return (self.established_on is None or self.established_on <= day) and (

@@ -14,7 +14,8 @@ from .scoping import forget_scopes
 AGENCY_FIELDS = [
     "code", "name", "short_name", "kind", "level", "parent", "supervisor", "credit_code", "division_code",
     "index_prefix", "disclosure_office_name", "address", "postcode", "phone", "fax", "email", "website",
-    "office_hours", "sort_order", "established_on", "dissolved_on",
+    "office_hours", "authorised_by_law", "review_jurisdiction", "superior_department", "superior_government",
+    "sort_order", "established_on", "dissolved_on",
 ]
 
 

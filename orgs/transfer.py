@@ -39,7 +39,7 @@ from gongkai.tables import (
 from gongkai.tables import ImportResult as _BaseImportResult
 
 from . import credit_code as cc
-from .models import Agency, AgencyKind, AgencyLevel
+from .models import Agency, AgencyKind, AgencyLevel, ReviewJurisdiction
 from .services import create_agency, update_agency
 
 __all__ = ["COLUMNS", "HEADERS", "MAX_BYTES", "MAX_ROWS", "REQUIRED_HEADERS", "ImportResult", "RowError",
@@ -76,6 +76,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("排序", "sort_order", False, "不小于0的整数，同级机构按此排列；留空为0。", 8),
     Column("设立日期", "established_on", False, "格式 2024-01-31，可留空。", 12),
     Column("撤销日期", "dissolved_on", False, "格式 2024-01-31，可留空；不得早于设立日期。", 12),
+    Column("法律法规授权", "authorised_by_law", False, "事业单位经法律、法规授权具有管理公共事务职能的填“是”，可受理政府信息"
+           "公开申请（《中华人民共和国政府信息公开条例》第五十四条）；其他留空或填“否”。只有事业单位可以填“是”。", 12),
+    Column("行政复议管辖", "review_jurisdiction", False, "实行垂直领导的行政机关填“vertical”或“"
+           f"{ReviewJurisdiction.VERTICAL.label}”，国家安全机关填“state_security”或“{ReviewJurisdiction.STATE_SECURITY.label}”"
+           "（《中华人民共和国行政复议法》第二十七条）；其他留空。", 16),
+    Column("上一级主管部门", "superior_department", False, "实行垂直领导的行政机关、国家安全机关必填，其行政复议机关为"
+           "上一级主管部门；其他留空。", 24),
+    Column("上一级人民政府", "superior_government", False, "平台中没有上级人民政府的人民政府填写（例如“吴忠市人民政府”），"
+           "答复告知书中写明其为行政复议机关；省级人民政府和其他机构留空。", 24),
 )
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 REQUIRED_HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS if c.required)
@@ -110,6 +119,10 @@ def _export_value(agency: Agency, column: Column):
     if column.field in ("parent", "supervisor"):
         related = getattr(agency, column.field)
         return related.code if related is not None else ""
+    if column.field == "authorised_by_law":
+        return "是" if agency.authorised_by_law else ""
+    if column.field == "review_jurisdiction":
+        return agency.get_review_jurisdiction_display() if agency.review_jurisdiction else ""
     value = getattr(agency, column.field)
     return "" if value is None else value
 
@@ -161,6 +174,19 @@ def _parse_sort_order(value) -> int:
     return int(number)
 
 
+_YES = {"是", "y", "yes", "true", "1", "√", "✓"}
+_NO = {"", "否", "n", "no", "false", "0"}
+
+
+def _parse_yes_no(value, header: str) -> bool:
+    text = unicodedata.normalize("NFKC", cell_text(value)).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CellError(f"{header}“{shorten(text)}”无效，应为“是”或“否”（或留空）。")
+
+
 def _parse_digits(value, header: str, is_xlsx: bool) -> str:
     text = re.sub(r"\s+", "", _code_text(value))
     if is_xlsx and isinstance(value, int | float) and not isinstance(value, bool) and re.fullmatch("[0-9]{1,5}", text):
@@ -178,6 +204,10 @@ def _parse_cell(column: Column, value, is_xlsx: bool):
         return parse_choice(value, AgencyKind if name == "kind" else AgencyLevel, column.header)
     if name in ("established_on", "dissolved_on"):
         return parse_date(value, is_xlsx)
+    if name == "authorised_by_law":
+        return _parse_yes_no(value, column.header)
+    if name == "review_jurisdiction":
+        return parse_choice(value, ReviewJurisdiction, column.header) if cell_text(value) else ""
     if name == "sort_order":
         return _parse_sort_order(value)
     if name in ("division_code", "postcode"):
