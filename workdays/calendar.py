@@ -9,9 +9,11 @@ the old key, whose snapshot is still right. The cost per call is one small aggre
 many computations can pass `snapshot=` explicitly.
 
 A year without a confirmed WorkdayCalendar is never answered silently: it is answered by the weekday
-rule (plus any exception days already entered for it) and every result carries `confirmed=False`.
+rule, plus the fixed-date statutory holidays of 《全国年节及纪念日放假办法》 (元旦, 劳动节, 国庆节: `fixed_holidays`),
+plus any exception days already entered for it; every result carries `confirmed=False`.
 """
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -35,6 +37,34 @@ WEEKDAY_NAMES = ("星期一", "星期二", "星期三", "星期四", "星期五"
 # Guards against pathological input: the longest real period is 40 working days plus pauses.
 MAX_WORKING_DAYS = 1000
 MAX_SPAN_DAYS = 366 * 20
+
+# The holidays 《全国年节及纪念日放假办法》 fixes by calendar date, by the year each version took effect. They are
+# holidays whatever the year's 调休 schedule says, so a year whose schedule is not yet published still has them.
+# The lunar ones (春节、清明节、端午节、中秋节) move every year and come only with the published schedule.
+FIXED_HOLIDAY_RULES: tuple[tuple[int, str, dict[tuple[int, int], str]], ...] = (
+    # 国务院关于修改《全国年节及纪念日放假办法》的决定（国务院令第513号，2008年1月1日起施行）: 新年（元旦）1月1日；
+    # 劳动节1天（5月1日）；国庆节3天（10月1日、2日、3日）.
+    (2008, "《全国年节及纪念日放假办法》（2007年修订）",
+     {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节"}),
+    # 国务院关于修改《全国年节及纪念日放假办法》的决定（国务院令第795号，2025年1月1日起施行）: 劳动节放假2天
+    # （5月1日、2日）; 元旦 and 国庆节 unchanged.
+    (2025, "《全国年节及纪念日放假办法》（2024年修订）",
+     {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节", (10, 3): "国庆节"}),
+)
+
+
+@functools.cache
+def fixed_holidays(year: int) -> dict[date, str]:
+    """The fixed-date statutory holidays of `year` (date → name); empty before 2008 (earlier years are in the
+    calendar data)."""
+    rule = None
+    for since, _source, days in FIXED_HOLIDAY_RULES:
+        if year >= since:
+            rule = days
+    if rule is None or not 1 <= year <= 9999:
+        return {}
+    return {date(year, month, day): name for (month, day), name in rule.items()}
+
 
 CACHE_PREFIX = "workdays:snapshot:"
 CACHE_TIMEOUT = 24 * 3600
@@ -91,7 +121,8 @@ class DayInfo:
         name = f"（{self.holiday_name}）" if self.holiday_name else ""
         text = f"{self.day.isoformat()}（{self.weekday}）{what}：{self.reason}{name}"
         if not self.confirmed:
-            text += f"。注意：{self.day.year}年节假日安排未确认，此结论按周一至周五推算，可能不准确"
+            text += (f"。注意：{self.day.year}年节假日安排未确认，此结论按周一至周五并计入元旦、劳动节、国庆节等"
+                     "固定日期的法定节假日推算，可能不准确")
         return text
 
 
@@ -108,8 +139,17 @@ class CalendarSnapshot:
         state = self.years.get(year)
         return state.version if state else None
 
-    def day_info(self, d: date) -> DayInfo:
+    def entry(self, d: date) -> DayEntry | None:
+        """The exception entered for `d`; in a year not confirmed, a fixed-date statutory holiday otherwise."""
         entry = self.days.get(d)
+        if entry is None and not self.is_confirmed(d.year):
+            name = fixed_holidays(d.year).get(d)
+            if name:
+                return DayEntry(HOLIDAY, name)
+        return entry
+
+    def day_info(self, d: date) -> DayInfo:
+        entry = self.entry(d)
         confirmed = self.is_confirmed(d.year)
         if entry is not None and entry.kind == HOLIDAY:
             return DayInfo(d, False, REASON_HOLIDAY, entry.name, confirmed)
@@ -120,7 +160,7 @@ class CalendarSnapshot:
         return DayInfo(d, True, REASON_WORKDAY, "", confirmed)
 
     def is_working_day(self, d: date) -> bool:
-        entry = self.days.get(d)
+        entry = self.entry(d)
         if entry is not None:
             return entry.kind == MAKEUP_WORKDAY
         return d.weekday() < 5
@@ -277,7 +317,8 @@ def unconfirmed_warning(years: Iterable[int]) -> str:
         return ""
     listed = "、".join(f"{y}年" for y in years)
     return (f"注意：{listed}节假日安排未确认（尚未公布或尚未由平台管理员确认），相关日期按周一至周五推算，"
-            "可能未计入该年的法定节假日和调休，结果可能不准确，请以国务院办公厅公布的安排为准。")
+            "已计入元旦、劳动节、国庆节等固定日期的法定节假日，未计入春节等农历节日的假期和调休，结果可能不准确，"
+            "请以国务院办公厅公布的安排为准。")
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from audit.context import current_actor
 from audit.services import record
 
 from . import package
-from .calendar import CalendarSnapshot, load_snapshot
+from .calendar import CalendarSnapshot, fixed_holidays, load_snapshot
 from .models import CalendarDay, CalendarStatus, DayKind, WorkdayCalendar
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -217,6 +217,15 @@ def set_status(year: int, status: str, source_note: str, reason: str = "", *, re
             calendar is None or not CalendarDay.objects.filter(calendar=calendar).exists()):
         raise ValidationError(f"{year}年日历还没有录入任何节假日或调休上班日，不能确认。"
                               "请先录入国务院办公厅公布的安排。")
+    if status == CalendarStatus.CONFIRMED:
+        # A confirmed year is answered by its entries alone (the fixed-date holidays are added only while it is
+        # unconfirmed), so every holiday 《全国年节及纪念日放假办法》 fixes by date must be among them.
+        holidays = set(CalendarDay.objects.filter(calendar=calendar, kind=DayKind.HOLIDAY).values_list("day", flat=True))
+        missing = [f"{day.isoformat()}（{name}）" for day, name in sorted(fixed_holidays(year).items())
+                   if day not in holidays]
+        if missing:
+            raise ValidationError(f"{year}年日历缺少《全国年节及纪念日放假办法》规定的固定日期法定节假日："
+                                  f"{'、'.join(missing)}，不能确认。请先录入为法定节假日。")
     if calendar is None:
         calendar = _calendar_for_update(year, create=True)
     fields = ["status", "source_note", "region_note"]

@@ -40,7 +40,7 @@ def test_add_with_receipt_day_and_pause():
 
 def test_add_into_unconfirmed_year_warns_on_stderr():
     out, err = run("add", "2026-12-25", "20", "--no-count-receipt-day")
-    assert out.splitlines()[0] == "2027-01-22"
+    assert out.splitlines()[0] == "2027-01-25"  # 2027-01-01 (元旦) is a fixed-date holiday all the same
     assert "2027年节假日安排未确认" in err
 
 
@@ -58,7 +58,9 @@ def test_check(day, expected):
 
 def test_check_unconfirmed():
     out, err = run("check", "2027-01-01")
-    assert out.strip() == "2027-01-01（星期五）是工作日：工作日［2027年日历未确认］"
+    assert out.strip() == "2027-01-01（星期五）不是工作日：法定节假日（元旦）［2027年日历未确认］"
+    out, _ = run("check", "2027-01-04")
+    assert out.strip() == "2027-01-04（星期一）是工作日：工作日［2027年日历未确认］"
     assert "2027年节假日安排未确认" in err
 
 

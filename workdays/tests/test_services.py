@@ -60,20 +60,23 @@ def test_migration_loaded_2004_to_2026_confirmed():
 
 
 def test_2027_is_answered_by_weekday_rule_with_flag():
-    # 2027-01-01 is a Friday; 2027 has no schedule yet, so it is answered as a working day, flagged.
+    """《全国年节及纪念日放假办法》（2024年修订，国务院令第795号）第二条: 元旦 (1月1日) is a holiday whatever the
+    year's 调休 schedule, so an unconfirmed year still has it; the answer stays flagged."""
+    # 2027-01-01 is a Friday; 2027 has no schedule yet: 元旦 all the same, flagged.
     info = day_info(D("2027-01-01"))
-    assert (info.is_working_day, info.reason, info.confirmed) == (True, "工作日", False)
-    assert "2027年节假日安排未确认" in info.describe()
-    # 2026-12-25 (Fri): 12-28(1) 29(2) 30(3) 31(4) 2027-01-01 Fri, weekday rule(5) 01-04..08(6-10)
-    # 11..15(11-15) 18..22(16-20)
+    assert (info.is_working_day, info.reason, info.holiday_name, info.confirmed) == (False, "法定节假日", "元旦", False)
+    assert "2027年节假日安排未确认" in info.describe() and "固定日期的法定节假日" in info.describe()
+    assert day_info(D("2027-01-04")).is_working_day is True  # an ordinary Monday: the weekday rule
+    # 2026-12-25 (Fri): 12-28(1) 29(2) 30(3) 31(4) [2027-01-01 元旦] 01-04..08(5-9) 11..15(10-14)
+    # 18..22(15-19) 25(20)
     due = add_working_days(D("2026-12-25"), 20, count_start_day=False)
-    assert due.day == D("2027-01-22")
+    assert due.day == D("2027-01-25")
     assert due.confirmed is False and due.unconfirmed_years == [2027]
     assert due.calendar_versions == {2026: 1}
-    assert "注意：2027年节假日安排未确认" in due.trace
+    assert "注意：2027年节假日安排未确认" in due.trace and "已计入元旦、劳动节、国庆节" in due.trace
     assert due.warning.startswith("注意：2027年") and due.trace == due.explanation + "。" + due.warning
-    assert due.explanation == "收到 2026-12-25；自次日起算；20 个工作日 → 2027-01-22（星期五）；日历 2026年第1版"
-    detail = count_working_days_detail(D("2026-12-25"), D("2027-01-22"))
+    assert due.explanation == "收到 2026-12-25；自次日起算；20 个工作日 → 2027-01-25（星期一）；日历 2026年第1版"
+    detail = count_working_days_detail(D("2026-12-25"), D("2027-01-25"))
     assert (detail.count, detail.confirmed, detail.unconfirmed_years) == (20, False, [2027])
 
 
@@ -85,32 +88,73 @@ def test_years_outside_the_package_never_raise(day):
 
 def test_admin_edit_of_2027_changes_answers_versions_and_audit(admin, provider):
     with acting_as(user=admin):
-        first = set_day(2027, D("2027-01-01"), DayKind.HOLIDAY, "元旦", "国务院办公厅通知（测试）")
+        first = set_day(2027, D("2027-01-04"), DayKind.HOLIDAY, "地方节日", "自治区通知（测试）")
     assert first.changed and first.versions == {2027: 1}
     cal = WorkdayCalendar.objects.get(year=2027)
     assert (cal.status, cal.version, cal.updated_by) == (CalendarStatus.UNCONFIRMED, 1, admin)
-    # The entered holiday applies at once, still flagged: 2026-12-25 + 20 moves from 2027-01-22 to 01-25.
+    # The entered holiday applies at once, still flagged: 2026-12-25 + 20 moves from 2027-01-25 to 01-26.
     assert [(c.label, c.old_due, c.new_due) for c in first.affected] == [
-        ("依申请〔2026〕1号", D("2027-01-22"), D("2027-01-25"))]
+        ("依申请〔2026〕1号", D("2027-01-25"), D("2027-01-26"))]
     due = add_working_days(D("2026-12-25"), 20, count_start_day=False)
-    assert (due.day, due.confirmed) == (D("2027-01-25"), False)
+    assert (due.day, due.confirmed) == (D("2027-01-26"), False)
 
     with acting_as(user=admin):
-        second = set_status(2027, CalendarStatus.CONFIRMED, "国务院办公厅关于2027年部分节假日安排的通知（测试）")
-    assert second.versions == {2027: 2} and second.affected == []
+        second = set_day(2027, D("2027-01-01"), DayKind.HOLIDAY, "元旦", "国务院办公厅通知（测试）")
+        # Entering what the unconfirmed year already assumed moves nothing.
+        assert second.versions == {2027: 2} and second.affected == []
+        for day in ("2027-05-01", "2027-05-02", "2027-10-01", "2027-10-02", "2027-10-03"):
+            set_day(2027, D(day), DayKind.HOLIDAY, "劳动节" if day[5:7] == "05" else "国庆节", "国务院办公厅通知（测试）")
+        third = set_status(2027, CalendarStatus.CONFIRMED, "国务院办公厅关于2027年部分节假日安排的通知（测试）")
+    assert third.versions == {2027: 8} and third.affected == []
     due = add_working_days(D("2026-12-25"), 20, count_start_day=False)
-    assert (due.day, due.confirmed, due.unconfirmed_years) == (D("2027-01-25"), True, [])
-    assert due.calendar_versions == {2026: 1, 2027: 2}
-    assert "2027年第2版" in due.trace
+    assert (due.day, due.confirmed, due.unconfirmed_years) == (D("2027-01-26"), True, [])
+    assert due.calendar_versions == {2026: 1, 2027: 8}
+    assert "2027年第8版" in due.trace
     assert day_info(D("2027-01-01")).reason == "法定节假日"
 
     entries = list(AuditEntry.objects.filter(object_type="workdays.workdaycalendar").order_by("id"))
-    assert [e.action for e in entries] == ["workdays.day.set", "workdays.calendar.status"]
-    assert entries[0].actor == admin and entries[0].note == "国务院办公厅通知（测试）"
+    assert [e.action for e in entries] == ["workdays.day.set"] * 7 + ["workdays.calendar.status"]
+    assert entries[0].actor == admin and entries[0].note == "自治区通知（测试）"
     assert entries[0].before == {"version": 0, "day": None}
-    assert entries[0].after == {"version": 1, "day": {"day": "2027-01-01", "kind": "holiday", "name": "元旦"},
+    assert entries[0].after == {"version": 1, "day": {"day": "2027-01-04", "kind": "holiday", "name": "地方节日"},
                                 "affected_cases": 1}
-    assert entries[1].before["status"] == "unconfirmed" and entries[1].after["status"] == "confirmed"
+    assert entries[-1].before["status"] == "unconfirmed" and entries[-1].after["status"] == "confirmed"
+
+
+def test_a_year_is_confirmed_only_with_its_fixed_date_holidays(admin):
+    """《全国年节及纪念日放假办法》（2024年修订）第二条: 元旦 1月1日, 劳动节 5月1日、2日, 国庆节 10月1日至3日. A confirmed
+    year is answered by its entries alone, so confirming one that lacks any of them is refused."""
+    with acting_as(user=admin):
+        set_day(2027, D("2027-01-01"), DayKind.HOLIDAY, "元旦", "通知（测试）")
+        with pytest.raises(ValidationError, match="缺少《全国年节及纪念日放假办法》规定的固定日期法定节假日：2027-05-01（劳动节）、"
+                                                  "2027-05-02（劳动节）、2027-10-01（国庆节）"):
+            set_status(2027, CalendarStatus.CONFIRMED, "通知（测试）")
+    assert WorkdayCalendar.objects.get(year=2027).status == CalendarStatus.UNCONFIRMED
+
+
+def test_fixed_date_holidays_follow_the_version_in_force():
+    """《全国年节及纪念日放假办法》: 劳动节 is one day (5月1日) under the 2007 revision (国务院令第513号, from 2008-01-01)
+    and two days (5月1日、2日) under the 2024 revision (国务院令第795号, from 2025-01-01); 元旦 1月1日 and 国庆节
+    10月1日、2日、3日 in both. Checked on a calendar with no confirmed year, so only these rules apply."""
+    blank = calendar.CalendarSnapshot()
+    assert calendar.fixed_holidays(2030) == {
+        D("2030-01-01"): "元旦", D("2030-05-01"): "劳动节", D("2030-05-02"): "劳动节",
+        D("2030-10-01"): "国庆节", D("2030-10-02"): "国庆节", D("2030-10-03"): "国庆节"}
+    assert set(calendar.fixed_holidays(2015)) == {D("2015-01-01"), D("2015-05-01"), D("2015-10-01"),
+                                                 D("2015-10-02"), D("2015-10-03")}
+    assert calendar.fixed_holidays(2007) == {}  # earlier versions: those years are in the confirmed data
+    # 2030-05-02 is a Thursday: a holiday under the 2024 revision; 2019-05-02 (Thursday) was not under 2007's.
+    assert blank.day_info(D("2030-05-02")).holiday_name == "劳动节"
+    assert not blank.is_working_day(D("2030-05-02"))
+    assert blank.is_working_day(D("2019-05-02"))
+    # 2030-10-03 (Thursday) → next working day counting 1: 10-04 (Friday); 10-01..03 are skipped.
+    assert add_working_days(D("2030-09-30"), 1, snapshot=blank).day == D("2030-10-04")
+    # An entered day wins over the rule (a local correction, flagged like every unconfirmed answer).
+    corrected = blank.with_day(D("2030-10-03"), calendar.MAKEUP_WORKDAY, "国庆节")
+    assert corrected.is_working_day(D("2030-10-03"))
+    # A confirmed year is answered by its entries alone.
+    confirmed = blank.with_status(2030, True)
+    assert confirmed.is_working_day(D("2030-10-01"))
 
 
 def test_changing_a_known_year_lists_moved_cases_and_removing_restores(admin, provider):

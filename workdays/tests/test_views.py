@@ -68,8 +68,9 @@ def test_calculator_shows_pause_and_unconfirmed_warning(client, staff):
         "op": "add", "add-start": "2026-12-25", "add-n": "20", "add-count_receipt_day": "no",
         "add-pause_start": "2026-12-28", "add-pause_end": "2026-12-29", "add-pause_label": "征求第三方意见"})
     text = response.content.decode()
-    # 12-28 counts (pause start), 12-29 does not: one day later than 2027-01-22 → 2027-01-25 (Monday).
-    assert "到期日：<strong>2027-01-25</strong>" in text
+    # 12-28 counts (pause start), 12-29 does not; 2027-01-01 (元旦) is a holiday even in the unconfirmed year:
+    # one day later than 2027-01-25 → 2027-01-26 (Tuesday).
+    assert "到期日：<strong>2027-01-26</strong>" in text
     assert "日历未确认" in text and "2027年节假日安排未确认" in text
     assert "征求第三方意见 2026-12-28 至 2026-12-29：2026-12-29 不计，少计 1 个工作日" in text
 
