@@ -5,7 +5,7 @@ test set, and speed.
 
 Accuracy counts, for every expected cell: correct (same value), wrong (a different value: the failure that
 must not happen), unreadable (reported as could-not-read), missed (not found at all). Expected values come
-from the labelled test set in reports/tests (hand-read seed cells, composed reports)."""
+from the labelled test set in reports/tests (synthetic pre-2019 reports, composed 2021 reports)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
 from reports.importers import import_document  # noqa: E402
+from reports.tests import legacy_reports as L  # noqa: E402
 from reports.tests import test_importers as T  # noqa: E402
 from reports.tests import test_importers_fixtures as X  # noqa: E402
 
@@ -27,12 +28,10 @@ NARROW_CSS = "@page { size: A4; margin: 2cm } body { font-family: 'Noto Sans CJK
 
 def cases():
     """(input kind, case name, bytes, expected cells)."""
-    for seed, expected in (("2017-xiangxi-prefecture-annual-report.txt", T.XIANGXI_2017),
-                           ("2018-yanchi-county-annual-report.txt", T.YANCHI_2018),
-                           ("2018-chimen-township-annual-report.txt", T.CHIMEN_2018)):
-        path = T.SEEDS / seed
-        if path.exists():
-            yield "seed-text", seed, path.read_bytes(), expected
+    for document, expected in ((L.prefecture_2017(), L.importer_cells(L.prefecture_values())),
+                               (L.county_2018(), L.importer_cells(L.county_values())),
+                               (L.township_2018(), L.township_values())):
+        yield "legacy-text", document.name, document.data, expected
     blank = T.BLANK_TOTAL
     placeholders = T.PLACEHOLDERS
     variants = {
@@ -83,9 +82,7 @@ def speed(seconds: float = 3.0, cold: bool = False):
     """Reports per second on one core. Warm: the label/value caches are kept between reports (as in a batch,
     where the same labels and small numbers recur); cold: cleared before every report."""
     text_inputs = [X.as_tsv().encode(), X.as_flat().encode(), X.as_html().encode()]
-    for seed in ("2017-xiangxi-prefecture-annual-report.txt", "2018-yanchi-county-annual-report.txt"):
-        if (T.SEEDS / seed).exists():
-            text_inputs.append((T.SEEDS / seed).read_bytes())
+    text_inputs += [L.prefecture_2017().data, L.county_2018().data]
     pdf_inputs = [X.as_pdf()]
     out = {}
     for label, inputs in (("文本/HTML", text_inputs), ("PDF", pdf_inputs), ("DOCX", [X.as_docx()])):

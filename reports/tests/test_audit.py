@@ -10,25 +10,28 @@ from django.core.management import call_command
 
 from reports.audit import audit_file, audit_many, duplicate_wording
 
+from . import legacy_reports as L
 from . import test_importers_fixtures as X
-from .test_importers import SEEDS, T2_2019, needs_seeds
+from .test_importers import T2_2019
 
 
 def _codes(report):
     return {f["code"] for f in report["findings"]}
 
 
-@needs_seeds
-def test_seed_findings_from_the_validator():
-    reports = {r["source"]: r for r in audit_many([SEEDS])}
-    xiangxi = reports["2017-xiangxi-prefecture-annual-report.txt"]
-    assert {"LG-E05", "LG-W01", "T-W02", "T-I04", "date_reconstructed"} <= _codes(xiangxi)
-    yanchi = reports["2018-yanchi-county-annual-report.txt"]
-    assert {"LG-W01", "annotated_cell", "missing_row", "IMP-I07"} <= _codes(yanchi)
-    assert "D-W01" in _codes(reports["2018-minhe-county-annual-report.txt"])
-    chimen = reports["2018-chimen-township-annual-report.txt"]
-    assert {"D-W01", "D-W08"} <= _codes(chimen)  # 发布 2019-01-10 yet cites the 2019 revised 条例
-    assert "IMP-W12" in _codes(reports["2016-golmud-implementation-plan.txt"])
+def test_pre_2019_findings_from_the_validator(tmp_path: Path):
+    for document in L.all_documents():
+        (tmp_path / document.name).write_bytes(document.data)
+    reports = {r["source"]: r for r in audit_many([tmp_path])}
+    assert len(reports) == 5
+    prefecture = reports[L.PREFECTURE_FILE]
+    assert {"LG-E05", "LG-W01", "T-W02", "T-I04", "date_reconstructed"} <= _codes(prefecture)
+    county = reports[L.COUNTY_FILE]
+    assert {"LG-W01", "annotated_cell", "missing_row", "IMP-I07"} <= _codes(county)
+    assert "D-W01" in _codes(reports[L.PROSE_FILE])
+    township = reports[L.TOWNSHIP_FILE]
+    assert {"D-W01", "D-W08"} <= _codes(township)  # published 2019-01-14 yet cites the 2019 revised 条例
+    assert "IMP-W12" in _codes(reports[L.POLICY_FILE])
     assert not any("D-W04" in _codes(r) for r in reports.values())
 
 

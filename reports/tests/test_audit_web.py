@@ -1,4 +1,4 @@
-"""年报体检 in the workbench (/workbench/reports/audit/): uploads of the shared seeds give their known findings
+"""年报体检 in the workbench (/workbench/reports/audit/): uploads of the synthetic pre-2019 reports give their findings
 per report and a table across agencies; a file that cannot be read gets its Chinese reason and does not stop
 the others; another county's staff cannot open a batch; the published reports of the subtree are audited;
 the XLSX/JSON downloads are those of `gongkai audit`; arbitrary bytes never give a 500."""
@@ -24,16 +24,13 @@ from catalog.tests.conftest import draft_fields, genres, topic  # noqa: F401 - f
 from reports import auditing, services
 from reports.models import AuditBatch, AuditBatchStatus, AuditedReport, AuditedStatus
 
+from . import legacy_reports as L
 from . import test_importers_fixtures as X
-from .test_importers import SEEDS, needs_seeds
 
 pytestmark = pytest.mark.django_db
 
-XIANGXI = "2017-xiangxi-prefecture-annual-report.txt"
-YANCHI = "2018-yanchi-county-annual-report.txt"
-MINHE = "2018-minhe-county-annual-report.txt"
-CHIMEN = "2018-chimen-township-annual-report.txt"
-GOLMUD = "2016-golmud-implementation-plan.txt"
+PREFECTURE, COUNTY, PROSE, TOWNSHIP, POLICY = (L.PREFECTURE_FILE, L.COUNTY_FILE, L.PROSE_FILE, L.TOWNSHIP_FILE,
+                                               L.POLICY_FILE)
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 
@@ -51,15 +48,13 @@ def _codes(row: AuditedReport) -> set[str]:
     return {f["code"] for f in row.result["findings"]}
 
 
-def _seed_files():
-    return [SimpleUploadedFile(name, (SEEDS / name).read_bytes(), content_type="text/plain")
-            for name in (XIANGXI, YANCHI, MINHE, CHIMEN, GOLMUD)]
+def _pre_2019_files():
+    return [SimpleUploadedFile(d.name, d.data, content_type="text/plain") for d in L.all_documents()]
 
 
-@needs_seeds
-def test_seed_upload_gives_findings_per_report_and_a_table_across_agencies(client, region, staff):
+def test_pre_2019_upload_gives_findings_per_report_and_a_table_across_agencies(client, region, staff):
     client.force_login(staff)
-    response = _upload(client, region["county"], [*_seed_files(), SimpleUploadedFile("scan.jpg", PNG)])
+    response = _upload(client, region["county"], [*_pre_2019_files(), SimpleUploadedFile("scan.jpg", PNG)])
     batch = AuditBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:audit_batch", args=[batch.pk])
     assert (batch.total, batch.processed, batch.failed, batch.status) == (6, 6, 1, AuditBatchStatus.DONE)
@@ -67,14 +62,14 @@ def test_seed_upload_gives_findings_per_report_and_a_table_across_agencies(clien
     rows = {r.file_name: r for r in batch.reports.all()}
     assert all(len(r.sha256) == 64 for r in rows.values())
 
-    xiangxi = rows[XIANGXI]
-    assert (xiangxi.detected_agency, xiangxi.year, xiangxi.format) == ("湘西州", 2017, "legacy")
-    e05 = [f for f in xiangxi.result["findings"] if f["code"] == "LG-E05"]
+    prefecture = rows[PREFECTURE]
+    assert (prefecture.detected_agency, prefecture.year, prefecture.format) == (L.PREFECTURE, 2017, "legacy")
+    e05 = [f for f in prefecture.result["findings"] if f["code"] == "LG-E05"]
     assert len(e05) == 1 and e05[0]["severity"] == "error" and "lg.review.total" in e05[0]["cells"]
-    assert {"LG-W01", "T-W02", "T-I04"} <= _codes(xiangxi)
-    assert {"LG-W01", "annotated_cell", "missing_row"} <= _codes(rows[YANCHI])
-    assert "D-W01" in _codes(rows[MINHE]) and rows[CHIMEN].format == "local"
-    assert "IMP-W12" in _codes(rows[GOLMUD])
+    assert {"LG-W01", "T-W02", "T-I04"} <= _codes(prefecture)
+    assert {"LG-W01", "annotated_cell", "missing_row"} <= _codes(rows[COUNTY])
+    assert "D-W01" in _codes(rows[PROSE]) and rows[TOWNSHIP].format == "local"
+    assert "IMP-W12" in _codes(rows[POLICY])
     scan = rows["scan.jpg"]
     assert scan.status == AuditedStatus.FAILED and "不支持的文件类型（.jpg）" in scan.error
 
@@ -82,17 +77,19 @@ def test_seed_upload_gives_findings_per_report_and_a_table_across_agencies(clien
     html = page.content.decode()
     assert "已处理 6 / 6 份" in html and "其中 1 份无法读取" in html
     assert "不支持的文件类型（.jpg）" in html
-    # Per report: the 101 ≠ 56 + 24 + 1 error with its cell label and where it was read.
+    # Per report: the 行政复议 total ≠ 维持 + 纠错 + 其他 error with its cell label and where it was read.
     assert "行政复议数量" in html and "LG-E05" in html
-    # The table across agencies: 湘西州 2017 received 15 requests, 101 reviews, 2 lawsuits; 盐池县 none.
+    # The table across agencies: the prefecture's requests, reviews and lawsuits; the county had none.
+    values = L.prefecture_values()
+    figures = [values["lg.request.received"], values["lg.review.total"], values["lg.suit.total"]]
     table = {e["report"].file_name: e["figures"] for e in page.context["view"].table}
-    assert table[XIANGXI] == [Decimal(15), Decimal(101), Decimal(2)]
-    assert table[YANCHI] == [Decimal(0), Decimal(0), Decimal(0)]
-    assert table[MINHE] == [None, None, None]  # prose only: nothing read, never 0
-    row = re.search(r'<a href="#r\d+">湘西州</a></th><td>2017</td><td>2014年统计表</td>'
+    assert table[PREFECTURE] == [Decimal(n) for n in figures]
+    assert table[COUNTY] == [Decimal(0), Decimal(0), Decimal(0)]
+    assert table[PROSE] == [None, None, None]  # prose only: nothing read, never 0
+    row = re.search(rf'<a href="#r\d+">{L.PREFECTURE}</a></th><td>2017</td><td>2014年统计表</td>'
                     r'\s*<td class="num sev-error">1</td>.*?</tr>', html, re.S).group(0)
-    assert re.findall(r'<td class="num">(\d+)</td>', row)[-3:] == ["15", "101", "2"]
-    # Sorted by year (newest first): the 2018 reports come before 湘西州 2017.
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[-3:] == [str(n) for n in figures]
+    # Sorted by year (newest first): the 2018 reports come before the 2017 one.
     assert [e["report"].year for e in page.context["view"].table][:4] == [2018, 2018, 2018, 2017]
 
 

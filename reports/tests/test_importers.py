@@ -1,138 +1,84 @@
-"""The auditor's importers against a labelled test set: the five seeds (cells typed by hand from the seed
-texts) and composed 2021-format reports in every input kind (test_importers_fixtures.py)."""
+"""The auditor's importers against a labelled test set: synthetic pre-2019 reports (legacy_reports.py, cells
+computed from the generator's inputs) and composed 2021-format reports in every input kind
+(test_importers_fixtures.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from reports.importers import import_document
 from reports.importers.decode import decode_text, sniff
 
+from . import legacy_reports as L
 from . import test_importers_fixtures as X
 
-SEEDS = Path("/work/shared/seeds")
-needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="seed texts not present")
+
+def _import(document: L.Composed) -> dict:
+    return import_document(document.data, document.name)
 
 
-def _seed(name: str) -> dict:
-    return import_document((SEEDS / name).read_bytes(), name)
+# --- the years before 2019 ----------------------------------------------------------------------------------
 
-
-# --- seeds ---------------------------------------------------------------------------------------------------
-
-# 湘西州2017 附表, read by hand from the seed text (lines 77–380). Blank cells (传真申请数, 申请答复数, the
-# refusal reasons…) are None; the lost one-character unit cells carry no value.
-XIANGXI_2017 = {
-    "lg.proactive.total": 248071, "lg.proactive.normative_docs_published": 253,
-    "lg.proactive.normative_docs_issued": 253, "lg.proactive.via_gazette": 2137, "lg.proactive.via_website": 181049,
-    "lg.proactive.via_weibo": 1202, "lg.proactive.via_wechat": 764, "lg.proactive.via_other": 45237,
-    "lg.response.hot_topics": 147, "lg.response.press_conferences": 28, "lg.response.press_conferences_by_head": 28,
-    "lg.response.online_interviews": 6, "lg.response.online_interviews_by_head": 6, "lg.response.interpretations": 125,
-    "lg.response.weibo_wechat_events": 0, "lg.response.other_events": 45237,
-    "lg.request.received": 15, "lg.request.in_person": 1, "lg.request.fax": None, "lg.request.online": 12,
-    "lg.request.letter": 2, "lg.request.closed": 15, "lg.request.closed_on_time": 15, "lg.request.closed_extended": None,
-    "lg.request.answered": None, "lg.request.already_public": None, "lg.request.granted": 15,
-    "lg.request.partially_granted": None, "lg.request.refused": None, "lg.request.refused_state_secret": None,
-    "lg.request.refused_commercial_secret": None, "lg.request.refused_privacy": None,
-    "lg.request.refused_security_stability": None, "lg.request.refused_not_gov_info": None,
-    "lg.request.refused_other_legal": None, "lg.request.not_this_agency": None, "lg.request.not_exist": None,
-    "lg.request.told_to_amend": None, "lg.request.told_other_channel": None,
-    "lg.review.total": 101, "lg.review.upheld": 56, "lg.review.corrected": 24, "lg.review.other": 1,
-    "lg.suit.total": 2, "lg.suit.upheld": 2, "lg.suit.corrected": None, "lg.suit.other": None,
-    "lg.complaints.total": 0, "lg.fees.amount": "0",
-    "lg.org.dedicated_units": 9, "lg.org.reading_points": 123, "lg.org.staff_total": 776, "lg.org.staff_full_time": 42,
-    "lg.org.staff_part_time": 734, "lg.org.budget": "65",
-    "lg.meetings.meetings": 30, "lg.meetings.trainings": 32, "lg.meetings.trainees": 3155,
-}
-
-# 盐池县2018 附件 (tab-separated, every unit printed; the row 行政诉讼（三）其他情形数 is not printed).
-YANCHI_2018 = {
-    "lg.proactive.total": 16084, "lg.proactive.normative_docs_published": 6, "lg.proactive.normative_docs_issued": 6,
-    "lg.proactive.via_gazette": 17, "lg.proactive.via_website": 5701, "lg.proactive.via_weibo": 230,
-    "lg.proactive.via_wechat": 1870, "lg.proactive.via_other": 8260,
-    "lg.response.hot_topics": 38, "lg.response.press_conferences": 1, "lg.response.press_conferences_by_head": 0,
-    "lg.response.online_interviews": 6, "lg.response.online_interviews_by_head": 3, "lg.response.interpretations": 12,
-    "lg.response.weibo_wechat_events": 18, "lg.response.other_events": 154,
-    **{f"lg.request.{k}": 0 for k in (
-        "received", "in_person", "fax", "online", "letter", "closed", "closed_on_time", "closed_extended", "answered",
-        "already_public", "granted", "partially_granted", "refused", "refused_state_secret",
-        "refused_commercial_secret", "refused_privacy", "refused_security_stability", "refused_not_gov_info",
-        "refused_other_legal", "not_this_agency", "not_exist", "told_to_amend", "told_other_channel")},
-    "lg.review.total": 0, "lg.review.upheld": 0, "lg.review.corrected": 0, "lg.review.other": 0,
-    "lg.suit.total": 0, "lg.suit.upheld": 0, "lg.suit.corrected": 0,
-    "lg.complaints.total": 0, "lg.fees.amount": "0",
-    "lg.org.dedicated_units": 33, "lg.org.reading_points": 15, "lg.org.staff_total": 116, "lg.org.staff_full_time": 67,
-    "lg.org.staff_part_time": 49, "lg.org.budget": "97",
-    "lg.meetings.meetings": 1, "lg.meetings.trainings": 8, "lg.meetings.trainees": 232,
-}
-
-# 赤门乡2018 附表 (指标 | 单位 | 2018 | 历年累计): ids fj.<row>.year / .cumulative.
-CHIMEN_2018 = {
-    "fj.proactive_docs.year": 57, "fj.proactive_docs.cumulative": 615,
-    "fj.via_website.year": 57, "fj.via_website.cumulative": 615,
-    "fj.via_gazette.year": 0, "fj.via_gazette.cumulative": 0,
-    **{f"fj.{row}.{col}": 0 for row in ("received", "in_person", "online", "letter_fax", "answered", "granted",
-                                         "partially_granted", "refused", "other_answers", "petitions", "reviews",
-                                         "suits") for col in ("year", "cumulative")},
-}
-
-
-@needs_seeds
-def test_xiangxi_2017_legacy_table():
-    report = _seed("2017-xiangxi-prefecture-annual-report.txt")
-    assert (report["agency"], report["year"], report["format"]) == ("湘西州", 2017, "legacy")
-    assert report["cells"] == XIANGXI_2017
+def test_prefecture_2017_flattened_legacy_table_with_lost_units():
+    document = L.prefecture_2017()
+    report = _import(document)
+    assert (report["agency"], report["year"], report["format"]) == (L.PREFECTURE, 2017, "legacy")
+    # Blank cells (传真申请数, 申请答复数, the refusal reasons…) are None; the lost unit cells carry no value.
+    assert report["cells"] == L.importer_cells(L.prefecture_values())
     assert report["unreadable"] == []
     assert report["period"] == "201711日至1231日"  # handed to the validator as printed, never silently fixed
-    assert report["cell_sources"]["lg.review.total"]["where"] == "第294行"
+    assert report["cell_sources"]["lg.review.total"]["where"] == document.where("lg.review.total")
+    assert report["cell_sources"]["lg.review.total"]["raw"] == str(L.p_reviews()["accepted"])
 
 
-@needs_seeds
-def test_yanchi_2018_legacy_table_with_typos_repeated_header_and_missing_row():
-    report = _seed("2018-yanchi-county-annual-report.txt")
-    assert (report["agency"], report["year"], report["format"]) == ("盐池县", 2018, "legacy")
-    assert report["cells"] == YANCHI_2018
-    assert "lg.suit.other" not in report["cells"]  # the row is not printed: missing, not blank
+def test_county_2018_legacy_table_with_typos_repeated_header_and_missing_row():
+    document = L.county_2018()
+    report = _import(document)
+    assert (report["agency"], report["year"], report["format"]) == (L.COUNTY, 2018, "legacy")
+    assert report["cells"] == L.importer_cells(L.county_values())
+    assert L.C_NOT_PRINTED not in report["cells"]  # the row is not printed: missing, not blank
     findings = {f["code"]: f for f in report["findings"]}
-    assert findings["IMP-I07"]["where"] == "第146行"  # 统计指标 单位 统计数 repeated at the page break
+    assert findings["IMP-I07"]["where"] == document.where("repeated_header")  # 统计指标 单位 统计数 at the page break
     source = report["cell_sources"]["lg.response.press_conferences"]
-    assert source["raw"] == "1（新闻通气会）" and "annotated" in source["flags"]
+    assert source["raw"] == f"{L.C_PRESS}{L.C_PRESS_NOTE}" and "annotated" in source["flags"]
+    assert source["where"] == document.where("lg.response.press_conferences")
 
 
-@needs_seeds
-def test_chimen_2018_local_table():
-    report = _seed("2018-chimen-township-annual-report.txt")
-    assert (report["agency"], report["year"], report["format"]) == ("赤门乡", 2018, "local")
-    assert report["cells"] == CHIMEN_2018
+def test_township_2018_local_table():
+    report = _import(L.township_2018())
+    assert (report["agency"], report["year"], report["format"]) == (L.TOWNSHIP, 2018, "local")
+    assert report["cells"] == L.township_values()
+    assert report["published_on"] == L.TOWNSHIP_PUBLISHED
 
 
-@needs_seeds
-def test_minhe_2018_prose_only():
-    report = _seed("2018-minhe-county-annual-report.txt")
-    assert (report["agency"], report["year"], report["format"]) == ("民和县", 2018, "prose")
+def test_county_2018_prose_only():
+    report = _import(L.prose_county_2018())
+    assert (report["agency"], report["year"], report["format"]) == (L.PROSE_COUNTY, 2018, "prose")
     assert report["cells"] == {}
     figures = {(f["kind"], f["value"]) for f in report["prose_figures"]}
-    # "累计主动公开政府信息15307条", "本年度新增的主动公开政府信息108条", shares 10% / 2.1% / 0.9%
-    assert {("proactive", 15307), ("proactive", 108), ("percent", 10), ("percent", "2.1"),
-            ("percent", "0.9")} <= figures
+    # "累计主动公开政府信息…条", "本年度新增的主动公开政府信息…条", the shares as printed (12% / 1.8% / 0.7%)
+    assert {("proactive", L.PR_CUMULATIVE), ("proactive", L.PR_NEW)} <= figures
+    assert {("percent", L.prose_percent(pct)) for _, _, pct in L.PR_SHARES} <= figures
+    assert {("percent", 12), ("percent", "1.8"), ("percent", "0.7")} <= figures  # int only without decimals
 
 
-@needs_seeds
-def test_golmud_2016_is_not_a_report():
-    report = _seed("2016-golmud-implementation-plan.txt")
+def test_policy_document_is_not_a_report():
+    report = _import(L.policy_2016())
     assert report["format"] == "prose" and report["cells"] == {} and report["year"] is None
     assert "IMP-W12" in {f["code"] for f in report["findings"]}
 
 
-@needs_seeds
-def test_seed_prose_figures_refer_to_cells():
-    report = _seed("2017-xiangxi-prefecture-annual-report.txt")
+def test_prose_figures_refer_to_cells_and_parts_do_not():
+    report = _import(L.prefecture_2017())
     refs = {(f["value"], f["refers_to"]) for f in report["prose_figures"]}
-    assert (248071, "lg.proactive.total") in refs
-    assert (101, "lg.review.total") in refs and (13, None) in refs  # 州本级 13 is a part, not the total
-    assert (2, "lg.suit.total") in refs
+    values = L.prefecture_values()
+    assert (values["lg.proactive.total"], "lg.proactive.total") in refs
+    assert (values["lg.review.total"], "lg.review.total") in refs
+    state = L.P_REVIEWS["州本级"]["accepted"]
+    assert (state, None) in refs and (state, "lg.review.total") not in refs  # 州本级 is a part, not the total
+    assert (values["lg.suit.total"], "lg.suit.total") in refs
+    state_proactive = L.p_proactive()[0]
+    assert (state_proactive, "lg.proactive.total") not in refs
 
 
 # --- composed 2021 reports, every input kind ---------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""历史数据补录: the legacy 统计表 of the shared 湘西州 2017 and 盐池县 2018 reports re-created as entered reports
-from the hand-typed printed text (seed_tables.py). The validator must report exactly the published tables' own
-inconsistencies (../shared/seeds/README.md §1, §2, §6), and every export must print every label and number."""
+"""历史数据补录: the legacy 统计表 of the synthetic 青山州 2017 and 清河县 2018 reports (legacy_reports.py)
+re-created as entered reports from their printed text. The validator must report exactly the inconsistencies the
+tables were composed with, and every export must print every label and number."""
 
 import io
 import re
@@ -18,14 +18,7 @@ from orgs.services import create_agency
 from reports import services
 from reports.formats import FORMATS, LG, ReportFormat
 from reports.models import AnnualReport, Provenance, ReportCell, ReportOrigin, ReportStatus
-from reports.tests import test_seeds
-from reports.tests.seed_tables import (
-    XIANGXI_2017,
-    XIANGXI_2017_FOOTER,
-    YANCHI_2018,
-    YANCHI_2018_FILED_ON,
-    YANCHI_2018_FOOTER,
-)
+from reports.tests import legacy_reports as L
 from reports.validation import Severity
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +29,17 @@ CHANNELS = ["lg.proactive.total", "lg.proactive.via_gazette", "lg.proactive.via_
 ANSWERS = ["lg.request.answered", "lg.request.already_public", "lg.request.granted", "lg.request.partially_granted",
            "lg.request.refused", "lg.request.not_this_agency", "lg.request.not_exist", "lg.request.told_to_amend",
            "lg.request.told_other_channel"]
-# 湘西州2017's printed blanks, read as 0 (T-I01); 申请答复数 is not among them: it is derived as 15 (T-W02).
-XIANGXI_BLANKS = {"lg.request.fax", "lg.request.closed_extended", "lg.request.already_public",
-                  "lg.request.partially_granted", "lg.request.refused", "lg.request.refused_state_secret",
-                  "lg.request.refused_commercial_secret", "lg.request.refused_privacy",
-                  "lg.request.refused_security_stability", "lg.request.refused_not_gov_info",
-                  "lg.request.refused_other_legal", "lg.request.not_this_agency", "lg.request.not_exist",
-                  "lg.request.told_to_amend", "lg.request.told_other_channel", "lg.suit.corrected", "lg.suit.other"}
+# The printed text of the two tables: cell id → the text in the 统计数 column ("" = printed blank; a row the
+# table does not print has no key).
+PREFECTURE_2017 = L.prefecture_printed()
+COUNTY_2018 = L.county_printed()
+P = L.prefecture_values()
+C = L.county_values()
+REVIEWS = L.p_reviews()
+# The prefecture's printed blanks, read as 0 (T-I01); 申请答复数 is not among them: it is derived (T-W02).
+PREFECTURE_BLANKS = set(L.P_BLANKS)
 # The prose, without figures: check() also compares the figures the prose quotes with the table, and these
-# tests are about the table's own inconsistencies (the seeds' prose findings are the auditor's).
+# tests are about the table's own inconsistencies (prose findings are the auditor's).
 NARRATIVE = {
     "overview": "本报告根据《中华人民共和国政府信息公开条例》编制。",
     "proactive": "主动公开情况详见附表。",
@@ -55,32 +50,35 @@ NARRATIVE = {
 }
 
 
+PREFECTURE_NAME = "青山自治州人民政府"
+
+
 @pytest.fixture
-def xiangxi(db):
-    return create_agency(code="xiangxi", name="湘西土家族苗族自治州人民政府", kind=AgencyKind.GOVERNMENT,
+def prefecture(db):
+    return create_agency(code="qingshan", name=PREFECTURE_NAME, kind=AgencyKind.GOVERNMENT,
                          level=AgencyLevel.PREFECTURE)
 
 
 @pytest.fixture
-def yanchi(db):
-    return create_agency(code="yanchi", name="盐池县人民政府", kind=AgencyKind.GOVERNMENT, level=AgencyLevel.COUNTY)
+def county(db):
+    return create_agency(code="qinghe", name="清河县人民政府", kind=AgencyKind.GOVERNMENT, level=AgencyLevel.COUNTY)
 
 
 @pytest.fixture
-def clerk(make_staff, xiangxi, yanchi):
-    return make_staff("clerk", ("office_staff", xiangxi), ("office_staff", yanchi))
+def clerk(make_staff, prefecture, county):
+    return make_staff("clerk", ("office_staff", prefecture), ("office_staff", county))
 
 
 @pytest.fixture
-def xiangxi_report(xiangxi, clerk):
-    return services.create_entered_report(xiangxi, 2017, XIANGXI_2017, clerk, narrative=NARRATIVE,
-                                          filed_on=date(2018, 3, 15), **XIANGXI_2017_FOOTER)
+def prefecture_report(prefecture, clerk):
+    return services.create_entered_report(prefecture, 2017, PREFECTURE_2017, clerk, narrative=NARRATIVE,
+                                          filed_on=date(*L.PREFECTURE_FILED_ON), **L.PREFECTURE_FOOTER)
 
 
 @pytest.fixture
-def yanchi_report(yanchi, clerk):
-    return services.create_entered_report(yanchi, 2018, YANCHI_2018, clerk, narrative=NARRATIVE,
-                                          filed_on=date(*YANCHI_2018_FILED_ON), **YANCHI_2018_FOOTER)
+def county_report(county, clerk):
+    return services.create_entered_report(county, 2018, COUNTY_2018, clerk, narrative=NARRATIVE,
+                                          filed_on=date(*L.COUNTY_FILED_ON), **L.COUNTY_FOOTER)
 
 
 def found(report):
@@ -94,63 +92,63 @@ def cells_of(report):
 # ------------------------------------------------------------------------------------------ the typed tables
 
 
-def test_the_typed_text_reads_as_the_numbers_typed_in_test_seeds():
-    """Two independent hand copies of the same printed tables agree cell by cell."""
-    parsed, errors = services.parse_printed_cells(ReportFormat.LEGACY_2014, XIANGXI_2017)
+def test_the_printed_text_reads_as_the_composed_numbers():
+    """The printed text (blanks, the annotated cell) parses back to the numbers the tables were composed from."""
+    parsed, errors = services.parse_printed_cells(ReportFormat.LEGACY_2014, PREFECTURE_2017)
     assert errors == {}
     assert {cid: f["value"] for cid, f in parsed.items()} == \
-        {cid: None if v is None else Decimal(v) for cid, v in test_seeds.XIANGXI_2017.items()}
-    parsed, errors = services.parse_printed_cells(ReportFormat.LEGACY_2014, YANCHI_2018)
+        {cid: None if v is None else Decimal(v) for cid, v in P.items()}
+    parsed, errors = services.parse_printed_cells(ReportFormat.LEGACY_2014, COUNTY_2018)
     assert errors == {}
-    assert {cid: f["value"] for cid, f in parsed.items()} == \
-        {cid: Decimal(v) for cid, v in test_seeds.YANCHI_2018.items()}
-    assert set(XIANGXI_2017) == set(LG.cell_ids())
-    assert set(YANCHI_2018) == set(LG.cell_ids()) - {"lg.suit.other"}
+    assert {cid: f["value"] for cid, f in parsed.items()} == {cid: Decimal(v) for cid, v in C.items()}
+    assert set(PREFECTURE_2017) == set(LG.cell_ids())
+    assert set(COUNTY_2018) == set(LG.cell_ids()) - {L.C_NOT_PRINTED}
 
 
 # ------------------------------------------------------------------------------------------ entering
 
 
-def test_every_cell_is_stored_as_printed(xiangxi_report, clerk):
-    report = AnnualReport.objects.get(pk=xiangxi_report.pk)
+def test_every_cell_is_stored_as_printed(prefecture_report, clerk):
+    report = AnnualReport.objects.get(pk=prefecture_report.pk)
     assert (report.origin, report.status, report.format) == (ReportOrigin.ENTERED, ReportStatus.DRAFT, "legacy")
     assert report.get_origin_display() == "历史数据补录"
     assert (report.period_start, report.period_end, report.deadline) == \
         (date(2017, 1, 1), date(2017, 12, 31), date(2018, 3, 31))
+    footer = L.PREFECTURE_FOOTER
     assert (report.filer, report.head, report.reviewer, report.preparer, report.filed_on) == \
-        ("湘西州政务公开政务服务管理办公室", "包太洋", "向小燕", "彭莹", date(2018, 3, 15))
+        (footer["filer"], footer["head"], footer["reviewer"], footer["preparer"], date(*L.PREFECTURE_FILED_ON))
     assert report.narrative == NARRATIVE
     cells = cells_of(report)
     assert list(cells) == LG.cell_ids()
     assert {c.provenance for c in cells.values()} == {Provenance.ENTERED}
     assert {c.source for c in cells.values()} == {"历史数据补录"}
     assert {c.entered_by for c in cells.values()} == {clerk}
-    assert {cid: c.raw for cid, c in cells.items()} == XIANGXI_2017
+    assert {cid: c.raw for cid, c in cells.items()} == PREFECTURE_2017
     total = cells["lg.proactive.total"]
-    assert (total.value, total.unit, total.flags) == (Decimal(248071), "条", [])
+    assert (total.value, total.unit, total.flags) == (Decimal(P["lg.proactive.total"]), "条", [])
     blank = cells["lg.request.answered"]
     assert (blank.value, blank.raw, blank.flags) == (None, "", ["blank"])
     budget = cells["lg.org.budget"]
-    assert (budget.value, budget.unit) == (Decimal(65), "万元")
+    assert (budget.value, budget.unit) == (Decimal(P["lg.org.budget"]), "万元")
     entry = AuditEntry.objects.get(action="reports.report.enter_history")
     assert entry.object_id == str(report.pk) and entry.agency == report.agency
-    assert entry.after["cells"]["lg.review.total"] == "101" and entry.after["not_printed"] == []
+    assert entry.after["cells"]["lg.review.total"] == str(REVIEWS["accepted"]) and entry.after["not_printed"] == []
 
 
-def test_an_annotated_cell_and_a_row_not_printed(yanchi_report):
-    cells = cells_of(yanchi_report)
+def test_an_annotated_cell_and_a_row_not_printed(county_report):
+    cells = cells_of(county_report)
     press = cells["lg.response.press_conferences"]
-    assert (press.value, press.raw, press.flags) == (Decimal(1), "1（新闻通气会）", ["annotated"])
-    missing = cells["lg.suit.other"]
+    assert (press.value, press.raw, press.flags) == (Decimal(L.C_PRESS), "1（新闻通气会）", ["annotated"])
+    missing = cells[L.C_NOT_PRINTED]
     assert (missing.value, missing.raw, missing.flags) == (None, "", ["not_printed"])
     assert missing.source == "历史数据补录（原表未印此行）"
-    assert yanchi_report.filed_on == date(2019, 2, 11)
+    assert county_report.filed_on == date(*L.COUNTY_FILED_ON)
     entry = AuditEntry.objects.get(action="reports.report.enter_history")
-    assert entry.after["not_printed"] == ["lg.suit.other"]
+    assert entry.after["not_printed"] == [L.C_NOT_PRINTED]
 
 
-def test_placeholders_stay_null_with_their_text(xiangxi, clerk):
-    report = services.create_entered_report(xiangxi, 2016, {"lg.request.received": "-", "lg.request.online": "无",
+def test_placeholders_stay_null_with_their_text(prefecture, clerk):
+    report = services.create_entered_report(prefecture, 2016, {"lg.request.received": "-", "lg.request.online": "无",
                                                             "lg.request.letter": "约3", "lg.fees.amount": "500元"},
                                             clerk)
     cells = cells_of(report)
@@ -160,7 +158,7 @@ def test_placeholders_stay_null_with_their_text(xiangxi, clerk):
     assert (cells["lg.request.letter"].value, cells["lg.request.letter"].flags) == (Decimal(3), ["approximate"])
     fee = cells["lg.fees.amount"]
     assert (fee.value, fee.unit, fee.raw) == (Decimal("0.05"), "万元", "500元")
-    assert report.filer == "湘西土家族苗族自治州人民政府"  # default: the agency itself
+    assert report.filer == PREFECTURE_NAME  # default: the agency itself
     assert cells["lg.request.in_person"].flags == ["not_printed"]
 
 
@@ -170,42 +168,42 @@ def nothing_written():
 
 
 @pytest.mark.parametrize(("values", "kwargs", "key", "text"), [
-    ({**XIANGXI_2017, "lg.request.received_new": "1"}, {}, "lg.request.received_new", "不是"),
-    ({**XIANGXI_2017, "t3.granted.total": "1"}, {}, "t3.granted.total", "不是"),
-    ({**XIANGXI_2017, "lg.review.total": "一百零一"}, {}, "lg.review.total", "无法识别为数值"),
-    ({**XIANGXI_2017, "lg.review.total": "5万元"}, {}, "lg.review.total", "无法识别为数值"),
-    ({**XIANGXI_2017, "lg.review.total": 101}, {}, "lg.review.total", "照录文字"),
-    ({**XIANGXI_2017, "lg.org.budget": "0.00001"}, {}, "lg.org.budget", "4位小数"),
-    ({**XIANGXI_2017, "lg.review.total": "1" * 13}, {}, "lg.review.total", "12位整数"),
-    (XIANGXI_2017, {"narrative": {"summary": "x"}}, "narrative", "没有这些章节"),
-    (XIANGXI_2017, {"head": "包" * 61}, "head", "最多60字"),
-    (XIANGXI_2017, {"filed_on": "2018-03-15"}, "filed_on", "填报日期"),
+    ({**PREFECTURE_2017, "lg.request.received_new": "1"}, {}, "lg.request.received_new", "不是"),
+    ({**PREFECTURE_2017, "t3.granted.total": "1"}, {}, "t3.granted.total", "不是"),
+    ({**PREFECTURE_2017, "lg.review.total": "一百零一"}, {}, "lg.review.total", "无法识别为数值"),
+    ({**PREFECTURE_2017, "lg.review.total": "5万元"}, {}, "lg.review.total", "无法识别为数值"),
+    ({**PREFECTURE_2017, "lg.review.total": 101}, {}, "lg.review.total", "照录文字"),
+    ({**PREFECTURE_2017, "lg.org.budget": "0.00001"}, {}, "lg.org.budget", "4位小数"),
+    ({**PREFECTURE_2017, "lg.review.total": "1" * 13}, {}, "lg.review.total", "12位整数"),
+    (PREFECTURE_2017, {"narrative": {"summary": "x"}}, "narrative", "没有这些章节"),
+    (PREFECTURE_2017, {"head": "韩" * 61}, "head", "最多60字"),
+    (PREFECTURE_2017, {"filed_on": "2018-03-20"}, "filed_on", "填报日期"),
     ({}, {}, "values", "至少"),
 ])
-def test_bad_input_is_refused_and_nothing_is_written(xiangxi, clerk, values, kwargs, key, text):
+def test_bad_input_is_refused_and_nothing_is_written(prefecture, clerk, values, kwargs, key, text):
     with pytest.raises(ValidationError) as exc:
-        services.create_entered_report(xiangxi, 2017, values, clerk, **kwargs)
+        services.create_entered_report(prefecture, 2017, values, clerk, **kwargs)
     assert text in " ".join(exc.value.message_dict[key])
     assert nothing_written()
 
 
 @pytest.mark.parametrize("year", [2007, date.today().year, date.today().year + 1, "2017"])
-def test_only_past_years_can_be_entered(xiangxi, clerk, year):
+def test_only_past_years_can_be_entered(prefecture, clerk, year):
     with pytest.raises(ValidationError, match="只能补录"):
-        services.create_entered_report(xiangxi, year, XIANGXI_2017, clerk)
+        services.create_entered_report(prefecture, year, PREFECTURE_2017, clerk)
     assert nothing_written()
 
 
-def test_a_year_is_entered_once(xiangxi_report, xiangxi, clerk):
+def test_a_year_is_entered_once(prefecture_report, prefecture, clerk):
     with pytest.raises(ValidationError, match="已存在"):
-        services.create_entered_report(xiangxi, 2017, XIANGXI_2017, clerk)
+        services.create_entered_report(prefecture, 2017, PREFECTURE_2017, clerk)
     assert AnnualReport.objects.count() == 1
 
 
-def test_entering_needs_the_compile_capability(xiangxi, make_staff):
+def test_entering_needs_the_compile_capability(prefecture, make_staff):
     outsider = make_staff("outsider")
     with pytest.raises(PermissionDenied):
-        services.create_entered_report(xiangxi, 2017, XIANGXI_2017, outsider)
+        services.create_entered_report(prefecture, 2017, PREFECTURE_2017, outsider)
     assert nothing_written()
 
 
@@ -225,97 +223,108 @@ def test_any_printed_text_is_either_stored_faithfully_or_refused(text):
                 assert value.is_finite() and value.as_tuple().exponent >= -4 and abs(value) < 10 ** 12
 
 
-def test_recompute_refuses_an_entered_report(xiangxi_report, clerk):
+def test_recompute_refuses_an_entered_report(prefecture_report, clerk):
     with pytest.raises(ValidationError, match="历史数据补录的报告不由平台计算"):
-        services.recompute(xiangxi_report, clerk)
-    assert cells_of(xiangxi_report)["lg.review.total"].value == Decimal(101)
+        services.recompute(prefecture_report, clerk)
+    assert cells_of(prefecture_report)["lg.review.total"].value == Decimal(REVIEWS["accepted"])
 
 
 # ------------------------------------------------------------------------------------------ the validator
 
 
-def test_xiangxi_2017_reports_exactly_its_published_inconsistencies(xiangxi_report):
-    findings = services.check(xiangxi_report)
+def test_prefecture_2017_reports_exactly_its_composed_inconsistencies(prefecture_report):
+    findings = services.check(prefecture_report)
     assert [(f.code, f.severity) for f in findings] == [
         ("LG-E05", Severity.ERROR), ("LG-W01", Severity.WARNING), ("T-W02", Severity.WARNING),
         ("T-I01", Severity.INFO), ("T-I04", Severity.INFO)]
     by_code = {f.code: f for f in findings}
-    review = by_code["LG-E05"]  # 101 ≠ 56 + 24 + 1 = 81: 20 cases unaccounted for
-    assert review.cells == REVIEW and (review.actual, review.expected) == (101, 81)
-    assert "56 + 24 + 1 = 81" in review.message and "多出 20 件" in review.message
-    channels = by_code["LG-W01"]  # 2137 + 181049 + 1202 + 764 + 45237 = 230389 < 248071
-    assert channels.cells == CHANNELS and (channels.actual, channels.expected) == (230389, 248071)
-    assert "少 17682 条" in channels.message
-    answered = by_code["T-W02"]  # 申请答复数 printed blank, 同意公开答复数 15
-    assert answered.cells == ANSWERS and answered.expected == 15
-    duplicate = by_code["T-I04"]  # 其他方式回应事件数 = 其他方式公开政府信息数 = 45237
+    review = by_code["LG-E05"]  # total ≠ 维持 + 纠错 + 其他: cases unaccounted for
+    explained = REVIEWS["upheld"] + REVIEWS["corrected"] + REVIEWS["other"]
+    assert review.cells == REVIEW and (review.actual, review.expected) == (REVIEWS["accepted"], explained)
+    assert f"{REVIEWS['upheld']} + {REVIEWS['corrected']} + {REVIEWS['other']} = {explained}" in review.message
+    assert f"多出 {REVIEWS['accepted'] - explained} 件" in review.message
+    channels = by_code["LG-W01"]  # the channels' sum < 主动公开政府信息数
+    assert channels.cells == CHANNELS
+    assert (channels.actual, channels.expected) == (L.p_channel_total(), P["lg.proactive.total"])
+    assert f"少 {L.P_UNLISTED} 条" in channels.message
+    answered = by_code["T-W02"]  # 申请答复数 printed blank, 同意公开答复数 printed
+    assert answered.cells == ANSWERS and answered.expected == P["lg.request.granted"]
+    duplicate = by_code["T-I04"]  # 其他方式回应事件数 = 其他方式公开政府信息数
     assert set(duplicate.cells) == {"lg.proactive.via_other", "lg.response.other_events"}
-    assert duplicate.actual == 45237
-    assert set(by_code["T-I01"].cells) == XIANGXI_BLANKS
+    assert duplicate.actual == P["lg.proactive.via_other"]
+    assert set(by_code["T-I01"].cells) == PREFECTURE_BLANKS
     assert services.has_errors(findings)
 
 
-def test_yanchi_2018_reports_exactly_its_published_inconsistencies(yanchi_report):
-    assert found(yanchi_report) == [
-        ("LG-W01", Severity.WARNING, sorted(CHANNELS)),  # 17 + 5701 + 230 + 1870 + 8260 = 16078 < 16084
+def test_county_2018_reports_exactly_its_composed_inconsistencies(county_report):
+    assert found(county_report) == [
+        ("LG-W01", Severity.WARNING, sorted(CHANNELS)),  # the channels' sum < 主动公开政府信息数
         ("annotated_cell", Severity.INFO, ["lg.response.press_conferences"]),  # "1（新闻通气会）"
-        ("missing_row", Severity.INFO, ["lg.suit.other"]),  # 行政诉讼（三）其他情形数 not printed
+        ("missing_row", Severity.INFO, [L.C_NOT_PRINTED]),  # 行政诉讼（三）其他情形数 not printed
     ]
-    channels = services.check(yanchi_report)[0]
-    assert (channels.actual, channels.expected) == (16078, 16084) and "少 6 条" in channels.message
+    channels = services.check(county_report)[0]
+    assert (channels.actual, channels.expected) == (sum(L.C_CHANNELS.values()), C["lg.proactive.total"])
+    assert f"少 {L.C_UNLISTED} 条" in channels.message
 
 
-def test_a_consistent_copy_of_xiangxi_2017_has_no_findings(xiangxi_report, clerk):
-    fixes = {cid: "0" for cid in XIANGXI_BLANKS}
-    fixes.update({"lg.request.answered": "15", "lg.review.total": "81", "lg.response.other_events": "120",
-                  "lg.proactive.via_website": str(181049 + 17682)})
-    services.enter_report_cells(xiangxi_report, fixes, clerk)
-    assert services.check(xiangxi_report) == []
+def test_a_consistent_copy_of_prefecture_2017_has_no_findings(prefecture_report, clerk):
+    explained = str(REVIEWS["upheld"] + REVIEWS["corrected"] + REVIEWS["other"])
+    granted = str(P["lg.request.granted"])
+    fixes = {cid: "0" for cid in PREFECTURE_BLANKS}
+    fixes.update({"lg.request.answered": granted, "lg.review.total": explained, "lg.response.other_events": "120",
+                  "lg.proactive.via_website": str(P["lg.proactive.via_website"] + L.P_UNLISTED)})
+    services.enter_report_cells(prefecture_report, fixes, clerk)
+    assert services.check(prefecture_report) == []
     entry = AuditEntry.objects.get(action="reports.report.enter_cells")
-    assert entry.before["lg.review.total"] == "101" and entry.after["lg.review.total"] == "81"
-    assert entry.before["lg.request.answered"] == "" and entry.after["lg.request.answered"] == "15"
+    assert entry.before["lg.review.total"] == str(REVIEWS["accepted"]) and entry.after["lg.review.total"] == explained
+    assert entry.before["lg.request.answered"] == "" and entry.after["lg.request.answered"] == granted
     assert len(entry.after) == len(fixes)
 
 
-def test_a_consistent_copy_of_yanchi_2018_has_no_findings(yanchi_report, clerk):
-    services.enter_report_cells(yanchi_report, {"lg.proactive.via_other": "8266", "lg.suit.other": "0",
+VIA_OTHER = str(C["lg.proactive.via_other"])
+VIA_OTHER_FIXED = str(C["lg.proactive.via_other"] + L.C_UNLISTED)  # the channels then cover the total
+
+
+def test_a_consistent_copy_of_county_2018_has_no_findings(county_report, clerk):
+    services.enter_report_cells(county_report, {"lg.proactive.via_other": VIA_OTHER_FIXED, L.C_NOT_PRINTED: "0",
                                                 "lg.response.press_conferences": "1"}, clerk)
-    assert services.check(yanchi_report) == []
-    cell = cells_of(yanchi_report)["lg.suit.other"]
+    assert services.check(county_report) == []
+    cell = cells_of(county_report)[L.C_NOT_PRINTED]
     assert (cell.value, cell.raw, cell.flags, cell.source) == (Decimal(0), "0", [], "历史数据补录")
     entry = AuditEntry.objects.get(action="reports.report.enter_cells")
-    assert entry.before == {"lg.proactive.via_other": "8260", "lg.suit.other": None,
+    assert entry.before == {"lg.proactive.via_other": VIA_OTHER, L.C_NOT_PRINTED: None,
                             "lg.response.press_conferences": "1（新闻通气会）"}
 
 
-def test_editing_cells_is_all_or_nothing_and_only_for_entered_drafts(yanchi_report, clerk, region, make_staff):
+def test_editing_cells_is_all_or_nothing_and_only_for_entered_drafts(county_report, clerk, region, make_staff):
     with pytest.raises(ValidationError) as exc:
-        services.enter_report_cells(yanchi_report, {"lg.proactive.via_other": "8266", "lg.nope": "1"}, clerk)
+        services.enter_report_cells(county_report, {"lg.proactive.via_other": VIA_OTHER_FIXED, "lg.nope": "1"}, clerk)
     assert "不是" in exc.value.message_dict["lg.nope"][0]
-    assert cells_of(yanchi_report)["lg.proactive.via_other"].raw == "8260"
-    services.enter_report_cells(yanchi_report, {"lg.proactive.via_other": "8260"}, clerk)  # unchanged: no entry
+    assert cells_of(county_report)["lg.proactive.via_other"].raw == VIA_OTHER
+    services.enter_report_cells(county_report, {"lg.proactive.via_other": VIA_OTHER}, clerk)  # unchanged: no entry
     assert not AuditEntry.objects.filter(action="reports.report.enter_cells").exists()
-    services.submit(yanchi_report, clerk)
+    services.submit(county_report, clerk)
     with pytest.raises(ValidationError, match="只有草稿"):
-        services.enter_report_cells(yanchi_report, {"lg.proactive.via_other": "8266"}, clerk)
+        services.enter_report_cells(county_report, {"lg.proactive.via_other": VIA_OTHER_FIXED}, clerk)
     staff = make_staff("county-staff", ("office_staff", region["county"]))
     generated = services.create_draft(region["county"], 2023, [region["county"]], staff)
     with pytest.raises(ValidationError, match="只有历史数据补录"):
         services.enter_report_cells(generated, {"lg.proactive.via_other": "1"}, staff)
 
 
-def test_an_entered_year_feeds_the_next_years_comparison(xiangxi_report, xiangxi, clerk):
-    later = services.create_entered_report(xiangxi, 2018, {**XIANGXI_2017, "lg.request.received": "20"}, clerk,
-                                           narrative=NARRATIVE)
+def test_an_entered_year_feeds_the_next_years_comparison(prefecture_report, prefecture, clerk):
+    received = P["lg.request.received"]
+    later = services.create_entered_report(prefecture, 2018, {**PREFECTURE_2017, "lg.request.received":
+                                                              str(received + 5)}, clerk, narrative=NARRATIVE)
     assert [(year, fmt) for year, fmt, _ in services.history(later)] == [(2017, "legacy"), (2018, "legacy")]
     trend = services.document_for(later).sections[0].charts[0]
     assert trend.categories == ["2017年", "2018年"]
-    assert dict(trend.series)["新收申请"] == [Decimal(15), Decimal(20)]
-    assert dict(trend.series)["行政复议"] == [Decimal(101), Decimal(101)]
+    assert dict(trend.series)["新收申请"] == [Decimal(received), Decimal(received + 5)]
+    assert dict(trend.series)["行政复议"] == [Decimal(REVIEWS["accepted"])] * 2
 
 
-def test_every_cell_of_the_format_is_stored_even_if_none_is_printed(yanchi, clerk):
-    report = services.create_entered_report(yanchi, 2015, {"lg.proactive.total": "10"}, clerk)
+def test_every_cell_of_the_format_is_stored_even_if_none_is_printed(county, clerk):
+    report = services.create_entered_report(county, 2015, {"lg.proactive.total": "10"}, clerk)
     assert report.cells.count() == len(FORMATS[ReportFormat.LEGACY_2014].cell_ids())
     assert sum(c.flags == ["not_printed"] for c in report.cells.all()) == len(LG.cell_ids()) - 1
     assert report.narrative == {}
@@ -336,15 +345,17 @@ def expected_rows(typed: dict[str, str]) -> list[tuple[str, str, str]]:
             for row in LG.rows]
 
 
-SEEDS = [("xiangxi_report", XIANGXI_2017), ("yanchi_report", YANCHI_2018)]
+TABLES = [("prefecture_report", PREFECTURE_2017), ("county_report", COUNTY_2018)]
 
 
-def test_expected_rows_are_the_hand_typed_numbers():
-    rows = dict((label, (unit, number)) for label, unit, number in expected_rows(YANCHI_2018))
+def test_expected_rows_are_the_printed_numbers():
+    rows = dict((label, (unit, number)) for label, unit, number in expected_rows(COUNTY_2018))
     assert rows["1.参加或举办新闻发布会总次数"] == ("次", "1")
-    assert rows["（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）"] == ("万元", "97")
-    assert expected_rows(XIANGXI_2017)[1] == ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条", "248071")
-    assert len(expected_rows(XIANGXI_2017)) == len(LG.rows)
+    assert rows["（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费）"] == \
+        ("万元", str(L.C_BUDGET))
+    assert expected_rows(PREFECTURE_2017)[1] == ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条",
+                                                 str(P["lg.proactive.total"]))
+    assert len(expected_rows(PREFECTURE_2017)) == len(LG.rows)
 
 
 def _statistics_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -353,7 +364,7 @@ def _statistics_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
     return rows[start + 1:]
 
 
-@pytest.mark.parametrize(("fixture", "typed"), SEEDS)
+@pytest.mark.parametrize(("fixture", "typed"), TABLES)
 def test_docx_prints_every_row_with_its_unit_and_number(request, fixture, typed):
     import docx
 
@@ -367,7 +378,7 @@ def test_docx_prints_every_row_with_its_unit_and_number(request, fixture, typed)
     assert rows == expected_rows(typed)
 
 
-@pytest.mark.parametrize(("fixture", "typed"), SEEDS)
+@pytest.mark.parametrize(("fixture", "typed"), TABLES)
 def test_html_prints_every_row_with_its_unit_and_number(request, fixture, typed):
     import lxml.html
 
@@ -382,7 +393,7 @@ def test_html_prints_every_row_with_its_unit_and_number(request, fixture, typed)
     assert {labels[row.label] for row in LG.rows} == {"row"}  # every label a row header for screen readers
 
 
-@pytest.mark.parametrize(("fixture", "typed"), SEEDS)
+@pytest.mark.parametrize(("fixture", "typed"), TABLES)
 def test_pdf_text_layer_holds_every_label_and_number(request, fixture, typed):
     import pypdf
 
