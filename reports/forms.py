@@ -27,6 +27,14 @@ class CorrectionForm(forms.Form):
     change_note = forms.CharField(label="更正说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class PublishForm(forms.Form):
+    """发布确认: with gaps, the reason of the 公开办负责人 (not the drafter) who publishes it anyway."""
+
+    override_reason = forms.CharField(
+        label="缺项发布的理由", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="报告尚有单位未填报或单元格空白时必填；只能由编制人以外的公开办负责人确认，理由记入审计日志。")
+
+
 class FiguresForm(forms.Form):
     """One text field per entered cell of the year's format; values are parsed by reports.services."""
 

@@ -85,6 +85,12 @@ class AnnualReport(models.Model):
     approved_at = models.DateTimeField("审核时间", null=True, blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True)
+    # Published with units still 未填报 or cells blank: who (a 公开办负责人 other than the drafter) allowed it,
+    # why, and what was missing at that moment (reports.services.publish).
+    gaps_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认缺项发布的负责人", null=True,
+                                         blank=True, on_delete=models.SET_NULL, related_name="+")
+    gaps_override_reason = models.TextField("缺项发布的理由", blank=True)
+    gaps_at_publication = models.JSONField("发布时的缺项", default=dict, blank=True)
 
     class Meta:
         verbose_name = "政府信息公开工作年度报告"

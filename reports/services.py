@@ -660,13 +660,94 @@ def approve(report, user) -> AnnualReport:
                        status=ReportStatus.APPROVED, approved_by=user, approved_at=timezone.now())
 
 
+# Publication guards. 《中华人民共和国政府信息公开条例》第四十九条: departments publish their report on the
+# previous year by 31 January, governments by 31 March (validation.deadline_for), so a report on year Y
+# covers a finished year and is published from 1 January of Y+1. A report with units still 未填报 or cells
+# blank is published only when a 公开办负责人 (REPORTS_APPROVE) other than its drafter confirms it with a
+# reason; what was missing is kept with the published version.
+PUBLICATION_BASIS = "《中华人民共和国政府信息公开条例》第四十九条"
+
+
+def earliest_publication(report: AnnualReport) -> date:
+    return date(report.year + 1, 1, 1)
+
+
+@dataclass
+class PublicationGaps:
+    units: list[Agency] = field(default_factory=list)  # 未填报: no figures at all
+    cells: list[tuple[str, str]] = field(default_factory=list)  # (cell id, printed name) left blank
+
+    def __bool__(self) -> bool:
+        return bool(self.units or self.cells)
+
+    def as_dict(self) -> dict:
+        return {"units": [u.display_name for u in self.units], "cells": [cid for cid, _ in self.cells]}
+
+
+def publication_gaps(report: AnnualReport) -> PublicationGaps:
+    """What the report still lacks: units that entered nothing (when the format has entered cells) and the
+    cells left blank (rows an entered legacy table does not print are not gaps)."""
+    gaps = PublicationGaps()
+    if entered_cell_ids(report.report_format):
+        gaps.units = [row["agency"] for row in unit_status(report) if row["status"] is None]
+    specs = FORMATS[report.report_format].cells()
+    for cid, value, flags in report.cells.values_list("cell_id", "value", "flags"):
+        if value is None and NOT_PRINTED not in (flags or ()) and cid in specs:
+            gaps.cells.append((cid, _cell_name(specs[cid])))
+    order = {cid: i for i, cid in enumerate(FORMATS[report.report_format].cell_ids())}
+    gaps.cells.sort(key=lambda c: order.get(c[0], 0))
+    return gaps
+
+
+def drafters(report: AnnualReport) -> set[int]:
+    """Who drafted the report (created or submitted it): they cannot confirm its publication with gaps."""
+    return {pk for pk in (report.created_by_id, report.submitted_by_id) if pk is not None}
+
+
+def _check_publication_date(report: AnnualReport, on: date, today: date) -> None:
+    if on < earliest_publication(report):
+        raise ValidationError(
+            f"{report.year}年度报告须在该年度结束后发布，最早 {report.year + 1}年1月1日"
+            f"（{PUBLICATION_BASIS}：年度报告报告上一年度的政府信息公开工作）。")
+    if on > today:
+        raise ValidationError("发布日期不能晚于今天。")
+
+
 @transaction.atomic
-def publish(report, user, on: date | None = None) -> AnnualReport:
-    """Publishes, fixing what a version prints: the prose (drafted sections included) and the chart data."""
+def publish(report, user, on: date | None = None, *, override_reason: str = "") -> AnnualReport:
+    """Publishes, fixing what a version prints: the prose (drafted sections included) and the chart data.
+    Refused before 1 January of the following year (PUBLICATION_BASIS); with gaps (publication_gaps), only
+    with `override_reason` from a REPORTS_APPROVE holder who did not draft the report (`user` None — imports
+    and the demo — still needs the reason)."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    _require(user, Capability.REPORTS_APPROVE, report.agency)
     now = timezone.now()
-    return _transition(report, user, [ReportStatus.APPROVED], Capability.REPORTS_APPROVE, "reports.report.publish",
-                       status=ReportStatus.PUBLISHED, published_at=now, published_on=on or timezone.localdate(now),
-                       narrative=narrative_of(report), printed=_print_data(report))
+    today = timezone.localdate(now)
+    on = on or today
+    _check_publication_date(report, on, today)
+    gaps = publication_gaps(report)
+    reason = (override_reason or "").strip()
+    override = {}
+    if gaps:
+        missing = []
+        if gaps.units:
+            missing.append(f"{len(gaps.units)} 个单位未填报")
+        if gaps.cells:
+            missing.append(f"{len(gaps.cells)} 个单元格空白")
+        if not reason:
+            raise ValidationError(f"报告尚有缺项（{'，'.join(missing)}），须由编制人以外的公开办负责人说明理由后确认发布。")
+        if user is not None and user.pk in drafters(report):
+            raise ValidationError(f"报告尚有缺项（{'，'.join(missing)}）：编制或提交本报告的人员不能确认缺项发布，"
+                                  "请由另一位公开办负责人确认。")
+        override = {"gaps_override_by": user, "gaps_override_reason": reason, "gaps_at_publication": gaps.as_dict()}
+    published = _transition(report, user, [ReportStatus.APPROVED], Capability.REPORTS_APPROVE,
+                            "reports.report.publish", status=ReportStatus.PUBLISHED, published_at=now,
+                            published_on=on, narrative=narrative_of(report), printed=_print_data(report), **override)
+    if override:
+        record("reports.report.publish_with_gaps", published, agency=published.agency,
+               after={"gaps": override["gaps_at_publication"], "drafters": sorted(drafters(published)),
+                      "confirmed_by": user.pk if user is not None else None, "published_on": on}, note=reason)
+    return published
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from orgs.models import Agency
@@ -15,7 +16,14 @@ from orgs.views import apply_validation_error
 
 from . import services
 from .formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
-from .forms import CorrectionForm, FiguresForm, FiguresUploadForm, NarrativeForm, ReportCreateForm
+from .forms import (
+    CorrectionForm,
+    FiguresForm,
+    FiguresUploadForm,
+    NarrativeForm,
+    PublishForm,
+    ReportCreateForm,
+)
 from .models import AnnualReport, EnteredFigures, EnteredValue, ReportStatus
 from .validation import SEVERITY_ORDER, Severity, has_errors
 
@@ -94,8 +102,9 @@ class ReportActionView(ScopedObjectMixin, View):
 
     capability = COMPILE
     model = AnnualReport
+    # Publication has its own confirmation page (PublishView): never one click.
     actions = {"recompute": services.recompute, "submit": services.submit, "return": services.return_to_draft,
-               "approve": services.approve, "publish": services.publish}
+               "approve": services.approve}
 
     def get(self, request, *args, **kwargs):
         return redirect("reports:detail", pk=self.get_object().pk)
@@ -123,6 +132,43 @@ class ReportActionView(ScopedObjectMixin, View):
         else:
             messages.success(request, "操作已完成。")
         return redirect("reports:detail", pk=report.pk)
+
+
+class PublishView(ScopedObjectMixin, TemplateView):
+    """发布确认: the date rule, what is still missing (units 未填报, blank cells), and — when something is —
+    the reason a 公开办负责人 other than the drafter gives to publish anyway. Publishing happens on POST."""
+
+    capability = APPROVE
+    model = AnnualReport
+    template_name = "reports/publish_confirm.html"
+
+    def _page(self, report, form=None, status=200):
+        today = timezone.localdate()
+        gaps = services.publication_gaps(report)
+        user = self.request.user
+        return self.render_to_response({
+            "report": report, "gaps": gaps, "form": form or PublishForm(), "today": today,
+            "earliest": services.earliest_publication(report), "basis": services.PUBLICATION_BASIS,
+            "too_early": today < services.earliest_publication(report),
+            "is_drafter": user.pk in services.drafters(report), "publishable": report.status == ReportStatus.APPROVED,
+            "deadline_passed": today > report.deadline},
+            status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self._page(self.get_object())
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_object()
+        form = PublishForm(request.POST)
+        if form.is_valid():
+            try:
+                services.publish(report, request.user, override_reason=form.cleaned_data["override_reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, "年度报告已发布。")
+                return redirect("reports:detail", pk=report.pk)
+        return self._page(report, form, status=400)
 
 
 class NarrativeView(ScopedObjectMixin, TemplateView):
@@ -257,7 +303,8 @@ class FiguresUploadView(_UnitMixin, TemplateView):
             messages.error(request, "请选择要上传的文件。")
             return redirect(self.figures_url())
         upload = form.cleaned_data["file"]
-        result = services.import_figures_xlsx(self.agency, self.year, upload.read(), upload.name, request.user)
+        # The upload itself: read_table refuses it by its size before reading it.
+        result = services.import_figures_xlsx(self.agency, self.year, upload, upload.name, request.user)
         if result.ok:
             messages.success(request, f"导入完成：共 {result.changed} 个单元格有数值。")
             return redirect(self.figures_url())

@@ -184,7 +184,9 @@ def _published(agency, year, reviews_upheld: int, head):
         Appeal.objects.create(agency=agency, kind="review", subject=f"不服答复{n}", body="演示县人民政府",
                               filed_on=date(year, 3, 1 + n), result="upheld", decided_on=date(year, 5, 1))
     report = services.create_draft(agency, year, [agency], head)
-    return services.publish(services.approve(services.submit(report, head), head), head, on=date(year + 1, 1, 20))
+    # Blank entered figures: published by the system with the recorded reason (the drafter may not confirm).
+    return services.publish(services.approve(services.submit(report, head), head), None, on=date(year + 1, 1, 20),
+                            override_reason="演示：部分单位无相关数据。")
 
 
 def test_published_reports_of_the_subtree_with_year_on_year_chart(client, region, head, settings, tmp_path,

@@ -170,7 +170,7 @@ def test_the_prose_check_reads_every_number_of_the_draft_and_finds_no_error(repo
     assert all(f.severity == Severity.WARNING for f in notes)  # publishing a placeholder is a mistake
 
 
-def test_a_wrong_number_in_edited_prose_is_reported_with_its_paragraph_and_blocks_nothing(report, head):
+def test_a_wrong_number_in_edited_prose_is_reported_with_its_paragraph_and_blocks_nothing(report, head, publish):
     report = services.save_narrative(report, {
         "overview": "从办理结果看，予以公开3件，占40.0%；不予公开5件，占25.0%。",
         "requests": "本年度新收政府信息公开申请9件，上年结转政府信息公开申请2件，办结申请8件，结转下年度继续办理2件。"}, head)
@@ -188,7 +188,7 @@ def test_a_wrong_number_in_edited_prose_is_reported_with_its_paragraph_and_block
     assert not has_errors(services.check(report))
     approved = services.approve(services.submit(report, head), head)
     assert approved.status == "approved"
-    published = services.publish(approved, head, on=date(2025, 1, 20))
+    published = publish(approved, on=date(2025, 1, 20))
     with pytest.raises(ValidationError, match="只有草稿可以修改正文"):
         services.save_narrative(published, {"other": "无。"}, head)
     with pytest.raises(ValidationError, match="只有草稿可以修改正文"):
@@ -323,9 +323,9 @@ def test_the_page_shows_labelled_boxes_saves_and_redrafts(client, report, head):
     assert long.status_code == 200 and "最多20000字" in long.content.decode()
 
 
-def test_a_published_report_is_read_only(client, report, head):
+def test_a_published_report_is_read_only(client, report, head, publish):
     report = services.save_narrative(report, {"other": "无其他需要报告的事项。"}, head)
-    published = services.publish(services.approve(services.submit(report, head), head), head, on=date(2025, 1, 20))
+    published = publish(services.approve(services.submit(report, head), head), on=date(2025, 1, 20))
     client.force_login(head)
     url = reverse("reports:narrative", kwargs={"pk": published.pk})
     page = client.get(url).content.decode()

@@ -158,6 +158,7 @@ OBJECT_ROUTES = {
        for name in ("detail", "publish", "moderate", "decide", "feedback", "close")},
     "reports:detail": lambda r, key: {"pk": _report_in(r, key).pk},
     "reports:action": lambda r, key: {"pk": _report_in(r, key).pk},
+    "reports:publish": lambda r, key: {"pk": _report_in(r, key).pk},
     "reports:narrative": lambda r, key: {"pk": _report_in(r, key).pk},
     "reports:export": lambda r, key: {"pk": _report_in(r, key).pk, "fmt": "json"},
     **{f"reports:{name}": (lambda r, key: {"agency": r[key].pk, "year": 2024})
