@@ -10,31 +10,28 @@ Decisions:
   extension) is accepted and its extension corrected, with a note.
 - A PDF that needs a password to open is refused: the public could not read it. A PDF with only an owner
   password (printing/copy restrictions) opens with the empty password and is read normally.
-- Zip containers are checked before anything inflates them: entry count and the declared uncompressed size
-  are capped (zipfile never returns more than the declared size of an entry), so a zip bomb is refused.
+- Reading goes through gongkai.file_reading (the type by content, text decoding, ZIP limits checked before
+  anything inflates, PDF in a child process with a time budget), so a zip bomb is refused with its reason.
 - Text extraction never raises: a damaged file whose type is certain is accepted, and `note` says why it
-  has no text. Text is capped at MAX_TEXT_CHARS.
+  has no text; so is a file whose text could not be read within the time budget (partly read, with a note).
+  Text is capped at MAX_TEXT_CHARS. Callers that never use the text (领导信箱 letters) pass
+  extract_text=False: the file is still checked, but no document parser runs.
 """
 
-import codecs
 import hashlib
 import html
-import io
 import logging
 import re
-import struct
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from gongkai import file_reading
+
 MAX_TEXT_CHARS = 1_000_000
-MAX_ZIP_ENTRIES = 10_000
-# Generous for a real DOCX/XLSX/OFD (images included), small enough that reading it cannot exhaust memory.
-MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 # One XML part we parse ourselves (OFD page content).
 MAX_XML_PART_BYTES = 20 * 1024 * 1024
 MAX_NAME_CHARS = 200  # Attachment.original_name
@@ -75,27 +72,6 @@ _OLE_CONTENT_TYPES = {".doc": "application/msword", ".wps": "application/msword"
                       ".dps": "application/vnd.ms-powerpoint"}
 ACCEPTED = "PDF、OFD、DOCX、XLSX、WPS/DOC、PNG、JPEG、GIF、TXT/CSV"
 
-# What the refused content is, for the message; checked on the first bytes.
-_DANGEROUS_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "可执行文件"),
-    (b"\x7fELF", "可执行文件"),
-    (b"\xfe\xed\xfa\xce", "可执行文件"), (b"\xfe\xed\xfa\xcf", "可执行文件"),
-    (b"\xce\xfa\xed\xfe", "可执行文件"), (b"\xcf\xfa\xed\xfe", "可执行文件"),
-    (b"\xca\xfe\xba\xbe", "可执行文件"),
-    (b"#!", "脚本文件"),
-    (b"L\x00\x00\x00\x01\x14\x02\x00", "Windows 快捷方式"),
-    (b"Rar!", "压缩包"), (b"7z\xbc\xaf\x27\x1c", "压缩包"), (b"\x1f\x8b", "压缩包"), (b"BZh", "压缩包"),
-    (b"\xfd7zXZ\x00", "压缩包"), (b"PK\x05\x06", "压缩包"),
-    (b"{\\rtf", "RTF 文档"),
-    (b"\x00asm", "可执行文件"),
-)
-# Root-entry CLSIDs of Windows Installer packages (.msi/.msp/.mst), which are OLE2 files too.
-_MSI_CLSIDS = {bytes.fromhex(h) for h in ("84100c0000000000c000000000000046", "86100c0000000000c000000000000046",
-                                          "82100c0000000000c000000000000046")}
-_MARKUP = re.compile(rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|meta|\?xml|xml|"
-                     rb"xsl|form|img|a\s|style|link|base|math|template)\b", re.IGNORECASE)
-# Text files may hold tab, line breaks and form feed; other control characters mean binary content.
-_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _PATH_SEPARATORS = re.compile(r"[\\/]")
 
 
@@ -141,101 +117,34 @@ def _storage_name(display_name: str, extension: str, content: bytes) -> str:
 # ---------------------------------------------------------------------------------------------- detection
 
 
+_KIND_BY_CODE = {"pdf": PDF, "ofd": OFD, "docx": DOCX, "xlsx": XLSX, "ole": OLE, "png": PNG, "jpeg": JPEG,
+                 "gif": GIF, "text": TEXT}
+_ENCRYPTED_OLE = "E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e".encode("latin-1")
+
+
 @dataclass
 class _Detected:
     kind: _Kind | None  # None: refused, `what` says what it is
     what: str = ""
     note: str = ""
-    zip_names: tuple[str, ...] = ()
+    sniffed: file_reading.Sniffed | None = None
 
 
-def _zip_names(content: bytes, display: str) -> tuple[str, ...]:
+def _detect(content: bytes, display: str, budget: file_reading.Budget) -> _Detected:
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ZIP_ENTRIES:
-                _refuse(f"文件“{display}”包含的条目过多（超过 {MAX_ZIP_ENTRIES} 个），疑似压缩炸弹，已拒绝。")
-            if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-                _refuse(f"文件“{display}”解压后超过 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB，疑似压缩炸弹，已拒绝。")
-            if any(info.flag_bits & 0x1 for info in infos):
-                _refuse(f"文件“{display}”的内容已加密，无法检查，已拒绝；请上传未加密的版本。")
-            return tuple(info.filename for info in infos)
-    except ValidationError:
-        raise
-    except Exception:  # BadZipFile, struct.error, NotImplementedError, ValueError … on damaged archives
-        _refuse(f"文件“{display}”已损坏（压缩结构无法读取），已拒绝。")
-
-
-def _ole_clsid(content: bytes) -> bytes:
-    """The root storage's CLSID of an OLE2 compound file (b"" when the header is implausible)."""
-    try:
-        sector_shift = struct.unpack_from("<H", content, 0x1E)[0]
-        first_dir_sector = struct.unpack_from("<I", content, 0x30)[0]
-        if sector_shift not in (9, 12):
-            return b""
-        offset = (first_dir_sector + 1) << sector_shift
-        return content[offset + 0x50: offset + 0x60]
-    except (struct.error, OverflowError):
-        return b""
-
-
-def _looks_like_text(content: bytes) -> str | None:
-    """The decoded text when `content` is UTF-8 or GB18030 text without binary control bytes."""
-    body = content[len(codecs.BOM_UTF8):] if content.startswith(codecs.BOM_UTF8) else content
-    if _BINARY_BYTES.search(body):
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def _detect(content: bytes, display: str) -> _Detected:
-    head = content[:64]
-    if head.startswith(b"%PDF-"):
-        return _Detected(PDF)
-    if head.startswith(b"PK\x03\x04"):
-        names = _zip_names(content, display)
-        name_set = set(names)
-        lowered = {n.lower() for n in names}
-        if "[Content_Types].xml" in name_set:
-            if any(n.endswith("vbaproject.bin") for n in lowered):
-                return _Detected(None, "含宏的 Office 文档")
-            if "word/document.xml" in name_set:
-                return _Detected(DOCX, zip_names=names)
-            if "xl/workbook.xml" in name_set:
-                return _Detected(XLSX, zip_names=names)
-            return _Detected(None, "其他 Office 文档")
-        if "OFD.xml" in name_set:
-            return _Detected(OFD, zip_names=names)
-        if any(n.startswith("META-INF/") for n in names) and any(n.endswith(".class") for n in lowered):
-            return _Detected(None, "可执行文件")
-        return _Detected(None, "压缩包")
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        if _ole_clsid(content) in _MSI_CLSIDS:
-            return _Detected(None, "Windows 安装程序")
-        encrypted = "E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e".encode("latin-1")
-        if encrypted in content:
-            return _Detected(OLE, note="已加密的 Office 文档，未提取文本。")
-        return _Detected(OLE, note="WPS/DOC 旧格式，未提取文本。")
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return _Detected(PNG, note="图片，无可提取的文本。")
-    if head.startswith(b"\xff\xd8\xff"):
-        return _Detected(JPEG, note="图片，无可提取的文本。")
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return _Detected(GIF, note="图片，无可提取的文本。")
-    for magic, what in _DANGEROUS_MAGIC:
-        if head.startswith(magic):
-            return _Detected(None, what)
-    text = _looks_like_text(content)
-    if text is not None:
+        sniffed = file_reading.sniff(content, budget=budget)
+    except file_reading.FileRefused as error:
+        _refuse(error.for_file(display))
+    kind = _KIND_BY_CODE.get(sniffed.kind)
+    if kind is None:
         # Markup would be rendered by a browser that sniffs the content; a notice never needs it.
-        if _MARKUP.search(content[:65536]) or b"<script" in content.lower():
-            return _Detected(None, "网页或脚本（HTML/SVG/XML）")
-        return _Detected(TEXT)
-    return _Detected(None, "无法识别的二进制文件")
+        return _Detected(None, sniffed.what)
+    note = ""
+    if kind is OLE:
+        note = "已加密的 Office 文档，未提取文本。" if _ENCRYPTED_OLE in content else "WPS/DOC 旧格式，未提取文本。"
+    elif kind in (PNG, JPEG, GIF):
+        note = "图片，无可提取的文本。"
+    return _Detected(kind, note=note, sniffed=sniffed)
 
 
 # ---------------------------------------------------------------------------------------------- text
@@ -253,11 +162,13 @@ class _Enough(Exception):
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, budget: file_reading.Budget):
         self.parts: list[str] = []
         self.size = 0
+        self.budget = budget
 
     def add(self, text: str) -> None:
+        self.budget.check()
         if not text:
             return
         self.parts.append(text)
@@ -269,41 +180,44 @@ class _Collector:
         return "\n".join(self.parts)
 
 
-def _pdf_text(content: bytes, display: str) -> tuple[str, str]:
-    from pypdf import PasswordType, PdfReader
+MAX_PDF_PAGES = 1000
 
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # AES needs the cryptography package; then we cannot know
-                return "", "PDF 已加密，未能提取文本。"
-            if opened == PasswordType.NOT_DECRYPTED:
-                _refuse(f"文件“{display}”是设置了打开密码的 PDF，公众无法阅读，已拒绝；请上传未加密的版本。")
-        pages = reader.pages
-        collector = _Collector()
-        try:
-            for page in pages:
-                collector.add((page.extract_text() or "").strip())
-        except _Enough:
-            pass
-        text = collector.text().strip()
-        return text, "" if text else "PDF 中没有可提取的文本（可能是扫描件）。"
-    except ValidationError:
-        raise
-    except Exception as exc:  # pypdf raises many types on damaged files (PdfReadError, KeyError, RecursionError …)
-        logger.info("PDF text extraction failed for %r: %r", display, exc)
+
+def _pdf_text(content: bytes, display: str, extract: bool, budget: file_reading.Budget) -> tuple[str, str]:
+    read = file_reading.pdf_text(content, max_pages=MAX_PDF_PAGES if extract else 0, max_chars=MAX_TEXT_CHARS,
+                                 seconds=max(budget.left, 1))
+    if read.needs_password:
+        _refuse(f"文件“{display}”是设置了打开密码的 PDF，公众无法阅读，已拒绝；请上传未加密的版本。")
+    if read.encryption_unknown:
+        return "", "PDF 已加密，未能提取文本。"
+    if read.error:
+        logger.info("PDF text extraction failed for %r: %s", display, read.error)
         return "", "PDF 文本提取失败（文件可能已损坏）。"
+    if not extract:
+        return "", ""
+    text = "\n".join(page.strip() for page in read.pages if page.strip()).strip()
+    done = len(read.pages)
+    if read.stopped == "time":
+        return text, f"PDF 文本提取超过 {budget.seconds:g} 秒，只提取了前 {done} 页。"
+    if read.stopped == "memory":
+        return text, f"PDF 文本提取所需内存过多，只提取了前 {done} 页。"
+    if read.stopped == "pages":
+        return text, f"PDF 共 {read.page_count} 页，只提取了前 {MAX_PDF_PAGES} 页的文本。"
+    if read.stopped == "chars":
+        return text, f"文本超过 {MAX_TEXT_CHARS:,} 字，已截断。"
+    return text, "" if text else "PDF 中没有可提取的文本（可能是扫描件）。"
 
 
-def _docx_text(content: bytes) -> tuple[str, str]:
+def _partial(collector: _Collector, label: str, error: file_reading.FileTooSlow) -> tuple[str, str]:
+    return collector.text().strip(), f"{label} {error.reason.removesuffix('。')}，只提取了部分文本。"
+
+
+def _docx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tuple[str, str]:
+    collector = _Collector(budget)
     try:
-        from docx import Document as load_docx
         from docx.table import Table
 
-        document = load_docx(io.BytesIO(content))
-        collector = _Collector()
+        document = file_reading.open_docx(content, package=package)
 
         def table_text(table: Table) -> None:
             for row in table.rows:
@@ -325,17 +239,19 @@ def _docx_text(content: bytes) -> tuple[str, str]:
             pass
         text = collector.text().strip()
         return text, "" if text else "DOCX 中没有文本。"
+    except file_reading.FileTooSlow as error:
+        return _partial(collector, "DOCX", error)
+    except file_reading.FileRefused:
+        raise
     except Exception as exc:
         logger.info("DOCX text extraction failed: %r", exc)
         return "", "DOCX 文本提取失败（文件可能已损坏）。"
 
 
-def _xlsx_text(content: bytes) -> tuple[str, str]:
+def _xlsx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tuple[str, str]:
+    collector = _Collector(budget)
     try:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        collector = _Collector()
+        workbook = file_reading.open_workbook(content, package=package)
         try:
             for sheet in workbook.worksheets:
                 collector.add(str(sheet.title))
@@ -350,6 +266,10 @@ def _xlsx_text(content: bytes) -> tuple[str, str]:
             workbook.close()
         text = collector.text().strip()
         return text, "" if text else "XLSX 中没有文本。"
+    except file_reading.FileTooSlow as error:
+        return _partial(collector, "XLSX", error)
+    except file_reading.FileRefused:
+        raise
     except Exception as exc:
         logger.info("XLSX text extraction failed: %r", exc)
         return "", "XLSX 文本提取失败（文件可能已损坏）。"
@@ -363,46 +283,58 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _ofd_text(content: bytes, names: tuple[str, ...]) -> tuple[str, str]:
+def _ofd_text(package: file_reading.ZipPackage, budget) -> tuple[str, str]:
     """GB/T 33190: page content is in …/Pages/Page_N/Content.xml; text in TextObject/TextCode elements."""
+    collector = _Collector(budget)
     try:
-        pages = sorted((n for n in names if n.lower().endswith("content.xml") and "/pages/" in n.lower()),
+        pages = sorted((n for n in package.names if n.lower().endswith("content.xml") and "/pages/" in n.lower()),
                        key=_natural_key)
-        collector = _Collector()
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            try:
-                for name in pages:
-                    with archive.open(name) as part:
-                        data = part.read(MAX_XML_PART_BYTES + 1)
-                    if len(data) > MAX_XML_PART_BYTES or b"<!DOCTYPE" in data:
-                        continue  # a DTD (entities) has no business in OFD; skip the page rather than expand it
-                    root = ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entity expansion or fetching
-                    for element in root.iter():
-                        if _local(element.tag) != "TextObject":
-                            continue
-                        line = "".join((code.text or "") for code in element.iter() if _local(code.tag) == "TextCode")
-                        collector.add(html.unescape(line).strip())
-            except _Enough:
-                pass
+        try:
+            for name in pages:
+                with package.open(name) as part:  # a DTD (entities) is refused by the reader
+                    data = part.read(MAX_XML_PART_BYTES + 1)
+                if len(data) > MAX_XML_PART_BYTES:
+                    continue
+                root = ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entity expansion or fetching
+                for element in root.iter():
+                    if _local(element.tag) != "TextObject":
+                        continue
+                    line = "".join((code.text or "") for code in element.iter() if _local(code.tag) == "TextCode")
+                    collector.add(html.unescape(line).strip())
+        except _Enough:
+            pass
         text = collector.text().strip()
         return text, "" if text else "OFD 中没有可提取的文本。"
+    except file_reading.FileTooSlow as error:
+        return _partial(collector, "OFD", error)
+    except file_reading.FileRefused:
+        raise
     except Exception as exc:
         logger.info("OFD text extraction failed: %r", exc)
         return "", "OFD 文本提取失败（文件可能已损坏）。"
 
 
-def _plain_text(content: bytes) -> tuple[str, str]:
-    return _looks_like_text(content) or "", ""
-
-
 # ---------------------------------------------------------------------------------------------- entry point
 
 
-def inspect_attachment(name: str, content: bytes) -> InspectedAttachment:
-    """Check an uploaded file by its content and extract its text. Raises ValidationError (in Chinese,
-    naming the file) when the file is refused; never raises anything else."""
+def max_bytes() -> int:
+    return int(getattr(settings, "GONGKAI_ATTACHMENT_MAX_MB", 50)) * file_reading.MB
+
+
+def read_upload(upload, limit: int | None = None) -> bytes:
+    """The bytes of an uploaded attachment, refused by its size before it is read (ValidationError)."""
     try:
-        return _inspect(name, content)
+        return file_reading.read_upload(upload, limit or max_bytes())
+    except file_reading.FileRefused as error:
+        raise ValidationError(error.for_file(_clean_name(getattr(upload, "name", ""))), code="attachment") from error
+
+
+def inspect_attachment(name: str, content: bytes, *, extract_text: bool = True) -> InspectedAttachment:
+    """Check an uploaded file by its content and extract its text (unless `extract_text` is false: then the
+    file is checked but no document parser runs). Raises ValidationError (in Chinese, naming the file) when
+    the file is refused; never raises anything else."""
+    try:
+        return _inspect(name, content, extract_text)
     except ValidationError:
         raise
     except Exception as exc:  # a bug here must not become a 500 on upload; refuse the file instead
@@ -410,20 +342,22 @@ def inspect_attachment(name: str, content: bytes) -> InspectedAttachment:
         raise ValidationError(f"文件“{_clean_name(name)}”无法检查，已拒绝。", code="attachment") from exc
 
 
-def _inspect(name: str, content: bytes) -> InspectedAttachment:
+def _inspect(name: str, content: bytes, extract: bool) -> InspectedAttachment:
     display = _clean_name(name)
     if not isinstance(content, bytes | bytearray | memoryview):
         _refuse(f"文件“{display}”没有内容。")
     content = bytes(content)
-    limit_mb = int(getattr(settings, "GONGKAI_ATTACHMENT_MAX_MB", 50))
-    if len(content) > limit_mb * 1024 * 1024:
-        _refuse(f"文件“{display}”大小为 {len(content) / 1024 / 1024:.1f} MB，超过 {limit_mb} MB 的上限，已拒绝。")
+    limit = max_bytes()
+    if len(content) > limit:
+        _refuse(f"文件“{display}”大小为 {len(content) / file_reading.MB:.1f} MB，"
+                f"超过 {file_reading.megabytes(limit)} MB 的上限，已拒绝。")
     if not content:
         _refuse(f"文件“{display}”是空文件，已拒绝。")
 
     stem, extension = _split_ext(display)
     claimed = _KIND_BY_EXTENSION.get(extension)
-    detected = _detect(content, display)
+    budget = file_reading.Budget(file_reading.default_seconds())
+    detected = _detect(content, display, budget)
     if detected.kind is None:
         if claimed is not None:
             _refuse(f"文件“{display}”的内容不是 {claimed.label}（实际为{detected.what}），已拒绝。")
@@ -440,24 +374,23 @@ def _inspect(name: str, content: bytes) -> InspectedAttachment:
 
     content_type = kind.content_type
     text, text_note = "", ""
-    if kind is PDF:
-        text, text_note = _pdf_text(content, display)
-    elif kind is DOCX:
-        text, text_note = _docx_text(content)
-    elif kind is XLSX:
-        text, text_note = _xlsx_text(content)
-    elif kind is OFD:
-        text, text_note = _ofd_text(content, detected.zip_names)
-    elif kind is OLE:
+    package = detected.sniffed.package
+    try:
+        if kind is PDF:
+            text, text_note = _pdf_text(content, display, extract, budget)
+        elif kind is DOCX and extract:
+            text, text_note = _docx_text(package, content, budget)
+        elif kind is XLSX and extract:
+            text, text_note = _xlsx_text(package, content, budget)
+        elif kind is OFD and extract:
+            text, text_note = _ofd_text(package, budget)
+    except file_reading.FileRefused as error:
+        _refuse(error.for_file(display))
+    if kind is OLE:
         content_type = _OLE_CONTENT_TYPES.get(extension, kind.content_type)
     elif kind is TEXT:
-        text, text_note = _plain_text(content)
-        body = content[3:] if content.startswith(codecs.BOM_UTF8) else content
-        try:
-            body.decode("utf-8")
-            charset = "utf-8"
-        except UnicodeDecodeError:
-            charset = "gb18030"
+        text = detected.sniffed.text if extract else ""
+        charset = detected.sniffed.encoding.removesuffix("-sig")
         content_type = f"{'text/csv' if extension == '.csv' else 'text/plain'}; charset={charset}"
     text, cap_note = _cap(text)
     notes.extend(n for n in (text_note, cap_note) if n)

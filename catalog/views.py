@@ -270,8 +270,7 @@ class AttachmentUploadView(DocumentActionView):
     success = "附件已上传。"
 
     def perform(self, document, data):
-        upload = data["file"]
-        limit = settings.GONGKAI_ATTACHMENT_MAX_MB * 1024 * 1024
-        if upload.size > limit:
-            raise ValidationError(f"附件“{upload.name}”超过 {settings.GONGKAI_ATTACHMENT_MAX_MB} MB 的上限。")
-        return services.add_attachment(document, user=self.request.user, name=upload.name, content=upload.read())
+        from .attachments import read_upload
+
+        upload = data["file"]  # refused by its size before it is read
+        return services.add_attachment(document, user=self.request.user, name=upload.name, content=read_upload(upload))

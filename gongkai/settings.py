@@ -219,6 +219,12 @@ GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW = env_int("GONGKAI_PUBLIC_LOOKUPS_PER_WINDOW",
 # The 年报体检 page takes up to 100 files and says so in Chinese when more are sent; Django's own limit sits
 # above it, so only an absurd request gets the generic "请求有误" page.
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+# Uploads (gongkai.file_reading): a form's fields are held in memory up to 2.5 MB; files above 1 MB stream to
+# a temporary file, and no file keeps more than GONGKAI_UPLOAD_MAX_MB (the largest limit of any upload point)
+# while the request streams in — each upload point refuses it by size, in Chinese, before reading it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_HANDLERS = ["gongkai.file_reading.CappedUploadHandler"]
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
@@ -329,6 +335,10 @@ GONGKAI_REVIEW_FIRST_FROM = os.environ.get("GONGKAI_REVIEW_FIRST_FROM", "2024-01
 GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
 # Attachments: the largest accepted upload.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
+GONGKAI_UPLOAD_MAX_MB = max(GONGKAI_ATTACHMENT_MAX_MB, 50)
+# Wall time one file may take to be read (PDF in a child process that is then killed; DOCX/XLSX/OFD checked
+# between parts and rows): beyond it a catalogue attachment keeps the text read so far, the auditor refuses.
+GONGKAI_FILE_TIME_BUDGET_SECONDS = env_int("GONGKAI_FILE_TIME_BUDGET_SECONDS", 10)
 # W-07: 索引号 prefix defaults to the 9-digit 组织机构代码 inside the 统一社会信用代码 ("org_code") or the
 # whole credit code ("credit_code").
 GONGKAI_INDEX_PREFIX_SOURCE = os.environ.get("GONGKAI_INDEX_PREFIX_SOURCE", "org_code")

@@ -7,7 +7,9 @@ left to the importer's own `parse_cell`, which raises `CellError`. Problems are 
 and collected in an `ImportResult`.
 
 Writing: `write_csv` and `write_xlsx` write a header row and data rows so that the import reads them back
-(formula guards, text columns that keep leading zeros, dates as dates), plus an XLSX help sheet.
+(text columns that keep leading zeros, dates as dates), plus an XLSX help sheet. Every cell goes through
+gongkai.spreadsheet_cells (text never becomes a formula; the import restores the guarded text), and files are
+read through gongkai.file_reading (type by content, text decoding, ZIP and time limits).
 
 Nothing here knows about Django models; choices are anything with `.labels` and members with
 `.label`/`.value` (Django's TextChoices).
@@ -18,18 +20,17 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar
 
+from gongkai import file_reading, spreadsheet_cells
+
 # Formatted-but-empty rows count towards nothing, but reading a million of them still takes minutes.
 DEFAULT_MAX_RAW_ROWS = 100_000
 # A zip can inflate a thousandfold; openpyxl is refused anything above this multiple of the upload limit.
 UNZIPPED_RATIO = 20
-# Cells starting with these are formulas to Excel (CSV injection); exports guard them with an apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,12 @@ class _Limits:
     max_rows: int
     max_raw_rows: int
     max_unzipped_bytes: int
+    budget: file_reading.Budget
 
 
 def _keep_row(rows: list, line: int, values, limits: _Limits) -> None:
+    if line % 1000 == 0:
+        limits.budget.check()
     if line > limits.max_raw_rows:
         raise TableFileError(f"文件超过 {limits.max_raw_rows} 行，请删除多余的空行或拆分后分批导入。")
     values = list(values)
@@ -123,19 +127,11 @@ def _keep_row(rows: list, line: int, values, limits: _Limits) -> None:
         raise TableFileError(f"数据超过 {limits.max_rows} 行，请拆分后分批导入。")
 
 
-def _read_xlsx(data: bytes, sheet_title: str | None, limits: _Limits) -> Table:
+def _read_xlsx(package: file_reading.ZipPackage, data: bytes, sheet_title: str | None, limits: _Limits) -> Table:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except Exception as exc:  # zipfile raises BadZipFile, NotImplementedError, struct.error … on damage
-        raise TableFileError("文件不是有效的 XLSX 工作簿（压缩包已损坏），请重新保存后再导入。") from exc
-    if unzipped > limits.max_unzipped_bytes:
-        raise TableFileError("XLSX 工作簿解压后过大，请删除多余内容或拆分后分批导入。")
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = file_reading.open_workbook(data, package=package)
+    except file_reading.FileRefused as exc:
+        raise TableFileError(exc.for_file()) from exc
     except Exception as exc:  # openpyxl raises many types (KeyError, InvalidFileException, XML errors …)
         raise TableFileError(
             "文件不是有效的 XLSX 工作簿，请用 Excel 或 WPS 另存为“Excel 工作簿（*.xlsx）”后再导入。") from exc
@@ -152,6 +148,8 @@ def _read_xlsx(data: bytes, sheet_title: str | None, limits: _Limits) -> Table:
             _keep_row(rows, line, values, limits)
     except TableFileError:
         raise
+    except file_reading.FileRefused as exc:
+        raise TableFileError(exc.for_file()) from exc
     except Exception as exc:
         raise TableFileError("读取 XLSX 工作簿时出错，文件可能已损坏，请重新保存后再导入。") from exc
     finally:
@@ -160,41 +158,20 @@ def _read_xlsx(data: bytes, sheet_title: str | None, limits: _Limits) -> Table:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise TableFileError("文件以 UTF-8 标记开头，但内容不是有效的 UTF-8 编码。") from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode 文本" export.
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise TableFileError("文件以 UTF-16 标记开头，但内容不是有效的 UTF-16 编码。") from exc
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableFileError("无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK（GB18030）编码后再导入。")
+    try:
+        return file_reading.decode_text(data)[0]
+    except file_reading.UndecodableText as exc:
+        if "无法识别" in str(exc):
+            raise TableFileError("无法识别文件编码，请将 CSV 保存为 UTF-8 或 GBK（GB18030）编码后再导入。") from exc
+        raise TableFileError(str(exc)) from exc
 
 
 _NOT_A_TABLE = "文件不是 XLSX 或 CSV 表格，请上传 Excel 工作簿（*.xlsx）或 CSV 文件。"
-# Control bytes never occur in UTF-8 or GB18030 text (their multi-byte sequences use bytes ≥ 0x30).
-_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:8192]
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in sample)
 
 
 def _read_csv(data: bytes, limits: _Limits) -> Table:
-    is_utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if not is_utf16 and _BINARY_BYTES.search(data[:8192]):
-        raise TableFileError(_NOT_A_TABLE)
     text = _decode(data)
-    if _looks_binary(text):
+    if file_reading.looks_binary(text, sample=8192):
         raise TableFileError(_NOT_A_TABLE)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
@@ -209,9 +186,7 @@ def _read_csv(data: bytes, limits: _Limits) -> Table:
     return Table(rows, is_xlsx=False)
 
 
-def megabytes(size: int) -> str:
-    """A byte limit as the import rules state it: "10", "50", "0.5"."""
-    return f"{size / 1024 / 1024:g}"
+megabytes = file_reading.megabytes  # a byte limit as the import rules state it: "10", "50", "0.5"
 
 
 def read_table(data: bytes, *, max_bytes: int, max_rows: int, sheet_title: str | None = None,
@@ -219,6 +194,11 @@ def read_table(data: bytes, *, max_bytes: int, max_rows: int, sheet_title: str |
     """The non-empty rows of an uploaded XLSX or CSV file, header first. From a workbook, the sheet titled
     `sheet_title` is read, or else the first one. Raises TableFileError for anything that is not a
     readable table within the limits (`max_rows` counts data rows, not the header)."""
+    if hasattr(data, "read"):  # an upload: refused by its size before it is read
+        try:
+            data = file_reading.read_upload(data, max_bytes)
+        except file_reading.FileRefused as exc:
+            raise TableFileError(exc.for_file().removesuffix("已拒绝。") + "请拆分后分批导入。") from exc
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TableFileError("导入的内容不是文件。")
     data = bytes(data)
@@ -227,12 +207,22 @@ def read_table(data: bytes, *, max_bytes: int, max_rows: int, sheet_title: str |
                              "请拆分后分批导入。")
     if not data.strip():
         raise TableFileError("文件为空。")
-    limits = _Limits(max_rows, max_raw_rows,
-                     max_unzipped_bytes if max_unzipped_bytes is not None else max_bytes * UNZIPPED_RATIO)
+    unzipped = max_unzipped_bytes if max_unzipped_bytes is not None else max_bytes * UNZIPPED_RATIO
+    limits = _Limits(max_rows, max_raw_rows, unzipped, file_reading.Budget(file_reading.default_seconds()))
     if data.startswith(b"PK"):
-        table = _read_xlsx(data, sheet_title, limits)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        try:
+            package = file_reading.ZipPackage(data, file_reading.ZipLimits(
+                max_total=min(unzipped, file_reading.DEFAULT_LIMITS.max_total),
+                max_entry=min(unzipped, file_reading.DEFAULT_LIMITS.max_entry)), limits.budget)
+        except file_reading.FileDamaged as exc:
+            raise TableFileError("文件不是有效的 XLSX 工作簿（压缩包已损坏），请重新保存后再导入。") from exc
+        except file_reading.FileRefused as exc:
+            raise TableFileError(exc.for_file()) from exc
+        table = _read_xlsx(package, data, sheet_title, limits)
+    elif data.startswith(file_reading.OLE_MAGIC[:4]):
         raise TableFileError("不支持旧版 Excel（*.xls）格式，请另存为“Excel 工作簿（*.xlsx）”或 CSV 后再导入。")
+    elif file_reading.sniff(data[:65536]).kind not in ("text", "html", "binary"):  # an image, a PDF …
+        raise TableFileError(_NOT_A_TABLE)
     else:
         table = _read_csv(data, limits)
     if not table.rows:
@@ -339,10 +329,8 @@ def cell_text(value) -> str:
         value = value.date() if value.time() == datetime.min.time() else value
     if isinstance(value, date | datetime):
         return value.isoformat()
-    text = clean_text(str(value))
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]  # the CSV export's guard against formula injection
-    return text
+    # The exports' guard against formula injection (gongkai.spreadsheet_cells) is taken off again.
+    return clean_text(spreadsheet_cells.restore(clean_text(str(value))))
 
 
 def shorten(value: str) -> str:
@@ -397,16 +385,10 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """A UTF-8 CSV with a BOM (so that Excel detects the encoding) and CRLF line ends."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headers)
+    writer.writerow([spreadsheet_cells.csv_value(h) for h in headers])
     for row in rows:
-        cells = []
-        for value in row:
-            value = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-            # Excel would run "=…" as a formula (CSV injection); the import strips this apostrophe again.
-            if value.startswith(FORMULA_PREFIXES):
-                value = "'" + value
-            cells.append(value)
-        writer.writerow(cells)
+        # Text that Excel would run as a formula (CSV injection) is guarded; the import takes the guard off.
+        writer.writerow([spreadsheet_cells.csv_value(value) for value in row])
     return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
 
 
@@ -417,8 +399,6 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_tit
     leading zeros) and a help sheet: `help_title`, the numbered `rules`, then each column's help.
     `choices` maps a header to its choices, offered as a drop-down list in that column."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -435,28 +415,20 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_tit
             sheet.column_dimensions[letter].number_format = "@"
     sheet.freeze_panes = "A2"
 
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([spreadsheet_cells.cell(sheet, column.header, font=bold, fill=fill,
+                                         alignment=Alignment(horizontal="center", vertical="center"))
+                  for column in columns])
 
     count = 0
     for row in rows:
         count += 1
         cells = []
         for column, value in zip(columns, row, strict=True):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters make the workbook invalid
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = spreadsheet_cells.cell(sheet, value)  # text as text, never a formula
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-                if column.text:
-                    cell.number_format = "@"
+            elif isinstance(cell.value, str) and column.text:
+                cell.number_format = "@"
             cells.append(cell)
         sheet.append(cells)
 
@@ -477,7 +449,7 @@ def write_xlsx(columns: Sequence[Column], rows: Iterable[Sequence], *, sheet_tit
     wrap = Alignment(wrap_text=True, vertical="top")
 
     def styled(value, font=None, wrapped=True):
-        cell = WriteOnlyCell(help_sheet, value=value)
+        cell = spreadsheet_cells.cell(help_sheet, value)
         if wrapped:  # the one-line rules above the table overflow into the empty cells to their right
             cell.alignment = wrap
         if font is not None:

@@ -6,10 +6,11 @@ from django.core.validators import RegexValidator
 
 from disclosure_requests.forms import APPLICANT_TYPE_CHOICES
 from disclosure_requests.models import DeliveryMethod, IdentityDocumentType, RequestedForm
+from gongkai import file_reading
 from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm
 
 from .models import InvalidReason, LetterType, MailboxKind
-from .services import MAX_ATTACHMENTS, WriterData
+from .services import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS, WriterData
 
 PUBLISH_CHOICES = [("yes", "公开：同意在网站公开来信和答复（隐去姓名、联系方式等个人信息）"),
                    ("no", "不公开：来信和答复只告知本人")]
@@ -49,6 +50,18 @@ class LetterForm(PlainForm):
                                     help_text=f"最多 {MAX_ATTACHMENTS} 个，每个不超过 10 MB；"
                                               "可上传 PDF、OFD、Word、Excel、图片或文本文件。")
 
+    def clean_attachments(self):
+        """Count and size are checked before anything is read (gongkai.file_reading)."""
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(f"附件最多 {MAX_ATTACHMENTS} 个。")
+        for upload in files:
+            try:
+                file_reading.check_upload_size(upload, MAX_ATTACHMENT_MB * file_reading.MB)
+            except file_reading.FileRefused as error:
+                raise forms.ValidationError(error.for_file(upload.name)) from error
+        return files
+
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("phone") and not cleaned.get("email") and "phone" not in self.errors \
@@ -61,7 +74,8 @@ class LetterForm(PlainForm):
         return WriterData(name=data["name"], phone=data["phone"], email=data["email"], address=data["address"])
 
     def files_content(self) -> list[tuple[str, bytes]]:
-        return [(f.name, f.read()) for f in self.cleaned_data.get("attachments") or []]
+        return [(f.name, file_reading.read_upload(f, MAX_ATTACHMENT_MB * file_reading.MB))
+                for f in self.cleaned_data.get("attachments") or []]
 
 
 class PublicLetterForm(HumanCheckMixin, LetterForm):

@@ -161,39 +161,40 @@ def report_xlsx(user) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from gongkai.spreadsheet_cells import append
+
     context = report_context(user)
-    book = Workbook()
+    book = Workbook()  # every cell through gongkai.spreadsheet_cells: agency names never run as formulas
     summary = book.active
     summary.title = "概况"
-    summary.append([REPORT_TITLE])
-    summary["A1"].font = Font(bold=True, size=14)
-    summary.append(["监测范围", context["scope_label"]])
-    summary.append(["生成时间", f"{context['generated_at']:%Y-%m-%d %H:%M}"])
-    summary.append(["检查机构数", context["checked"]])
-    summary.append(["合格", context["passed"]])
-    summary.append(["有警告", context["warned"]])
-    summary.append(["不合格", context["failed"]])
-    summary.append(["未监测", context["unchecked"]])
+    append(summary, [REPORT_TITLE], font=Font(bold=True, size=14))
+    append(summary, ["监测范围", context["scope_label"]])
+    append(summary, ["生成时间", f"{context['generated_at']:%Y-%m-%d %H:%M}"])
+    append(summary, ["检查机构数", context["checked"]])
+    append(summary, ["合格", context["passed"]])
+    append(summary, ["有警告", context["warned"]])
+    append(summary, ["不合格", context["failed"]])
+    append(summary, ["未监测", context["unchecked"]])
     summary.append([])
-    summary.append(["机构编码", "机构", "结论", "不合格项", "警告项", "监测时间", "检查基准日"])
+    append(summary, ["机构编码", "机构", "结论", "不合格项", "警告项", "监测时间", "检查基准日"])
     for r in context["results"]:
-        summary.append([r.agency.code, r.agency.name, r.light_label, r.errors, r.warnings,
+        append(summary, [r.agency.code, r.agency.name, r.light_label, r.errors, r.warnings,
                         f"{timezone.localtime(r.run.started_at):%Y-%m-%d %H:%M}" if r.run else "",
                         f"{r.run.checked_on:%Y-%m-%d}" if r.run else ""])
     issues = book.create_sheet("问题清单")
-    issues.append(["机构编码", "机构", "检查规则", "检查指标", "严重程度", "监测值", "阈值", "依据", "依据核实情况",
+    append(issues, ["机构编码", "机构", "检查规则", "检查指标", "严重程度", "监测值", "阈值", "依据", "依据核实情况",
                    "问题对象"])
     for r in context["results"]:
         for issue in r.issues:
-            issues.append([r.agency.code, r.agency.name, issue.rule_id, issue.title, issue.get_severity_display(),
+            append(issues, [r.agency.code, r.agency.name, issue.rule_id, issue.title, issue.get_severity_display(),
                            issue.measured, issue.threshold, issue.source, issue.rule_status,
                            "\n".join(item_text(item) for item in issue.items)])
     for row in issues.iter_rows(min_row=2, min_col=10, max_col=10):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     rules = book.create_sheet("检查规则")
-    rules.append(["检查规则", "检查指标", "阈值", "依据", "依据核实情况", "对应要求"])
+    append(rules, ["检查规则", "检查指标", "阈值", "依据", "依据核实情况", "对应要求"])
     for rule in context["rules"]:
-        rules.append([rule.id, rule.title, rule.threshold_label(), rule.source, rule.status, rule.requirement])
+        append(rules, [rule.id, rule.title, rule.threshold_label(), rule.source, rule.status, rule.requirement])
     for sheet, widths in ((summary, [14, 30, 10, 10, 10, 18, 12]), (issues, [14, 28, 28, 24, 10, 36, 36, 36, 14, 60]),
                           (rules, [30, 28, 50, 50, 14, 14])):
         for index, width in enumerate(widths):

@@ -253,7 +253,8 @@ class AgencyImportView(StaffRequiredMixin, FormView):
         from .transfer import import_agencies
 
         upload = form.cleaned_data["file"]
-        result = import_agencies(upload.read(), upload.name, dry_run=form.cleaned_data["dry_run"],
+        # The upload itself: read_table refuses it by its size before reading it.
+        result = import_agencies(upload, upload.name, dry_run=form.cleaned_data["dry_run"],
                                  scope_root=form.cleaned_data["scope_root"])
         if result.ok and not form.cleaned_data["dry_run"]:
             messages.success(self.request, "导入完成。")

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import record
+from gongkai import file_reading
 from orgs.models import Agency
 from orgs.scoping import Capability, has_capability
 
@@ -81,7 +82,7 @@ def audit_uploads(user, agency: Agency, files) -> AuditBatch:
         raise ValidationError("请选择要体检的报告文件。")
     if len(files) > MAX_FILES:
         raise ValidationError(f"一次最多上传{MAX_FILES}个文件（本次{len(files)}个），请分批上传。")
-    items = [Item(_file_name(f.name), AuditedOrigin.UPLOAD, f.size, f.read) for f in files]
+    items = [Item(_file_name(f.name), AuditedOrigin.UPLOAD, f.size, _upload_reader(f)) for f in files]
     return _run(user, agency, AuditSource.UPLOAD, None, items)
 
 
@@ -120,10 +121,15 @@ def published_items(agency: Agency, year: int | None = None) -> list[Item]:
     return items
 
 
+def _upload_reader(upload) -> Callable[[], bytes]:
+    # Never more than the limit is read (gongkai.file_reading), whatever the declared size says.
+    return lambda: file_reading.read_upload(upload, MAX_FILE_BYTES)
+
+
 def _reader(attachment) -> Callable[[], bytes]:
     def read() -> bytes:
         with attachment.file.open("rb") as handle:
-            return handle.read()
+            return file_reading.read_upload(handle, MAX_FILE_BYTES)
 
     return read
 
@@ -170,11 +176,15 @@ def _file_result(item: Item, row: AuditedReport) -> dict:
     suffix = Path(item.name).suffix.lower()
     if item.size is not None and item.size > MAX_FILE_BYTES:
         return _too_large(item.name, item.size)
-    data = item.load()
+    try:
+        data = item.load()
+    except file_reading.FileRefused:  # the declared size was wrong: reading stopped at the limit
+        return _too_large(item.name, MAX_FILE_BYTES + 1)
     row.size, row.sha256 = len(data), hashlib.sha256(data).hexdigest()
-    if len(data) > MAX_FILE_BYTES:  # the declared size can be wrong
-        return _too_large(item.name, len(data))
-    kind = sniff(data) if data.strip() else "empty"
+    try:
+        kind = sniff(data) if data.strip() else "empty"
+    except file_reading.FileRefused as refused:  # a zip bomb: refused from its directory, nothing inflated
+        return _failure(item.name, "IMP-E02", refused.for_file(item.name))
     # The content decides (a ".doc" that is really a web page is read); an unknown suffix with plain text
     # is refused, since "text" is only the fallback of the sniffer (an image decodes as GB18030 too).
     if kind == "binary" or (suffix not in SUFFIXES and kind in ("text", "empty")):

@@ -303,7 +303,8 @@ class FiguresUploadView(_UnitMixin, TemplateView):
             messages.error(request, "请选择要上传的文件。")
             return redirect(self.figures_url())
         upload = form.cleaned_data["file"]
-        result = services.import_figures_xlsx(self.agency, self.year, upload.read(), upload.name, request.user)
+        # The upload itself: read_table refuses it by its size before reading it.
+        result = services.import_figures_xlsx(self.agency, self.year, upload, upload.name, request.user)
         if result.ok:
             messages.success(request, f"导入完成：共 {result.changed} 个单元格有数值。")
             return redirect(self.figures_url())

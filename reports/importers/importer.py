@@ -3,9 +3,11 @@ those)."""
 
 from __future__ import annotations
 
+from gongkai import file_reading
+
 from . import prose
 from .decode import MAX_BYTES, sniff
-from .readers import read_bytes
+from .readers import PdfUnreadable, read_bytes
 from .tables import recognise
 
 _FORMAT_TABLES = {"2021": ("t2.", "t3.", "t4."), "2019": ("t2v19.", "t3.", "t4."), "legacy": ("lg.",),
@@ -52,11 +54,18 @@ def import_document(data: bytes, name: str = "") -> dict:
         return _empty(name, [_finding("IMP-E01", "error", f"文件过大（{len(data)}字节，上限{MAX_BYTES}字节），未读取")])
     if not data.strip():
         return _empty(name, [_finding("IMP-E02", "error", "文件为空")])
-    kind = sniff(bytes(data))
-    if kind == "binary":
-        return _empty(name, [_finding("IMP-E02", "error", "无法识别的文件类型（不是PDF、DOCX、HTML或文本）")])
+    # The time budget of one file (settings.GONGKAI_FILE_TIME_BUDGET_SECONDS) covers sniffing and reading.
+    budget = file_reading.Budget(file_reading.default_seconds())
+    kind = "binary"
     try:
-        doc = read_bytes(bytes(data), kind)
+        kind = sniff(bytes(data))
+        if kind == "binary":
+            return _empty(name, [_finding("IMP-E02", "error", "无法识别的文件类型（不是PDF、DOCX、HTML或文本）")])
+        doc = read_bytes(bytes(data), kind, budget)
+    except file_reading.FileRefused as refused:  # a zip bomb, a DTD, the time budget: nothing is kept
+        return _empty(name, [_finding("IMP-E02", "error", refused.for_file(), where=kind)])
+    except PdfUnreadable as error:
+        return _empty(name, [_finding("IMP-E02", "error", f"文件无法读取（pdf）：{error}"[:300])])
     except Exception as error:  # noqa: BLE001 - a damaged PDF/DOCX is a finding, never a crash
         return _empty(name, [_finding("IMP-E02", "error", f"文件无法读取（{kind}）：{type(error).__name__}: {error}"[:300])])
     findings = list(doc.findings)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
+
+from gongkai import file_reading
 
 from .decode import decode_text, to_simplified
 from .document import Document, Row
@@ -200,17 +201,20 @@ def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1) -> 
 
 # --- DOCX -------------------------------------------------------------------------------------------------
 
-def read_docx(data: bytes) -> Document:
-    import docx  # python-docx
+def read_docx(data: bytes, budget: file_reading.Budget | None = None) -> Document:
+    """Through gongkai.file_reading: ZIP limits before anything inflates, python-docx given the XML parts
+    only, and the time budget checked between paragraphs and tables (FileRefused / FileTooSlow)."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     doc = Document("docx")
-    document = docx.Document(io.BytesIO(data))
+    budget = budget or file_reading.Budget(file_reading.default_seconds())
+    document = file_reading.open_docx(data, budget=budget)
     grids = []
     paragraph_no = 0
     body = document.element.body
     for child in body.iterchildren():
+        budget.check()
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = _simplify(Paragraph(child, document).text, doc).strip()
@@ -236,28 +240,37 @@ def read_docx(data: bytes) -> Document:
 
 # --- PDF --------------------------------------------------------------------------------------------------
 
-def read_pdf(data: bytes) -> Document:
-    """pypdf layout extraction keeps the columns as runs of spaces. A cell boundary is two or more spaces:
-    one space never separates cells, so a number is never split or joined across columns."""
-    from pypdf import PdfReader
+class PdfUnreadable(Exception):
+    """The PDF could not be read at all; the message is for the finding."""
 
+
+def read_pdf(data: bytes, budget: file_reading.Budget | None = None) -> Document:
+    """pypdf layout extraction keeps the columns as runs of spaces. A cell boundary is two or more spaces:
+    one space never separates cells, so a number is never split or joined across columns. pypdf runs in a
+    child process (gongkai.file_reading.pdf_text) with a page cap, the time budget and a memory limit."""
     doc = Document("pdf")
-    reader = PdfReader(io.BytesIO(data))
-    pages = reader.pages
-    if len(pages) > MAX_PDF_PAGES:
-        doc.findings.append(_finding("IMP-W02", "warning", f"PDF共{len(pages)}页，只读取前{MAX_PDF_PAGES}页", ""))
-    chars = 0
-    for p, page in enumerate(pages[:MAX_PDF_PAGES], start=1):
-        try:
-            text = page.extract_text(extraction_mode="layout") or ""
-        except Exception as error:  # noqa: BLE001 - one bad page must not lose the others
-            doc.findings.append(_finding("IMP-W04", "warning", f"第{p}页无法提取文字：{type(error).__name__}", f"第{p}页"))
+    seconds = budget.left if budget is not None else file_reading.default_seconds()
+    read = file_reading.pdf_text(data, layout=True, max_pages=MAX_PDF_PAGES, max_chars=MAX_CHARS,
+                                 seconds=max(seconds, 1))
+    if read.needs_password or read.encryption_unknown:
+        raise PdfUnreadable("PDF设置了打开密码或已加密，无法读取文字")
+    if read.error:
+        raise PdfUnreadable(read.error)
+    if read.stopped in ("time", "memory") and not read.pages:
+        why = f"超过{max(seconds, 1):g}秒" if read.stopped == "time" else "所需内存过多"
+        raise PdfUnreadable(f"读取{why}，已停止，未能读取任何一页")
+    if read.stopped == "pages":
+        doc.findings.append(_finding("IMP-W02", "warning", f"PDF共{read.page_count}页，只读取前{MAX_PDF_PAGES}页", ""))
+    elif read.stopped == "chars":
+        doc.findings.append(_finding("IMP-W02", "warning", f"PDF文字过多，只读取到第{len(read.pages)}页", ""))
+    elif read.stopped in ("time", "memory"):
+        why = f"超过{max(seconds, 1):g}秒" if read.stopped == "time" else "所需内存过多"
+        doc.findings.append(_finding("IMP-W02", "warning", f"PDF读取{why}，只读取了前{len(read.pages)}页", ""))
+    for p, text in enumerate(read.pages, start=1):
+        if p in read.page_errors:
+            doc.findings.append(_finding("IMP-W04", "warning", f"第{p}页无法提取文字：{read.page_errors[p]}", f"第{p}页"))
             continue
         text = _simplify(text, doc)
-        chars += len(text)
-        if chars > MAX_CHARS:
-            doc.findings.append(_finding("IMP-W02", "warning", f"PDF文字过多，只读取到第{p - 1}页", ""))
-            break
         for n, line in enumerate(text.split("\n"), start=1):
             if not line.strip() or _PAGE_NUMBER.match(line):
                 continue
@@ -296,11 +309,11 @@ def _split_label_number(cell: str) -> list[tuple[int, int]]:
     return out
 
 
-def read_bytes(data: bytes, kind: str) -> Document:
+def read_bytes(data: bytes, kind: str, budget: file_reading.Budget | None = None) -> Document:
     if kind == "pdf":
-        return read_pdf(data)
+        return read_pdf(data, budget)
     if kind == "docx":
-        return read_docx(data)
+        return read_docx(data, budget)
     text, encoding = decode_text(data)
     doc = read_html(text) if kind == "html" else read_text(text)
     doc.encoding = encoding

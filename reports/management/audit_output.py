@@ -31,30 +31,33 @@ def write_xlsx(reports: list[dict], path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from gongkai.spreadsheet_cells import append
+
+    # Every cell through gongkai.spreadsheet_cells: uploaded file names and report text never run as formulas.
     book = Workbook()
     sheet = book.active
     sheet.title = "报告"
-    sheet.append(["文件", "机关", "年度", "格式", "错误", "警告", "提示", "单元格数", "无法读取"])
+    append(sheet, ["文件", "机关", "年度", "格式", "错误", "警告", "提示", "单元格数", "无法读取"])
     for r in reports:
         c = counts(r)
-        sheet.append([r.get("source"), r.get("agency"), r.get("year"), FORMAT.get(r.get("format"), r.get("format")),
+        append(sheet, [r.get("source"), r.get("agency"), r.get("year"), FORMAT.get(r.get("format"), r.get("format")),
                       c["error"], c["warning"], c["info"], len(r.get("cells", {})), len(r.get("unreadable", []))])
     findings = book.create_sheet("问题")
-    findings.append(["文件", "机关", "年度", "代码", "级别", "说明", "单元格", "位置"])
+    append(findings, ["文件", "机关", "年度", "代码", "级别", "说明", "单元格", "位置"])
     for r in reports:
         for f in r.get("findings", []):
-            findings.append([r.get("source"), r.get("agency"), r.get("year"), f["code"],
+            append(findings, [r.get("source"), r.get("agency"), r.get("year"), f["code"],
                              SEVERITY.get(f["severity"], f["severity"]), f["message"], "、".join(f["cells"]), f["where"]])
     cells = book.create_sheet("单元格")
-    cells.append(["文件", "机关", "年度", "单元格", "值", "原文", "位置", "标记"])
+    append(cells, ["文件", "机关", "年度", "单元格", "值", "原文", "位置", "标记"])
     for r in reports:
         sources = r.get("cell_sources", {})
         for cid, value in r.get("cells", {}).items():
             src = sources.get(cid, {})
-            cells.append([r.get("source"), r.get("agency"), r.get("year"), cid, value, src.get("raw"), src.get("where"),
+            append(cells, [r.get("source"), r.get("agency"), r.get("year"), cid, value, src.get("raw"), src.get("where"),
                           "、".join(src.get("flags", []))])
         for cid in r.get("unreadable", []):
-            cells.append([r.get("source"), r.get("agency"), r.get("year"), cid, None, None, None, "无法读取"])
+            append(cells, [r.get("source"), r.get("agency"), r.get("year"), cid, None, None, None, "无法读取"])
     for ws in (sheet, findings, cells):
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -45,12 +45,9 @@ class _Book:
 
     def put(self, sheet, row: int, column: int, value, *, font=None, align: str | None = None, wrap=True,
             indent: int = 0, border=False, number_format: str | None = None):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from gongkai.spreadsheet_cells import put
 
-        cell = sheet.cell(row=row, column=column)
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-        if isinstance(value, str):
-            cell.data_type = "s"  # text, never a formula ("=…" typed by someone)
+        cell = put(sheet.cell(row=row, column=column), value)  # text as text, never a formula
         cell.alignment = self.Alignment(horizontal=align, vertical="center", wrap_text=wrap, indent=indent)
         if font is not None:
             cell.font = font
