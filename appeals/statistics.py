@@ -1,10 +1,14 @@
-"""表四 "四、政府信息公开行政复议、行政诉讼情况" (annual-report-formats.md §3.4; F2021 = F2019): 15 cells
+"""表四 "四、政府信息公开行政复议、行政诉讼情况" (国办公开办函〔2021〕30号 and 〔2019〕60号 formats): 15 cells
 `t4.<block>.<column>`, a direct count over the Appeal records of the respondent agencies.
 
-Year rule (regulation-rules.md §9, UNVERIFIED; setting GONGKAI_REPORT_APPEAL_YEAR_RULE):
-- "filed" (default): appeals filed in Y, with their status at 31 Dec Y;
-- "filed_or_pending": also the appeals filed earlier and still pending on 1 Jan Y, with their status at
-  31 Dec Y (the reading where pending cases are counted again each year until decided).
+Year rule (setting GONGKAI_REPORT_APPEAL_YEAR_RULE). The format prints 尚未审结 beside the results but its text
+says nothing on the year in which a case decided after 31 December is counted; the platform follows the
+reading where a report accounts for every case open during its year, so a case filed in Y and decided in
+Y+1 is 尚未审结 in Y's table and shows its result in Y+1's:
+- "filed_or_pending" (default): appeals filed in Y, and those filed earlier and still pending on 1 Jan Y,
+  with their status at 31 Dec Y (a pending case is counted again each year until decided);
+- "filed": only the appeals filed in Y, with their status at 31 Dec Y (a result reached after the year is
+  never printed).
 Status at 31 Dec Y: the result, when decided on or before that day; otherwise 尚未审结, even when the
 record now shows a later decision. So total = 维持 + 纠正 + 其他 + 尚未审结 (T4-E01) for any data."""
 
@@ -19,7 +23,8 @@ from .models import Appeal, AppealKind, AppealResult
 BLOCKS = [k.value for k in AppealKind]  # review, suit_direct, suit_after_review: the printed order
 DECIDED = [AppealResult.UPHELD.value, AppealResult.CORRECTED.value, AppealResult.OTHER.value]
 COLUMNS = [*DECIDED, "pending", "total"]
-YEAR_RULES = ("filed", "filed_or_pending")
+YEAR_RULES = ("filed_or_pending", "filed")
+DEFAULT_YEAR_RULE = "filed_or_pending"
 BLOCK_LABELS = {"review": "行政复议", "suit_direct": "行政诉讼·未经复议直接起诉",
                 "suit_after_review": "行政诉讼·复议后起诉"}
 COLUMN_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
@@ -27,7 +32,7 @@ COLUMN_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other":
 
 
 def year_rule() -> str:
-    rule = getattr(settings, "GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed")
+    rule = getattr(settings, "GONGKAI_REPORT_APPEAL_YEAR_RULE", DEFAULT_YEAR_RULE)
     if rule not in YEAR_RULES:
         raise ImproperlyConfigured(f"GONGKAI_REPORT_APPEAL_YEAR_RULE：未知的取值“{rule}”，可选：{'、'.join(YEAR_RULES)}。")
     return rule

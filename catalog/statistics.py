@@ -1,5 +1,6 @@
-"""Figures the annual report takes from the catalogue: 表二 第二十条第（一）项 (cell ids of
-annual-report-formats.md §3.2), computed from the lifecycle of 规章 and 行政规范性文件, never typed in."""
+"""Figures the annual report takes from the catalogue: 表二 第二十条第（一）项 of the 国办公开办函〔2021〕30号
+format (本年制发件数 / 本年废止件数 / 现行有效件数), computed from the lifecycle of 规章 and 行政规范性文件,
+never typed in."""
 
 from datetime import date
 
@@ -25,17 +26,23 @@ def article_20_item_1_for(documents, events, year: int) -> dict[str, int]:
 
     - issued: 制发 events in the year, plus 修订 when GONGKAI_T2_ISSUED_INCLUDES_REVISIONS (上海市2022 counted
       amendments in 制发; INFERRED, configurable);
-    - repealed: 废止 events in the year;
+    - repealed: 废止 events in the year, plus 失效 when GONGKAI_T2_REPEALED_INCLUDES_EXPIRED. The format prints
+      only the column label 本年废止件数 and no note on documents that lapse (失效) without being repealed, so
+      the default counts 废止 alone, as the label says; a deployment whose superior counts both turns it on
+      (then 上年现行有效 + 本年制发 − 本年废止 = 现行有效 when nothing else changes);
     - in_force: documents issued on or before 31 December and neither repealed nor expired by then."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     issued_events = [LifecycleEvent.ISSUED]
     if settings.GONGKAI_T2_ISSUED_INCLUDES_REVISIONS:
         issued_events.append(LifecycleEvent.REVISED)
+    repealed_events = [LifecycleEvent.REPEALED]
+    if getattr(settings, "GONGKAI_T2_REPEALED_INCLUDES_EXPIRED", False):
+        repealed_events.append(LifecycleEvent.EXPIRED)
     in_year = Q(on__gte=start, on__lte=end)
     flows = (events.filter(document__kind__in=list(ROWS)).order_by()
              .values("document__kind")
              .annotate(issued=Count("id", filter=in_year & Q(event__in=issued_events)),
-                       repealed=Count("id", filter=in_year & Q(event=LifecycleEvent.REPEALED))))
+                       repealed=Count("id", filter=in_year & Q(event__in=repealed_events))))
     ended = NormativeEvent.objects.filter(document=OuterRef("pk"), event__in=ENDING_EVENTS, on__lte=end)
     started = NormativeEvent.objects.filter(document=OuterRef("pk"), event=LifecycleEvent.ISSUED, on__lte=end)
     stock = (documents.filter(kind__in=list(ROWS))

@@ -275,6 +275,8 @@ GONGKAI_INDEX_NUMBER_PATTERN = os.environ.get("GONGKAI_INDEX_NUMBER_PATTERN", "{
 GONGKAI_WARN_MISSING_INTERPRETATION = env_bool("GONGKAI_WARN_MISSING_INTERPRETATION", True)
 # 表二 本年制发件数: whether revisions (修订) count as 制发 (上海市2022 counted them; INFERRED).
 GONGKAI_T2_ISSUED_INCLUDES_REVISIONS = env_bool("GONGKAI_T2_ISSUED_INCLUDES_REVISIONS", True)
+# 表二 本年废止件数: whether documents that lapse (失效) count with those repealed (废止); the format is silent.
+GONGKAI_T2_REPEALED_INCLUDES_EXPIRED = env_bool("GONGKAI_T2_REPEALED_INCLUDES_EXPIRED", False)
 # 依申请公开 periods (regulation-rules.md §10). The 2008 regime applies to requests received before the cut-over.
 GONGKAI_REGIME_CUTOVER = os.environ.get("GONGKAI_REGIME_CUTOVER", "2019-05-15")
 GONGKAI_REPLY_BASE_WD = {"2019": 20, "2008": 15}
@@ -294,10 +296,11 @@ GONGKAI_FEE_PER_PAGE_TIERS = [(30, "0"), (100, "10"), (200, "20"), (None, "40")]
 GONGKAI_REMINDER_WD = env_int("GONGKAI_REMINDER_WD", 3)
 # A second online submission with the same applicant and text within this many minutes is a duplicate.
 GONGKAI_DUPLICATE_WINDOW_MINUTES = env_int("GONGKAI_DUPLICATE_WINDOW_MINUTES", 30)
-# Year attribution of 表三/表四 (regulation-rules.md §5.3, §9; INFERRED, shown in the report's metadata).
+# Year attribution of 表三/表四 (INFERRED, configurable; docs/configuration.md, 年度报告).
 GONGKAI_REPORT_RECEIVED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_RECEIVED_DATE_FIELD", "received_on")
 GONGKAI_REPORT_CLOSED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_CLOSED_DATE_FIELD", "closed_on")
-GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed")  # or "filed_or_pending"
+# 表四: "filed_or_pending" carries a pending appeal until the year it is decided; "filed" counts the filing year only.
+GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed_or_pending")
 # 领导信箱 (web-requirements W-22, W-35) and 意见征集 (W-36); defaults and per-type values in letters/conf.py and
 # consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD, GONGKAI_LETTER_MAX_EXTENSION_WD,
 # GONGKAI_LETTER_VETO_MONTHS, GONGKAI_LETTER_VETO_WARN_DAYS, GONGKAI_CONSULTATION_MIN_DAYS,

@@ -1,4 +1,4 @@
-"""表二 第二十条第（一）项 from the catalogue (条例 第二十条第（一）项; annual-report-formats.md §3.2)."""
+"""表二 第二十条第（一）项 from the catalogue (条例 第二十条第（一）项; 国办公开办函〔2021〕30号 format, 表二)."""
 
 from datetime import date
 
@@ -47,3 +47,22 @@ def test_issued_repealed_and_in_force_by_year(region, draft_fields, settings):
     assert a.pk  # A stays in force throughout
     # Another agency's figures are its own.
     assert article_20_item_1([region["health"].pk], 2024)["t2.normative_docs.in_force"] == 0
+
+
+def test_expired_documents_count_as_repealed_only_when_configured(region, draft_fields, settings):
+    """国办公开办函〔2021〕30号 format, 表二 第二十条第（一）项 column 本年废止件数: the format gives the label and no
+    note on documents that lapse (失效), so by default only 废止 counts; GONGKAI_T2_REPEALED_INCLUDES_EXPIRED
+    adds 失效 for deployments told to count both. 现行有效件数 leaves both out either way."""
+    kept = published(region, draft_fields, "盐教发〔2024〕11号", date(2024, 2, 1))
+    repealed = published(region, draft_fields, "盐教发〔2024〕12号", date(2024, 3, 1))
+    lapsed = published(region, draft_fields, "盐教发〔2024〕13号", date(2024, 4, 1))
+    services.change_validity(repealed, validity=Validity.REPEALED, on=date(2024, 9, 1))
+    services.change_validity(lapsed, validity=Validity.EXPIRED, on=date(2024, 10, 1))
+    ids = [region["edu"].pk]
+    settings.GONGKAI_T2_REPEALED_INCLUDES_EXPIRED = False
+    cells = article_20_item_1(ids, 2024)
+    assert (cells["t2.normative_docs.repealed"], cells["t2.normative_docs.in_force"]) == (1, 1)
+    settings.GONGKAI_T2_REPEALED_INCLUDES_EXPIRED = True
+    cells = article_20_item_1(ids, 2024)
+    assert (cells["t2.normative_docs.repealed"], cells["t2.normative_docs.in_force"]) == (2, 1)
+    assert kept.pk
