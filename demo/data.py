@@ -41,6 +41,11 @@ COUNTY_INSTITUTIONS = [
     ("rmtzx", "融媒体中心", P),
 ]
 
+# 事业单位 that are 法律、法规授权的具有管理公共事务职能的组织 and so receive 依申请公开 (《中华人民共和国政府信息公开
+# 条例》第五十四条): the 住房公积金管理中心 manages the 住房公积金 under 《住房公积金管理条例》. The other demo 事业单位
+# (融媒体中心、政务服务中心 …) disclose under 第五十五条 and receive no applications.
+AUTHORISED_INSTITUTIONS = {"gjjzx", "zfzjzx"}
+
 # ---------------------------------------------------------------------------
 # 设区的市级: 市人民政府办公室 + 36 市直部门 + 4 直属事业单位 (about 40 units).
 # ---------------------------------------------------------------------------
@@ -182,6 +187,7 @@ YANCHI = {
     "area_code": "0953",
     "province_abbr": "宁",
     "government_address": "盐池县鼓楼南路37号",
+    "superior_government": "吴忠市人民政府",  # 盐池县 belongs to 吴忠市: its 行政复议机关 (行政复议法 第二十四条)
     "streets": ["鼓楼南路", "鼓楼北路", "盐州路", "花马池东街", "花马池西街", "长城路", "振兴路", "团结路"],
     # (slug, name, kind): 4 镇, 4 乡 and the 街道, in the order the county lists them.
     "towns": [

@@ -114,6 +114,8 @@ class AgencyPlan:
     office_hours: str = data.OFFICE_HOURS
     sort_order: int = 0
     established_on: date | None = None
+    authorised_by_law: bool = False  # 事业单位 authorised by law to manage public affairs (条例 第五十四条)
+    superior_government: str = ""
 
     def model_fields(self) -> dict:
         """Keyword arguments for Agency(...), without the two foreign keys."""
@@ -202,6 +204,7 @@ class _Region:
     address_prefix: str  # where its agencies sit: "盐池县", "云川省青川市"
     streets: list[str] = field(default_factory=lambda: list(data.STREETS))
     government_address: str = ""
+    superior_government: str = ""  # the 上一级人民政府 of a root government (行政复议法 第二十四条)
 
 
 class _Planner:
@@ -285,7 +288,8 @@ class _Planner:
         self.add(code=region.gov_code, name=gov_name, short_name=f"{region.name}政府",
                  kind=AgencyKind.GOVERNMENT, level=region.level, parent=parent, supervisor=office_code,
                  division_code=region.division_code, disclosure_office_name=disclosure_office,
-                 address=gov_address, postcode=region.postcode, phone=self.phone(region), fax=self.phone(region))
+                 address=gov_address, postcode=region.postcode, phone=self.phone(region), fax=self.phone(region),
+                 superior_government=region.superior_government if parent is None else "")
         self.add(code=office_code, name=f"{region.name}{office_name}", short_name=f"{region.level_char}政府{office_name[4:]}",
                  kind=AgencyKind.DEPARTMENT, level=region.level, parent=region.gov_code, supervisor=None,
                  division_code=region.division_code, disclosure_office_name=disclosure_office,
@@ -299,7 +303,8 @@ class _Planner:
                      parent=region.gov_code, supervisor=office_code, division_code=region.division_code,
                      disclosure_office_name=f"{region.name}{name}办公室", address=self.address(region),
                      postcode=region.postcode, phone=self.phone(region), sort_order=order,
-                     established_on=successor_on if slug == successor else None)
+                     established_on=successor_on if slug == successor else None,
+                     authorised_by_law=kind == AgencyKind.PUBLIC_INSTITUTION and slug in data.AUTHORISED_INSTITUTIONS)
         for slug, name in predecessors:
             order += 1
             self.add(code=f"{region.code_prefix}-{slug}", name=f"{region.name}{name}",
@@ -349,7 +354,8 @@ class _Planner:
         postcode = f"{FICTIONAL_POSTCODE_PREFIX}{city_index:02d}00"
         region = _Region(name=name, level=AgencyLevel.PREFECTURE, level_char="市", gov_code=division,
                          code_prefix=division, division_code=division, postcode=postcode, area_code=area_code,
-                         address_prefix=f"{province_name}{name}" if parent else name)
+                         address_prefix=f"{province_name}{name}" if parent else name,
+                         superior_government="" if parent else f"{province_name}人民政府")
         gov, _ = self.government(region, parent, data.CITY_DEPARTMENTS, data.CITY_INSTITUTIONS,
                                  predecessors, successor, successor_on)
         for k in range(1, counties + 1):
@@ -406,7 +412,7 @@ def plan_region(profile: str = "county", scale: float = 1, seed: int = DEFAULT_S
         region = _Region(name=y["name"], level=AgencyLevel.COUNTY, level_char="县", gov_code=y["code"],
                          code_prefix=y["code_prefix"], division_code=y["division_code"], postcode=y["postcode"],
                          area_code=y["area_code"], address_prefix=y["name"], streets=y["streets"],
-                         government_address=y["government_address"])
+                         government_address=y["government_address"], superior_government=y["superior_government"])
         predecessors, successor, effective_on, reorganisation = _reorganisation(
             profile, region.code_prefix, region.name, region.level_char)
         planner.county(region, None, y["towns"], y["subdistrict"], predecessors, successor, effective_on)

@@ -278,7 +278,8 @@ def _agencies_of(region) -> list[Agency]:
         ids = region.values()
     else:
         ids = region
-    return list(Agency.objects.filter(pk__in=list(ids)).order_by("path"))
+    # Only agencies that receive 依申请公开: not a 事业单位 unless authorised by law (条例 第五十四条).
+    return list(Agency.objects.filter(pk__in=list(ids)).accepting_requests().order_by("path"))
 
 
 def build_requests(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_CASES,

@@ -4,6 +4,7 @@ disclosure_requests.services, whose Chinese ValidationErrors are mapped back ont
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils import timezone
 
 # issue_challenge is re-exported: tests answer the human check through this module.
@@ -58,14 +59,17 @@ def outcome_choices(blank=True, exclude=REPLY_EXCLUDED):
 
 
 # Agencies that may receive applications under 第二十七条 / 第十条第二款: governments, their departments,
-# 派出机构 and 开发区管委会. 事业单位 disclose under 第五十五条 rules, and a 内设机构 only when it acts in its own
+# 派出机构 and 开发区管委会, and 事业单位 marked as 法律、法规授权的具有管理公共事务职能的组织 (第五十四条; other
+# 事业单位 disclose under 第五十五条 and are not 依申请公开 bodies). A 内设机构 receives only when it acts in its own
 # name, which the agency register does not record — those are left out of the public list.
 RECEIVING_KINDS = [AgencyKind.GOVERNMENT, AgencyKind.DEPARTMENT, AgencyKind.DISPATCHED_UNIT,
                    AgencyKind.DEVELOPMENT_ZONE]
 
 
 def receiving_agencies():
-    return Agency.objects.active_on(_today()).filter(kind__in=RECEIVING_KINDS).order_by("path")
+    return (Agency.objects.active_on(_today())
+            .filter(Q(kind__in=RECEIVING_KINDS) | Q(kind=AgencyKind.PUBLIC_INSTITUTION, authorised_by_law=True))
+            .order_by("path"))
 
 
 # --- Applicant (第二十九条) -----------------------------------------------------------------------------------
@@ -165,6 +169,8 @@ class RegisterForm(ApplicationForm):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
+        # 第五十四条: a 事业单位 not authorised by law receives no applications (the service refuses it too).
+        agencies = agencies.exclude(kind=AgencyKind.PUBLIC_INSTITUTION, authorised_by_law=False)
         self.fields["agency"].queryset = agencies
         if agencies.count() == 1:
             self.fields["agency"].initial = agencies.first()
@@ -326,8 +332,8 @@ class TransferForm(PlainForm):
         super().__init__(*args, **kwargs)
         # Any agency of the platform: a case addressed to the wrong agency goes where it belongs, whoever
         # handles that agency.
-        self.fields["to_agency"].queryset = (Agency.objects.active_on(_today()).exclude(pk=case.agency_id)
-                                             .order_by("path"))
+        self.fields["to_agency"].queryset = (Agency.objects.active_on(_today()).accepting_requests()
+                                             .exclude(pk=case.agency_id).order_by("path"))
 
 
 class LetterIssueForm(PlainForm):

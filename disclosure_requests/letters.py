@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile
 from django.core.signals import setting_changed
 from django.db import transaction
@@ -26,8 +26,9 @@ from django.template import Context, Engine, engines
 from django.utils import timezone
 
 from audit.services import record
-from orgs.models import AgencyKind
+from orgs.models import AgencyKind, AgencyLevel
 from orgs.scoping import Capability, require_capability
+from workdays.calendar import count_working_days_detail
 
 from .models import (
     DeliveryMethod,
@@ -40,6 +41,7 @@ from .models import (
     OpinionRequest,
     OpinionResult,
     Outcome,
+    OutcomeGroup,
     RequestState,
 )
 
@@ -168,12 +170,64 @@ def _items(text: str) -> list[str]:
 
 
 def _review_body(agency) -> str:
-    """Default 行政复议机关: the nearest 人民政府 above the agency (行政复议法 as revised in 2023, as we read
-    it; UNVERIFIED in the spec, which is why the remedies paragraph is an editable template)."""
+    """The 行政复议机关 under 《中华人民共和国行政复议法》（2023年修订）:
+
+    - 实行垂直领导的行政机关（海关、金融、外汇管理等）、税务和国家安全机关: the recorded 上一级主管部门 (第二十七条);
+    - a 省级人民政府: itself (第二十四条第二款);
+    - any other 人民政府: the 上一级人民政府 (第二十四条第一款第（二）项): the nearest government above it on the
+      platform, or the name recorded on it when the platform has none (the county at the root of the tree);
+    - a department, 派出机构/派出机关, 开发区管委会 or 法律、法规授权的组织: the 本级人民政府, i.e. the nearest
+      government above it (第二十四条第一款第（一）、（三）、（四）项 and 第四款)."""
+    if agency.review_jurisdiction:
+        return agency.superior_department.strip() or "上一级主管部门"
+    if agency.kind == AgencyKind.GOVERNMENT and agency.level == AgencyLevel.PROVINCE:
+        return agency.name
     for ancestor in reversed(agency.ancestors()):
         if ancestor.kind == AgencyKind.GOVERNMENT:
             return ancestor.name
-    return "上一级人民政府"
+    if agency.kind == AgencyKind.GOVERNMENT:
+        return agency.superior_government.strip() or "上一级人民政府"
+    return "本级人民政府"
+
+
+def review_first_outcomes() -> frozenset[str]:
+    """settings.GONGKAI_REVIEW_FIRST_OUTCOMES, checked: every value must be an Outcome (a 表三 row id)."""
+    values = frozenset(settings.GONGKAI_REVIEW_FIRST_OUTCOMES)
+    unknown = sorted(values - set(Outcome.values))
+    if unknown:
+        raise ImproperlyConfigured(f"GONGKAI_REVIEW_FIRST_OUTCOMES 含有未知的办理结果：{'、'.join(unknown)}")
+    return values
+
+
+def review_first_from() -> date:
+    return date.fromisoformat(str(settings.GONGKAI_REVIEW_FIRST_FROM))
+
+
+def review_first(case: DisclosureRequest) -> str:
+    """Whether the reply must tell the applicant to apply for 行政复议 before suing (复议前置,
+    《中华人民共和国行政复议法》（2023年修订）第二十三条第一款第（四）项、第二款): "all" when the whole reply is a
+    不予公开, "part" when only part of it is (部分公开, or a 不予公开 among the secondary outcomes), "" otherwise and
+    for cases decided before settings.GONGKAI_REVIEW_FIRST_FROM (2024-01-01, when the revised law took effect)."""
+    if not case.outcome or case.closed_on is None or case.closed_on < review_first_from():
+        return ""
+    listed = review_first_outcomes()
+    outcome = Outcome(case.outcome)
+    if outcome.value in listed:
+        return "part" if outcome.group == OutcomeGroup.PARTIAL else "all"
+    if any(value in listed for value in case.secondary_outcomes or ()):
+        return "part"
+    return ""
+
+
+def _remedies(case: DisclosureRequest) -> dict:
+    agency = case.agency
+    return {
+        "review_body": _review_body(agency), "court": "有管辖权的人民法院",
+        "review_first": review_first(case),
+        # 第二十六条: after a 省级人民政府's 复议决定 on its own act, the applicant may also ask the State Council.
+        "state_council_ruling": agency.kind == AgencyKind.GOVERNMENT and agency.level == AgencyLevel.PROVINCE
+        and not agency.review_jurisdiction,
+    }
 
 
 # --- What a letter is about ------------------------------------------------------------------------------
@@ -233,6 +287,15 @@ def _default_issued_on(case: DisclosureRequest, kind: str, subject) -> date:
     }[LetterKind(kind)]()
 
 
+def _fee_due_status(notice) -> dict:
+    """Whether the 缴费期限 was counted on confirmed calendars only. A year whose 节假日安排 is not yet published
+    (or not confirmed) is counted by the weekday rule plus its fixed-date holidays, so the date is provisional
+    (暂定) until the State Council's schedule is in, like DisclosureRequest.due_confirmed for the reply."""
+    detail = count_working_days_detail(notice.served_on, notice.fee_due_on)
+    return {"fee_due_confirmed": detail.confirmed,
+            "fee_due_unconfirmed_years": "、".join(f"{year}年" for year in detail.unconfirmed_years)}
+
+
 def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> dict:
     agency, applicant = case.agency, case.applicant
     outcome = Outcome(case.outcome) if case.outcome else None
@@ -271,7 +334,7 @@ def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> di
                                    if value in Outcome.values],
             "regime": case.regime, "is_open": case.is_open, "due_confirmed": case.due_confirmed,
         },
-        "remedies": {"review_body": _review_body(agency), "court": "有管辖权的人民法院"},
+        "remedies": _remedies(case),
         "outcome_template": _candidates(agency, f"outcomes/{case.outcome}.txt") if outcome else "",
         "delivery_template": _candidates(agency, "delivery.txt"),
         "remedies_template": _candidates(agency, "remedies.txt"),
@@ -280,7 +343,8 @@ def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> di
         context["third_party_objected"] = case.opinion_requests.filter(
             kind=OpinionKind.THIRD_PARTY, result=OpinionResult.OBJECTION).exists()
         fee = getattr(case, "fee_notice", None)
-        context["fee"] = {"served_on": cn_date(fee.served_on), "fee_due_on": cn_date(fee.fee_due_on)} if fee else None
+        context["fee"] = {"served_on": cn_date(fee.served_on), "fee_due_on": cn_date(fee.fee_due_on),
+                          **_fee_due_status(fee)} if fee else None
     if kind == LetterKind.EXTENSION:
         latest = case.extensions.order_by("-approved_on", "-id").first()
         context["extension"] = {
@@ -302,7 +366,7 @@ def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> di
             "amount_upper": rmb_upper(subject.amount), "computation": subject.computation,
             "pages": subject.pages, "monthly_ordinal": subject.monthly_ordinal,
             "served_on": cn_date(subject.served_on), "fee_due_on": cn_date(subject.fee_due_on),
-            "payment_wd": settings.GONGKAI_FEE_PAYMENT_WD,
+            "payment_wd": settings.GONGKAI_FEE_PAYMENT_WD, **_fee_due_status(subject),
         }
     return context
 

@@ -152,6 +152,7 @@ def submit_online(*, agency, applicant: ApplicantData, description: str, request
                   via_email: bool = False, account=None) -> DisclosureRequest:
     """The public form (no login needed). The case waits in 待确认 until staff confirm receipt (第三十一条(三)).
     A second identical submission within the duplicate window is refused, not silently doubled."""
+    agency.require_accepts_disclosure_requests()  # 条例 第五十四条: a 事业单位 only when authorised by law
     if not (description or "").strip():
         raise ValidationError({"description": "请填写所需政府信息的名称、文号或特征性描述。"})
     _validate_applicant(applicant)
@@ -186,6 +187,7 @@ def register(*, agency, user=None, channel: str, applicant: ApplicantData, descr
     form is filled in for the applicant, INFERRED); 挂号信: the day it is signed for; 平信 / 传真 / 电子邮件:
     registered as 待确认 until the confirmation with the applicant is recorded (第三十一条)."""
     _require(user, Capability.REQUESTS_HANDLE, agency)
+    agency.require_accepts_disclosure_requests()  # 条例 第五十四条: a 事业单位 only when authorised by law
     if channel not in SubmissionChannel.values:
         raise ValidationError({"channel": "请选择申请渠道。"})
     if not (description or "").strip():
@@ -611,6 +613,7 @@ def transfer(case: DisclosureRequest, *, user=None, to_agency, reason: str) -> D
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.SUBMITTED, RequestState.REGISTERED, RequestState.IN_PROGRESS, action="转办")
+    to_agency.require_accepts_disclosure_requests()  # 条例 第五十四条
     if to_agency.pk == case.agency_id:
         raise ValidationError("不能转给本机关。")
     if not (reason or "").strip():

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from audit.models import AuditEntry
 from disclosure_requests import letters, services
-from disclosure_requests.models import Letter, LetterKind, Outcome
+from disclosure_requests.models import Letter, LetterKind, Outcome, OutcomeGroup
 
 from .conftest import PLANTED_ID
 
@@ -136,6 +136,10 @@ def close_with(case, handler, outcome, **reply):
         services.start_processing(case, user=handler)
         notice = services.issue_fee_notice(case, user=handler, method="per_page", pages=150, served_on=date(2024, 9, 27))
         return services.fee_lapsed(case, user=handler, on=notice.fee_due_on + timedelta(days=1))
+    if outcome == Outcome.UNAVAILABLE_STILL_UNCLEAR:  # 第三十条: only after a correction was asked for and received
+        services.request_correction(case, user=handler, items="请明确所需文件的年份", on=date(2024, 9, 27),
+                                    correction_due_on=date(2024, 10, 15))
+        case = services.correction_received(case, user=handler, on=date(2024, 10, 8))
     if outcome == Outcome.OTHER_MISC:
         return services.withdraw(case, user=handler, on=date(2024, 9, 30), how="申请人于2024年9月30日书面撤回申请。")
     fields = {"legal_basis": f"{BASIS}第三十六条", "reasons": "详见说明。", "on": REPLY_ON}
@@ -143,7 +147,7 @@ def close_with(case, handler, outcome, **reply):
     return services.reply(case, user=handler, outcome=outcome, **fields)
 
 
-# Per outcome: the statutory wording the letter must carry (regulation-rules.md §3, §6).
+# Per outcome: the statutory wording the letter must carry (条例 第三十六条 and the articles it names).
 OUTCOME_WORDING = {
     Outcome.GRANTED: ["本机关决定予以公开", "本机关向您提供该政府信息", "通过电子邮件发送至您申请时提供的电子邮箱"],
     Outcome.PARTIALLY_GRANTED: ["能够作区分处理", "本机关决定部分公开", "对不予公开的内容说明理由如下"],
@@ -175,18 +179,34 @@ def test_every_outcome_has_its_wording_and_template():
         letters._engine().get_template(f"disclosure_requests/letters/outcomes/{outcome.value}.txt")
 
 
+# The remedies paragraph of a 2024 reply (《中华人民共和国行政复议法》（2023年修订）第二十三条): 复议前置 for the
+# 三（三） rows and the withheld part of 部分公开; the either/or sentence for every other outcome.
+EITHER_OR = ("可以在收到本告知书之日起60日内向演示县人民政府申请行政复议",
+             "或者在6个月内向有管辖权的人民法院提起行政诉讼")
+REVIEW_FIRST = ("可以在收到本告知书之日起60日内向演示县人民政府申请行政复议", "应当先申请行政复议",
+                "可以在收到行政复议决定书之日起15日内向有管辖权的人民法院提起行政诉讼")
+
+
+def remedy_wording(outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(phrases present, phrases absent) of the remedies paragraph for a reply decided in 2024."""
+    if outcome.group == OutcomeGroup.WITHHELD:
+        return REVIEW_FIRST, ("6个月",)
+    if outcome == Outcome.PARTIALLY_GRANTED:
+        return (*REVIEW_FIRST, "对本答复中不予公开的部分不服的", "对本答复的其他内容不服的", *EITHER_OR), ()
+    return EITHER_OR, ("应当先申请行政复议",)
+
+
 @pytest.mark.parametrize("outcome", list(Outcome), ids=[o.value for o in Outcome])
 def test_reply_letter_for_every_outcome(outcome, received, handlers, person):
     case = close_with(received(), handlers["handler"], outcome)
     letter = letters.render_letter(case, LetterKind.REPLY)
     assert letter.kind == LetterKind.REPLY and letter.issued_on == case.closed_on
+    present, absent = remedy_wording(outcome)
     check_letter(letter, *OUTCOME_WORDING[outcome], "政府信息公开申请答复告知书", "马文静：", case.legal_basis,
                  "2024年9月25日", "2024年学生资助资金分配文件", "演示县教育局", "（印章）",
                  letters.cn_date(case.closed_on), "盐池县花马池镇盐州路88号",
-                 # The remedies paragraph with its editable defaults and the county government as review body.
-                 "可以在收到本告知书之日起60日内向演示县人民政府申请行政复议",
-                 "或者在6个月内向有管辖权的人民法院提起行政诉讼",
-                 absent=("13995123456", "mwj@example.cn"))
+                 # The remedies paragraph with the county government as review body (行政复议法 第二十四条).
+                 *present, absent=("13995123456", "mwj@example.cn", *absent))
 
 
 def test_reply_not_responsible_names_the_competent_agency(received, handlers):
