@@ -152,6 +152,7 @@ class FormatSpec:
     title: str
     tables: tuple[TableSpec, ...]
     sections: dict = field(default_factory=dict)  # ReportSection → verbatim title (F2019/F2021 only)
+    outline: tuple[OutlineItem, ...] = ()  # the 2008-regime report's content items (legacy only)
 
     def cell_ids(self) -> list[str]:
         return [c.id for t in self.tables for c in t.cells]
@@ -464,12 +465,49 @@ def _fujian() -> TableSpec:
 
 FJ = _fujian()
 
+# ---------------------------------------------------------------------------------------------------------
+# The 2008-regime report (2014–2018 years): 《中华人民共和国政府信息公开条例》(2007年国务院令第492号) 第三十二条
+# lists what the annual report contains; the 统计表 above is its annex. Each item keeps the statutory wording,
+# the headings reports print for it, and the 统计表 cells that carry its figures. 收费及减免: the table has
+# one row for the fees (七、依申请公开信息收取的费用, 万元) and none for reductions and exemptions, which the
+# report states in its prose.
+
+
+@dataclass(frozen=True)
+class OutlineItem:
+    id: str
+    item: str  # the article's item number
+    title: str  # verbatim wording of the item
+    variants: tuple[str, ...] = ()  # headings seen in reports for it
+    cells: tuple[str, ...] = ()  # 统计表 cells that carry its figures
+    prose: str = ""  # what the figures do not cover and the text must say
+
+
+LEGACY_OUTLINE_BASIS = "《中华人民共和国政府信息公开条例》（2007年）第三十二条"
+LEGACY_OUTLINE = (
+    OutlineItem("proactive", "（一）", "行政机关主动公开政府信息的情况", ("主动公开政府信息情况", "主动公开情况"),
+                tuple(c for c, _, _ in LG_ROWS_RAW if c and c.startswith("lg.proactive."))),
+    OutlineItem("requests", "（二）", "行政机关依申请公开政府信息和不予公开政府信息的情况",
+                ("依申请公开政府信息情况", "依申请公开情况"),
+                tuple(c for c, _, _ in LG_ROWS_RAW if c and c.startswith("lg.request."))),
+    OutlineItem("fees", "（三）", "政府信息公开的收费及减免情况",
+                ("政府信息公开的收费及减免情况", "依申请收费及减免情况", "收费及减免情况", "政府信息公开收费及减免情况"),
+                ("lg.fees.amount",), "减免的件数、金额及依据（统计表只有收取的费用一行）"),
+    OutlineItem("appeals", "（四）", "因政府信息公开申请行政复议、提起行政诉讼的情况",
+                ("因政府信息公开申请行政复议、提起行政诉讼的情况", "行政复议和行政诉讼情况", "复议、诉讼情况"),
+                tuple(c for c, _, _ in LG_ROWS_RAW if c and c.startswith(("lg.review.", "lg.suit.")))),
+    OutlineItem("problems", "（五）", "政府信息公开工作存在的主要问题及改进情况",
+                ("存在的主要问题及改进情况", "存在的主要问题和改进措施", "存在的主要问题及改进措施")),
+    OutlineItem("other", "（六）", "其他需要报告的事项", ("其他需要报告的事项", "需要说明的事项")),
+)
+
 FORMATS: dict[ReportFormat, FormatSpec] = {
     ReportFormat.F2021: FormatSpec(ReportFormat.F2021, FORMAT_LABELS[ReportFormat.F2021], (T2_2021, T3_2021, T4),
                                    dict(SECTION_TITLES)),
     ReportFormat.F2019: FormatSpec(ReportFormat.F2019, FORMAT_LABELS[ReportFormat.F2019], (T2_2019, T3_2019, T4),
                                    dict(SECTION_TITLES)),
-    ReportFormat.LEGACY_2014: FormatSpec(ReportFormat.LEGACY_2014, FORMAT_LABELS[ReportFormat.LEGACY_2014], (LG,)),
+    ReportFormat.LEGACY_2014: FormatSpec(ReportFormat.LEGACY_2014, FORMAT_LABELS[ReportFormat.LEGACY_2014], (LG,),
+                                         outline=LEGACY_OUTLINE),
     ReportFormat.LOCAL: FormatSpec(ReportFormat.LOCAL, FORMAT_LABELS[ReportFormat.LOCAL], (FJ,)),
 }
 ALL_CELLS: dict[str, CellSpec] = {c.id: c for spec in FORMATS.values() for t in spec.tables for c in t.cells}
