@@ -1,4 +1,4 @@
-"""政府信息 (Document) and its catalogue metadata, as the glossary names them (glossary §2).
+"""政府信息 (Document) and its catalogue metadata, named as in docs/law/proactive-disclosure.md §3.
 
 State changes only in catalog.services; these models hold data and derived read-only helpers."""
 
@@ -69,7 +69,7 @@ class DisclosureAttribute(models.TextChoices):
 
 
 class WithholdingGround(models.TextChoices):
-    """The 8 不予公开 grounds; values equal the `withheld_*` Outcome codes of 表三 (glossary §4)."""
+    """The 8 不予公开 grounds; values equal the `withheld_*` Outcome codes of 表三 (docs/law/requests.md §9)."""
 
     STATE_SECRET = "withheld_state_secret", "属于国家秘密"
     PROHIBITED_BY_LAW = "withheld_prohibited_by_law", "其他法律行政法规禁止公开"
@@ -145,7 +145,8 @@ class Genre(models.Model):
 
     code = models.SlugField("编码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=40)
-    # Which kind of 栏目 the genre feeds, for the update-frequency checks (web-requirements W-21).
+    # Which kind of 栏目 the genre feeds, for the update-frequency checks (the columns fresh rule,
+    # docs/law/web.md §2).
     column_type = models.CharField("栏目类型", max_length=20, blank=True,
                                    choices=[("news", "动态/要闻"), ("notice", "通知公告"), ("policy", "政策文件"),
                                             ("report", "年度报告"), ("other", "其他")])

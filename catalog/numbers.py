@@ -55,7 +55,8 @@ INDEX_NUMBER = re.compile(r"^[0-9A-Za-z\-_]{1,40}/\d{4}(\d{2})?-\d{1,8}$")
 
 
 def index_number_error(text: str) -> str | None:
-    """For imported catalogues: the observed 前缀/年-流水 family of formats (W-07)."""
+    """For imported catalogues: the observed 前缀/年-流水 family of formats (the index number rule,
+    docs/law/proactive-disclosure.md §3)."""
     if INDEX_NUMBER.match((text or "").strip()):
         return None
     return f"索引号“{text}”格式不正确，应为“机构代码/年份-流水号”，例如：640323001/2018-00061。"

@@ -227,7 +227,8 @@ def _reserve_serial(document: Document, index_number: str, fallback_year: int) -
 
 
 def publication_blockers(document: Document) -> list[str]:
-    """条例 第十二条 / W-06: a catalogue record needs 索引、名称、内容概述、生成日期 (the index is assigned here)."""
+    """条例 第十二条, the catalogue record rule (docs/law/proactive-disclosure.md §3): a catalogue record needs
+    索引、名称、内容概述、生成日期 (the index is assigned here)."""
     problems = []
     if not document.title:
         problems.append("缺少标题。")
@@ -265,7 +266,7 @@ def _publication_lag(document: Document) -> int | None:
 @transaction.atomic
 def publish(document: Document, *, user=None, on: date | None = None) -> Outcome:
     """审核通过并发布. `on` exists for imports of already-published catalogues; the portal's date is
-    otherwise stamped by the system and immutable (W-18)."""
+    otherwise stamped by the system and immutable (the serious errors rule, docs/law/web.md §2)."""
     document = _lock(document)
     _require(user, Capability.CATALOG_REVIEW, document)
     _not_the_drafter(document, user, "审核发布")
@@ -309,8 +310,8 @@ VALIDITY_EVENTS = {Validity.REPEALED: LifecycleEvent.REPEALED, Validity.EXPIRED:
 @transaction.atomic
 def change_validity(document: Document, *, user=None, validity: str, on: date, replaced_by: Document | None = None,
                     note: str = "") -> Outcome:
-    """废止 / 失效 / 已修改 (W-09): the public page stays, marked, and links to the replacement. For 规章 and
-    行政规范性文件 the change is a lifecycle event that 表二 counts."""
+    """废止 / 失效 / 已修改 (the validity marking rule, docs/law/web.md §1): the public page stays, marked, and
+    links to the replacement. For 规章 and 行政规范性文件 the change is a lifecycle event that 表二 counts."""
     document = _lock(document)
     _require(user, Capability.CATALOG_REVIEW, document)
     if document.status != DocumentStatus.PUBLISHED:
@@ -340,7 +341,7 @@ def change_validity(document: Document, *, user=None, validity: str, on: date, r
 
 @transaction.atomic
 def link_interpretation(interpretation: Document, documents, *, user=None) -> Outcome:
-    """One relation rendered on both pages (W-16)."""
+    """One relation rendered on both pages (the interpretations linked both ways rule, docs/law/web.md §1)."""
     interpretation = _lock(interpretation)
     _require(user, Capability.CATALOG_DRAFT if interpretation.status == DocumentStatus.DRAFT
              else Capability.CATALOG_REVIEW, interpretation)

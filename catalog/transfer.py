@@ -2,13 +2,15 @@
 
 Rows describe items published before Gongkai. Each new row goes through catalog.services: `create_draft`,
 `add_attachment` for the files named in 附件, then `import_published` with its historical 发布日期 and 索引号
-(kept exactly: legacy numbers are historical facts, W-07). Validity changes (废止/失效/已修改, with their
-lifecycle events) and 解读 links are made in a second pass, once every row of the file exists.
+(kept exactly: legacy numbers are historical facts; the index number rule, docs/law/proactive-disclosure.md
+§3). Validity changes (废止/失效/已修改, with their lifecycle events) and 解读 links are made in a second pass,
+once every row of the file exists.
 
 A 索引号 already in the database is compared with the row: identical → "unchanged" (re-importing a file is
 idempotent); a later validity change or changed 解读 links → applied through the services ("updated"); any
-other difference → a row error, because a published item is immutable (W-18) and is corrected by
-publishing a revision in the workbench, not by overwriting it from a spreadsheet.
+other difference → a row error, because a published item is immutable (the serious errors rule,
+docs/law/web.md §2) and is corrected by publishing a revision in the workbench, not by overwriting it from a
+spreadsheet.
 
 All-or-nothing: every row is checked and written inside one transaction, which is rolled back if any row
 failed or on a dry run (attachment files saved meanwhile are deleted again). Every problem is reported as

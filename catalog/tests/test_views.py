@@ -37,7 +37,7 @@ def test_draft_review_publish_through_the_pages(client, region, editorial, genre
     document.refresh_from_db()
     assert document.status == DocumentStatus.PUBLISHED and document.index_number
     body = response.content.decode()
-    assert "已发布" in body and "政策解读" in body  # the missing-interpretation warning (W-15)
+    assert "已发布" in body and "政策解读" in body  # the missing-interpretation warning (docs/law/web.md §1)
 
 
 def test_bad_input_shows_chinese_errors_and_writes_nothing(client, region, editorial, genres, topic):
