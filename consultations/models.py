@@ -1,4 +1,5 @@
-"""意见征集 (W-36) and the records of 回应关切 (W-17, legacy table 二、回应解读情况; glossary §9).
+"""意见征集 (docs/law/consultations.md §1, §2) and the records of 回应关切 (§3; legacy table 二、回应解读情况,
+docs/law/annual-report.md §5).
 
 A Consultation is opened on a draft for a period checked against the minimum for its kind (a shorter
 period needs `shortening_reason`); comments are moderated (only the masked text of approved ones is
@@ -110,7 +111,7 @@ class ConsultationFeedback(models.Model):
         ]
 
 
-# --- 回应关切 (W-17) and the legacy 回应解读 rows --------------------------------------------------------
+# --- 回应关切 (docs/law/consultations.md §3) and the legacy 回应解读 rows --------------------------------
 
     def __str__(self) -> str:
         return f"{self.consultation} 采纳情况"
@@ -126,8 +127,9 @@ class ResponseChannel(models.TextChoices):
 
 
 class PublicConcernResponse(models.Model):
-    """回应关切 / 舆情回应. W-17 (国办发〔2016〕61号): 特别重大/重大 incidents — authoritative information
-    within 5 h, a press conference within 24 h; other 政务舆情 answered within 48 h."""
+    """回应关切 / 舆情回应. The public-concern timers (docs/law/consultations.md §3; 国办发〔2016〕61号):
+    特别重大/重大 incidents — authoritative information within 5 h, a press conference within 24 h; other 政务舆情
+    answered within 48 h."""
 
     agency = models.ForeignKey("orgs.Agency", verbose_name="回应机关", on_delete=models.PROTECT,
                                related_name="concern_responses")

@@ -198,7 +198,7 @@ def phase(consultation: Consultation, today: date | None = None) -> str:
 
 
 def feedback_overdue(consultation: Consultation, today: date | None = None) -> bool:
-    """W-25: late publication of 征集 results is deducted."""
+    """Late publication of 征集 results is deducted (docs/law/consultations.md §2)."""
     today = today or timezone.localdate()
     return (consultation.state == ConsultationState.PUBLISHED and consultation.feedback_due_on is not None
             and today > consultation.feedback_due_on and not hasattr(consultation, "feedback"))
@@ -253,7 +253,7 @@ def moderate_comment(comment: ConsultationComment, *, user=None, approve: bool, 
 @transaction.atomic
 def decide_comment(comment: ConsultationComment, *, user=None, adoption: str,
                    rejection_reason: str = "") -> ConsultationComment:
-    """采纳 / 部分采纳 / 未采纳; anything short of adoption needs its reason (W-36)."""
+    """采纳 / 部分采纳 / 未采纳; anything short of adoption needs its reason (docs/law/consultations.md §2)."""
     comment = _lock_comment(comment)
     _require(user, comment.consultation.agency)
     if adoption not in Adoption.values:
@@ -314,7 +314,8 @@ def publish_feedback(consultation: Consultation, *, user=None, summary: str, rej
 @transaction.atomic
 def close_consultation(consultation: Consultation, *, user=None, final_document=None,
                        on: date | None = None) -> Consultation:
-    """Only after the feedback is public (W-36). The final document, when given, must be the agency's."""
+    """Only after the feedback is public (docs/law/consultations.md §2). The final document, when given, must
+    be the agency's."""
     consultation = _lock(consultation)
     _require(user, consultation.agency)
     if consultation.state != ConsultationState.PUBLISHED:
@@ -347,7 +348,7 @@ def link_final_document(consultation: Consultation, *, user=None, document) -> C
     return consultation
 
 
-# --- 回应关切 (W-17) --------------------------------------------------------------------------------------
+# --- 回应关切 (docs/law/consultations.md §3) --------------------------------------------------------------
 
 
 @transaction.atomic
@@ -385,7 +386,8 @@ class Timer:
 
 
 def timers(concern: PublicConcernResponse, now: datetime | None = None) -> list[Timer]:
-    """W-17: 5 h / 24 h for major incidents, 48 h for other 政务舆情."""
+    """The public-concern timers (docs/law/consultations.md §3): 5 h / 24 h for major incidents, 48 h for
+    other 政务舆情."""
     now = now or timezone.now()
 
     def timer(label, hours, at):

@@ -1,4 +1,4 @@
-"""The legacy table's 二、回应解读情况 (annual-report-formats §5.2, rows 12–20, cells lg.response.*) computed
+"""The legacy table's 二、回应解读情况 (docs/law/annual-report.md §5; rows 12–20, cells lg.response.*) computed
 from the records, for the years before 2019 (and as a working figure afterwards).
 
 Row 12 counts a hot topic once whatever the number of channels (“不同方式回应同一热点或舆情计1次”);

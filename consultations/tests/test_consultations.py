@@ -77,7 +77,8 @@ def _open_now(region, handler, **kw):
 
 
 def test_comments_are_moderated_and_personal_data_never_shown(region, handler, client):
-    """Issue §2: comments moderated; personal data never shown (W-38 masking)."""
+    """Issue §2: comments moderated; personal data never shown (the privacy masking rule, docs/law/web.md
+    §3)."""
     c = _open_now(region, handler)
     comment = services.submit_comment(c, body="建议第三条放宽。我的电话13995123456，王五", name="王五",
                                       contact="13995123456")
@@ -91,14 +92,15 @@ def test_comments_are_moderated_and_personal_data_never_shown(region, handler, c
 
 
 def test_no_comments_outside_the_period(region, handler):
-    """W-36: comments are taken during the period only."""
+    """docs/law/consultations.md §1: comments are taken during the period only."""
     c = make(region, kind="other", opens=date(2024, 9, 2), closes=date(2024, 9, 10))
     with pytest.raises(ValidationError):
         services.submit_comment(c, body="意见")  # not published
 
 
 def test_feedback_before_close_with_reasons(region, handler):
-    """W-36: publish 采纳情况 and the reasons for not adopting; the consultation closes only after that."""
+    """docs/law/consultations.md §2: publish 采纳情况 and the reasons for not adopting; the consultation closes
+    only after that."""
     c = _open_now(region, handler)
     first = services.submit_comment(c, body="意见一")
     second = services.submit_comment(c, body="意见二")
@@ -126,7 +128,8 @@ def test_feedback_before_close_with_reasons(region, handler):
 
 
 def test_feedback_deadline_and_overdue(region, handler, settings):
-    """W-36 “required within a configurable time”; W-25 deducts late publication of 征集 results."""
+    """docs/law/consultations.md §2: feedback within a configurable time; late publication of 征集 results is
+    deducted."""
     settings.GONGKAI_CONSULTATION_FEEDBACK_WD = 5
     c = _open_now(region, handler)
     assert c.feedback_due_on > c.closes_on
@@ -175,7 +178,7 @@ def test_public_comment_form(region, handler, client):
     assert c.comments.count() == 1
 
 
-# --- 回应关切 (W-17) and legacy cells --------------------------------------------------------------------
+# --- 回应关切 (docs/law/consultations.md §3) and legacy cells --------------------------------------------
 
 
 def _at(*args):
@@ -183,7 +186,8 @@ def _at(*args):
 
 
 def test_major_incident_timers_5_and_24_hours(region, handler):
-    """W-17 国办发〔2016〕61号: authoritative information ≤ 5 h, press conference ≤ 24 h."""
+    """Public-concern timers (docs/law/consultations.md §3), 国办发〔2016〕61号: authoritative information
+    ≤ 5 h, press conference ≤ 24 h."""
     concern = services.record_concern(agency=region["county"], user=handler, topic="某地山体滑坡",
                                       occurred_at=_at(2024, 7, 1, 8), is_major=True,
                                       authoritative_at=_at(2024, 7, 1, 12, 30),
@@ -193,7 +197,8 @@ def test_major_incident_timers_5_and_24_hours(region, handler):
 
 
 def test_ordinary_concern_48_hours_and_pending(region, handler):
-    """W-17 国办发〔2016〕80号: other 政务舆情 answered ≤ 48 h; an unanswered one is late after 48 h."""
+    """Public-concern timers (docs/law/consultations.md §3), 国办发〔2016〕80号: other 政务舆情 answered
+    ≤ 48 h; an unanswered one is late after 48 h."""
     concern = services.record_concern(agency=region["county"], user=handler, topic="学校周边交通",
                                       occurred_at=_at(2024, 7, 1, 8))
     assert services.timers(concern, now=_at(2024, 7, 2, 8))[0].met is None
@@ -204,7 +209,8 @@ def test_ordinary_concern_48_hours_and_pending(region, handler):
 
 
 def test_legacy_response_cells(region, handler):
-    """annual-report-formats §5.2 rows 12–20 (lg.response.*): a hot topic counts once whatever its channels."""
+    """docs/law/annual-report.md §5, rows 12–20 of the legacy table (lg.response.*): a hot topic counts once
+    whatever its channels."""
     services.record_concern(agency=region["county"], user=handler, topic="热点一", occurred_at=_at(2018, 3, 1, 9),
                             responded_at=_at(2018, 3, 1, 15), channels=["weibo_wechat", "website"])
     services.record_concern(agency=region["edu"], user=handler, topic="热点二", occurred_at=_at(2018, 5, 1, 9),
