@@ -2,9 +2,11 @@
 docs/configuration.md; until then these defaults apply).
 
 - GONGKAI_LETTER_REPLY_WD: reply period per LetterType, in working days. No national deadline exists
-  (W-35); 5 WD is the bar for simple questions in the 通报 deductions (W-25) and the spec's default.
+  (docs/law/letters-mailbox.md, *reply period*); 5 WD is the bar for simple questions in the 通报
+  deductions and our default.
 - GONGKAI_LETTER_MAX_EXTENSION_WD: the most a reply period may be extended, with a reason (安徽: 7 → 15).
-- GONGKAI_LETTER_VETO_MONTHS: W-22 one-strike rule — no valid letter unanswered for more than 3 months.
+- GONGKAI_LETTER_VETO_MONTHS: the three-month line (docs/law/letters-mailbox.md), a one-strike rule — no
+  valid letter unanswered for more than 3 months.
 - GONGKAI_LETTER_VETO_WARN_DAYS: how many calendar days before that line the queue starts warning.
 - GONGKAI_LETTER_REMINDER_WD: reminders list letters due within this many working days."""
 

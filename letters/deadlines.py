@@ -1,5 +1,5 @@
-"""Where each open letter stands against its two clocks: the reply period (W-35) and the 3-month line
-(W-22), and the reminders sent each working morning."""
+"""Where each open letter stands against its two clocks: the reply period and the three-month line
+(docs/law/letters-mailbox.md), and the reminders sent each working morning."""
 
 import logging
 from collections import defaultdict
@@ -27,7 +27,7 @@ class Standing:
     overdue: bool  # past the reply period
     due_soon: bool  # within GONGKAI_LETTER_REMINDER_WD working days
     veto_warning: bool  # within GONGKAI_LETTER_VETO_WARN_DAYS of the 3-month line
-    veto_breached: bool  # unanswered beyond 3 months (W-22 one-strike)
+    veto_breached: bool  # unanswered beyond 3 months (the three-month line, one-strike)
     days_to_veto: int | None
 
     @property
@@ -71,7 +71,8 @@ def veto_warnings(queryset: QuerySet, today: date) -> QuerySet:
 
 
 def oldest_unanswered(queryset: QuerySet) -> Letter | None:
-    """W-22 asks for a report of the oldest unanswered valid message."""
+    """The three-month line (docs/law/letters-mailbox.md) asks for a report of the oldest unanswered valid
+    message."""
     return open_letters(queryset).exclude(is_valid=False).order_by("received_on", "id").first()
 
 

@@ -1,4 +1,4 @@
-"""领导信箱 / 网上留言 (glossary §9; web-requirements W-22, W-25, W-35).
+"""领导信箱 / 网上留言 (docs/law/letters-mailbox.md: the three-month line, the reply period).
 
 A Letter is written to a Mailbox (a leader's or an agency's), screened as 有效 or 无效 (with a reason, which
 takes it off the reply clock), assigned or transferred to the agency that handles it (each move kept as a
@@ -32,7 +32,8 @@ class LetterState(models.TextChoices):
     CONVERTED = "converted", "已转为政府信息公开申请"
 
 
-# States in which the reply clock runs (W-22: only invalid letters, with a reason, leave the clock).
+# States in which the reply clock runs (the three-month line: only invalid letters, with a reason,
+# leave the clock).
 OPEN_STATES = (LetterState.SUBMITTED, LetterState.IN_PROGRESS)
 
 

@@ -1,6 +1,6 @@
 """The public side of 领导信箱 (no login): the mailboxes, the letter form, its receipt with 来信编号 and
-查询码, the POST-only status lookup, and the published replies with the four fields W-35 requires
-(受理日期、答复日期、答复部门、答复内容) and the statistics.
+查询码, the POST-only status lookup, and the published replies with the four fields the publication rule requires
+(受理日期、答复日期、答复部门、答复内容; docs/law/letters-mailbox.md) and the statistics.
 
 Never shown here: the writer's name, phone, e-mail or address, and the text of letters whose writer chose
 不公开. Abuse is held off as on the disclosure form: the signed arithmetic question and per-IP limits

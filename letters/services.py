@@ -2,10 +2,10 @@
 the handling agency), runs in a transaction and writes the audit trail. The public form and commands act
 without a user (audit.context.acting_as names them).
 
-Deadlines (web-requirements W-22, W-25, W-35):
+Deadlines (docs/law/letters-mailbox.md: the reply period, the three-month line):
 - the reply period runs from 受理日期 (the day an online letter arrives) for reply_wd(type) working days,
   or the mailbox's own period, plus any extension granted with a reason;
-- the one-strike line (W-22) is 3 calendar months after 受理日期; a letter marked 无效 with a reason, or
+- the one-strike three-month line is 3 calendar months after 受理日期; a letter marked 无效 with a reason, or
   turned into a disclosure request, leaves both clocks."""
 
 import calendar
@@ -150,7 +150,8 @@ def submit_letter(*, mailbox: Mailbox, writer: WriterData, letter_type: str, sub
                   consent_to_publish: bool, attachments=(), submitted_at: datetime | None = None,
                   user=None) -> Letter:
     """A letter from the public form (or typed in by staff from paper, with its own date). An online letter
-    is received the day it arrives: the reply clock starts at once, before screening (W-22)."""
+    is received the day it arrives: the reply clock starts at once, before screening (the three-month
+    line)."""
     _require(user, mailbox.agency)
     if not mailbox.is_active:
         raise ValidationError("该信箱已停止接收来信。")
@@ -181,9 +182,9 @@ def submit_letter(*, mailbox: Mailbox, writer: WriterData, letter_type: str, sub
 @transaction.atomic
 def screen(letter: Letter, *, user=None, valid: bool, reason: str = "", note: str = "",
            letter_type: str | None = None, on: date | None = None) -> Letter:
-    """有效 / 无效. An invalid letter needs a reason (W-22: only then does it leave the clock). A wrong
-    screening can be corrected until the letter is answered; the type may be corrected at the same time,
-    which changes the reply period."""
+    """有效 / 无效. An invalid letter needs a reason (the three-month line: only then does it leave the
+    clock). A wrong screening can be corrected until the letter is answered; the type may be corrected at the
+    same time, which changes the reply period."""
     letter = _lock(letter)
     _require(user, letter.agency)
     _expect(letter, LetterState.SUBMITTED, LetterState.IN_PROGRESS, LetterState.INVALID, action="甄别")
@@ -212,7 +213,7 @@ def screen(letter: Letter, *, user=None, valid: bool, reason: str = "", note: st
 @transaction.atomic
 def assign(letter: Letter, *, user=None, to_agency, reason: str = "", on: date | None = None) -> Letter:
     """交办 / 转办 to the agency that must answer. The history is kept; the clock does not restart (the
-    writer's wait is what W-22 measures)."""
+    writer's wait is what the three-month line measures)."""
     letter = _lock(letter)
     _require(user, letter.agency)
     _expect(letter, *OPEN_STATES, action="交办")
@@ -232,8 +233,8 @@ def assign(letter: Letter, *, user=None, to_agency, reason: str = "", on: date |
 
 @transaction.atomic
 def extend(letter: Letter, *, user=None, working_days: int, reason: str) -> Letter:
-    """W-35: an extension with a reason, up to GONGKAI_LETTER_MAX_EXTENSION_WD in all. It does not move
-    the 3-month line."""
+    """An extension with a reason (docs/law/letters-mailbox.md), up to GONGKAI_LETTER_MAX_EXTENSION_WD in
+    all. It does not move the 3-month line."""
     letter = _lock(letter)
     _require(user, letter.agency)
     _expect(letter, LetterState.IN_PROGRESS, action="延期")

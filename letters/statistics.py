@@ -1,5 +1,6 @@
-"""Letter statistics as the annual reports and W-35 publish them: received, 有效/无效, assigned, answered,
-answered on time, published, reply rate and average working days — for a year and per month.
+"""Letter statistics as the annual reports and the mailbox pages publish them (docs/law/letters-mailbox.md):
+received, 有效/无效, assigned, answered, answered on time, published, reply rate and average working days —
+for a year and per month.
 
 湘西州 2017: “州长信箱共收到来信 237 件，其中有效来信 197 件，无效来信 40 件” — received = valid +
 invalid + not yet screened."""
@@ -24,7 +25,8 @@ class LetterStats:
     answered: int
     answered_on_time: int
     published: int
-    open_beyond_3_months: int  # W-22: valid letters still unanswered past the line, or answered after it
+    # the three-month line: valid letters still unanswered past the line, or answered after it
+    open_beyond_3_months: int
     average_wd: float | None
 
     @property

@@ -20,11 +20,11 @@ from .conftest import WRITER
 pytestmark = pytest.mark.django_db
 
 
-# --- Reply period (W-35) --------------------------------------------------------------------------------
+# --- Reply period (docs/law/letters-mailbox.md) ---------------------------------------------------------
 
 
 def test_default_period_is_5_working_days_on_the_official_calendar(write):
-    """W-35 (default 5 WD; W-25 通报: simple questions > 5 WD are deducted). Received Wed 2024-09-25:
+    """Reply period (default 5 WD; 通报: simple questions > 5 WD are deducted). Received Wed 2024-09-25:
     26, 27, Sun 29 (调休 working day), 30 September, then the National Day holiday, 8 October."""
     letter = write(on=(2024, 9, 25))
     assert letter.received_on == date(2024, 9, 25)
@@ -33,7 +33,7 @@ def test_default_period_is_5_working_days_on_the_official_calendar(write):
 
 
 def test_period_per_letter_type_comes_from_settings(write, settings):
-    """W-35: SLA configurable per type (安徽: 15 WD for complaints)."""
+    """Reply period: SLA configurable per type (安徽: 15 WD for complaints)."""
     settings.GONGKAI_LETTER_REPLY_WD = {"complaint": 15}
     complaint = write(on=(2024, 11, 4), letter_type="complaint")
     inquiry = write(on=(2024, 11, 4), letter_type="inquiry", subject="另一件")
@@ -42,13 +42,13 @@ def test_period_per_letter_type_comes_from_settings(write, settings):
 
 
 def test_mailbox_period_overrides_the_type(write, region):
-    """W-35 local examples (沈阳 3 WD): a mailbox may carry its own period."""
+    """Reply period, local examples (沈阳 3 WD): a mailbox may carry its own period."""
     box = Mailbox.objects.create(agency=region["edu"], code="edu", name="教育局信箱", reply_wd=3)
     assert write(on=(2024, 11, 4), box=box).due_on == date(2024, 11, 7)
 
 
 def test_extension_needs_a_reason_and_has_a_cap(write, handler, settings):
-    """W-35: “extension with a reason”; GONGKAI_LETTER_MAX_EXTENSION_WD caps the total."""
+    """Reply period: “extension with a reason”; GONGKAI_LETTER_MAX_EXTENSION_WD caps the total."""
     settings.GONGKAI_LETTER_MAX_EXTENSION_WD = 5
     letter = services.screen(write(on=(2024, 11, 4)), user=handler, valid=True, on=date(2024, 11, 5))
     with pytest.raises(ValidationError):
@@ -59,18 +59,19 @@ def test_extension_needs_a_reason_and_has_a_cap(write, handler, settings):
         services.extend(letter, user=handler, working_days=3, reason="再延")
 
 
-# --- One-strike rule (W-22) -----------------------------------------------------------------------------
+# --- One-strike rule: the three-month line (docs/law/letters-mailbox.md) --------------------------------
 
 
 def test_three_month_line_is_three_calendar_months(write):
-    """W-22 (19号, veto): no valid message unanswered for more than 3 months; month ends are clamped."""
+    """Three-month line (19号, veto): no valid message unanswered for more than 3 months; month ends are
+    clamped."""
     assert write(on=(2024, 9, 25)).veto_on == date(2024, 12, 25)
     assert write(on=(2024, 11, 30), subject="二").veto_on == date(2025, 2, 28)
     assert services.add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
 
 
 def test_warning_comes_well_before_the_line_and_breach_after_it(write, settings):
-    """W-22: “escalation well before 3 months” (GONGKAI_LETTER_VETO_WARN_DAYS, default 30)."""
+    """Three-month line: “escalation well before 3 months” (GONGKAI_LETTER_VETO_WARN_DAYS, default 30)."""
     letter = write(on=(2024, 9, 25))
     assert deadlines.standing(letter, date(2024, 11, 24)).veto_warning is False
     warn = deadlines.standing(letter, date(2024, 11, 25))
@@ -81,7 +82,8 @@ def test_warning_comes_well_before_the_line_and_breach_after_it(write, settings)
 
 
 def test_invalid_letter_needs_a_reason_and_leaves_the_clock(write, handler):
-    """W-22: invalid or spam messages are marked with a reason (audited), which excludes them from the clock."""
+    """Three-month line: invalid or spam messages are marked with a reason (audited), which excludes them
+    from the clock."""
     letter = write()
     with pytest.raises(ValidationError):
         services.screen(letter, user=handler, valid=False, reason="")
@@ -99,22 +101,23 @@ def test_invalid_letter_needs_a_reason_and_leaves_the_clock(write, handler):
 
 
 def test_database_refuses_an_invalid_letter_without_reason(write):
-    """W-22: the reason is enforced by the database too."""
+    """Three-month line: the reason is enforced by the database too."""
     letter = write()
     with pytest.raises(IntegrityError), transaction.atomic():
         Letter.objects.filter(pk=letter.pk).update(is_valid=False, invalid_reason="")
 
 
 def test_unscreened_letters_are_on_the_clock(write):
-    """W-22: only a marked invalid letter leaves the clock; waiting for screening does not stop it."""
+    """Three-month line: only a marked invalid letter leaves the clock; waiting for screening does not stop
+    it."""
     letter = write(on=(2024, 9, 25))
     assert letter.state == LetterState.SUBMITTED
     assert deadlines.standing(letter, date(2024, 10, 9)).overdue
 
 
 def test_statistics_count_late_and_over_three_months(write, handler):
-    """W-22 / W-35 statistics; seeds: 湘西州2017 州长信箱 237 = 有效 197 + 无效 40 (received = valid + invalid
-    + unscreened)."""
+    """Statistics (docs/law/letters-mailbox.md); as in 《湘西州2017年政府信息公开工作年度报告》: 州长信箱
+    237 = 有效 197 + 无效 40 (received = valid + invalid + unscreened)."""
     on_time = services.screen(write(on=(2024, 9, 25)), user=handler, valid=True, on=date(2024, 9, 26))
     services.reply(on_time, user=handler, text="报名时间为7月。", on=date(2024, 10, 8))
     late = services.screen(write(on=(2024, 9, 25), subject="二"), user=handler, valid=True, on=date(2024, 9, 26))
@@ -135,7 +138,8 @@ def test_statistics_count_late_and_over_three_months(write, handler):
 
 
 def test_transfer_keeps_history_and_the_clock(write, handler, region, client, make_staff):
-    """Issue §1: “transfer keeps history”; W-22 measures the writer's wait, so the clock does not restart."""
+    """Issue §1: “transfer keeps history”; the three-month line measures the writer's wait, so the clock does
+    not restart."""
     letter = services.screen(write(on=(2024, 9, 25)), user=handler, valid=True, on=date(2024, 9, 26))
     letter = services.assign(letter, user=handler, to_agency=region["edu"], reason="属教育局职责")
     letter = services.assign(letter, user=handler, to_agency=region["health"], reason="涉及卫生")
@@ -158,8 +162,9 @@ def test_staff_without_the_capability_cannot_open_the_queue(client, make_staff, 
 
 
 def test_reply_then_publish_with_consent_and_without_personal_data(write, handler, client):
-    """W-35: publish 受理日期、答复日期、答复部门、答复内容; W-38: personal data never published; the
-    writer's 公开/不公开 choice is respected."""
+    """Publication of replies (docs/law/letters-mailbox.md): 受理日期、答复日期、答复部门、答复内容; personal
+    data never published (the privacy masking rule, docs/law/web.md §3); the writer's 公开/不公开 choice is
+    respected."""
     letter = services.screen(write(on=(2024, 9, 25)), user=handler, valid=True, on=date(2024, 9, 26))
     letter = services.reply(letter, user=handler, text="马文静您好：报名时间为7月，咨询电话 0953-6012345。",
                             on=date(2024, 9, 30))
@@ -180,7 +185,7 @@ def test_reply_then_publish_with_consent_and_without_personal_data(write, handle
 
 
 def test_no_consent_no_publication(write, handler):
-    """W-35: the 公开/不公开 choice on submission binds; the database refuses it too."""
+    """Publication of replies: the 公开/不公开 choice on submission binds; the database refuses it too."""
     letter = services.screen(write(consent=False), user=handler, valid=True, on=date(2024, 9, 26))
     letter = services.reply(letter, user=handler, text="答复", on=date(2024, 9, 27))
     with pytest.raises(ValidationError):
@@ -257,7 +262,8 @@ def test_request_answered_under_article_39_becomes_a_letter(handler, mailbox, re
 
 
 def test_reminders_name_numbers_and_dates_only(write, make_staff, region):
-    """W-22 escalation; reminders leave the platform by e-mail, so no writer data and no letter text."""
+    """Three-month line escalation; reminders leave the platform by e-mail, so no writer data and no letter
+    text."""
     make_staff("mailer", ("office_staff", region["county"]), email="office@example.cn")
     letter = write(on=(2024, 9, 25))
     assert deadlines.send_reminders(date(2024, 10, 12)) == 1  # Saturday 12 Oct 2024 is a 调休 working day

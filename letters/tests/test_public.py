@@ -32,7 +32,8 @@ def valid_post(**over):
 
 
 def test_write_receipt_and_follow_with_the_code(client, mailbox):
-    """W-35: a 查询码 on submission; the writer follows the case without any personal data shown."""
+    """docs/law/letters-mailbox.md: a 查询码 on submission; the writer follows the case without any personal
+    data shown."""
     url = reverse("letters_public:write", kwargs={"code": mailbox.code})
     assert client.get(url).status_code == 200
     response = client.post(url, valid_post())
