@@ -216,6 +216,11 @@ class _Builder:
         answered = self.after(sent, 9)
         services.close_opinion_request(opinion, result="objection", answered_on=answered,
                                        opinion_text="涉及本公司经营数据，属于商业秘密，不同意公开。")
+        if outcome in (Outcome.GRANTED, Outcome.PARTIALLY_GRANTED):
+            # 第三十二条: disclosure over the objection needs the written notice to the third party first.
+            services.notify_third_party_of_disclosure(
+                opinion, content="该企业在本年度抽检中的不合格项目及处理结果（经营数据不予公开）",
+                reasons="抽检不合格信息涉及食品安全，不公开可能对公共利益造成重大影响。", on=self.after(answered, 2))
         return self.reply(case, outcome, self.after(answered, 4))
 
     def correction_then(self, received: date, *, lapse: bool, outcome: str = "") -> DisclosureRequest:
@@ -258,7 +263,10 @@ class _Builder:
         case = self.receive(received, agency=self.agency("jyj"))
         target = self.agency("zrzyj")
         if target.pk != case.agency_id:
-            case = services.transfer(case, to_agency=target, reason="所申请信息由自然资源局制作并保存，转该局办理。")
+            # 第三十六条第（五）项: 教育局 answers and closes its case; 自然资源局 receives a new one that day.
+            case = services.transfer(case, to_agency=target, reason="所申请信息由自然资源局制作并保存，转该局办理。",
+                                     on=self.after(received, 2))
+            self.cases.append(case)
         return self.reply(case, Outcome.GRANTED, self.after(received, 9), detail=OutcomeDetail.PROVIDED)
 
 

@@ -1,5 +1,5 @@
 """The reply deadline of a case, always computed by the working-day calendar from the clock start, the
-pauses and the extensions (第三十条, 第三十三条, 第三十五条; regulation-rules.md §4), with its explanation."""
+pauses and the extensions (《中华人民共和国政府信息公开条例》第三十条, 第三十三条, 第三十五条), with its explanation."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from workdays.calendar import Pause, add_working_days, count_working_days_detail
 
-from .models import PauseKind, RequestState
+from .models import PauseKind, Regime, RequestState, SubmissionChannel
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,46 @@ def max_extension(request) -> int:
     return settings.GONGKAI_REPLY_MAX_EXTENSION_WD[request.regime]
 
 
+def opinion_lapse(pause) -> date | None:
+    """The last day of the other side's 15 working days for a consultation pause (第三十二条, 第三十四条), or
+    None: not a consultation, or the other side's receipt of the letter is not recorded yet."""
+    opinion = getattr(pause, "opinion_request", None)  # the reverse one-to-one raises an AttributeError subclass
+    return opinion.reply_due_on if opinion is not None else None
+
+
 def counted_pauses(request, today: date | None = None) -> list[Pause]:
-    """Consultation pauses always; the fee interval only when GONGKAI_FEE_NOTICE_PAUSES_CLOCK (UNVERIFIED).
-    An open pause runs until today: the due date moves each day the clock stands still."""
-    today = today or timezone.localdate()
+    """The intervals not counted in the reply period.
+
+    Consultation pauses always (第三十三条第三款); the fee interval only when GONGKAI_FEE_NOTICE_PAUSES_CLOCK.
+    Under the 2008 条例 only the third party's consultation stops the clock (2008 条例 第二十四条), neither a fee
+    nor another agency's opinion.
+
+    A consultation pause never outlasts the other side's 15 working days: when no answer came, it ends on
+    the last day of that period (the lapse), whether or not anyone has recorded the lapse yet. Before a
+    case is closed, a running pause is counted up to its lapse when the lapse is known (the latest the
+    pause can last), else up to `today`; for a closed case (or one being closed), up to the closing date."""
+    closing = request.closed_on
+    today = closing or today or timezone.localdate()
     pauses = []
     for pause in request.pauses.all():
-        if pause.kind == PauseKind.FEE and not settings.GONGKAI_FEE_NOTICE_PAUSES_CLOCK:
+        if pause.kind == PauseKind.FEE and (not settings.GONGKAI_FEE_NOTICE_PAUSES_CLOCK
+                                            or request.regime == Regime.R2008):
             continue
-        end = pause.end or max(today, pause.start)
-        pauses.append(Pause(pause.start, end, pause.get_kind_display() + ("（进行中）" if pause.end is None else "")))
+        if pause.kind == PauseKind.AGENCY_OPINION and request.regime == Regime.R2008:
+            continue
+        lapse = opinion_lapse(pause)
+        label = pause.get_kind_display()
+        end = pause.end
+        if end is None:
+            if lapse is not None and lapse < today:
+                end, label = lapse, f"{label}（{lapse} 期满未答复）"
+            elif lapse is not None and closing is None:
+                end, label = lapse, f"{label}（进行中，至迟 {lapse} 结束）"
+            else:
+                end, label = today, f"{label}（进行中）"
+        elif lapse is not None and end > lapse:
+            end = lapse
+        pauses.append(Pause(pause.start, max(end, pause.start), label))
     return pauses
 
 
@@ -75,3 +105,22 @@ def working_days_left(due_on: date, today: date | None = None) -> int:
 def correction_notice_deadline(request) -> date:
     """第三十条: the correction notice goes out within 7 working days of receipt."""
     return add_working_days(request.received_on, settings.GONGKAI_CORRECTION_NOTICE_WD).day
+
+
+def confirmation_due_on(request) -> date | None:
+    """By when an application waiting in 待确认 should have been confirmed with the applicant, or None.
+
+    A plain letter (平常信函) is confirmed on the day it arrives (第三十一条第（二）项); an online, e-mail or fax
+    application (第三十一条第（三）项, 双方确认之日) is confirmed within one working day of its submission — the law
+    sets no period there, and the receipt date, hence the reply period, waits on the confirmation."""
+    if request.state != RequestState.SUBMITTED or request.submitted_at is None:
+        return None
+    submitted = timezone.localdate(request.submitted_at)
+    if request.channel == SubmissionChannel.ORDINARY_MAIL:
+        return submitted
+    return add_working_days(submitted, 1).day
+
+
+def confirmation_overdue(request, today: date | None = None) -> bool:
+    due = confirmation_due_on(request)
+    return due is not None and (today or timezone.localdate()) > due

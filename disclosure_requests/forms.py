@@ -13,6 +13,7 @@ from orgs.models import Agency, AgencyKind
 
 from .identity import identity_error
 from .models import (
+    LETTER_DELIVERY_METHODS,
     ApplicantType,
     DeliveryMethod,
     FeeMethod,
@@ -24,6 +25,7 @@ from .models import (
     Outcome,
     OutcomeDetail,
     OutcomeGroup,
+    Regime,
     RequestedForm,
     RequestState,
 )
@@ -196,6 +198,7 @@ class RegisterForm(ApplicationForm):
 class QueueFilterForm(PlainForm):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *RequestState.choices])
     overdue = forms.BooleanField(label="只看逾期", required=False)
+    confirmation_overdue = forms.BooleanField(label="只看超时未确认", required=False)
     agency = forms.ModelChoiceField(label="机关", required=False, queryset=Agency.objects.none(),
                                     empty_label="全部")
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
@@ -221,6 +224,14 @@ class CorrectionRequestForm(PlainForm):
     on = forms.DateField(label="告知日期", widget=DateInput(), initial=_today,
                          help_text="第三十条：自收到申请之日起7个工作日内一次性告知。")
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None and case.regime == Regime.R2008:
+            # 2008 条例 第二十一条第（四）项: the notice to amend is the reply; there is no 补正 period.
+            del self.fields["correction_due_on"]
+            self.fields["items"].label = "需要更改、补充的内容"
+            self.fields["on"].help_text = "2008年条例第二十一条第（四）项：告知申请人作出更改、补充即为对本申请的答复，本申请随之办结。"
+
 
 class DateOnlyForm(PlainForm):
     on = forms.DateField(label="日期", widget=DateInput(), initial=_today)
@@ -241,9 +252,36 @@ class OpinionOpenForm(PlainForm):
     received_on = forms.DateField(label="对方收到日期（可后补）", widget=DateInput(), required=False)
 
 
+class OpinionReceiptForm(PlainForm):
+    opinion = forms.ModelChoiceField(label="征求意见", queryset=None, empty_label=None)
+    received_on = forms.DateField(label="对方收到征求意见书日期", widget=DateInput(),
+                                  help_text="对方自收到之日起15个工作日内提出意见（第三十二条、第三十四条）；期满未答复的，"
+                                            "期限中止至期满之日自动结束。")
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opinion"].queryset = case.opinion_requests.filter(result=OpinionResult.PENDING)
+
+
+class ThirdPartyNoticeForm(PlainForm):
+    """第三十二条: the written notice to an objecting third party before disclosure in the public interest."""
+
+    opinion = forms.ModelChoiceField(label="不同意公开的第三方", queryset=None, empty_label=None)
+    content = forms.CharField(label="决定公开的政府信息内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label="决定公开的理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="行政机关认为不公开可能对公共利益造成重大影响的，可以决定予以公开（第三十二条）。")
+    on = forms.DateField(label="书面告知日期", widget=DateInput(), initial=_today)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opinion"].queryset = case.opinion_requests.filter(kind=OpinionKind.THIRD_PARTY,
+                                                                       result=OpinionResult.OBJECTION)
+
+
 class OpinionCloseForm(PlainForm):
     opinion = forms.ModelChoiceField(label="征求意见", queryset=None, empty_label=None)
-    result = forms.ChoiceField(label="结果", choices=[c for c in OpinionResult.choices if c[0] != OpinionResult.PENDING])
+    result = forms.ChoiceField(label="结果", choices=[(r.value, r.label) for r in (
+        OpinionResult.CONSENT, OpinionResult.OBJECTION, OpinionResult.LAPSED)])
     answered_on = forms.DateField(label="答复日期（逾期的，为认定逾期之日）", widget=DateInput(), initial=_today)
     opinion_text = forms.CharField(label="意见及理由", max_length=3000, required=False,
                                    widget=forms.Textarea(attrs={"rows": 2}))
@@ -294,10 +332,19 @@ class ReplyForm(PlainForm):
                               help_text="不予公开、无法提供、不予处理和部分公开的，必须说明理由。")
     competent_agency = forms.CharField(label="负责公开的机关及联系方式（不属于本机关负责公开时填写）", max_length=300,
                                        required=False)
+    competent_agency_unknown = forms.BooleanField(label="无法确定负责公开该政府信息的行政机关", required=False)
     secondary_outcomes = forms.MultipleChoiceField(label="其他答复理由（不计入统计）", required=False,
                                                    choices=outcome_choices(blank=False),
                                                    widget=forms.CheckboxSelectMultiple)
     on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
+    close_opinions = forms.BooleanField(
+        label="同时结束尚未结束的征求意见", required=False,
+        help_text="对方15个工作日已届满的按逾期未答复处理，期限中止至届满之日；未届满的于答复之日结束（此时不能决定公开）。")
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is None or not case.opinion_requests.filter(result=OpinionResult.PENDING).exists():
+            del self.fields["close_opinions"]
 
 
 class LegacyReplyForm(PlainForm):
@@ -309,7 +356,16 @@ class LegacyReplyForm(PlainForm):
     reasons = forms.CharField(label="理由", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     competent_agency = forms.CharField(label="负责公开的机关及联系方式（不属于本机关公开时填写）", max_length=300,
                                        required=False)
+    competent_agency_unknown = forms.BooleanField(label="无法确定该政府信息的公开机关", required=False)
     on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
+    close_opinions = forms.BooleanField(
+        label="同时结束尚未结束的征求第三方意见", required=False,
+        help_text="对方15个工作日已届满的按逾期未答复处理；未届满的于答复之日结束（此时不能决定公开）。")
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is None or not case.opinion_requests.filter(result=OpinionResult.PENDING).exists():
+            del self.fields["close_opinions"]
 
 
 class OnTheSpotForm(PlainForm):
@@ -317,6 +373,9 @@ class OnTheSpotForm(PlainForm):
     detail = forms.ChoiceField(label="办理结果细分（可选）", required=False, choices=[("", "—"), *OutcomeDetail.choices])
     legal_basis = forms.CharField(label="法律依据", max_length=300)
     reasons = forms.CharField(label="理由", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    competent_agency = forms.CharField(label="负责公开的机关及联系方式（不属于本机关负责公开时填写）", max_length=300,
+                                       required=False)
+    competent_agency_unknown = forms.BooleanField(label="无法确定负责公开该政府信息的行政机关", required=False)
 
 
 class WithdrawForm(PlainForm):
@@ -327,6 +386,9 @@ class WithdrawForm(PlainForm):
 class TransferForm(PlainForm):
     to_agency = forms.ModelChoiceField(label="转至机关", queryset=Agency.objects.none())
     reason = forms.CharField(label="转办理由", max_length=300)
+    on = forms.DateField(label="转办日期", widget=DateInput(), initial=_today,
+                         help_text="已收到的申请：本机关以“不属于本机关负责公开”答复并办结（第三十六条第（五）项），"
+                                   "转至机关于转办之日收到申请，另行登记办理。")
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -343,7 +405,7 @@ class LetterIssueForm(PlainForm):
 
 class LetterDeliveryForm(PlainForm):
     letter = forms.ModelChoiceField(label="文书", queryset=None, empty_label=None)
-    method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices)
+    method = forms.ChoiceField(label="送达方式", choices=[(m.value, m.label) for m in LETTER_DELIVERY_METHODS])
     delivered_on = forms.DateField(label="送达日期", widget=DateInput(), initial=_today)
     reference = forms.CharField(label="邮件号或回执（邮寄必填）", max_length=80, required=False)
 

@@ -264,6 +264,9 @@ def _subject(case: DisclosureRequest, kind: str, subject):
         model, related, label = Extension, case.extensions.order_by("-approved_on", "-id"), "延长答复期限"
     elif kind == LetterKind.OPINION:
         model, related, label = OpinionRequest, case.opinion_requests.order_by("-sent_on", "-id"), "征求意见"
+    elif kind == LetterKind.PUBLIC_INTEREST:  # 第三十二条: notice to an objecting third party before disclosure
+        model, label = OpinionRequest, "书面告知第三方决定公开"
+        related = case.opinion_requests.filter(disclosure_notice_on__isnull=False).order_by("-disclosure_notice_on", "-id")
     else:
         raise ValidationError(f"未知的文书类型：{kind}")
     if subject is None:
@@ -283,6 +286,7 @@ def _default_issued_on(case: DisclosureRequest, kind: str, subject) -> date:
         LetterKind.CORRECTION: lambda: case.correction_requested_on,
         LetterKind.EXTENSION: lambda: subject.notified_on,
         LetterKind.OPINION: lambda: subject.sent_on,
+        LetterKind.PUBLIC_INTEREST: lambda: subject.disclosure_notice_on,
         LetterKind.FEE: lambda: subject.served_on,
     }[LetterKind(kind)]()
 
@@ -359,6 +363,10 @@ def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> di
             "sent_on": cn_date(subject.sent_on), "received_on": cn_date(subject.received_on),
             "reply_due_on": cn_date(subject.reply_due_on), "working_days": settings.GONGKAI_OPINION_WD,
         }
+    if kind == LetterKind.PUBLIC_INTEREST:
+        context["notice"] = {"addressee": subject.addressee, "answered_on": cn_date(subject.answered_on),
+                             "content": subject.disclosure_content, "reasons": subject.disclosure_reasons,
+                             "notice_on": cn_date(subject.disclosure_notice_on)}
     if kind == LetterKind.FEE:
         context["fee"] = {
             "method": subject.get_method_display(), "method_code": subject.method,

@@ -169,6 +169,12 @@ class DeliveryMethod(models.TextChoices):
     POST = "post", "邮寄"
     EMAIL = "email", "电子邮件"
     DOWNLOAD = "download", "在线下载"
+    # 《政府信息公开条例》第四十条: the agency may arrange for the applicant to 查阅、抄录 the information.
+    INSPECTION = "inspection", "查阅、抄录"
+
+
+# A letter is served, not read on site: every delivery method except 查阅、抄录 serves a letter.
+LETTER_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.INSPECTION]
 
 
 class Applicant(models.Model):
@@ -237,6 +243,9 @@ class DisclosureRequest(models.Model):
                                related_name="splits")
     transferred_from = models.ForeignKey("orgs.Agency", verbose_name="转自机关", null=True, blank=True,
                                          on_delete=models.PROTECT, related_name="+")
+    # 转办: the first agency's case closes (第三十六条第（五）项) and the receiving agency opens this new one.
+    transfer_of = models.OneToOneField("self", verbose_name="转办自申请", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="transferred_to")
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="handled_requests")
     submitted_at = models.DateTimeField("提交时间")
@@ -329,6 +338,9 @@ class OpinionResult(models.TextChoices):
     CONSENT = "consent", "同意公开"
     OBJECTION = "objection", "不同意公开"
     LAPSED = "lapsed", "逾期未答复"
+    # The agency replied to the applicant (with a refusal or another non-disclosure outcome) before the
+    # other side's 15 working days ran out; the consultation ends with the reply.
+    ENDED = "ended", "答复时结束征求"
 
 
 class OpinionRequest(models.Model):
@@ -345,6 +357,11 @@ class OpinionRequest(models.Model):
     answered_on = models.DateField("答复日期", null=True, blank=True)
     opinion = models.TextField("意见及理由", blank=True)
     pause = models.OneToOneField(ClockPause, on_delete=models.PROTECT, related_name="opinion_request")
+    # 第三十二条: disclosure over the third party's objection (public interest) needs a written notice to the
+    # third party stating what will be disclosed and why, before the disclosure.
+    disclosure_notice_on = models.DateField("书面告知第三方决定公开日期", null=True, blank=True)
+    disclosure_content = models.TextField("决定公开的政府信息内容", blank=True)
+    disclosure_reasons = models.TextField("决定公开的理由", blank=True)
 
     class Meta:
         verbose_name = "征求意见"
@@ -417,6 +434,7 @@ class LetterKind(models.TextChoices):
     OPINION = "opinion", "征求意见函"
     FEE = "fee", "收费通知书"
     RECEIPT = "receipt", "政府信息公开申请登记回执"
+    PUBLIC_INTEREST = "public_interest", "决定公开告知书（第三方）"
 
 
 class Letter(models.Model):
@@ -427,7 +445,8 @@ class Letter(models.Model):
     docx = models.FileField("DOCX", upload_to="letters/%Y/", max_length=300)
     pdf = models.FileField("PDF", upload_to="letters/%Y/", max_length=300, blank=True)
     issued_on = models.DateField("出具日期")
-    delivery_method = models.CharField("送达方式", max_length=16, choices=DeliveryMethod.choices, blank=True)
+    delivery_method = models.CharField("送达方式", max_length=16, blank=True,
+                                       choices=[(m.value, m.label) for m in LETTER_DELIVERY_METHODS])
     delivered_on = models.DateField("送达日期", null=True, blank=True)
     delivery_reference = models.CharField("邮件号或回执", max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -143,6 +143,45 @@ def _expect(case: DisclosureRequest, *states: str, action: str) -> None:
         raise ValidationError(f"当前状态为“{case.get_state_display()}”，不能{action}。")
 
 
+def last_step_on(case: DisclosureRequest) -> date | None:
+    """The date of the latest recorded step of the case: receipt, 补正, 说明理由, 征求意见 (sent, answered,
+    notice of disclosure), 延期, fee notice and settlement. The third party's own receipt of the letter is
+    a fact about the other side, not a step of the case, and is left out."""
+    days = [case.received_on, case.correction_requested_on, case.correction_received_on, case.reason_requested_on]
+    for opinion in case.opinion_requests.all():
+        days += [opinion.sent_on, opinion.answered_on, opinion.disclosure_notice_on]
+    for extension in case.extensions.all():
+        days += [extension.approved_on, extension.notified_on]
+    notice = FeeNotice.objects.filter(request=case).select_related("pause").first()
+    if notice is not None:
+        days += [notice.served_on, notice.paid_on, notice.pause.end if notice.pause_id else None]
+    return max((d for d in days if d is not None), default=None)
+
+
+def _check_step_date(case: DisclosureRequest, on: date, what: str, *, field: str | None = None) -> None:
+    """Every dated transition: no later than today, no earlier than the case's previous step."""
+    if on is None:
+        raise ValidationError({field: f"请填写{what}。"} if field else f"请填写{what}。")
+    today = timezone.localdate()
+    problem = None
+    if on > today:
+        problem = f"{what}不能晚于今天（{today}）。"
+    elif (last := last_step_on(case)) is not None and on < last:
+        problem = (f"{what}不能早于收到申请之日（{last}）。" if last == case.received_on
+                   else f"{what}不能早于本申请上一办理步骤的日期（{last}）。")
+    if problem:
+        raise ValidationError({field: problem} if field else problem)
+
+
+def _check_lapse(on: date, last_day: date, period: str) -> None:
+    """A lapse is recorded only after its period has really ended: on a day after its last day, and not
+    before today has reached that day (第三十条; 国办函〔2020〕109号; 第三十二条、第三十四条)."""
+    if on <= last_day:
+        raise ValidationError(f"{period}至 {last_day}，尚未届满：{last_day} 之后才能按逾期处理。")
+    if timezone.localdate() <= last_day:
+        raise ValidationError(f"{period}至 {last_day} 尚未届满。")
+
+
 # --- Intake -------------------------------------------------------------------------------------------
 
 
@@ -259,10 +298,13 @@ def start_processing(case: DisclosureRequest, *, user=None) -> DisclosureRequest
 
 
 @transaction.atomic
-def request_correction(case: DisclosureRequest, *, user=None, items: str, correction_due_on: date,
+def request_correction(case: DisclosureRequest, *, user=None, items: str, correction_due_on: date | None = None,
                        on: date | None = None) -> DisclosureRequest:
     """第三十条: once, listing every item and a reasonable period; due within 7 working days of receipt —
-    a later notice is allowed but recorded as late."""
+    a later notice is allowed but recorded as late.
+
+    Under the 2008 条例 there is no 补正 procedure: 告知作出更改、补充 is itself the reply to the application
+    (2008 条例 第二十一条第（四）项), so the notice closes the case with that reply."""
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.REGISTERED, RequestState.IN_PROGRESS, action="告知补正")
@@ -271,9 +313,10 @@ def request_correction(case: DisclosureRequest, *, user=None, items: str, correc
     if not (items or "").strip():
         raise ValidationError({"items": "请逐项列明需要补正的事项。"})
     on = on or timezone.localdate()
-    if on < case.received_on:
-        raise ValidationError("补正告知日期不能早于收到申请之日。")
-    if correction_due_on <= on:
+    _check_step_date(case, on, "补正告知日期", field="on")
+    if case.regime == Regime.R2008:
+        return _told_to_amend(case, items=items.strip(), on=on)
+    if correction_due_on is None or correction_due_on <= on:
         raise ValidationError({"correction_due_on": "补正期限应晚于告知日期。"})
     before = case.state
     case.correction_requested_on = on
@@ -292,8 +335,7 @@ def correction_received(case: DisclosureRequest, *, user=None, on: date) -> Disc
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.AWAITING_CORRECTION, action="登记补正")
-    if on < case.correction_requested_on:
-        raise ValidationError("收到补正的日期不能早于补正告知日期。")
+    _check_step_date(case, on, "收到补正的日期", field="on")
     case.correction_received_on = on
     case.clock_start_on = on
     case.state = RequestState.IN_PROGRESS
@@ -308,10 +350,20 @@ def correction_lapsed(case: DisclosureRequest, *, user=None, on: date | None = N
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.AWAITING_CORRECTION, action="按逾期不补正办结")
     on = on or timezone.localdate()
-    if on <= case.correction_due_on:
-        raise ValidationError(f"补正期限 {case.correction_due_on} 尚未届满。")
+    _check_step_date(case, on, "办结日期", field="on")
+    _check_lapse(on, case.correction_due_on, "补正期限")
     return _close(case, Outcome.OTHER_NO_CORRECTION, on, legal_basis="《中华人民共和国政府信息公开条例》第三十条",
                   reasons="申请人无正当理由逾期不补正，视为放弃申请。")
+
+
+def _told_to_amend(case: DisclosureRequest, *, items: str, on: date) -> DisclosureRequest:
+    """2008 条例 第二十一条第（四）项: 申请内容不明确的，应当告知申请人作出更改、补充 — a reply that ends the case."""
+    case.correction_requested_on = on
+    case.correction_items = items
+    case.legacy_outcome = LegacyOutcome.TOLD_TO_AMEND
+    return _close(case, LEGACY_TO_OUTCOME[LegacyOutcome.TOLD_TO_AMEND], on,
+                  legal_basis="《中华人民共和国政府信息公开条例》（2008年）第二十一条第（四）项",
+                  reasons=items, action="reply")
 
 
 # --- 征求意见 (第三十二条, 第三十四条) ----------------------------------------------------------------------
@@ -329,6 +381,9 @@ def open_opinion_request(case: DisclosureRequest, *, user=None, kind: str, addre
         raise ValidationError("请选择征求意见的对象。")
     if sent_on < case.clock_start_on:
         raise ValidationError("征求意见书的发出日期不能早于答复期限起算日。")
+    _check_step_date(case, sent_on, "征求意见书的发出日期", field="sent_on")
+    if received_on is not None:
+        _check_opinion_receipt(sent_on, received_on)
     pause = ClockPause.objects.create(request=case, kind=PauseKind.THIRD_PARTY_OPINION if kind == OpinionKind.THIRD_PARTY
                                       else PauseKind.AGENCY_OPINION, start=sent_on, note=addressee)
     opinion = OpinionRequest(request=case, kind=kind, addressee=addressee.strip(), sent_on=sent_on,
@@ -338,6 +393,50 @@ def open_opinion_request(case: DisclosureRequest, *, user=None, kind: str, addre
     opinion.save()
     _save(case, "opinion.open", kind=kind, sent_on=sent_on)
     return opinion
+
+
+def _check_opinion_receipt(sent_on: date, received_on: date) -> None:
+    if received_on < sent_on:
+        raise ValidationError({"received_on": "对方收到日期不能早于发出征求意见书的日期。"})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "对方收到日期不能晚于今天。"})
+
+
+@transaction.atomic
+def record_opinion_receipt(opinion: OpinionRequest, *, user=None, received_on: date) -> OpinionRequest:
+    """The day the other side received the 征求意见书, recorded when it becomes known (e.g. from the postal
+    receipt). From it run the other side's 15 working days (第三十二条, 第三十四条); the pause ends by
+    itself when they run out, and only then can the consultation be closed as lapsed. A date already
+    recorded may be corrected while the consultation is open; the audit trail keeps the previous one."""
+    case = _lock(opinion.request)
+    _require(user, Capability.REQUESTS_HANDLE, case)
+    opinion = OpinionRequest.objects.select_for_update().get(pk=opinion.pk)
+    _expect(case, *OPEN_STATES, action="登记对方收到征求意见书的日期")
+    if opinion.result != OpinionResult.PENDING:
+        raise ValidationError("该征求意见已经结束，不能再更改对方收到日期。")
+    if received_on is None:
+        raise ValidationError({"received_on": "请填写对方收到征求意见书的日期。"})
+    _check_opinion_receipt(opinion.sent_on, received_on)
+    previous = opinion.received_on
+    opinion.received_on = received_on
+    opinion.reply_due_on = add_working_days(received_on, settings.GONGKAI_OPINION_WD).day
+    opinion.save(update_fields=["received_on", "reply_due_on"])
+    _save(case, "opinion.receipt", opinion=opinion.pk, received_on=received_on, reply_due_on=opinion.reply_due_on,
+          previous_received_on=previous,
+          note=f"{opinion.addressee}于 {received_on} 收到征求意见书，应于 {opinion.reply_due_on} 前提出意见")
+    return opinion
+
+
+def _end_opinion(opinion: OpinionRequest, *, result: str, answered_on: date, opinion_text: str = "") -> None:
+    """Closes a consultation and its pause. The pause never outlasts the other side's 15 working days: it
+    ends on the answer, or on the last day of the period when the answer did not come in time."""
+    opinion.result = OpinionResult.CONSENT if result == OpinionResult.LAPSED and opinion.silence_means_consent \
+        else result
+    opinion.answered_on = answered_on
+    opinion.opinion = opinion_text.strip()
+    opinion.save()
+    end = min(answered_on, opinion.reply_due_on) if opinion.reply_due_on else answered_on
+    ClockPause.objects.filter(pk=opinion.pause_id).update(end=max(end, opinion.sent_on))
 
 
 @transaction.atomic
@@ -351,18 +450,17 @@ def close_opinion_request(opinion: OpinionRequest, *, user=None, result: str, an
     _expect(case, RequestState.IN_PROGRESS, action="结束征求意见")
     if opinion.result != OpinionResult.PENDING:
         raise ValidationError("该征求意见已经结束。")
-    if result not in OpinionResult.values or result == OpinionResult.PENDING:
+    if result not in (OpinionResult.CONSENT, OpinionResult.OBJECTION, OpinionResult.LAPSED):
         raise ValidationError("请选择征求意见的结果。")
     if answered_on < opinion.sent_on:
         raise ValidationError("答复日期不能早于发出日期。")
-    if result == OpinionResult.LAPSED and (opinion.reply_due_on is None or answered_on <= opinion.reply_due_on):
-        raise ValidationError("只有在对方收到征求意见书15个工作日后仍未答复，才能按逾期处理。")
-    opinion.result = OpinionResult.CONSENT if result == OpinionResult.LAPSED and opinion.silence_means_consent \
-        else result
-    opinion.answered_on = answered_on
-    opinion.opinion = opinion_text.strip()
-    opinion.save()
-    ClockPause.objects.filter(pk=opinion.pause_id).update(end=answered_on)
+    _check_step_date(case, answered_on, "答复日期", field="answered_on")
+    if result == OpinionResult.LAPSED:
+        if opinion.reply_due_on is None:
+            raise ValidationError("尚未登记对方收到征求意见书的日期，无法计算其15个工作日的答复期限；"
+                                  "请先登记对方收到日期（可后补），期满后再按逾期处理。")
+        _check_lapse(answered_on, opinion.reply_due_on, "对方提出意见的期限（收到征求意见书之日起15个工作日）")
+    _end_opinion(opinion, result=result, answered_on=answered_on, opinion_text=opinion_text)
     _save(case, "opinion.close", result=opinion.result, answered_on=answered_on,
           note="逾期未答复，视为同意公开（第三十四条）" if result == OpinionResult.LAPSED and opinion.silence_means_consent
           else ("第三方逾期未提出意见，由本机关依法决定（第三十二条）" if result == OpinionResult.LAPSED else ""))
@@ -392,6 +490,8 @@ def extend(case: DisclosureRequest, *, user, working_days: int, reason: str, app
         raise ValidationError(f"延期须在原答复期限 {case.due_on} 届满前批准并告知申请人。")
     if notified_on < approved_on:
         raise ValidationError("告知日期不能早于批准日期。")
+    _check_step_date(case, approved_on, "批准日期", field="approved_on")
+    _check_step_date(case, notified_on, "告知申请人日期", field="notified_on")
     extension = Extension.objects.create(request=case, working_days=working_days, reason=reason.strip(),
                                          approver=user, approved_on=approved_on, notified_on=notified_on)
     _save(case, "extend", working_days=working_days, approved_on=approved_on)
@@ -406,6 +506,7 @@ def ask_reason(case: DisclosureRequest, *, user=None, on: date) -> DisclosureReq
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.IN_PROGRESS, action="要求说明理由")
+    _check_step_date(case, on, "要求说明理由日期", field="on")
     case.reason_requested_on = on
     case.state = RequestState.AWAITING_REASON
     _save(case, "reason.ask", before_state=RequestState.IN_PROGRESS)
@@ -420,8 +521,7 @@ def decide_reason(case: DisclosureRequest, *, user=None, reasonable: bool, on: d
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.AWAITING_REASON, action="认定理由")
-    if on < case.received_on:
-        raise ValidationError("认定日期不能早于收到申请之日。")
+    _check_step_date(case, on, "认定日期", field="on")
     if not reasonable:
         return _close(case, Outcome.NOT_PROCESSED_EXCESSIVE, on,
                       legal_basis="《中华人民共和国政府信息公开条例》第三十五条",
@@ -458,6 +558,7 @@ def issue_fee_notice(case: DisclosureRequest, *, user=None, method: str, served_
         raise ValidationError("2008年条例下的申请不收取信息处理费。")
     if FeeNotice.objects.filter(request=case).exists():
         raise ValidationError("本申请已发出过收费通知，不能重复收费。")
+    _check_step_date(case, served_on, "送达日期", field="served_on")
     if case.due_on and served_on > case.due_on:
         raise ValidationError("收费通知应在答复期限内发出。")
     if method == FeeMethod.PER_ITEM:
@@ -494,6 +595,7 @@ def fee_settled(case: DisclosureRequest, *, user=None, on: date, payment_referen
     notice = case.fee_notice
     if not payment_reference.strip() and not waiver_reason.strip():
         raise ValidationError("请填写缴款书编号，或减免的理由。")
+    _check_step_date(case, on, "缴费或减免日期", field="on")
     notice.paid_on = on if payment_reference.strip() else None
     notice.payment_reference = payment_reference.strip()
     notice.waived = not payment_reference.strip()
@@ -512,8 +614,8 @@ def fee_lapsed(case: DisclosureRequest, *, user=None, on: date | None = None) ->
     _expect(case, RequestState.AWAITING_FEE, action="按逾期未缴费办结")
     on = on or timezone.localdate()
     notice = case.fee_notice
-    if on <= notice.fee_due_on:
-        raise ValidationError(f"缴费期限 {notice.fee_due_on} 尚未届满。")
+    _check_step_date(case, on, "办结日期", field="on")
+    _check_lapse(on, notice.fee_due_on, "缴费期限")
     ClockPause.objects.filter(pk=notice.pause_id).update(end=notice.fee_due_on)
     return _close(case, Outcome.OTHER_FEE_UNPAID, on, legal_basis="《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
                   reasons="申请人逾期未按收费通知要求缴纳费用，视为放弃申请。")
@@ -523,7 +625,8 @@ def fee_lapsed(case: DisclosureRequest, *, user=None, on: date | None = None) ->
 
 
 def _close(case: DisclosureRequest, outcome: str, on: date, *, legal_basis: str, reasons: str = "",
-           detail: str = "", secondary=(), competent_agency: str = "", action: str = "close") -> DisclosureRequest:
+           detail: str = "", secondary=(), competent_agency: str = "", action: str = "close",
+           note: str = "") -> DisclosureRequest:
     before = case.state
     case.outcome = outcome
     case.outcome_detail = detail
@@ -537,23 +640,68 @@ def _close(case: DisclosureRequest, outcome: str, on: date, *, legal_basis: str,
     case.state = RequestState.CLOSED
     case.save()
     record(f"requests.{action}", case, before={"state": before},
-           after={"state": case.state, "outcome": outcome, "closed_on": on, "closed_late": case.closed_late})
+           after={"state": case.state, "outcome": outcome, "closed_on": on, "closed_late": case.closed_late},
+           note=note)
     return case
+
+
+DISCLOSING_OUTCOMES = (Outcome.GRANTED, Outcome.PARTIALLY_GRANTED)
+
+
+def _consultation_errors(case: DisclosureRequest, outcome: str, on: date, close_opinions: bool) -> dict:
+    """The consultations a reply must respect (第三十二条, 第三十三条第三款, 第三十四条).
+
+    - An open consultation keeps the clock stopped: a reply is refused unless the open consultations are
+      closed in the same step, so that neither a pause nor the case is left running.
+    - Disclosure is decided after the other side's opinion or after its 15 working days have run out: a
+      予以公开 / 部分公开 reply is refused while that period is still running (or cannot be computed because the
+      other side's receipt of the letter is not recorded).
+    - Disclosure over a third party's objection (public interest) needs the written notice to the third party
+      of what will be disclosed and why, sent no later than the reply."""
+    errors = {}
+    pending = [o for o in case.opinion_requests.all() if o.result == OpinionResult.PENDING]
+    if pending and not close_opinions:
+        names = "、".join(o.addressee for o in pending)
+        errors["close_opinions"] = (f"征求{names}的意见尚未结束（征求意见期间不计入答复期限，第三十三条第三款）。"
+                                    "请先登记征求意见结果，或在答复时选择一并结束征求意见。")
+    for o in pending:
+        if o.reply_due_on is None:
+            errors.setdefault("close_opinions", f"征求{o.addressee}意见尚未登记对方收到征求意见书的日期，无法判断其"
+                                                "15个工作日是否届满；请先登记对方收到日期。")
+        elif on <= o.reply_due_on and outcome in DISCLOSING_OUTCOMES:
+            article = "第三十四条" if o.kind == OpinionKind.AGENCY else "第三十二条"
+            errors["outcome"] = (f"征求{o.addressee}意见的期限至 {o.reply_due_on} 尚未届满：应在对方提出意见或期限届满后"
+                                 f"再决定是否公开（{article}）。")
+    if outcome in DISCLOSING_OUTCOMES:
+        for o in case.opinion_requests.all():
+            if o.kind != OpinionKind.THIRD_PARTY or o.result != OpinionResult.OBJECTION:
+                continue
+            if o.disclosure_notice_on is None or o.disclosure_notice_on > on:
+                errors["outcome"] = (f"第三方（{o.addressee}）不同意公开。本机关认为不公开可能对公共利益造成重大影响而决定公开的，"
+                                     "应先将决定公开的政府信息内容和理由书面告知第三方（第三十二条），请先办理“书面告知第三方决定公开”。")
+    return errors
 
 
 @transaction.atomic
 def reply(case: DisclosureRequest, *, user=None, outcome: str = "", legal_basis: str, reasons: str = "",
           detail: str = "", secondary_outcomes=(), competent_agency: str = "", on: date | None = None,
-          legacy_outcome: str = "") -> DisclosureRequest:
+          legacy_outcome: str = "", close_opinions: bool = False,
+          competent_agency_unknown: bool = False) -> DisclosureRequest:
     """第三十六条: exactly one outcome (a 表三 row), its legal basis and, for every refusal, the reasons. A
-    reply after the due date is recorded as late (a finding, not a block)."""
+    reply after the due date is recorded as late (a finding, not a block); lateness counts consultation
+    pauses only up to the other side's 15 working days.
+
+    `close_opinions` ends the consultations still open with the reply: those whose 15 working days have
+    run out as lapsed, the others as ended by the reply (never for a disclosure, see _consultation_errors).
+    `competent_agency_unknown`: the handler states that the agency responsible for the information cannot
+    be determined (第三十六条第（五）项), so the reply names none."""
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.REGISTERED, RequestState.IN_PROGRESS, action="答复")
     on = on or timezone.localdate()
     errors = {}
     if case.regime == Regime.R2008:
-        # 2008 条例 第二十一条: the legacy table counts these replies; the current row follows by §5.4.
+        # 2008 条例 第二十一条: the legacy table counts these replies; the current row is the nearest one.
         if legacy_outcome not in LegacyOutcome.values:
             raise ValidationError({"legacy_outcome": "2008年条例下的申请须选择2008年条例的办理结果。"})
         outcome = outcome or LEGACY_TO_OUTCOME[legacy_outcome]
@@ -563,53 +711,114 @@ def reply(case: DisclosureRequest, *, user=None, outcome: str = "", legal_basis:
         errors["outcome"] = "请选择办理结果。"
     elif outcome in (Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_FEE_UNPAID):
         errors["outcome"] = "逾期不补正、逾期未缴费由相应的办结操作处理。"
+    elif outcome == Outcome.UNAVAILABLE_STILL_UNCLEAR and case.correction_received_on is None:
+        errors["outcome"] = ("“补正后申请内容仍不明确”只能在告知申请人补正并收到补正后的申请之后作出（第三十条）；"
+                             "申请内容不明确的，请先办理“告知补正”。")
     if not (legal_basis or "").strip():
         errors["legal_basis"] = "请填写答复的法律依据。"
     if outcome in OUTCOMES_NEEDING_REASONS and not (reasons or "").strip():
         errors["reasons"] = "不予公开、无法提供、不予处理和部分公开的答复必须说明理由。"
     if detail == OutcomeDetail.NOT_RESPONSIBLE and outcome != Outcome.UNAVAILABLE_NOT_HELD:
         errors["detail"] = "“不属于本机关负责公开”计入“本机关不掌握相关政府信息”。"
+    not_responsible = detail == OutcomeDetail.NOT_RESPONSIBLE or legacy_outcome == LegacyOutcome.NOT_THIS_AGENCY
+    if not_responsible and not (competent_agency or "").strip() and not competent_agency_unknown:
+        errors["competent_agency"] = ("不属于本机关负责公开的，能够确定负责公开该政府信息的行政机关时，应当告知申请人该行政机关的"
+                                      "名称、联系方式（第三十六条第（五）项）。请填写，或注明无法确定负责公开的机关。")
     if any(s not in Outcome.values or s == outcome for s in secondary_outcomes):
         errors["secondary_outcomes"] = "其他答复理由无效或与主要结果重复。"
-    if on < case.received_on:
-        errors["on"] = "答复日期不能早于收到申请之日。"
+    try:
+        _check_step_date(case, on, "答复日期", field="on")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if "on" not in errors:
+        for field, message in _consultation_errors(case, outcome, on, close_opinions).items():
+            errors.setdefault(field, message)
     if errors:
         raise ValidationError(errors)
+    ended = []
+    for opinion in case.opinion_requests.filter(result=OpinionResult.PENDING):
+        lapsed = on > opinion.reply_due_on
+        _end_opinion(opinion, result=OpinionResult.LAPSED if lapsed else OpinionResult.ENDED, answered_on=on)
+        ended.append(f"征求{opinion.addressee}意见{'逾期未答复' if lapsed else '于答复时结束'}")
     case.legacy_outcome = legacy_outcome
     return _close(case, outcome, on, legal_basis=legal_basis.strip(), reasons=(reasons or "").strip(),
-                  detail=detail, secondary=secondary_outcomes, competent_agency=competent_agency.strip(),
-                  action="reply")
+                  detail=detail, secondary=secondary_outcomes, competent_agency=(competent_agency or "").strip(),
+                  action="reply", note="；".join(ended + (["无法确定负责公开的行政机关"] if not_responsible
+                                                          and competent_agency_unknown
+                                                          and not (competent_agency or "").strip() else [])))
 
 
 @transaction.atomic
 def answer_on_the_spot(case: DisclosureRequest, *, user=None, outcome: str, legal_basis: str,
-                       reasons: str = "", detail: str = "") -> DisclosureRequest:
+                       reasons: str = "", detail: str = "", competent_agency: str = "",
+                       competent_agency_unknown: bool = False) -> DisclosureRequest:
     """第三十三条第一款: 能够当场答复的，应当当场予以答复."""
     case = _lock(case)
     _expect(case, RequestState.REGISTERED, action="当场答复")
     if case.received_on != timezone.localdate():
         raise ValidationError("只有当日收到的申请可以当场答复。")
     return reply(case, user=user, outcome=outcome, legal_basis=legal_basis, reasons=reasons, detail=detail,
+                 competent_agency=competent_agency, competent_agency_unknown=competent_agency_unknown,
                  on=case.received_on)
 
 
 @transaction.atomic
+def notify_third_party_of_disclosure(opinion: OpinionRequest, *, user=None, content: str, reasons: str,
+                                     on: date) -> OpinionRequest:
+    """第三十二条: 第三方不同意公开且有合理理由的，行政机关不予公开。行政机关认为不公开可能对公共利益造成重大影响的，
+    可以决定予以公开，并将决定公开的政府信息内容和理由书面告知第三方. Records that written notice (the letter is
+    the 决定公开告知书 letter kind); a disclosing reply after the objection needs it first."""
+    case = _lock(opinion.request)
+    _require(user, Capability.REQUESTS_HANDLE, case)
+    opinion = OpinionRequest.objects.select_for_update().get(pk=opinion.pk)
+    _expect(case, RequestState.IN_PROGRESS, action="书面告知第三方决定公开")
+    if opinion.kind != OpinionKind.THIRD_PARTY or opinion.result != OpinionResult.OBJECTION:
+        raise ValidationError("只有第三方不同意公开时，才需要将决定公开的内容和理由书面告知第三方（第三十二条）。")
+    errors = {}
+    if not (content or "").strip():
+        errors["content"] = "请写明决定公开的政府信息内容。"
+    if not (reasons or "").strip():
+        errors["reasons"] = "请写明决定公开的理由（不公开可能对公共利益造成的重大影响）。"
+    if errors:
+        raise ValidationError(errors)
+    _check_step_date(case, on, "书面告知日期", field="on")
+    previous = opinion.disclosure_notice_on
+    opinion.disclosure_notice_on = on
+    opinion.disclosure_content = content.strip()
+    opinion.disclosure_reasons = reasons.strip()
+    opinion.save(update_fields=["disclosure_notice_on", "disclosure_content", "disclosure_reasons"])
+    _save(case, "opinion.disclosure_notice", opinion=opinion.pk, disclosure_notice_on=on,
+          previous_notice_on=previous, note=f"书面告知{opinion.addressee}决定公开的内容和理由（第三十二条）")
+    return opinion
+
+
+@transaction.atomic
 def withdraw(case: DisclosureRequest, *, user=None, on: date, how: str) -> DisclosureRequest:
-    """The applicant withdraws (INFERRED → 三(六)3 其他)."""
+    """The applicant withdraws (INFERRED → 三(六)3 其他). Open pauses end on the day of withdrawal."""
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, *OPEN_STATES, action="撤回")
     if not (how or "").strip():
         raise ValidationError("请记录撤回的方式（建议书面撤回）。")
-    if case.received_on and on < case.received_on:
-        raise ValidationError("撤回日期不能早于收到申请之日。")
+    _check_step_date(case, on, "撤回日期", field="on")
+    for opinion in case.opinion_requests.filter(result=OpinionResult.PENDING):
+        _end_opinion(opinion, result=OpinionResult.ENDED, answered_on=on)
     ClockPause.objects.filter(request=case, end__isnull=True).update(end=on)
     return _close(case, Outcome.OTHER_MISC, on, legal_basis="申请人撤回申请", reasons=how.strip(), action="withdraw")
 
 
+TRANSFER_BASIS = "《中华人民共和国政府信息公开条例》第三十六条第（五）项"
+
+
 @transaction.atomic
-def transfer(case: DisclosureRequest, *, user=None, to_agency, reason: str) -> DisclosureRequest:
-    """A case addressed to the wrong agency moves inside the platform with its history and dates."""
+def transfer(case: DisclosureRequest, *, user=None, to_agency, reason: str, on: date | None = None,
+             competent_agency: str = "") -> DisclosureRequest:
+    """转办 to the competent agency inside the platform; returns the receiving agency's case.
+
+    A case not yet received (待确认) simply moves: the first agency never received it. A received case is
+    answered by the first agency as 不属于本机关负责公开 — closed with the 第三十六条第（五）项 outcome (表三
+    三（四）1), telling the applicant the competent agency — and the receiving agency opens its own new case,
+    received on the day of the transfer, linked to the first one and counted in its own 表三."""
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.SUBMITTED, RequestState.REGISTERED, RequestState.IN_PROGRESS, action="转办")
@@ -617,13 +826,38 @@ def transfer(case: DisclosureRequest, *, user=None, to_agency, reason: str) -> D
     if to_agency.pk == case.agency_id:
         raise ValidationError("不能转给本机关。")
     if not (reason or "").strip():
-        raise ValidationError("请说明转办理由。")
+        raise ValidationError({"reason": "请说明转办理由。"})
     previous = case.agency
-    case.transferred_from = previous
-    case.agency = to_agency
-    case.handler = None
-    _save(case, "transfer", note=reason.strip(), from_agency=previous.pk, to_agency=to_agency.pk)
-    return case
+    if case.state == RequestState.SUBMITTED:
+        case.transferred_from = previous
+        case.agency = to_agency
+        case.handler = None
+        _save(case, "transfer", note=reason.strip(), from_agency=previous.pk, to_agency=to_agency.pk)
+        return case
+    on = on or timezone.localdate()
+    _check_step_date(case, on, "转办日期", field="on")
+    if case.opinion_requests.filter(result=OpinionResult.PENDING).exists():
+        raise ValidationError("尚有未结束的征求意见，请先登记征求意见结果，再转办。")
+    contact = "，".join(x for x in (f"电话 {to_agency.phone}" if to_agency.phone else "",
+                                   f"地址 {to_agency.address}" if to_agency.address else "") if x)
+    named = (competent_agency or "").strip() or to_agency.name + (f"（{contact}）" if contact else "")
+    ClockPause.objects.filter(request=case, end__isnull=True).update(end=on)
+    if case.regime == Regime.R2008:
+        case.legacy_outcome = LegacyOutcome.NOT_THIS_AGENCY  # 2008 条例 第二十一条第（三）项
+    _close(case, Outcome.UNAVAILABLE_NOT_HELD, on, legal_basis=TRANSFER_BASIS, detail=OutcomeDetail.NOT_RESPONSIBLE,
+           reasons=f"所申请公开的信息不属于本机关负责公开：{reason.strip()}。已转{to_agency.name}办理。",
+           competent_agency=named, action="transfer")
+    new = DisclosureRequest(
+        agency=to_agency, applicant=case.applicant, applicant_type=case.applicant_type, channel=case.channel,
+        via_email=case.via_email, description=case.description, purpose=case.purpose,
+        requested_form=case.requested_form, delivery_method=case.delivery_method,
+        accessibility_assistance=case.accessibility_assistance, submitted_at=case.submitted_at,
+        confirmed_at=case.confirmed_at, transferred_from=previous, transfer_of=case,
+        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)))
+    _receive(new, on)
+    _save(new, "transfer.receive", note=f"由{previous.name}转来（原受理编号 {case.tracking_number}）：{reason.strip()}",
+          from_agency=previous.pk, from_request=case.pk)
+    return new
 
 
 @transaction.atomic

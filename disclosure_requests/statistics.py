@@ -1,8 +1,8 @@
 """Figures the annual report takes from the requests: every cell of 表三 "三、收到和处理政府信息公开申请情况"
-(annual-report-formats.md §3.3 F2021, §4.2 F2019) and the 依申请 counters of the 2014–2018 统计表 (§5.2), computed
+(F2021 and F2019 formats of the annual report) and the 依申请 counters of the 2014–2018 统计表, computed
 from the cases, never typed in. Cell ids are the spec's: `t3.<row id>.<column id>`, `lg.request.<name>`.
 
-Year attribution (regulation-rules.md §5.3, INFERRED; the date fields are settings):
+Year attribution (INFERRED; the date fields are settings):
 
 - received_new(Y): cases received in Y (GONGKAI_REPORT_RECEIVED_DATE_FIELD, default `received_on`). A case
   still 待确认 has no receipt date, so it is not received;
@@ -11,12 +11,15 @@ Year attribution (regulation-rules.md §5.3, INFERRED; the date fields are setti
 - carried_in(Y) = carried_out(Y−1): the same predicate at 31 Dec Y−1.
 
 So 一 + 二 = 三(七) + 四 holds for every column and any data: a received case is, at each year end, either
-closed or open. A closing date earlier than the receipt date (withdraw() does not guard it) is read as the
-receipt date, so that such a case is never closed before it is received.
+closed or open. A closing date earlier than the receipt date (the services refuse one; imported or older
+records may hold it) is read as the receipt date, so that such a case is never closed before it is received.
 
-Cases count where they are: a transfer moves the case's agency, and transfers are only possible before a
-case closes, so a case counts for its agency at closing (and, while open, for its current agency, also in
-earlier years' carried_out when recomputed later; published reports are frozen, §5.3)."""
+Cases count where they are. A 转办 of a received application (disclosure_requests.services.transfer) closes
+the first agency's case with the 第三十六条第（五）项 outcome (三（四）1 本机关不掌握相关政府信息, detail 不属于本机关负责
+公开) and opens a new case at the receiving agency, received on the day of the transfer: each agency counts
+its own case, so no count moves between agencies afterwards. An application still 待确认 moves whole (neither
+agency has received it). A subtree total therefore counts a transferred application once per agency that
+handled it."""
 
 from datetime import date
 

@@ -32,7 +32,7 @@ from orgs.scoping import (
 from orgs.views import apply_validation_error
 
 from . import services
-from .deadlines import working_days_left
+from .deadlines import confirmation_due_on, confirmation_overdue, working_days_left
 from .forms import (
     ConfirmForm,
     CorrectionRequestForm,
@@ -46,10 +46,12 @@ from .forms import (
     OnTheSpotForm,
     OpinionCloseForm,
     OpinionOpenForm,
+    OpinionReceiptForm,
     QueueFilterForm,
     ReasonDecideForm,
     RegisterForm,
     ReplyForm,
+    ThirdPartyNoticeForm,
     TransferForm,
     WithdrawForm,
 )
@@ -57,6 +59,7 @@ from .models import (
     OPEN_STATES,
     DisclosureRequest,
     FeeNotice,
+    OpinionKind,
     OpinionResult,
     Outcome,
     Regime,
@@ -78,6 +81,9 @@ TIMELINE_LABELS = {
     "requests.reply": "答复", "requests.withdraw": "申请人撤回", "requests.transfer": "转办",
     "requests.archive": "归档", "requests.redate": "工作日历变更，期限重算", "requests.promote": "转主动公开（第四十四条）",
     "requests.letter.issue": "出具文书", "requests.letter.deliver": "登记文书送达",
+    "requests.opinion.receipt": "登记对方收到征求意见书日期",
+    "requests.opinion.disclosure_notice": "书面告知第三方决定公开（第三十二条）",
+    "requests.transfer.receive": "转办收到申请",
 }
 LETTER_OBJECT_TYPE = "disclosure_requests.letter"
 
@@ -87,11 +93,19 @@ def visible_cases(user):
 
 
 def annotate_days_left(cases, today):
-    """Working days left for open cases (deadlines.working_days_left); the page shows them per row."""
+    """Working days left for open cases (deadlines.working_days_left); the page shows them per row, and
+    flags applications left in 待确认 beyond their confirmation day (第三十一条)."""
     for case in cases:
         case.days_left = working_days_left(case.due_on, today) if case.is_open and case.due_on else None
         case.overdue = bool(case.is_open and case.due_on and case.due_on < today)
+        case.confirmation_overdue = confirmation_overdue(case, today)
     return cases
+
+
+def confirmation_overdue_ids(cases, today) -> list[int]:
+    """Ids of the 待确认 applications not confirmed in time (the filter of the queue; computed, not stored)."""
+    submitted = cases.filter(state=RequestState.SUBMITTED).select_related(None)
+    return [c.pk for c in submitted.only("pk", "state", "channel", "submitted_at") if confirmation_overdue(c, today)]
 
 
 # --- Queue -----------------------------------------------------------------------------------------------
@@ -115,6 +129,8 @@ class QueueView(StaffRequiredMixin, TemplateView):
                 listed = listed.filter(state=data["state"])
             if data["overdue"]:
                 listed = listed.filter(state__in=OPEN_STATES, due_on__lt=today)
+            if data["confirmation_overdue"]:
+                listed = listed.filter(pk__in=confirmation_overdue_ids(cases, today))
             if data["agency"]:
                 listed = listed.filter(agency=data["agency"])
             if data["year"]:
@@ -138,7 +154,8 @@ class QueueView(StaffRequiredMixin, TemplateView):
             form=form,
             page=page,
             office_overdue=office_overdue,
-            pending=cases.filter(state=RequestState.SUBMITTED).order_by("submitted_at", "id")[:100],
+            pending=annotate_days_left(list(cases.filter(state=RequestState.SUBMITTED).order_by("submitted_at", "id")[:100]),
+                                       today),
             can_register=has_capability(user, Capability.REQUESTS_HANDLE),
             reminder_wd=settings.GONGKAI_REMINDER_WD,
             today=today,
@@ -232,6 +249,28 @@ def _close_opinion(request, case, d):
                                           answered_on=d["answered_on"], opinion_text=d["opinion_text"])
 
 
+def _pending_opinions(case):
+    return case.opinion_requests.filter(result=OpinionResult.PENDING)
+
+
+def _objections(case):
+    return case.opinion_requests.filter(kind=OpinionKind.THIRD_PARTY, result=OpinionResult.OBJECTION)
+
+
+def _reply_form(case, data=None, prefix=None):
+    # Cases under the 2008 条例 are answered with its reply types (the legacy table counts them).
+    return (LegacyReplyForm if case.regime == Regime.R2008 else ReplyForm)(data, prefix=prefix, case=case)
+
+
+def _reply(request, case, d):
+    return services.reply(case, user=request.user, outcome=d.get("outcome", ""),
+                          legacy_outcome=d.get("legacy_outcome", ""), legal_basis=d["legal_basis"],
+                          reasons=d["reasons"], detail=d.get("detail", ""),
+                          secondary_outcomes=d.get("secondary_outcomes", []), competent_agency=d["competent_agency"],
+                          competent_agency_unknown=d["competent_agency_unknown"], on=d["on"],
+                          close_opinions=d.get("close_opinions", False))
+
+
 def _issue_letter(request, case, d):
     from . import letters  # the letter generator (python-docx, WeasyPrint) loads only when used
 
@@ -260,9 +299,10 @@ ACTIONS = [
     Action("correction_request", "告知补正",
            available=lambda c, p: _state(RequestState.REGISTERED, RequestState.IN_PROGRESS)(c, p)
            and c.correction_requested_on is None,
-           form=_plain(CorrectionRequestForm),
+           form=_with_case(CorrectionRequestForm),
            perform=lambda r, c, d: services.request_correction(c, user=r.user, items=d["items"],
-                                                               correction_due_on=d["correction_due_on"], on=d["on"]),
+                                                               correction_due_on=d.get("correction_due_on"),
+                                                               on=d["on"]),
            success="已告知补正；答复期限自收到补正申请之日起重新计算。",
            help="第三十条：一次性告知全部需要补正的事项和合理的补正期限。"),
     Action("correction_received", "登记收到补正", available=_state(RequestState.AWAITING_CORRECTION),
@@ -277,10 +317,24 @@ ACTIONS = [
            perform=lambda r, c, d: services.open_opinion_request(c, user=r.user, kind=d["kind"], addressee=d["addressee"],
                                                                  sent_on=d["sent_on"], received_on=d["received_on"]),
            success="已登记征求意见；征求意见所需时间不计入答复期限（第三十三条）。"),
+    Action("opinion_receipt", "登记对方收到日期",
+           available=lambda c, p: p.handle and c.is_open and _pending_opinions(c).exists(),
+           form=_with_case(OpinionReceiptForm),
+           perform=lambda r, c, d: services.record_opinion_receipt(d["opinion"], user=r.user,
+                                                                   received_on=d["received_on"]),
+           success="已登记对方收到征求意见书的日期。",
+           help="对方收到日期可以后补；登记后按对方收到之日起15个工作日计算其答复期限，期满未答复的，期限中止至期满之日结束。"),
     Action("opinion_close", "登记征求意见结果",
-           available=lambda c, p: p.handle and c.is_open
-           and c.opinion_requests.filter(result=OpinionResult.PENDING).exists(),
+           available=lambda c, p: p.handle and c.is_open and _pending_opinions(c).exists(),
            form=_with_case(OpinionCloseForm), perform=_close_opinion, success="已登记征求意见结果，期限恢复计算。"),
+    Action("opinion_notice", "书面告知第三方决定公开",
+           available=lambda c, p: _state(RequestState.IN_PROGRESS)(c, p) and _objections(c).exists(),
+           form=_with_case(ThirdPartyNoticeForm),
+           perform=lambda r, c, d: services.notify_third_party_of_disclosure(
+               d["opinion"], user=r.user, content=d["content"], reasons=d["reasons"], on=d["on"]),
+           success="已记录书面告知第三方；请生成“决定公开告知书（第三方）”并登记送达。",
+           help="第三十二条：第三方不同意公开且有合理理由的，不予公开；认为不公开可能对公共利益造成重大影响而决定公开的，"
+                "应将决定公开的政府信息内容和理由书面告知第三方，再予公开。"),
     Action("extend", "延长答复期限",
            available=lambda c, p: p.approve and _state(RequestState.IN_PROGRESS, RequestState.AWAITING_REASON)(c, p),
            form=_plain(ExtendForm),
@@ -307,22 +361,15 @@ ACTIONS = [
            form=_date_form("办结日期", "申请人逾期未缴纳信息处理费的，视为放弃申请。"),
            perform=lambda r, c, d: services.fee_lapsed(c, user=r.user, on=d["on"]), success="已按逾期未缴费办结。"),
     Action("reply", "答复并办结", available=_state(RequestState.REGISTERED, RequestState.IN_PROGRESS),
-           # Cases under the 2008 条例 are answered with its reply types (the legacy table counts them).
-           form=lambda case, data=None, prefix=None: (LegacyReplyForm if case.regime == Regime.R2008 else ReplyForm)(
-               data, prefix=prefix),
-           perform=lambda r, c, d: services.reply(c, user=r.user, outcome=d.get("outcome", ""),
-                                                  legacy_outcome=d.get("legacy_outcome", ""),
-                                                  legal_basis=d["legal_basis"], reasons=d["reasons"],
-                                                  detail=d.get("detail", ""),
-                                                  secondary_outcomes=d.get("secondary_outcomes", []),
-                                                  competent_agency=d["competent_agency"], on=d["on"]),
+           form=_reply_form, perform=_reply,
            success="已答复并办结。", help="第三十六条：答复须载明办理结果、法律依据；拒绝的须说明理由。"),
     Action("on_the_spot", "当场答复",
            available=lambda c, p: _state(RequestState.REGISTERED)(c, p) and c.received_on == timezone.localdate(),
            form=_plain(OnTheSpotForm),
-           perform=lambda r, c, d: services.answer_on_the_spot(c, user=r.user, outcome=d["outcome"],
-                                                               legal_basis=d["legal_basis"], reasons=d["reasons"],
-                                                               detail=d["detail"]),
+           perform=lambda r, c, d: services.answer_on_the_spot(
+               c, user=r.user, outcome=d["outcome"], legal_basis=d["legal_basis"], reasons=d["reasons"],
+               detail=d["detail"], competent_agency=d["competent_agency"],
+               competent_agency_unknown=d["competent_agency_unknown"]),
            success="已当场答复并办结。", help="第三十三条第一款：能够当场答复的，应当当场予以答复。"),
     Action("withdraw", "登记撤回", available=_state(*OPEN_STATES), form=_plain(WithdrawForm),
            perform=lambda r, c, d: services.withdraw(c, user=r.user, on=d["on"], how=d["how"]),
@@ -330,8 +377,11 @@ ACTIONS = [
     Action("transfer", "转办",
            available=_state(RequestState.SUBMITTED, RequestState.REGISTERED, RequestState.IN_PROGRESS),
            form=_with_case(TransferForm),
-           perform=lambda r, c, d: services.transfer(c, user=r.user, to_agency=d["to_agency"], reason=d["reason"]),
-           success="已转办。", help="申请误投本机关的，转至平台内负责的机关；办理记录和日期随案转移。"),
+           perform=lambda r, c, d: services.transfer(c, user=r.user, to_agency=d["to_agency"], reason=d["reason"],
+                                                     on=d["on"]),
+           success="已转办。",
+           help="所申请信息不属于本机关负责公开的，转至平台内负责公开的机关：本机关以“不属于本机关负责公开”答复并办结，"
+                "告知申请人负责公开的机关（第三十六条第（五）项）；转至机关另行登记，计入其年度报告。尚未确认收到的申请整件转出。"),
     Action("letter_issue", "生成文书",
            available=lambda c, p: p.handle and c.received_on is not None and c.state != RequestState.ARCHIVED,
            form=_plain(LetterIssueForm), perform=_issue_letter, success="文书已生成并归档。"),
@@ -398,7 +448,8 @@ def render_case(request, case, failed: tuple[str, object] | None = None, status:
     """The case page; after a refused action, the same page with that action's form, its input and its
     errors (so nothing typed is lost)."""
     user, today = request.user, timezone.localdate()
-    case = (DisclosureRequest.objects.select_related("agency", "applicant", "handler", "transferred_from")
+    case = (DisclosureRequest.objects.select_related("agency", "applicant", "handler", "transferred_from",
+                                                     "transfer_of__agency")
             .prefetch_related("pauses", "extensions__approver", "opinion_requests").get(pk=case.pk))
     perms = _perms(user, case)
     actions = []
@@ -433,6 +484,11 @@ def render_case(request, case, failed: tuple[str, object] | None = None, status:
         "can_register_appeal": perms.handle,
         "secondary_labels": [Outcome(o).label for o in case.secondary_outcomes if o in Outcome.values],
         "needs_confirmation": SubmissionChannel(case.channel).needs_confirmation,
+        "confirmation_due_on": confirmation_due_on(case),
+        "confirmation_overdue": confirmation_overdue(case, today),
+        "objections": list(_objections(case)) if case.is_open else [],
+        "transferred_to": DisclosureRequest.objects.filter(transfer_of=case).select_related("agency").first(),
+        "can_see_transfer": visible_cases(user).filter(Q(transfer_of=case) | Q(transferred_to=case)).exists(),
     }
     return render(request, "disclosure_requests/detail.html", context, status=status)
 

@@ -41,7 +41,8 @@ def cases(region, person, handlers, in_person):
     I  np, 当面, received 2024-09-02, 本机关不掌握 2024-09-10, archived
     J  其他组织, 当面, received 2023-11-01, 予以公开 2023-11-15
     K  np, 卫生健康局 (health), received 2024-02-01, open
-    L  np, received 2024-04-01 at health, transferred to edu, 予以公开 by edu 2024-04-20
+    L  np, received 2024-04-01 at health, transferred to edu on 2024-04-03: health closes it as 不属于本机关负责公开
+       (第三十六条第（五）项, 本机关不掌握相关政府信息); edu receives its own case on 04-03, 予以公开 2024-04-20
     """
     h = handlers["handler"]
     ok = {"legal_basis": "《中华人民共和国政府信息公开条例》第三十六条", "reasons": "理由"}
@@ -73,7 +74,7 @@ def cases(region, person, handlers, in_person):
     services.reply(j, user=h, outcome="granted", on=date(2023, 11, 15), **ok)
     in_person(date(2024, 2, 1), description="K", agency=region["health"], user=None)
     lcase = in_person(date(2024, 4, 1), description="L", agency=region["health"], user=None)
-    lcase = services.transfer(lcase, user=None, to_agency=region["edu"], reason="属教育局职责")
+    lcase = services.transfer(lcase, user=None, to_agency=region["edu"], reason="属教育局职责", on=date(2024, 4, 3))
     services.reply(lcase, user=h, outcome="granted", on=date(2024, 4, 20), **ok)
 
 
@@ -120,12 +121,15 @@ def test_table_three_neighbouring_years_and_other_agency(region, cases):
         "t3.carried_out.natural_person": 1, "t3.carried_out.legal_service_org": 1, "t3.carried_out.total": 2,
     }
     assert nonzero(table_three([region["health"].pk], 2024)) == {
-        "t3.received_new.natural_person": 1, "t3.received_new.total": 1,  # K (L moved to edu)
-        "t3.carried_out.natural_person": 1, "t3.carried_out.total": 1,
+        "t3.received_new.natural_person": 2, "t3.received_new.total": 2,  # K, L (its own case, closed on transfer)
+        "t3.unavailable_not_held.natural_person": 1, "t3.unavailable_not_held.total": 1,  # L: 第三十六条第（五）项
+        "t3.closed_total.natural_person": 1, "t3.closed_total.total": 1,
+        "t3.carried_out.natural_person": 1, "t3.carried_out.total": 1,  # K
     }
     subtree = Agency.objects.subtree_of(region["county"]).values_list("pk", flat=True)
     both = table_three(subtree, 2024)
-    assert both["t3.received_new.natural_person"] == 5 and both["t3.carried_out.total"] == 2
+    # L counts once at each agency: health answered it (not its information), edu received and answered its own.
+    assert both["t3.received_new.natural_person"] == 6 and both["t3.carried_out.total"] == 2
 
 
 def test_a_withdrawal_dated_before_receipt_counts_as_closed_on_the_receipt_day(region, in_person, handlers):

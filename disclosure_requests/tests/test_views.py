@@ -384,10 +384,20 @@ def test_on_the_spot_withdraw_transfer_archive(client, region, handlers, in_pers
     moved = in_person(date(2024, 9, 25), description="误投的申请")
     response = act(client, moved, "transfer", to_agency=region["other_edu"].pk, reason="")
     assert response.status_code == 200 and fresh(moved).agency == region["edu"]
-    response = act(client, moved, "transfer", to_agency=region["other_edu"].pk, reason="属邻县教育局职责")
-    # Transferred out of the handler's scope: back to the queue, not to a page they can no longer see.
-    assert response.status_code == 302 and response["Location"] == url("index")
-    assert fresh(moved).agency == region["other_edu"] and fresh(moved).transferred_from == region["edu"]
+    response = act(client, moved, "transfer", to_agency=region["other_edu"].pk, reason="属邻县教育局职责",
+                   on="2024-09-27")
+    # 第三十六条第（五）项: the first agency answers (not its information, naming the competent agency) and keeps
+    # its case; the receiving agency, outside the handler's scope, has its own new case.
+    assert response.status_code == 302 and response["Location"] == url("detail", moved)
+    closed = fresh(moved)
+    assert closed.agency == region["edu"] and closed.state == RequestState.CLOSED
+    assert closed.outcome == Outcome.UNAVAILABLE_NOT_HELD and closed.outcome_detail == "not_responsible"
+    assert "邻县教育局" in closed.competent_agency and closed.closed_on == date(2024, 9, 27)
+    new = DisclosureRequest.objects.get(transfer_of=closed)
+    assert new.agency == region["other_edu"] and new.transferred_from == region["edu"]
+    assert new.received_on == date(2024, 9, 27) and new.state == RequestState.REGISTERED
+    page = page_text(client.get(url("detail", closed)))
+    assert "已转邻县教育局办理" in page and new.tracking_number in page
 
 
 def test_letters_are_issued_and_downloaded_by_handlers_only(client, region, handlers, in_person, make_staff):
