@@ -1,4 +1,4 @@
-"""监测 (MonitoringRun) and 问题 (MonitoringIssue), as glossary §10 names them.
+"""监测 (MonitoringRun) and 问题 (MonitoringIssue) of the website monitoring rules (docs/law/web.md §2).
 
 Runs are written only by monitoring.services.run_checks. An issue keeps a copy of its rule's title, source
 and threshold: the registry and the settings may change later, and an old 自查报告 must still read as it

@@ -1,16 +1,18 @@
-"""The inspection rules (国办秘函〔2019〕19号 检查指标 and web-requirements.md §A–§D) as checks over the
-platform's own data.
+"""The inspection rules (国办秘函〔2019〕19号 检查指标; docs/law/web.md §2) as checks over the platform's own
+data.
 
 Every rule is a database query over what the portal renders (plus, for bodies and attachments, a parse of
 the stored HTML and a look at file storage): the portal is generated from these rows, so crawling our own
-site over HTTP would only measure the same data more slowly. Uptime probes (W-19), outbound links and
-content scans (W-18) need HTTP and are not here.
+site over HTTP would only measure the same data more slowly. Uptime probes (the site reachable rule),
+outbound links and content scans (the serious errors rule; both docs/law/web.md §2) need HTTP and are not
+here.
 
-Status follows the spec's tags: VERIFIED when the threshold was seen in the official text (V); a rule
-whose source is only local practice or an inspection 通报 (P, or UNVERIFIED) is UNVERIFIED here and can
-only ever raise a warning, never a one-strike failure.
+Status follows the tags of docs/law (README.md, "How to read an entry"): VERIFIED when the threshold was
+seen in the official text (no tag); a rule whose source is only local practice or an inspection 通报 (LOCAL,
+or UNVERIFIED) is UNVERIFIED here and can only ever raise a warning, never a one-strike failure.
 
-W-22 (留言 unanswered > 3 months) is checked over the letters app's open letters.
+The three-month line (docs/law/letters-mailbox.md: 留言 unanswered > 3 months) is checked over the letters
+app's open letters.
 
 Thresholds are read from settings at run time (getattr with the default), so tests and deployments
 override them without code changes."""
@@ -74,7 +76,7 @@ class Rule:
     id: str = ""
     title: str = ""
     source: str = ""
-    requirement: str = ""  # web-requirements.md item(s)
+    requirement: str = ""  # the docs/law page and rule name(s)
     status: Status = Status.VERIFIED
 
     def threshold_label(self) -> str:
@@ -119,7 +121,7 @@ class HomepageFreshness(Rule):
     id = "homepage_freshness"
     title = "门户网站首页更新"
     source = f"{SOURCE_19} 单项否决；国办发〔2015〕15号"
-    requirement = "W-20"
+    requirement = "docs/law/web.md §2 homepage fresh"
 
     @property
     def days(self) -> int:
@@ -152,10 +154,11 @@ class HomepageFreshness(Rule):
 
 
 class ColumnFreshness(Rule):
-    """A column exists once it has its first item (W-21: an empty column stays hidden until then), so a
-    column with no public item is not stale here; empty_column covers the agency with nothing at all."""
+    """A column exists once it has its first item (the columns fresh rule, docs/law/web.md §2: an empty column
+    stays hidden until then), so a column with no public item is not stale here; empty_column covers the
+    agency with nothing at all."""
 
-    requirement = "W-21"
+    requirement = "docs/law/web.md §2 columns fresh"
     source = f"{SOURCE_19} 单项否决（栏目不更新）"
     column_types: dict[str, str] = {}
 
@@ -224,7 +227,7 @@ class EmptyColumn(Rule):
     id = "empty_column"
     title = "空白栏目（法定主动公开内容）"
     source = f"{SOURCE_19} 单项否决（空白栏目）；条例第二十条"
-    requirement = "W-21, W-03"
+    requirement = "docs/law/web.md §2 no empty columns, §1 statutory items"
 
     def threshold_label(self) -> str:
         return "至少 1 条公开信息"
@@ -267,7 +270,7 @@ class LatePublication(RecentDocumentsRule):
     id = "late_publication"
     title = "主动公开信息发布时限"
     source = f"{SOURCE_REGULATION} 第二十六条"
-    requirement = "W-10"
+    requirement = "docs/law/proactive-disclosure.md §2 publish within 20 WD"
 
     @property
     def limit(self) -> int:
@@ -292,7 +295,7 @@ class MissingInterpretation(RecentDocumentsRule):
     id = "missing_interpretation"
     title = "政策解读（三同步）"
     source = "国办发〔2016〕80号；解读关联见19号通报"
-    requirement = "W-15, W-16"
+    requirement = "docs/law/web.md §1 interpretation at the same time, interpretations linked both ways"
     status = Status.UNVERIFIED  # the three-same-time wording was seen only in copies (P)
 
     def threshold_label(self) -> str:
@@ -329,7 +332,7 @@ def internal_links(body: str) -> list[tuple[str, str, str]]:
         if parts.scheme not in ("", "http", "https") or not parts.path.startswith("/"):
             continue
         if parts.netloc and not validate_host(parts.netloc.split(":")[0], hosts):
-            continue  # another site: outbound links need an HTTP checker (W-25), not this rule
+            continue  # another site: outbound links need an HTTP checker (docs/law/web.md §2), not this rule
         try:
             match = resolve(parts.path)
         except Resolver404:
@@ -346,7 +349,7 @@ class BrokenInternalLink(Rule):
     id = "broken_internal_link"
     title = "站内断链、错链"
     source = f"{SOURCE_19} 扣分项（分值未核实）"
-    requirement = "W-25"
+    requirement = "docs/law/web.md §2 broken links and missing files"
     status = Status.UNVERIFIED
 
     def threshold_label(self) -> str:
@@ -382,7 +385,7 @@ class MissingAttachmentFile(Rule):
     id = "missing_attachment_file"
     title = "附件无法下载"
     source = f"{SOURCE_REGULATION} 第二十四条；{SOURCE_19} 扣分项（分值未核实）"
-    requirement = "W-04, W-25"
+    requirement = "docs/law/web.md §1 search, view, download; §2 broken links and missing files"
     status = Status.UNVERIFIED
 
     def threshold_label(self) -> str:
@@ -406,8 +409,8 @@ class MissingAttachmentFile(Rule):
 class MissingPublishDate(Rule):
     id = "missing_publish_date"
     title = "发布日期缺失"
-    source = "国办发〔2015〕15号（无日期视为未更新）；信息元数据见 W-08"
-    requirement = "W-20, W-08"
+    source = "国办发〔2015〕15号（无日期视为未更新）；信息元数据见 docs/law/web.md §1"
+    requirement = "docs/law/web.md §2 undated items count as not updated, §1 metadata box"
 
     def threshold_label(self) -> str:
         return "每条公开信息都有发布日期"
@@ -426,7 +429,7 @@ class OverdueRequests(Rule):
     id = "overdue_requests"
     title = "依申请公开逾期未答复"
     source = f"{SOURCE_REGULATION} 第三十三条"
-    requirement = "regulation-rules §4"
+    requirement = "docs/law/web.md §2 overdue requests; docs/law/requests.md §6"
 
     def threshold_label(self) -> str:
         return "在答复期限内答复"
@@ -446,13 +449,14 @@ class OverdueRequests(Rule):
 
 @register
 class LettersUnanswered(Rule):
-    """W-22 单项否决: within the last 12 months, no valid message may stay unanswered for more than 3 months.
-    A letter not yet screened counts too (only an invalid one, with its reason, leaves the clock)."""
+    """The three-month line (docs/law/letters-mailbox.md), 单项否决: within the last 12 months, no valid
+    message may stay unanswered for more than 3 months. A letter not yet screened counts too (only an invalid
+    one, with its reason, leaves the clock)."""
 
     id = "letters_unanswered"
     title = "留言超过3个月未答复"
     source = "国办秘函〔2019〕19号"
-    requirement = "W-22"
+    requirement = "docs/law/letters-mailbox.md three-month line"
 
     def threshold_label(self) -> str:
         return "有效留言3个月内答复"

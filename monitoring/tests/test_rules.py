@@ -39,7 +39,7 @@ def test_months_before_clamps_to_the_month_end():
     assert months_before(date(2024, 3, 15), 6) == date(2023, 9, 15)
 
 
-# --- homepage_freshness (W-20) ---------------------------------------------------------------------------
+# --- homepage_freshness (docs/law/web.md §2 homepage fresh) ----------------------------------------------
 
 def test_homepage_updated_within_two_weeks_passes_19hao(fresh_region):
     """国办秘函〔2019〕19号 单项否决: the region's newest public item is today."""
@@ -78,7 +78,7 @@ def test_homepage_without_any_dated_item_fails_2015_15hao(region, doc):
     assert codes(check("homepage_freshness")) == ["county"]
 
 
-# --- column_freshness (W-21) -----------------------------------------------------------------------------
+# --- column_freshness (docs/law/web.md §2 columns fresh) -------------------------------------------------
 
 def test_news_column_fresh_passes_19hao(fresh_region):
     """国办秘函〔2019〕19号 栏目不更新: 动态/要闻 updated today."""
@@ -142,7 +142,7 @@ def test_notice_policy_months_is_a_setting_19hao(fresh_region, doc, region, sett
     assert codes(check("column_freshness.notice_policy")) == ["edu"]
 
 
-# --- empty_column (W-21, W-03) ---------------------------------------------------------------------------
+# --- empty_column (docs/law/web.md §2 no empty columns, §1 statutory items) ------------------------------
 
 def test_agencies_with_public_items_have_no_empty_column_19hao(fresh_region):
     """国办秘函〔2019〕19号 空白栏目."""
@@ -165,7 +165,7 @@ def test_empty_statutory_column_fails_19hao(region, doc):
     assert issues[0].items[0]["url"] == "/agencies/health/statutory/"
 
 
-# --- late_publication (W-10) -----------------------------------------------------------------------------
+# --- late_publication (docs/law/proactive-disclosure.md §2) ----------------------------------------------
 
 def test_publication_within_20_working_days_passes_article_26(region, doc):
     """条例第二十六条: 20 working days is on time; a late one with 超期说明 or its own legal deadline is
@@ -194,7 +194,7 @@ def test_publication_after_20_working_days_fails_article_26(region, draft_fields
     assert check("late_publication") == []
 
 
-# --- missing_interpretation (W-15/W-16) -------------------------------------------------------------------
+# --- missing_interpretation (docs/law/web.md §1) ----------------------------------------------------------
 
 def test_explained_documents_pass_2016_80hao(region, doc):
     """国办发〔2016〕80号 三同步: a 规范性文件 with a published 解读, and a policy document with a 无需解读
@@ -215,7 +215,7 @@ def test_unexplained_document_warns_2016_80hao(region, doc):
     assert issues[0].items[0]["document_id"] == normative.pk
 
 
-# --- broken_internal_link (W-25) --------------------------------------------------------------------------
+# --- broken_internal_link (docs/law/web.md §2 broken links) -----------------------------------------------
 
 def test_working_internal_links_pass_19hao(region, doc, media):
     """国办秘函〔2019〕19号 扣分项 (断链): links to a public document, an existing agency and a public
@@ -243,7 +243,7 @@ def test_broken_internal_links_warn_19hao(region, doc):
     assert {i["document_id"] for i in issues[0].items} == {source.pk}
 
 
-# --- missing_attachment_file (W-04/W-25) -----------------------------------------------------------------
+# --- missing_attachment_file (docs/law/web.md §1, §2 missing files) --------------------------------------
 
 def test_attachment_files_present_pass_article_24(region, doc, media):
     """条例第二十四条 (下载) / 19号 扣分项: the stored file exists."""
@@ -264,7 +264,7 @@ def test_attachment_file_missing_warns_article_24(region, doc, media):
     assert issues[0].items[0]["detail"] == "办法全文.pdf"
 
 
-# --- missing_publish_date (W-20/W-08) ---------------------------------------------------------------------
+# --- missing_publish_date (docs/law/web.md §2 undated items, §1 metadata box) -----------------------------
 
 def test_dated_public_items_pass_2015_15hao(region, doc):
     """国办发〔2015〕15号: every public item has a 发布日期 (a draft without one is not public)."""
@@ -308,7 +308,8 @@ def test_open_request_past_deadline_fails_article_33(case):
 
 
 def test_w22_letters_unanswered_over_three_months_19hao(region):
-    """国办秘函〔2019〕19号 (W-22): a valid letter unanswered for more than 3 months is a veto-level error."""
+    """国办秘函〔2019〕19号 (the three-month line, docs/law/letters-mailbox.md): a valid letter unanswered for
+    more than 3 months is a veto-level error."""
     import datetime as dt
 
     from letters import services as letter_services
