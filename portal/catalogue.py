@@ -73,8 +73,8 @@ def _linked(through_filter: dict, column: str):
 
 
 def interpretations_of(document: Document) -> list:
-    """Public 政策解读 of `document` (W-16). Looked up through the link table first: a join from the big
-    document list would scan it when there is no interpretation."""
+    """Public 政策解读 of `document` (interpretations linked both ways, docs/law/web.md §1). Looked up through
+    the link table first: a join from the big document list would scan it when there is no interpretation."""
     return _linked({"to_document_id": document.pk}, "from_document_id")
 
 

@@ -30,7 +30,8 @@ class _DocumentFeed(Feed):
         return reverse("portal:document", args=[item.pk])
 
     def item_guid(self, item):
-        # The 索引号 is unique and immutable (W-07): a stable id even if the URL scheme changes.
+        # The 索引号 is unique and immutable (the index number rule, docs/law/proactive-disclosure.md §3): a
+        # stable id even if the URL scheme changes.
         return f"urn:gongkai:document:{item.index_number or item.pk}"
 
     item_guid_is_permalink = False

@@ -4,7 +4,7 @@ from django.db import models
 
 class Site(models.Model):
     """政府网站: the region's portal (is_portal) and, later, sub-sites. Holds the identity codes that the
-    footer shows on every page (国办发〔2017〕47号, web-requirements W-30)."""
+    footer shows on every page (国办发〔2017〕47号; the footer identity rule, docs/law/web.md §1)."""
 
     name = models.CharField("网站名称", max_length=100)
     is_portal = models.BooleanField("门户网站", default=True)
@@ -36,8 +36,9 @@ class Site(models.Model):
 
 
 class DisclosureGuide(models.Model):
-    """政府信息公开指南 (条例 第十二条; W-05). The contact block is the Agency's own fields, so it is edited in
-    one place; this record holds the prose. Without one, the portal shows default text."""
+    """政府信息公开指南 (条例 第十二条; the guide contents rule, docs/law/proactive-disclosure.md §3). The
+    contact block is the Agency's own fields, so it is edited in one place; this record holds the prose.
+    Without one, the portal shows default text."""
 
     agency = models.OneToOneField("orgs.Agency", verbose_name="机构", on_delete=models.CASCADE,
                                   related_name="disclosure_guide")

@@ -169,7 +169,8 @@ def agency_statutory(request, code):
     filters, filter_context = _browse_filters(request)
     context.update(filter_context)
     documents = filters.apply(documents_of(agency))
-    # One GROUP BY for the 15 items; every item is listed, an empty one as 暂无信息 (W-03).
+    # One GROUP BY for the 15 items; every item is listed, an empty one as 暂无信息 (the statutory items
+    # rule, docs/law/web.md §1).
     stats = {row["statutory_item"]: row for row in documents.order_by()
              .values("statutory_item").annotate(n=Count("id"), latest=Max("published_on"))}
     context["items"] = [(item, stats.get(item.value, {}).get("n", 0), stats.get(item.value, {}).get("latest"))
@@ -265,8 +266,8 @@ def document_detail(request, pk):
 
 
 def pub_date(document) -> str:
-    """W-31 PubDate. An imported catalogue's items keep their original 发布日期 but were stamped today, so
-    the time is shown only when it belongs to that date."""
+    """PubDate of the meta tags rule (docs/law/web.md §1). An imported catalogue's items keep their original
+    发布日期 but were stamped today, so the time is shown only when it belongs to that date."""
     if document.published_at and timezone.localtime(document.published_at).date() == document.published_on:
         return timezone.localtime(document.published_at).strftime("%Y-%m-%d %H:%M")
     return document.published_on.isoformat() if document.published_on else ""

@@ -151,7 +151,7 @@ def test_the_report_page_shows_the_title_metadata_and_the_printed_tables(client,
     assert "发布机构</th><td>演示县卫生健康局</td>" in meta
     assert '2025-01-20</time>' in meta and "第1版，最新版本" in meta
     assert "索引号" not in meta  # a report has none
-    # Verbatim labels of the 2021 format (annual-report-formats.md §3.2–3.4) and the sections.
+    # Verbatim labels of the 2021 format (docs/law/annual-report.md §2–§3) and the sections.
     for label in ("一、总体情况", "二、主动公开政府信息情况", "行政事业性收费", "本年收费金额（单位：万元）",
                   "一、本年新收政府信息公开申请数量", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
                   "四、结转下年度继续办理", "本机关认真贯彻落实"):
@@ -377,7 +377,8 @@ def test_the_report_page_reads_on_a_phone(page, reports, tmp_path):
 
 
 def test_the_report_pages_carry_the_site_meta_tags_once(client, reports):
-    """W-31 on the new page types, and W-20: every list row shows its date."""
+    """The meta tags rule on the new page types, and the dated lists rule: every list row shows its date
+    (docs/law/web.md §1)."""
     for url in ("/annual-reports/", "/agencies/health/annual-reports/", "/agencies/health/annual-reports/2024/"):
         html = text(get(client, url))
         head = html.split("</head>")[0]

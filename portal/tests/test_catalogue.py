@@ -187,7 +187,8 @@ def test_filtered_counts_stop_at_the_cap(client, region, publish, monkeypatch):
                                  "/agencies/edu/statutory/", "/agencies/edu/statutory/1/",
                                  "/agencies/edu/annual-reports/", "/catalogue/", "/search/?q=资助", "/api/v1/"])
 def test_every_page_type_emits_the_site_meta_tags_and_a_date_per_list_row(client, region, publish, url):
-    """W-31 (site and column tags on every page; article tags are tested on the document page) and W-20."""
+    """The meta tags rule (site and column tags on every page; article tags are tested on the document page)
+    and the dated lists rule (docs/law/web.md §1)."""
     publish(region["edu"], title="一条信息", on=date(2024, 9, 10))
     page = client.get(url).content.decode()
     head = page.split("</head>")[0]

@@ -1,4 +1,5 @@
-"""Each agency's 政府信息公开 column: the four sub-columns of 国办公开办函〔2019〕61号 (W-01…W-05)."""
+"""Each agency's 政府信息公开 column: the four sub-columns of 国办公开办函〔2019〕61号 (docs/law/web.md §1:
+single column, four sub-columns, statutory items, search, guide contents)."""
 
 import re
 from datetime import date
@@ -33,7 +34,7 @@ def test_every_agency_page_has_exactly_the_four_sub_columns(client, region):
         assert nav_labels(page) == FOUR, name
         assert "在本栏目中检索" in page and 'name="agency" value="edu"' in page
     home = html(client, "agency_detail", "edu")
-    for label in FOUR:  # shown prominently on the column's home as well (W-02)
+    for label in FOUR:  # shown prominently on the column's home as well (four sub-columns rule)
         assert 'class="sub-column" href' in home and label in home
     assert '<meta name="ColumnName" content="政府信息公开">' in home
 
@@ -85,7 +86,7 @@ def test_statutory_content_lists_all_fifteen_items_and_marks_empty_ones(client, 
     publish(region["health"], title="卫健局的文件", statutory_item=2)
     page = html(client, "agency_statutory", "edu")
     for item in StatutoryItem:
-        assert item.label in page  # verbatim labels, all 15 (W-03)
+        assert item.label in page  # verbatim labels, all 15 (statutory items rule)
     rows = re.findall(r"<tr><th scope=\"row\"><a href=\"([^\"]+)\">([^<]+)</a></th>\s*(.*?)</tr>", page, re.S)
     assert len(rows) == 15 + len(LocalItem.values) - 5  # 15 items and the 7 county items of 第二十一条
     by_label = {label: cells for _href, label, cells in rows}

@@ -1,5 +1,5 @@
-"""The document page: metadata box (W-08), validity banner (W-09), interpretations both ways (W-16), W-31 meta
-tags, print view, attachments through a checked view, and 404 / 410 for what is not public."""
+"""The document page (docs/law/web.md §1): metadata box, validity marking, interpretations linked both ways,
+meta tags, print view, attachments through a checked view, and 404 / 410 for what is not public."""
 
 import re
 from datetime import date
