@@ -1,10 +1,11 @@
-"""The one definition of the annual-report formats (annual-report-formats.md §3–§6): every table, row,
+"""The one definition of the annual-report formats (docs/law/annual-report.md §2–§6): every table, row,
 column, cell id and printed label, as plain Python data. The generator renders from it, the auditor's
 importers match labels against it, the validator checks its cells; nothing here touches the database.
 
 Labels are verbatim as printed (full-width brackets, “” quotes, numbering included). Cell ids are the
-spec's contract: `t2.*`/`t2v19.*` (表二), `t3.<row>.<column>` (表三), `t4.<block>.<column>` (表四), `lg.*`
-(2014–2018 统计表). The LOCAL 福建 template ids (`fj.*`) are ours: the spec names no ids for local tables."""
+contract written up in docs/law/annual-report.md §3–§5: `t2.*`/`t2v19.*` (表二), `t3.<row>.<column>` (表三),
+`t4.<block>.<column>` (表四), `lg.*` (2014–2018 统计表); the LOCAL 福建 template's ids (`fj.*`) are defined
+only here."""
 
 from __future__ import annotations
 

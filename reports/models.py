@@ -1,5 +1,6 @@
-"""The annual report as data (glossary §11): one row per version of an agency's report for a year, one row
-per cell with its provenance, and the figures units enter because the platform does not hold them.
+"""The annual report as data (docs/law/annual-report.md): one row per version of an agency's report for a
+year, one row per cell with its provenance, and the figures units enter because the platform does not hold
+them.
 
 Only reports.services changes these rows. A published version is immutable: the guards below refuse any
 save or delete that would change it, so a correction is always a new version."""

@@ -1,5 +1,5 @@
-"""报告正文: the draft the platform writes for the six sections of an annual report (annual-report-formats.md
-§3.1), and the reading of the numbers a report's prose quotes, for the prose check of services.check.
+"""报告正文: the draft the platform writes for the six sections of an annual report (docs/law/annual-report.md
+§2), and the reading of the numbers a report's prose quotes, for the prose check of services.check.
 
 The draft states only figures read from the report's own cells (services.cell_values) and from last year's
 report (services.previous_report), so an untouched draft never contradicts its tables. What the platform

@@ -578,7 +578,7 @@ def previous_report(report: AnnualReport) -> AnnualReport | None:
 
 
 def unit_status(report: AnnualReport) -> list[dict]:
-    """Each unit's figures status, with its own statutory deadline (regulation-rules §8)."""
+    """Each unit's figures status, with its own statutory deadline (docs/law/annual-report.md §1)."""
     units = list(report.units.all().order_by("path"))
     figures = {f.agency_id: f for f in EnteredFigures.objects.filter(year=report.year, agency__in=units)
                .annotate(n=Count("values"))}

@@ -1,9 +1,9 @@
-"""The one validator of annual reports (annual-report-formats.md §7): the generator refuses to publish on an
-ERROR, the auditor (年报体检) records every finding. Pure Python: cells in, findings out.
+"""The one validator of annual reports (the checks of docs/law/annual-report.md): the generator refuses to
+publish on an ERROR, the auditor (年报体检) records every finding. Pure Python: cells in, findings out.
 
-Codes are the spec's. A few notes the spec names without a code get lowercase codes, like the spec's own
-`unknown_label` and `date_reconstructed`: `missing_row`, `annotated_cell`, `approximate_value`, `narrative`.
-The 福建 LOCAL template rules (§7.6, no codes in the spec) are `LOC-E01`…`LOC-W04`."""
+Codes are our own check ids, as docs/law/annual-report.md lists them. Notes without a check code get
+lowercase codes: `unknown_label`, `date_reconstructed`, `missing_row`, `annotated_cell`, `approximate_value`,
+`narrative`. The 福建 LOCAL template rules (docs/law/annual-report.md §5) are `LOC-E01`…`LOC-W04`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one table recogniser: maps the rows of a `Document` to the spec's cell ids by their printed labels
+"""The one table recogniser: maps the rows of a `Document` to our cell ids by their printed labels
 (reports.formats is the only label definition), for every input kind.
 
 Principles (§6.1, §8): labels are matched exactly after normalisation and the curated aliases, never by

@@ -2,7 +2,8 @@
 the tables (as layout grids) and the charts (as data). The DOCX, HTML/PDF and XLSX renderers only draw it.
 
 Placement follows the 2019/2021 formats: 表二 in section 二, 表三 in 三, 表四 in 四. A legacy report (2014–2018)
-prints its prose and then the 统计表 as an attachment, as the shared 湘西州 2017 and 盐池县 2018 reports do."""
+prints its prose and then the 统计表 as an attachment, as typical published reports do (e.g. 湘西州's for
+2017, 盐池县's for 2018)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ same labels.
 A grid is a list of rows; each row lists the cells that START in it (as HTML does), each with its column,
 colspan and rowspan, so a renderer that needs absolute positions (DOCX, XLSX) merges from (row, column).
 
-Layout rules, from the printed forms (annual-report-formats.md §3–§5):
+Layout rules, from the printed forms (docs/law/annual-report.md §3–§5):
 - 表二 is one table of blocks, one per 第二十条 item: a title row spanning the table, a header row
   (信息内容 + the block's columns), then its rows. A block narrower than the widest one stretches its last
   column over the rest.

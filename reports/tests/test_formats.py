@@ -1,4 +1,5 @@
-"""The format definition against the spec text: counts, ids and verbatim labels (annual-report-formats.md)."""
+"""The format definition against the published formats: counts, ids and verbatim labels
+(docs/law/annual-report.md §2–§5)."""
 
 from decimal import Decimal
 
