@@ -54,6 +54,16 @@ if not GONGKAI_FIELD_KEYS and not DEMO:
     raise ImproperlyConfigured(
         "GONGKAI_FIELD_KEYS 未设置：生产环境必须为个人信息加密设置密钥（见 docs/configuration.md）。"
     )
+# The HMAC key of identity hashes (duplicate detection, the 109号 fee count per applicant): separate from the
+# Fernet keys so that rotating them never changes a hash. Unset: the former derivation, and `gongkai check`
+# warns (gongkai.W011; docs/privacy.md says how to introduce it).
+GONGKAI_IDENTITY_HASH_KEY = os.environ.get("GONGKAI_IDENTITY_HASH_KEY", "")
+
+# HMAC key of the audit trail's hash chain (audit/chain.py), separate from the other keys; `gongkai check`
+# fails without it in production (audit.E001). Changing it makes every earlier entry fail verification.
+GONGKAI_AUDIT_CHAIN_KEY = os.environ.get("GONGKAI_AUDIT_CHAIN_KEY", "")
+if not GONGKAI_AUDIT_CHAIN_KEY and DEMO:
+    GONGKAI_AUDIT_CHAIN_KEY = "gongkai-demo-only-audit-chain-key"  # noqa: S105 - demo mode only
 
 ALLOWED_HOSTS = env_list("GONGKAI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEMO or DEBUG) else [])
 CSRF_TRUSTED_ORIGINS = env_list("GONGKAI_CSRF_TRUSTED_ORIGINS", [])

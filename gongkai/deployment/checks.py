@@ -50,3 +50,40 @@ def proxy_scheme(app_configs=None, **kwargs):
                         hint="在 nginx 设置 X-Forwarded-Proto 后设置 GONGKAI_SECURE_PROXY_SSL_HEADER=1。",
                         id="gongkai.W003")]
     return []
+
+
+# ---------------------------------------------------------------------------------------------- keys
+# Not deploy-only: `gongkai check`, `migrate` and `runserver` stop on a malformed key, rather than every
+# public submission failing later (gongkai/privacy.py, docs/privacy.md).
+IDENTITY_HASH_KEY_MIN_CHARS = 32
+
+
+@register(Tags.security)
+def field_keys(app_configs=None, **kwargs):
+    from gongkai.privacy import key_problem
+
+    messages = []
+    keys = list(settings.GONGKAI_FIELD_KEYS)
+    for position, key in enumerate(keys, start=1):
+        if problem := key_problem(key):
+            messages.append(Error(
+                f"GONGKAI_FIELD_KEYS 的第 {position} 个密钥（共 {len(keys)} 个）不是有效的 Fernet 密钥：{problem}。"
+                "个人信息无法加密或解密，所有提交都会失败。",
+                hint="Fernet 密钥是 32 字节的 URL 安全 base64（44 个字符，以 = 结尾）；用 `gongkai keys generate` 生成，"
+                     "多个密钥以逗号分隔、最新的在前（docs/privacy.md）。",
+                id="gongkai.E010"))
+    if len(set(keys)) != len(keys):
+        messages.append(Warning("GONGKAI_FIELD_KEYS 中有重复的密钥。", id="gongkai.W010"))
+    hash_key = settings.GONGKAI_IDENTITY_HASH_KEY
+    if hash_key and len(hash_key) < IDENTITY_HASH_KEY_MIN_CHARS:
+        messages.append(Error(
+            f"GONGKAI_IDENTITY_HASH_KEY 只有 {len(hash_key)} 个字符，至少需要 {IDENTITY_HASH_KEY_MIN_CHARS} 个："
+            "过短的密钥使身份证号码的散列可被穷举。",
+            hint="用 `gongkai keys generate --hash-key` 生成。", id="gongkai.E011"))
+    elif not hash_key and (keys or not settings.DEMO):
+        messages.append(Warning(
+            "GONGKAI_IDENTITY_HASH_KEY 未设置：身份散列仍由第一个 Fernet 密钥（或 SECRET_KEY）派生，"
+            "轮换 GONGKAI_FIELD_KEYS 会使重复提交识别和按申请人计算的信息处理费计数重新开始。",
+            hint="生成一个独立密钥并运行 `gongkai keys rehash`（步骤见 docs/privacy.md）。",
+            id="gongkai.W011"))
+    return messages
