@@ -1,4 +1,5 @@
-"""gongkai.pii: what the detector used before publishing (W-38) finds, and how it masks."""
+"""gongkai.pii: what the detector used before publishing (the privacy masking rule, docs/law/web.md §3)
+finds, and how it masks."""
 
 import pytest
 
