@@ -232,7 +232,7 @@ def _snap(snapshot: CalendarSnapshot | None) -> CalendarSnapshot:
 class Pause:
     """Time that 不计算在期限内 (e.g. 第三十三条 third-party consultation), from `start` to `end`.
 
-    Which boundary days still count is a setting (regulation-rules.md §4.1, INFERRED defaults):
+    Which boundary days still count is a setting (docs/law/calendar.md §3, INFERRED defaults):
     GONGKAI_PAUSE_COUNT_START_DAY (default True: the start day counts) and GONGKAI_PAUSE_COUNT_END_DAY
     (default False: the end day does not count; counting resumes on the next working day)."""
 
@@ -280,7 +280,7 @@ class DueDate:
     day: date
     confirmed: bool
     unconfirmed_years: list[int]
-    trace: str  # 期限计算说明 (glossary: deadline_trace)
+    trace: str  # 期限计算说明 (docs/law/requests.md §6: every due date has an explanation)
     calendar_versions: dict[int, int]
     start: date
     n: int
@@ -342,7 +342,7 @@ def _next(d: date) -> date:
 
 def add_working_days(start: date, n: int, pauses: Iterable[Pause] = (), count_start_day: bool | None = None,
                      *, snapshot: CalendarSnapshot | None = None, start_label: str = "收到") -> DueDate:
-    """The day on which the n-th working day falls (regulation-rules.md §4.1 reference algorithm).
+    """The day on which the n-th working day falls (docs/law/calendar.md §3).
 
     `count_start_day=None` uses settings.GONGKAI_WORKDAY_COUNT_RECEIPT_DAY (default False: counting
     starts the day after `start`). n must be 1..MAX_WORKING_DAYS: a period of 0 working days has no

@@ -1,6 +1,6 @@
 """The working-day calendar (工作日历) as data: one versioned schedule per year plus its exception days.
 
-Working day = Monday–Friday, minus HOLIDAY days, plus MAKEUP_WORKDAY days (regulation-rules.md §4.1).
+Working day = Monday–Friday, minus HOLIDAY days, plus MAKEUP_WORKDAY days (docs/law/calendar.md §1).
 Only `workdays.services` writes these tables; everything else reads them through `workdays.calendar`.
 """
 
