@@ -1,8 +1,8 @@
 """Finding and masking personal data in text that is about to be published (a letter's public reply, a
 consultation comment, any other publication — the privacy masking rule, docs/law/web.md §3): mobile and
-landline numbers, 18-digit resident ID numbers (with their check character), e-mail addresses and bank card numbers (Luhn), plus known values
-of the person concerned (name, phone, address) passed as `extra`. A deliberately small detector: it errs
-on the side of masking, and staff still read what they publish."""
+landline numbers, 18-digit resident ID numbers (with their check character), e-mail addresses and bank card
+numbers (Luhn), plus known values of the person concerned (name, phone, address) passed as `extra`. A
+deliberately small detector: it errs on the side of masking, and staff still read what they publish."""
 
 import re
 
