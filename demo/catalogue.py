@@ -56,7 +56,7 @@ from orgs.models import Agency
 from . import corpus
 from .files import make_docx, make_pdf
 
-FULL_SCALE_DOCUMENTS = 16_084  # 盐池县, 2018 (shared seeds)
+FULL_SCALE_DOCUMENTS = 16_084  # 盐池县, 2018 (its published annual report for 2018)
 DEFAULT_DOCUMENTS = 6_000
 MIN_DOCUMENTS = 200
 # 行政规范性文件 issued in Y-5 … Y-1, and what happens to them.

@@ -176,7 +176,7 @@ REORGANISATIONS = {
 }
 
 # ---------------------------------------------------------------------------
-# 盐池县 itself (public facts from the shared 2018 report and the division code list).
+# 盐池县 itself (public facts from its published 2018 annual report and the division code list).
 # ---------------------------------------------------------------------------
 YANCHI = {
     "name": "盐池县",

@@ -1,11 +1,12 @@
 """A demo year of 领导信箱 letters for a region, made through letters.services (numbers, due dates, the
 audit trail and the statistics are what real use gives).
 
-Shape (seeds: 湘西州2017 州长信箱 237 = 有效 197 + 无效 40, i.e. ~17 % invalid; a county: a couple of
-hundred letters a year): `n` letters (default 200) over the year, ~15 % invalid with each reason, the
-valid ones mostly assigned to a department and answered within the period, some late, a few answered only
-after the 3-month line (so the W-22 report has something to show) and, in a year that is still running, some
-open; about half the writers allow publication and most of those replies are published.
+Shape (《湘西州2017年政府信息公开工作年度报告》: 州长信箱 237 = 有效 197 + 无效 40, i.e. ~17 % invalid; a
+county: a couple of hundred letters a year): `n` letters (default 200) over the year, ~15 % invalid with
+each reason, the valid ones mostly assigned to a department and answered within the period, some late, a
+few answered only after the 3-month line (so the three-month line report has something to show) and, in a
+year that is still running, some open; about half the writers allow publication and most of those replies
+are published.
 
 Not wired into the demo command (its owner adds the call)."""
 

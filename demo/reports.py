@@ -18,11 +18,13 @@ from reports.services import entered_cell_ids
 from reports.validation import Severity
 
 AUDIT_LABEL = "演示数据"
-# Rough yearly volumes of a county department's decisions (the seeds print thousands of 许可 for a county).
+# Rough yearly volumes of a county department's decisions (typical published reports print thousands of 许可
+# for a county).
 DECISIONS = {"t2.licensing.decisions": (0, 400), "t2.penalty.decisions": (0, 120), "t2.coercion.decisions": (0, 15)}
 
 
-# What a county's staff write in place of the draft's placeholders (demo wording, after the seeds' style).
+# What a county's staff write in place of the draft's placeholders (demo wording, in the style of typical
+# published reports).
 WRITTEN = {
     **{key: text for key, text in zip(narrative.OVERVIEW_PLACEHOLDERS.values(), (
         "围绕政策文件、重大项目和民生事项，做好主动公开，及时发布政策解读，回应社会关切。",

@@ -1,4 +1,4 @@
-"""demo.letters / demo.consultations at the seeds' scale, through the services."""
+"""demo.letters / demo.consultations at the scale typical published reports show, through the services."""
 
 from datetime import date
 
@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_county_year_of_letters(region):
-    """Seeds: 湘西州2017 州长信箱 237 = 有效 197 + 无效 40 (~17 % invalid); a county: ~200 letters a year."""
+    """As in 《湘西州2017年政府信息公开工作年度报告》: 州长信箱 237 = 有效 197 + 无效 40 (~17 % invalid); a
+    county: ~200 letters a year."""
     summary = build_letters(region, 2023, seed=7, n=120, today=date(2024, 6, 30))
     assert summary.letters == 120
     total, _months = statistics.yearly(Letter.objects.all(), 2023, date(2024, 6, 30))
@@ -26,7 +27,8 @@ def test_a_county_year_of_letters(region):
 
 
 def test_a_county_year_of_consultations(region):
-    """Seeds: 盐池县2018 意见征求; W-36 periods met or shortened with a reason; W-17 records."""
+    """As typical published reports show (盐池县's 意见征求 in 2018); consultation periods met or shortened
+    with a reason (docs/law/consultations.md §1); 回应关切 records (§3)."""
     summary = build_consultations(region, 2023, seed=3, today=date(2024, 6, 30))
     assert summary.consultations == 6 and summary.closed == 6 and summary.concerns == 6
     shortened = Consultation.objects.exclude(shortening_reason="")

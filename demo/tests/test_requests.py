@@ -1,5 +1,5 @@
 """The demo year of requests: made through the services, every state and outcome, across the year
-boundaries, and its statistics pass every identity of annual-report-formats.md §7.2–7.3."""
+boundaries, and its statistics pass every identity of docs/law/annual-report.md §3.2–§3.3."""
 
 from datetime import date
 
