@@ -3,8 +3,9 @@
 Shape (as typical published reports show, e.g. 盐池县's 意见征求 in 2018; a county: a handful of
 consultations a year): one of each kind with a period at the minimum, one shortened with a reason, comments
 approved / hidden / adopted or not with reasons, feedback published and the consultation closed — except,
-in a year still running, the last ones, which stay open or await feedback. Plus 回应关切 records (one major incident on the 5 h / 24 h timers),
-press conferences and online interviews so the legacy 回应解读 rows have values.
+in a year still running, the last ones, which stay open or await feedback. Plus 回应关切 records (one major
+incident on the 5 h / 24 h timers), press conferences and online interviews so the legacy 回应解读 rows have
+values.
 
 Not wired into the demo command (its owner adds the call)."""
 
