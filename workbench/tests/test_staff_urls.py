@@ -130,7 +130,8 @@ LETTER_ROUTES = ("detail", "screen", "assign", "extend", "reply", "publish", "un
 
 
 DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request", "correction_received",
-                             "correction_lapsed", "opinion_open", "opinion_close", "extend", "reason_ask",
+                             "correction_lapsed", "opinion_open", "opinion_receipt", "opinion_close",
+                             "opinion_notice", "extend", "reason_ask",
                              "reason_decide", "fee_notice", "fee_settled", "fee_lapsed", "reply", "on_the_spot",
                              "withdraw", "transfer", "letter_issue", "letter_delivery", "archive", "promote",
                              "letter_download")
