@@ -270,24 +270,28 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------
-# Legal parameters. Where regulation-rules.md marks a rule UNVERIFIED or INFERRED it is a setting here.
+# Legal parameters. Where docs/law marks a rule UNVERIFIED or INFERRED it is a setting here.
 # ---------------------------------------------------------------------------
-# §4.1: does the day of receipt count toward the working-day period? UNVERIFIED; default: no.
+# docs/law/calendar.md §3: does the day of receipt count toward the working-day period? UNVERIFIED;
+# default: no.
 GONGKAI_WORKDAY_COUNT_RECEIPT_DAY = env_bool("GONGKAI_WORKDAY_COUNT_RECEIPT_DAY", False)
-# §4.1 pause boundaries (INFERRED): the start day of a pause counts, the end day does not.
+# docs/law/calendar.md §3, pause boundaries (INFERRED): the start day of a pause counts, the end day does not.
 GONGKAI_PAUSE_COUNT_START_DAY = env_bool("GONGKAI_PAUSE_COUNT_START_DAY", True)
 GONGKAI_PAUSE_COUNT_END_DAY = env_bool("GONGKAI_PAUSE_COUNT_END_DAY", False)
 # 第二十六条: proactive information is published within 20 working days of being formed or changed.
 GONGKAI_PROACTIVE_PUBLISH_WD = env_int("GONGKAI_PROACTIVE_PUBLISH_WD", 20)
-# W-07: the 索引号 pattern; tokens {prefix} (the agency's), {year}, {serial}. Immutable once assigned.
+# docs/law/proactive-disclosure.md §3, index number: the 索引号 pattern; tokens {prefix} (the agency's),
+# {year}, {serial}. Immutable once assigned.
 GONGKAI_INDEX_NUMBER_PATTERN = os.environ.get("GONGKAI_INDEX_NUMBER_PATTERN", "{prefix}/{year}-{serial:05d}")
-# W-15: warn when a 行政规范性文件 or policy document is published without an interpretation.
+# docs/law/web.md §1, interpretation at the same time: warn when a 行政规范性文件 or policy document is
+# published without an interpretation.
 GONGKAI_WARN_MISSING_INTERPRETATION = env_bool("GONGKAI_WARN_MISSING_INTERPRETATION", True)
 # 表二 本年制发件数: whether revisions (修订) count as 制发 (上海市2022 counted them; INFERRED).
 GONGKAI_T2_ISSUED_INCLUDES_REVISIONS = env_bool("GONGKAI_T2_ISSUED_INCLUDES_REVISIONS", True)
 # 表二 本年废止件数: whether documents that lapse (失效) count with those repealed (废止); the format is silent.
 GONGKAI_T2_REPEALED_INCLUDES_EXPIRED = env_bool("GONGKAI_T2_REPEALED_INCLUDES_EXPIRED", False)
-# 依申请公开 periods (regulation-rules.md §10). The 2008 regime applies to requests received before the cut-over.
+# 依申请公开 periods (docs/law/requests.md §6, §14). The 2008 regime applies to requests received before the
+# cut-over.
 GONGKAI_REGIME_CUTOVER = os.environ.get("GONGKAI_REGIME_CUTOVER", "2019-05-15")
 GONGKAI_REPLY_BASE_WD = {"2019": 20, "2008": 15}
 GONGKAI_REPLY_MAX_EXTENSION_WD = {"2019": 20, "2008": 15}
@@ -311,8 +315,8 @@ GONGKAI_REPORT_RECEIVED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_RECEIVED_DAT
 GONGKAI_REPORT_CLOSED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_CLOSED_DATE_FIELD", "closed_on")
 # 表四: "filed_or_pending" carries a pending appeal until the year it is decided; "filed" counts the filing year only.
 GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed_or_pending")
-# 领导信箱 (web-requirements W-22, W-35) and 意见征集 (W-36); defaults and per-type values in letters/conf.py and
-# consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD, GONGKAI_LETTER_MAX_EXTENSION_WD,
+# 领导信箱 (docs/law/letters-mailbox.md) and 意见征集 (docs/law/consultations.md); defaults and per-type
+# values in letters/conf.py and consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD, GONGKAI_LETTER_MAX_EXTENSION_WD,
 # GONGKAI_LETTER_VETO_MONTHS, GONGKAI_LETTER_VETO_WARN_DAYS, GONGKAI_CONSULTATION_MIN_DAYS,
 # GONGKAI_CONSULTATION_MIN_WD, GONGKAI_CONSULTATION_FEEDBACK_WD. The per-kind tables override only the kinds
 # they name ("rule_draft=45,normative_doc=10").
@@ -324,7 +328,7 @@ GONGKAI_LETTER_REMINDER_WD = env_int("GONGKAI_LETTER_REMINDER_WD", GONGKAI_REMIN
 GONGKAI_CONSULTATION_MIN_DAYS = env_int_map("GONGKAI_CONSULTATION_MIN_DAYS")
 GONGKAI_CONSULTATION_MIN_WD = env_int_map("GONGKAI_CONSULTATION_MIN_WD")
 GONGKAI_CONSULTATION_FEEDBACK_WD = env_int("GONGKAI_CONSULTATION_FEEDBACK_WD", 20)
-# 网站监测 (monitoring/rules.py, web-requirements §D).
+# 网站监测 (monitoring/rules.py, docs/law/web.md §2).
 GONGKAI_MONITOR_HOMEPAGE_DAYS = env_int("GONGKAI_MONITOR_HOMEPAGE_DAYS", 14)
 GONGKAI_MONITOR_HOMEPAGE_WARN_DAYS = env_int("GONGKAI_MONITOR_HOMEPAGE_WARN_DAYS", 7)
 GONGKAI_MONITOR_NEWS_DAYS = env_int("GONGKAI_MONITOR_NEWS_DAYS", 14)
@@ -352,6 +356,6 @@ GONGKAI_UPLOAD_MAX_MB = max(GONGKAI_ATTACHMENT_MAX_MB, 50)
 # Wall time one file may take to be read (PDF in a child process that is then killed; DOCX/XLSX/OFD checked
 # between parts and rows): beyond it a catalogue attachment keeps the text read so far, the auditor refuses.
 GONGKAI_FILE_TIME_BUDGET_SECONDS = env_int("GONGKAI_FILE_TIME_BUDGET_SECONDS", 10)
-# W-07: 索引号 prefix defaults to the 9-digit 组织机构代码 inside the 统一社会信用代码 ("org_code") or the
-# whole credit code ("credit_code").
+# docs/law/proactive-disclosure.md §3, index number: 索引号 prefix defaults to the 9-digit 组织机构代码
+# inside the 统一社会信用代码 ("org_code") or the whole credit code ("credit_code").
 GONGKAI_INDEX_PREFIX_SOURCE = os.environ.get("GONGKAI_INDEX_PREFIX_SOURCE", "org_code")
