@@ -1,4 +1,4 @@
-"""Every staff URL is scoped (DEVELOPERS.md; issue: "there is no view that forgets it").
+"""Every staff URL is scoped (docs/architecture.md, "Who may see what"; issue: "there is no view that forgets it").
 
 The test walks the URL configuration: every route under /workbench/ must be listed below. A route that
 names an object is requested by 公开办 staff of county A for an object of county B, by GET and POST, and
