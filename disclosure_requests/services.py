@@ -880,7 +880,7 @@ def redate_open_cases(old_snapshot, new_snapshot):
 
     affected = []
     cases = (DisclosureRequest.objects.filter(state__in=OPEN_STATES, clock_start_on__isnull=False)
-             .select_related("agency").prefetch_related("pauses", "extensions__approver"))
+             .select_related("agency").prefetch_related("pauses__opinion_request", "extensions__approver"))
     for case in cases:
         before = deadlines.compute(case, snapshot=old_snapshot)
         after = deadlines.compute(case, snapshot=new_snapshot)

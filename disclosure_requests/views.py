@@ -484,6 +484,7 @@ def render_case(request, case, failed: tuple[str, object] | None = None, status:
         "can_register_appeal": perms.handle,
         "secondary_labels": [Outcome(o).label for o in case.secondary_outcomes if o in Outcome.values],
         "needs_confirmation": SubmissionChannel(case.channel).needs_confirmation,
+        "today": today,
         "confirmation_due_on": confirmation_due_on(case),
         "confirmation_overdue": confirmation_overdue(case, today),
         "objections": list(_objections(case)) if case.is_open else [],

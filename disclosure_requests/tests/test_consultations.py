@@ -199,3 +199,22 @@ def test_article_32_receipt_date_form_on_the_case_page(consulting, client, handl
     assert response.status_code == 302
     opinion.refresh_from_db()
     assert opinion.reply_due_on == date(2024, 4, 2)
+
+
+def test_article_33_reply_form_closes_open_consultations(consulting, client, handlers):
+    """《政府信息公开条例》第三十三条第三款 and 第三十二条 through the case page: the reply form offers to close the
+    open consultation; without that choice the reply is refused with the reason on the form."""
+    case, opinion = consulting(received_on=date(2024, 3, 12))
+    client.force_login(handlers["handler"])
+    detail = reverse("disclosure_requests:detail", kwargs={"pk": case.pk})
+    page = client.get(detail).content.decode()
+    assert 'name="reply-close_opinions"' in page and "期限中止已于 2024-04-02 结束" in page
+    fields = {"reply-outcome": Outcome.GRANTED, "reply-legal_basis": f"{BASIS}第三十六条第（二）项",
+              "reply-on": "2024-06-28"}
+    url = reverse("disclosure_requests:reply", kwargs={"pk": case.pk})
+    refused = client.post(url, fields)
+    assert refused.status_code == 200 and "征求某科技公司的意见尚未结束" in refused.content.decode()
+    assert client.post(url, {**fields, "reply-close_opinions": "on"}).status_code == 302
+    opinion.refresh_from_db()
+    case.refresh_from_db()
+    assert opinion.result == OpinionResult.LAPSED and case.closed_late

@@ -175,3 +175,17 @@ def test_article_40_inspection_is_a_form_of_provision(region, person, handlers):
     case = services.reply(case, user=handlers["handler"], outcome=Outcome.GRANTED, detail=OutcomeDetail.PROVIDED,
                           legal_basis=f"{BASIS}第三十六条第（二）项、第四十条")
     assert "请您持本告知书到本机关查阅、抄录该政府信息" in letters.preview_letter(case, LetterKind.REPLY)
+
+
+def test_2008_article_21_4_through_the_case_page(in_person, client, handlers):
+    """《政府信息公开条例》（2008年）第二十一条第（四）项: the 告知补正 form of a 2008 case asks for no 补正期限 and
+    closes the case as the reply."""
+    case = in_person(date(2017, 3, 1))
+    client.force_login(handlers["handler"])
+    page = client.get(reverse("disclosure_requests:detail", kwargs={"pk": case.pk})).content.decode()
+    assert "需要更改、补充的内容" in page and 'name="correction_request-correction_due_on"' not in page
+    response = client.post(reverse("disclosure_requests:correction_request", kwargs={"pk": case.pk}), {
+        "correction_request-items": "请写明文件名称", "correction_request-on": "2017-03-03"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == RequestState.CLOSED and case.legacy_outcome == LegacyOutcome.TOLD_TO_AMEND
