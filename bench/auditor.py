@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
+from report_formats.tests import legacy_reports as L  # noqa: E402
 from reports.importers import import_document  # noqa: E402
-from reports.tests import legacy_reports as L  # noqa: E402
 from reports.tests import test_importers as T  # noqa: E402
 from reports.tests import test_importers_fixtures as X  # noqa: E402
 

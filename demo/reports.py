@@ -12,10 +12,10 @@ from django.db import transaction
 
 from audit.context import acting_as
 from orgs.models import Agency, AgencyKind
+from report_formats.formats import ReportFormat, format_for_year
+from report_formats.validation import Severity
 from reports import narrative, services
-from reports.formats import ReportFormat, format_for_year
 from reports.services import entered_cell_ids
-from reports.validation import Severity
 
 AUDIT_LABEL = "演示数据"
 # Rough yearly volumes of a county department's decisions (typical published reports print thousands of 许可

@@ -1,4 +1,4 @@
-"""年报体检: import published annual reports (reports.importers) and check them (reports.validation).
+"""年报体检: import published annual reports (reports.importers) and check them (report_formats.validation).
 
 `audit_file(path_or_bytes, name)` returns the auditor's JSON contract for one report; `audit_many` does a
 batch and adds the batch-level duplicate-wording check (D-W06, 内容雷同) across reports of the same year."""
@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
-from reports import validation as V
-from reports.formats import ReportFormat, format_for_year
+from report_formats import validation as V
+from report_formats.formats import ReportFormat, format_for_year
+from report_formats.prose import prose_facts
 from reports.importers import import_document
 
 SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".tsv", ".csv", ""}
@@ -28,27 +28,6 @@ def _agency_level(agency: str | None) -> str | None:
     if name.endswith(("县", "旗")) or (name.endswith("区") and "自治区" not in name):
         return "county"
     return None
-
-
-def prose_facts(report: dict) -> V.ProseFacts:
-    text = report.get("prose_text") or ""
-    figures = []
-    for f in report.get("prose_figures", []):
-        if f.get("refers_to"):
-            try:
-                figures.append(V.ProseFigure((f["refers_to"],), Decimal(str(f["value"])), f["text"],
-                                             bool(f.get("approximate"))))
-            except (ArithmeticError, ValueError):
-                continue
-    return V.ProseFacts(
-        figures=figures,
-        states_no_requests=bool(re.search(r"未收到[^，。；]{0,12}申请|收到[^，。；]{0,12}申请0件", text)),
-        states_no_fee_items=bool(re.search(r"(?:无|没有|未设)[^，。；]{0,6}行政事业性收费", text)),
-        states_appeals_all_upheld=bool(re.search(r"均(?:获|被|予)?维持", text)),
-        text=text,
-        headings=list(report.get("headings") or []),
-        agency_name=report.get("agency") or "",
-    )
 
 
 def _finding_dict(f: V.Finding) -> dict:
@@ -149,7 +128,7 @@ def duplicate_wording(reports: list[dict], threshold: float = SIMILARITY_THRESHO
 
 
 def _shingles(text: str, k: int = 5) -> set[str]:
-    # Same measure as reports.validation.shingle_similarity, computed once per report for the batch.
+    # Same measure as report_formats.validation.shingle_similarity, computed once per report for the batch.
     t = re.sub(r"\s+", "", text)
     return {t[i:i + k] for i in range(max(len(t) - k + 1, 0))}
 

@@ -26,9 +26,9 @@ from audit.services import record
 from gongkai import file_reading
 from orgs.models import Agency
 from orgs.scoping import Capability, has_capability
+from report_formats.formats import ALL_CELLS
 
 from .audit import SUFFIXES, audit_bytes, counts, duplicate_wording
-from .formats import ALL_CELLS
 from .importers.decode import MAX_BYTES, sniff
 from .importers.importer import _empty as empty_result
 from .models import (

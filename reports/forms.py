@@ -3,7 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from .formats import FORMATS, SECTION_TITLES, format_for_year
+from report_formats.formats import FORMATS, SECTION_TITLES, format_for_year
+
 from .services import FIRST_YEAR, entered_cell_ids
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .formats import ReportFormat
+from report_formats.formats import ReportFormat
 
 
 class ReportOrigin(models.TextChoices):

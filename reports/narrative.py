@@ -6,8 +6,8 @@ report (services.previous_report), so an untouched draft never contradicts its t
 cannot know is a placeholder paragraph "（请填写……）" that staff replace. Section titles are not part of the
 text: the renderers print formats.SECTION_TITLES.
 
-The prose check reads a report's prose the way the 年报体检 reads a published one (reports.importers.prose
-and reports.audit), so both find the same numbers; services.check hands the result to the validator."""
+The prose check reads a report's prose the way the 年报体检 reads a published one (report_formats.prose),
+so both find the same numbers; services.check hands the result to the validator."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
-from . import services
-from .formats import (
+from report_formats.formats import (
     OVERVIEW_SUBSECTIONS,
     SECTION_TITLES,
     T3_BALANCE_ROWS,
@@ -27,8 +26,11 @@ from .formats import (
     ReportFormat,
     ReportSection,
 )
+from report_formats.prose import PART_MARKERS, prose_facts, prose_figures
+from report_formats.validation import Finding, ProseFacts, ProseFigure, ProsePercentage, Severity
+
+from . import services
 from .rendering.document import OUTCOME_GROUPS_2019, OUTCOME_GROUPS_2021, TREND_FIGURES, cell_sum, paragraphs
-from .validation import Finding, ProseFacts, ProseFigure, ProsePercentage, Severity
 
 PLACEHOLDER_MARK = "（请填写"
 OVERVIEW_PLACEHOLDERS = {
@@ -331,7 +333,7 @@ def is_prose_finding(finding: Finding) -> bool:
 
 
 def prose_check(report_format, narrative: dict) -> ProseCheck:
-    """Read the prose of `narrative` (section key → text) with the auditor's extraction.
+    """Read the prose of `narrative` (section key → text) with the checkup's extraction (report_formats.prose).
 
     Only the prose-number rules of the validator should run on a generated report: the facts carry the
     figures, the shares and the statements, and leave `text`, `headings`, `agency_name`, `body_dates` and
@@ -339,8 +341,6 @@ def prose_check(report_format, narrative: dict) -> ProseCheck:
     renderers print both —, D-W01, D-W06 similarity across a batch, D-I07 and D-W08 dates) describe an
     imported document and would fire spuriously here; leaving the fields empty switches them off without
     a new parameter of validate()."""
-    from .audit import prose_facts as auditor_facts
-    from .importers.prose import prose_figures
 
     fmt = ReportFormat(report_format)
     lines, placeholders = [], {}
@@ -359,23 +359,21 @@ def prose_check(report_format, narrative: dict) -> ProseCheck:
             wheres.append(f["where"])
     stated = {}
     for paragraph, where in lines:
-        facts = auditor_facts({"prose_text": paragraph})
+        facts = prose_facts({"prose_text": paragraph})
         for flag in STATEMENTS:
             if getattr(facts, flag):
                 stated.setdefault(flag, where)
-    facts = ProseFacts(figures=[*auditor_facts({"prose_figures": figures}).figures, *_summed(fmt, figures)],
+    facts = ProseFacts(figures=[*prose_facts({"prose_figures": figures}).figures, *_summed(fmt, figures)],
                        percentages=_shares(fmt, figures), **{flag: flag in stated for flag in STATEMENTS})
     return ProseCheck(facts, sentences, stated, placeholders)
 
 
 def _cells_of(fmt: ReportFormat, figure: dict) -> tuple[str, ...]:
-    from .importers.prose import _PART_MARKERS
-
     if figure["refers_to"]:
         return (figure["refers_to"],)
     summed = SUMMED_KINDS.get(fmt, {}).get(figure["kind"])
     # The auditor leaves a part ("其中…", "本级…") unmapped; the sentence-wide test is the cautious side.
-    if not summed or figure["approximate"] or any(m in figure["text"] for m in _PART_MARKERS):
+    if not summed or figure["approximate"] or any(m in figure["text"] for m in PART_MARKERS):
         return ()
     return summed
 

@@ -29,8 +29,16 @@ from audit.services import record
 from orgs.models import Agency, AgencySuccession
 from orgs.scoping import Capability, has_capability
 from orgs.services import reporting_agency_id
+from report_formats.formats import (
+    FORMATS,
+    SECTION_TITLES,
+    CellType,
+    ReportFormat,
+    format_for_year,
+    parse_cell_value,
+)
+from report_formats.validation import Finding, Severity, deadline_for, has_errors, validate
 
-from .formats import FORMATS, SECTION_TITLES, CellType, ReportFormat, format_for_year, parse_cell_value
 from .models import (
     AnnualReport,
     EnteredFigures,
@@ -41,7 +49,6 @@ from .models import (
     ReportOrigin,
     ReportStatus,
 )
-from .validation import Finding, Severity, deadline_for, has_errors, validate
 
 FIRST_YEAR = 2014  # the platform generates the 2014 统计表 and later formats; earlier tables were local
 
@@ -384,8 +391,7 @@ def _template_columns():
 
 def figures_template(agency: Agency, year: int) -> bytes:
     from gongkai.tables import write_xlsx
-
-    from .validation import TABLE_NAMES
+    from report_formats.validation import TABLE_NAMES
 
     fmt = format_for_year(year)
     cells = FORMATS[fmt].cells()
@@ -601,7 +607,7 @@ def finding_dict(f: Finding) -> dict:
 
 
 def check(report: AnnualReport, narrative: dict[str, str] | None = None) -> list[Finding]:
-    """Every rule of reports.validation the platform's data allows, plus the units' submission status. The
+    """Every rule of report_formats.validation the platform's data allows, plus the units' submission status. The
     numbers the prose (as printed: narrative_of, or `narrative` when the caller already has it) quotes are
     checked against the tables; those findings say which paragraph (reports.narrative.prose_check)."""
     from .narrative import prose_check
@@ -795,7 +801,7 @@ def export_json(report: AnnualReport, findings: list[Finding] | None = None) -> 
 
 
 def _json_number(cid: str, value: Decimal):
-    from .formats import ALL_CELLS
+    from report_formats.formats import ALL_CELLS
 
     spec = ALL_CELLS.get(cid)
     if spec is not None and spec.type in (CellType.MONEY_WAN, CellType.MONEY_WITH_UNIT):

@@ -13,9 +13,10 @@ from django.views.generic import FormView, TemplateView, View
 from orgs.models import Agency
 from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, has_capability, scope_queryset
 from orgs.views import apply_validation_error
+from report_formats.formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
+from report_formats.validation import SEVERITY_ORDER, Severity, has_errors
 
 from . import services
-from .formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
 from .forms import (
     CorrectionForm,
     FiguresForm,
@@ -25,7 +26,6 @@ from .forms import (
     ReportCreateForm,
 )
 from .models import AnnualReport, EnteredFigures, EnteredValue, ReportStatus
-from .validation import SEVERITY_ORDER, Severity, has_errors
 
 COMPILE, APPROVE = Capability.REPORTS_COMPILE, Capability.REPORTS_APPROVE
 

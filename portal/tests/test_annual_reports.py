@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.annual_reports import ReportQueryError, chosen_version
+from report_formats.formats import SECTION_TITLES
 from reports import services
-from reports.formats import SECTION_TITLES
 from reports.models import AnnualReport, ReportCell, ReportStatus
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -1,12 +1,12 @@
 """Bytes → text for the auditor: kind sniffing by content and encoding detection (both from
 gongkai.file_reading, the one reader of untrusted files), and traditional → simplified characters (§6.1
-step 1, OpenCC through reports.formats: mirror copies of report pages are often converted to traditional
+step 1, OpenCC through report_formats.formats: mirror copies of report pages are often converted to traditional
 characters)."""
 
 from __future__ import annotations
 
 from gongkai import file_reading
-from reports import formats
+from report_formats import formats
 
 # A published report is far smaller; larger input is refused with IMP-E01 rather than read.
 MAX_BYTES = 20 * 1024 * 1024

@@ -4,8 +4,8 @@ those)."""
 from __future__ import annotations
 
 from gongkai import file_reading
+from report_formats import prose
 
-from . import prose
 from .decode import MAX_BYTES, sniff
 from .readers import PdfUnreadable, read_bytes
 from .tables import recognise

@@ -1,5 +1,5 @@
 """The one table recogniser: maps the rows of a `Document` to our cell ids by their printed labels
-(reports.formats is the only label definition), for every input kind.
+(report_formats.formats is the only label definition), for every input kind.
 
 Principles (§6.1, §8): labels are matched exactly after normalisation and the curated aliases, never by
 edit distance; an ambiguous label (（二）被依法纠错数 under 行政复议 or 行政诉讼) is resolved by its position
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from reports import formats as F
+from report_formats import formats as F
 
 from .document import Document, Row
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ..formats import SECTION_TITLES, ReportFormat, ReportSection
-from .layout import Grid, grids
+from report_formats.formats import SECTION_TITLES, ReportFormat, ReportSection
+from report_formats.layout import Grid, grids
 
 ATTACHMENTS_HEADING = "附件"
 # 二级标题 "（一）主动公开" leading a paragraph of the prose (楷体 in print).

@@ -6,7 +6,7 @@ Everything is formatted through named styles (GK Title, GK Body, GK Heading 1/2,
 properties carry w:eastAsia as well as w:ascii/w:hAnsi: Word picks the font of Chinese text from
 w:eastAsia, which python-docx's font.name does not write.
 
-Tables are drawn from reports.rendering.layout grids (merged cells included), charts from
+Tables are drawn from report_formats.layout grids (merged cells included), charts from
 reports.rendering.charts as PNG with their description as a caption, so every number is also text."""
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from disclosure_requests.letters import (
     _set_font,
     cn_date,
 )
+from report_formats.layout import Grid, GridCell, column_widths_mm, label_indent
 
 from .document import ATTACHMENTS_HEADING, HEADING_2, Chart, ReportDocument, attachments_line, subtitle
-from .layout import Grid, GridCell, column_widths_mm, label_indent
 
 FONT_HEADING_1 = "黑体"
 FONT_HEADING_2 = "楷体_GB2312"

@@ -21,10 +21,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from disclosure_requests.letters import cn_date
+from report_formats.layout import Grid, GridCell, column_widths_mm, label_indent
 
 from .charts import chart_svg
 from .document import ATTACHMENTS_HEADING, HEADING_2, Chart, ReportDocument, attachments_line, subtitle
-from .layout import Grid, GridCell, column_widths_mm, label_indent
 
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "reports" / "report.css"
 

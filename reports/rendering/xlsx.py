@@ -10,10 +10,11 @@ import io
 import math
 from decimal import Decimal
 
-from ..formats import ALL_CELLS, FORMATS, CellType
-from ..validation import SEVERITY_ORDER, TABLE_NAMES, Finding, Severity
+from report_formats.formats import ALL_CELLS, FORMATS, CellType
+from report_formats.layout import Grid, column_widths_mm, format_value, label_indent
+from report_formats.validation import SEVERITY_ORDER, TABLE_NAMES, Finding, Severity
+
 from .document import Chart, ReportDocument
-from .layout import Grid, column_widths_mm, format_value, label_indent
 
 MONEY_FORMAT = "0.00##"
 MONEY_TYPES = (CellType.MONEY_WAN, CellType.MONEY_WITH_UNIT)

@@ -1,4 +1,4 @@
-"""audit_file / audit_many (importers + reports.validation), the duplicate-wording check and `gongkai audit`."""
+"""audit_file / audit_many (importers + report_formats.validation), the duplicate-wording check and `gongkai audit`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from report_formats.tests import legacy_reports as L
 from reports.audit import audit_file, audit_many, duplicate_wording
 
-from . import legacy_reports as L
 from . import test_importers_fixtures as X
 from .test_importers import T2_2019
 

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from appeals.models import Appeal
 from audit.models import AuditEntry
 from catalog.tests.conftest import draft_fields, genres, topic  # noqa: F401 - fixtures
+from report_formats.tests import legacy_reports as L
 from reports import auditing, services
 from reports.models import AuditBatch, AuditBatchStatus, AuditedReport, AuditedStatus
 
-from . import legacy_reports as L
 from . import test_importers_fixtures as X
 
 pytestmark = pytest.mark.django_db

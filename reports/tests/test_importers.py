@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from report_formats.tests import legacy_reports as L
 from reports.importers import import_document
 from reports.importers.decode import decode_text, sniff
 
-from . import legacy_reports as L
 from . import test_importers_fixtures as X
 
 

@@ -1,7 +1,7 @@
 """Composed 2021-format reports (one data set, every input kind) for the importer tests and bench/auditor.py.
 
 The numbers are made up but consistent (表三 balances in every column). Labels are typed from the published
-30号 format (docs/law/annual-report.md §3), not taken from reports.formats, so that the tests check the
+30号 format (docs/law/annual-report.md §3), not taken from report_formats.formats, so that the tests check the
 importer against the printed text and not against itself. The one test in this module checks the data set."""
 
 from __future__ import annotations

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 from audit.models import AuditEntry
 from orgs.models import AgencyKind, AgencyLevel
 from orgs.services import create_agency
+from report_formats.formats import FORMATS, LG, ReportFormat
+from report_formats.tests import legacy_reports as L
+from report_formats.validation import Severity
 from reports import services
-from reports.formats import FORMATS, LG, ReportFormat
 from reports.models import AnnualReport, Provenance, ReportCell, ReportOrigin, ReportStatus
-from reports.tests import legacy_reports as L
-from reports.validation import Severity
 
 pytestmark = pytest.mark.django_db
 

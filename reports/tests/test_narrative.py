@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from audit.models import AuditEntry
 from disclosure_requests import services as requests
 from disclosure_requests.tests.conftest import handlers, in_person, person  # noqa: F401 - fixtures
+from report_formats.formats import SECTION_TITLES
+from report_formats.validation import Severity, has_errors
 from reports import services
-from reports.formats import SECTION_TITLES
 from reports.models import ReportCell
 from reports.narrative import CARRY_LEAD, draft, is_prose_finding, percent, prose_check
-from reports.validation import Severity, has_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ data are fixed at publication, not read live from data that keeps changing."""
 
 from datetime import date
 
+from report_formats.formats import SECTION_TITLES
 from reports import services
-from reports.formats import SECTION_TITLES
 from reports.models import AnnualReport, ReportStatus
 
 

@@ -12,8 +12,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from report_formats.formats import FORMATS, SECTION_TITLES, ReportFormat
 from reports import services
-from reports.formats import FORMATS, SECTION_TITLES, ReportFormat
 from reports.rendering.docx import render_docx
 from reports.rendering.xlsx import render_xlsx
 

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disclosure_requests.tests.test_letters import skip_pdf_loudly, squash
+from report_formats.formats import FORMATS, ReportFormat
 from reports import services
-from reports.formats import FORMATS, ReportFormat
 from reports.importers.importer import import_document
 from reports.models import ReportCell
 from reports.rendering import EXPORT_TYPES, export

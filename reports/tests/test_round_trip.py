@@ -14,9 +14,9 @@ from decimal import Decimal
 
 import pytest
 
+from report_formats.formats import FORMATS, CellType, ReportFormat
 from reports import services
 from reports.audit import audit_bytes
-from reports.formats import FORMATS, CellType, ReportFormat
 from reports.models import ReportCell
 
 pytestmark = pytest.mark.django_db

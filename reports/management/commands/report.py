@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from orgs.models import Agency
+from report_formats.validation import Severity, has_errors
 from reports import services
 from reports.models import ReportStatus
 from reports.rendering import EXPORT_TYPES, TEXT_FORMATS, export
-from reports.validation import Severity, has_errors
 
 BINARY_FORMATS = tuple(f for f in EXPORT_TYPES if f not in TEXT_FORMATS)
 

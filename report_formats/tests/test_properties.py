@@ -5,8 +5,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.formats import FORMATS, CellType, ReportFormat, normalise_label, parse_cell_value
-from reports.validation import ProseFacts, ProseFigure, ProsePercentage, validate
+from report_formats.formats import FORMATS, CellType, ReportFormat, normalise_label, parse_cell_value
+from report_formats.validation import ProseFacts, ProseFigure, ProsePercentage, validate
 
 values = st.one_of(
     st.none(),

@@ -1,10 +1,14 @@
-"""Metadata (agency, year, statistical period) and the figures quoted in the prose."""
+"""Reading a report's prose: metadata (agency, year, statistical period, headings) and the figures quoted in
+it, turned into the validator's ProseFacts (`prose_facts`). Shared: the checkup's importer reads published
+reports with it, and reports.narrative checks a drafted report's prose with the same extraction."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from decimal import Decimal
+
+from .validation import ProseFacts, ProseFigure
 
 _TITLE_AGENCY_FIRST = re.compile(
     r"(?P<agency>[\u4e00-\u9fa5（）()·]{2,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*政府信息公开(?:工作)?年度?报告")
@@ -55,7 +59,7 @@ def find_signature(lines: list[tuple[str, str]]) -> str | None:
 
 
 def period_text(lines: list[tuple[str, str]]) -> str | None:
-    """The statistical period as printed ("201711日至1231日" included); reports.validation parses it
+    """The statistical period as printed ("201711日至1231日" included); report_formats.validation parses it
     (D-W03, date_reconstructed)."""
     for text, _ in lines:
         t = re.sub(r"\s+", "", _clean(text))
@@ -132,7 +136,7 @@ _REFERS = {
 _REFERS["2019"] = _REFERS["2021"]
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 # A part (其中, 州本级, 县市) is not the table total: such figures keep refers_to None.
-_PART_MARKERS = ("其中", "本级", "分别", "累计", "历年")
+PART_MARKERS = ("其中", "本级", "分别", "累计", "历年")
 
 
 def is_prose(text: str) -> bool:
@@ -162,7 +166,7 @@ def prose_figures(lines: list[tuple[str, str]], fmt: str) -> list[dict]:
                 num = Decimal(m.group("num"))
                 value = int(num) if num == num.to_integral_value() and "." not in m.group("num") else m.group("num")
                 approximate = bool(m.group("approx") or m.group("pre"))
-                part = any(p in clean[:m.start()] for p in _PART_MARKERS)
+                part = any(p in clean[:m.start()] for p in PART_MARKERS)
                 refers_to = None if (approximate or part or kind == "percent") else refers.get(kind)
                 figures.append({"text": sentence, "value": value, "refers_to": refers_to, "kind": kind,
                                 "unit": m.group("unit"), "approximate": approximate, "where": where})
@@ -171,3 +175,26 @@ def prose_figures(lines: list[tuple[str, str]], fmt: str) -> list[dict]:
 
 def prose_text(lines: list[tuple[str, str]]) -> str:
     return "\n".join(text for text, _ in lines if is_prose(text))
+
+
+def prose_facts(report: dict) -> ProseFacts:
+    """The validator's facts from a report in the checkup's JSON contract (its `prose_text` and
+    `prose_figures`; either may be absent)."""
+    text = report.get("prose_text") or ""
+    figures = []
+    for f in report.get("prose_figures", []):
+        if f.get("refers_to"):
+            try:
+                figures.append(ProseFigure((f["refers_to"],), Decimal(str(f["value"])), f["text"],
+                                           bool(f.get("approximate"))))
+            except (ArithmeticError, ValueError):
+                continue
+    return ProseFacts(
+        figures=figures,
+        states_no_requests=bool(re.search(r"未收到[^，。；]{0,12}申请|收到[^，。；]{0,12}申请0件", text)),
+        states_no_fee_items=bool(re.search(r"(?:无|没有|未设)[^，。；]{0,6}行政事业性收费", text)),
+        states_appeals_all_upheld=bool(re.search(r"均(?:获|被|予)?维持", text)),
+        text=text,
+        headings=list(report.get("headings") or []),
+        agency_name=report.get("agency") or "",
+    )

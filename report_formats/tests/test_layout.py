@@ -2,8 +2,8 @@
 
 import pytest
 
-from reports.formats import FORMATS, ReportFormat
-from reports.rendering.layout import format_value, grids, table_grid
+from report_formats.formats import FORMATS, ReportFormat
+from report_formats.layout import format_value, grids, table_grid
 
 
 def _occupancy(grid):

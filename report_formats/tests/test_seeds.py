@@ -4,8 +4,8 @@ inputs."""
 
 from decimal import Decimal
 
-from reports.formats import LG, ReportFormat
-from reports.validation import Severity, validate
+from report_formats.formats import LG, ReportFormat
+from report_formats.validation import Severity, validate
 
 from . import legacy_reports as L
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.formats import (
+from report_formats.formats import (
     ALL_CELLS,
     FORMATS,
     LG,
@@ -194,7 +194,7 @@ def test_parse_cell_value(raw, ctype, value, flags, unit):
 
 
 def test_traditional_labels_from_mirror_sites_are_recognised():
-    from reports.formats import normalise_label
+    from report_formats.formats import normalise_label
 
     assert normalise_label("商業企業").core == normalise_label("商业企业").core
     assert normalise_label("（一）予以公開").core == normalise_label("（一）予以公开").core

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from reports.formats import FORMATS, ReportFormat
-from reports.validation import (
+from report_formats.formats import FORMATS, ReportFormat
+from report_formats.validation import (
     ProseFacts,
     ProseFigure,
     ProsePercentage,

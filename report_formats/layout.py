@@ -1,5 +1,5 @@
 """The printed grid of each table of a format, merged cells included, as every renderer (DOCX, HTML/PDF,
-XLSX) draws it. Built only from reports.formats, so the exports and the auditor's label matching read the
+XLSX) draws it. Built only from report_formats.formats, so the exports and the checkup's label matching read the
 same labels.
 
 A grid is a list of rows; each row lists the cells that START in it (as HTML does), each with its column,
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..formats import FORMATS, CellType, ReportFormat, TableSpec
+from .formats import FORMATS, CellType, ReportFormat, TableSpec
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""The 2008-regime report's outline in the one format definition (reports.formats.LEGACY_OUTLINE)."""
+"""The 2008-regime report's outline in the one format definition (report_formats.formats.LEGACY_OUTLINE)."""
 
-from reports.formats import FORMATS, LEGACY_OUTLINE_BASIS, LG, ReportFormat
+from report_formats.formats import FORMATS, LEGACY_OUTLINE_BASIS, LG, ReportFormat
 
 
 def test_the_2008_outline_has_its_fees_and_exemptions_item():
