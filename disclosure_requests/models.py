@@ -1,6 +1,6 @@
 """依申请公开: requests, their applicants, clock pauses, extensions, consultations, fees and replies.
 
-Names follow the glossary (§3–§6): Outcome values are the 表三 row ids and ApplicantType values its column
+Names follow docs/law/requests.md §9 and docs/law/annual-report.md §3.2: Outcome values are the 表三 row ids and ApplicantType values its column
 ids, so a closed case names the cell it is counted in. State changes only in disclosure_requests.services."""
 
 from django.conf import settings
@@ -34,7 +34,7 @@ class IdentityDocumentType(models.TextChoices):
 
 
 class SubmissionChannel(models.TextChoices):
-    """Receipt-date rule per channel: 第三十一条 (regulation-rules.md §4.2)."""
+    """Receipt-date rule per channel: 第三十一条 (docs/law/requests.md §4)."""
 
     IN_PERSON = "in_person", "当面"
     ORAL = "oral", "口头（代为填写）"
@@ -117,7 +117,7 @@ class Outcome(models.TextChoices):
                 "not": OutcomeGroup.NOT_PROCESSED, "other": OutcomeGroup.OTHER}[prefix]
 
 
-# Outcomes whose reply must give reasons (regulation-rules.md §5.2 guards).
+# Outcomes whose reply must give reasons (docs/law/requests.md §9).
 OUTCOMES_NEEDING_REASONS = [o for o in Outcome if o.group in (OutcomeGroup.WITHHELD, OutcomeGroup.UNAVAILABLE,
                                                               OutcomeGroup.NOT_PROCESSED, OutcomeGroup.PARTIAL)]
 
@@ -140,7 +140,7 @@ class LegacyOutcome(models.TextChoices):
     TOLD_OTHER_CHANNEL = "told_other_channel", "告知通过其他途径办理"
 
 
-# The nearest current row for each legacy reply (annual-report-formats.md §5.4, INFERRED; for trend charts and
+# The nearest current row for each legacy reply (docs/law/annual-report.md §5, legacy → current crosswalk, INFERRED; for trend charts and
 # so that every closed case also has an Outcome). 不是政府信息 and 告知更改补充 have no equivalent: 其他.
 LEGACY_TO_OUTCOME = {
     "already_public": "granted", "granted": "granted", "partially_granted": "partially_granted",

@@ -1,4 +1,4 @@
-"""The one place where a disclosure request changes state (regulation-rules.md §5).
+"""The one place where a disclosure request changes state (docs/law/requests.md).
 
 Every transition checks the actor's capability for the case's agency, runs in a transaction, recomputes
 the due date through the working-day calendar and writes the audit trail (personal data masked)."""

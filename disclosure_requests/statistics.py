@@ -1,6 +1,6 @@
 """Figures the annual report takes from the requests: every cell of 表三 "三、收到和处理政府信息公开申请情况"
 (F2021 and F2019 formats of the annual report) and the 依申请 counters of the 2014–2018 统计表, computed
-from the cases, never typed in. Cell ids are the spec's: `t3.<row id>.<column id>`, `lg.request.<name>`.
+from the cases, never typed in. Cell ids are ours (docs/law/annual-report.md §3.2, §5): `t3.<row id>.<column id>`, `lg.request.<name>`.
 
 Year attribution (INFERRED; the date fields are settings):
 

@@ -1,4 +1,4 @@
-"""信息处理费: 条例 第四十二条 and 国办函〔2020〕109号 第四条 (按件) / 第五条 (按量), with the spec's worked examples."""
+"""信息处理费: 条例 第四十二条 and 国办函〔2020〕109号 第四条 (按件) / 第五条 (按量), with worked examples (docs/law/requests.md §11)."""
 
 from decimal import Decimal
 
@@ -16,7 +16,7 @@ def test_per_item_bands_article_4(ordinal, rate):
 
 
 def test_thirty_five_applications_in_a_month_cost_3000_yuan_article_4():
-    # regulation-rules.md §7: 20 × 100 + 5 × 200 = 3,000 元.
+    # docs/law/requests.md §11: 20 × 100 + 5 × 200 = 3,000 元.
     assert sum(per_item_rate(n) for n in range(1, 36)) == Decimal("3000")
 
 

@@ -1,4 +1,4 @@
-"""The request lifecycle, one test per rule, each naming its article of the 2019 条例 (regulation-rules.md)."""
+"""The request lifecycle, one test per rule, each naming its article of the 2019 条例 (docs/law/requests.md)."""
 
 from datetime import date
 

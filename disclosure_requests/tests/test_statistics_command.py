@@ -1,4 +1,4 @@
-"""`gongkai requests stats`: 表三 and 表四 as a table with the spec's labels, or JSON keyed by cell ids."""
+"""`gongkai requests stats`: 表三 and 表四 as a table with the printed labels (docs/law/annual-report.md §3), or JSON keyed by cell ids."""
 
 import json
 from datetime import date

@@ -1,5 +1,5 @@
 """Properties of 表三 and 表四 over random case histories (hypothesis): the identities of
-annual-report-formats.md §7.2–7.3 hold for every year and every agency, and every cell equals a plain-Python
+docs/law/annual-report.md §3.2–§3.3 hold for every year and every agency, and every cell equals a plain-Python
 count over the generated cases (an oracle independent of the SQL).
 
 Cases are written through the ORM in final states the services can produce: 待确认 without a receipt date;

@@ -1,5 +1,5 @@
 """gongkai requests <子命令> — 依申请公开 from the console. `stats`: 表三 and 表四 of the annual report (or, before
-2019, the 依申请 and 复议/诉讼 rows of the 2014–2018 统计表), as a table or as JSON keyed by the spec's cell ids.
+2019, the 依申请 and 复议/诉讼 rows of the 2014–2018 统计表), as a table or as JSON keyed by our cell ids (docs/law/annual-report.md §3–§5).
 
 `remind`: the daily reply-deadline reminders of disclosure_requests.tasks (for cron).
 
