@@ -5,6 +5,7 @@ from .models import (
     DocumentKind,
     InterpretationForm,
     LocalItem,
+    PersonalDataDecision,
     PublicationChannel,
     Validity,
 )
@@ -63,6 +64,17 @@ class InterpretationLinkForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = choices
+
+
+class PiiDecisionForm(forms.Form):
+    """保密审查: the decision on one personal-data hit (catalog.pii_review)."""
+
+    source = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    kind = forms.CharField(max_length=16, widget=forms.HiddenInput)
+    key = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label="决定", choices=PersonalDataDecision.Decision.choices,
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label="说明", max_length=300, required=False)
 
 
 class AttachmentForm(forms.Form):

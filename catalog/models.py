@@ -370,3 +370,36 @@ class NormativeEvent(models.Model):
     @property
     def agency(self):
         return self.document.publisher
+
+
+class PersonalDataDecision(models.Model):
+    """保密审查: a reviewer's decision on one piece of personal data found in a document before publication
+    (catalog.pii_review). The value itself is never stored: `value_key` is a keyed hash of it (normalised),
+    so the decision follows the value wherever it stays in that source and is void once it is gone."""
+
+    class Decision(models.TextChoices):
+        PUBLISHABLE = "publishable", "已确认可以公开"
+        HANDLED = "handled", "已处理（已删除或遮盖）"
+
+    document = models.ForeignKey(Document, verbose_name="文件", on_delete=models.CASCADE, related_name="pii_decisions")
+    source = models.CharField("位置", max_length=40)  # "body" or "attachment:<id>"
+    kind = models.CharField("类别", max_length=16)  # gongkai.pii kinds
+    value_key = models.CharField(max_length=64, editable=False)
+    decision = models.CharField("决定", max_length=16, choices=Decision.choices)
+    note = models.CharField("说明", max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审查人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("决定时间")
+
+    class Meta:
+        verbose_name = "个人信息审查决定"
+        verbose_name_plural = "个人信息审查决定"
+        constraints = [models.UniqueConstraint(fields=["document", "source", "kind", "value_key"],
+                                               name="pii_decision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.source} {self.kind}: {self.get_decision_display()}"
+
+    @property
+    def agency(self):
+        return self.document.publisher

@@ -19,7 +19,7 @@ from orgs.scoping import Capability, require_capability
 from orgs.sequences import next_serial, reserve_up_to
 from workdays.calendar import count_working_days_detail
 
-from . import search
+from . import pii_review, search
 from .models import (
     INTERPRETATION_GENRE,
     Attachment,
@@ -189,6 +189,7 @@ def pass_secrecy_review(document: Document, *, user=None, note: str = "") -> Out
     _not_the_drafter(document, user, "审查")
     if document.status != DocumentStatus.SECRECY_REVIEW:
         raise ValidationError("该信息不在保密审查环节。")
+    pii_review.require_decisions(document, "通过保密审查")  # every personal-data hit decided
     _transition(document, "secrecy_review", DocumentStatus.REVIEW, note=note or "保密审查通过")
     return Outcome(document)
 
@@ -274,6 +275,7 @@ def publish(document: Document, *, user=None, on: date | None = None) -> Outcome
         raise ValidationError("只有通过保密审查、处于审核环节的信息可以发布。")
     if problems := publication_blockers(document):
         raise ValidationError(problems)
+    pii_review.require_decisions(document, "发布")  # again: the text or the attachments may have changed since
     now = timezone.now()
     document.published_on = on or timezone.localdate(now)
     document.published_at = now

@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/validity/", views.ValidityView.as_view(), name="validity"),
     path("<int:pk>/interprets/", views.InterpretationLinkView.as_view(), name="interprets"),
     path("<int:pk>/attachments/", views.AttachmentUploadView.as_view(), name="attach"),
+    path("<int:pk>/personal-data/", views.PiiDecisionView.as_view(), name="pii_decide"),
 ]

@@ -20,16 +20,17 @@ from orgs.scoping import (
 )
 from orgs.views import apply_validation_error
 
-from . import services
+from . import pii_review, services
 from .forms import (
     AttachmentForm,
     DocumentFilterForm,
     DocumentForm,
     InterpretationLinkForm,
+    PiiDecisionForm,
     ReasonForm,
     ValidityForm,
 )
-from .models import INTERPRETATION_GENRE, Document, DocumentStatus
+from .models import INTERPRETATION_GENRE, Document, DocumentStatus, PersonalDataDecision
 
 
 def visible_documents(user):
@@ -119,6 +120,8 @@ class DocumentDetailView(DocumentScopedMixin, TemplateView):
         can_draft = has_capability(user, Capability.CATALOG_DRAFT, document.publisher)
         is_drafter = document.created_by_id == user.pk
         status = document.status
+        findings = pii_review.findings(document) if status not in (
+            DocumentStatus.PUBLISHED, DocumentStatus.WITHDRAWN) else []
         context.update(
             document=document,
             can_edit=(status == DocumentStatus.DRAFT and can_draft) or (status in (
@@ -139,6 +142,12 @@ class DocumentDetailView(DocumentScopedMixin, TemplateView):
             link_form=InterpretationLinkForm(choices=visible_documents(user).exclude(
                 genre__code=INTERPRETATION_GENRE).exclude(pk=document.pk)),
             attachment_form=AttachmentForm(),
+            # 保密审查: personal data in the body and the attachments' text, each hit needing a decision.
+            pii_findings=findings,
+            pii_undecided=sum(1 for f in findings if f.decision is None),
+            can_decide_pii=status in (DocumentStatus.SECRECY_REVIEW, DocumentStatus.REVIEW) and can_review
+            and not is_drafter,
+            pii_decisions=PersonalDataDecision.Decision.choices,
             history=AuditEntry.objects.filter(object_type="catalog.document", object_id=str(document.pk))
             .order_by("at", "id"),
         )
@@ -263,6 +272,15 @@ class InterpretationLinkView(DocumentActionView):
 
     def perform(self, document, data):
         return services.link_interpretation(document, data["documents"], user=self.request.user)
+
+
+class PiiDecisionView(DocumentActionView):
+    form_class = PiiDecisionForm
+    success = "已记录个人信息审查决定。"
+
+    def perform(self, document, data):
+        return pii_review.decide(document, user=self.request.user, source=data["source"], kind=data["kind"],
+                                 key=data["key"], decision=data["decision"], note=data["note"])
 
 
 class AttachmentUploadView(DocumentActionView):

@@ -91,6 +91,19 @@ def test_comments_are_moderated_and_personal_data_never_shown(region, handler, c
         services.moderate_comment(comment, user=handler, approve=False, reason="")
 
 
+@pytest.mark.parametrize("carried", ["１３９９５１２３４５６", "139.9512.3456", "139 9512 3456", "110105 19491231 002X",
+                                     "盐池县花马池镇盐州路88号"])
+def test_full_width_dotted_and_spaced_numbers_are_masked_too(region, handler, client, carried):
+    """Issue 16 §6: full-width digits, dotted or spaced phones and spaced ID numbers passed the masking, and
+    such a comment was published (gongkai.pii, shared with the catalogue's 保密审查)."""
+    c = _open_now(region, handler)
+    comment = services.submit_comment(c, body=f"建议第三条放宽。联系我：{carried}。", name="", contact="")
+    comment = services.moderate_comment(comment, user=handler, approve=True)
+    assert comment.public_body == f"建议第三条放宽。联系我：{'*' * len(carried)}。"
+    page = client.get(reverse("consultations_public:detail", kwargs={"pk": c.pk})).content.decode()
+    assert carried not in page and "建议第三条放宽" in page
+
+
 def test_no_comments_outside_the_period(region, handler):
     """docs/law/consultations.md §1: comments are taken during the period only."""
     c = make(region, kind="other", opens=date(2024, 9, 2), closes=date(2024, 9, 10))

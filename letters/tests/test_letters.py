@@ -195,6 +195,19 @@ def test_no_consent_no_publication(write, handler):
         Letter.objects.filter(pk=letter.pk).update(published_at=timezone.now())
 
 
+def test_publish_refuses_numbers_in_any_width_or_grouping(write, handler):
+    """Issue 16 §6: the publication check uses gongkai.pii (full-width, dotted, spaced numbers); an office's
+    address in the agency's reply is allowed, an address in the writer's letter is not."""
+    letter = services.screen(write(on=(2024, 9, 25)), user=handler, valid=True, on=date(2024, 9, 26))
+    letter = services.reply(letter, user=handler, text="答复", on=date(2024, 9, 30))
+    for carried in ("１３９０９５１２３４５", "139.0951.2345", "110105 19491231 002X", "盐池县盐州路12号"):
+        with pytest.raises(ValidationError) as error:
+            services.publish(letter, user=handler, public_body=f"请联系{carried}", public_reply="已答复")
+        assert "public_body" in error.value.error_dict, carried
+    services.publish(letter, user=handler, public_body="请问招生时间？",
+                     public_reply="请到县政务服务中心（盐州路1号）咨询。")
+
+
 def test_writer_contact_is_encrypted_at_rest(write):
     """gongkai/privacy.py: the writer's phone and address are stored encrypted."""
     letter = write()

@@ -145,7 +145,7 @@ OBJECT_ROUTES = {
     "audit:detail": lambda r, key: {"pk": _audit_in(r, key).pk},
     **{f"catalog:{name}": (lambda r, key: {"pk": _document_in(r, key).pk})
        for name in ("detail", "update", "submit", "secrecy_review", "return", "publish", "withdraw", "validity",
-                    "interprets", "attach")},
+                    "interprets", "attach", "pii_decide")},
     **{f"disclosure_requests:{name}": (lambda r, key: {"pk": _case_in(r, key).pk})
        for name in DISCLOSURE_REQUEST_ROUTES},
     "appeals:detail": lambda r, key: {"pk": _appeal_in(r, key).pk},
