@@ -1,25 +1,103 @@
 """Fixtures shared by every app's tests: a small region and staff users holding each role."""
 
+import contextlib
 import os
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
+
+# CI runs the PostgreSQL suite as the production roles (docs/operations.md §3): DATABASE_URL names the owner,
+# which creates and migrates each test database; then every test connection is GONGKAI_TEST_RUNTIME_ROLE, which
+# may only INSERT/SELECT the audit trail. Emptying tables between transactional tests (TRUNCATE) is the owner's.
+RUNTIME_ROLE = os.environ.get("GONGKAI_TEST_RUNTIME_ROLE", "")
+_owner: dict = {}
+
+
+def _owner_connection():
+    """A second connection to the test database as its owner (PostgreSQL runtime-role runs), else None."""
+    return _owner.get("connection")
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     # The test database is thrown away, and Django empties tables between transactional tests, so the
-    # audit trail's append-only guard (audit migration 0002) is relaxed here; audit tests re-enforce it.
+    # audit trail's append-only guard (audit migration 0003) is relaxed here; audit tests re-enforce it.
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_guard SET enforced = 0")
+    if not (RUNTIME_ROLE and connection.vendor == "postgresql"):
+        yield
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+    from django.db.utils import load_backend
+
+    from audit.roles import runtime_grants_sql
+
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            for sql in runtime_grants_sql(connection.ops.quote_name(RUNTIME_ROLE)):
+                cursor.execute(sql)
+        settings_dict = connection.settings_dict
+        owner_settings = {**settings_dict}
+        owner = load_backend(owner_settings["ENGINE"]).DatabaseWrapper(owner_settings, alias="gongkai_test_owner")
+        _owner["connection"] = owner
+        original_flush = DatabaseOperations.execute_sql_flush
+
+        def flush_as_owner(self, sql_list):
+            owner.ensure_connection()
+            owner.set_autocommit(False)
+            try:
+                with owner.cursor() as cursor:
+                    for sql in sql_list:
+                        cursor.execute(sql)
+                owner.commit()
+            except BaseException:
+                owner.rollback()
+                raise
+            finally:
+                owner.set_autocommit(True)
+
+        DatabaseOperations.execute_sql_flush = flush_as_owner
+        saved = settings_dict["USER"], settings_dict["PASSWORD"]
+        connection.close()
+        settings_dict["USER"] = RUNTIME_ROLE
+        settings_dict["PASSWORD"] = os.environ.get("GONGKAI_TEST_RUNTIME_PASSWORD", "")
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        connections.close_all()
+        settings_dict["USER"], settings_dict["PASSWORD"] = saved
+        DatabaseOperations.execute_sql_flush = original_flush
+        owner.close()
+        _owner.clear()
 
 
 @pytest.fixture
-def enforced_audit_guard(db):
-    """Within one test's transaction, the database refuses changes to the audit trail as in production."""
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_guard SET enforced = 1")
+def owner_sql(db):
+    """owner_sql(sql, params=None) → rows: SQL as the schema's owner, for tests that tamper with the audit trail
+    as an attacker holding the owner's account would. Under GONGKAI_TEST_RUNTIME_ROLE that is a separate,
+    autocommitting connection, which cannot see the test's uncommitted rows: such tests are marked
+    django_db(transaction=True, serialized_rollback=True), like the suite's other transactional tests.
+    Otherwise it is the test's own connection."""
+    def execute(sql, params=None):
+        conn = _owner_connection() or connection
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
+
+    return execute
+
+
+@pytest.fixture
+def enforced_audit_guard(owner_sql):
+    """The database refuses changes to the audit trail as in production (within one test's transaction, or,
+    as the runtime role, until the test ends)."""
+    owner_sql("UPDATE audit_guard SET enforced = 1")
     yield
+    # Committed when the owner or a transactional test commits: relaxed again for Django's table flush. (A test
+    # that left its transaction broken fails here; its rollback restores the flag.)
+    with contextlib.suppress(DatabaseError):
+        owner_sql("UPDATE audit_guard SET enforced = 0")
 
 
 @pytest.fixture

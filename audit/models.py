@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -14,10 +15,13 @@ class AuditEntryQuerySet(models.QuerySet):
 
 
 class AuditEntry(models.Model):
-    """One state change anywhere in Gongkai. Append-only: the model refuses updates and deletes, and a
-    database trigger (migration 0002) refuses them too, so no code path — not even raw SQL — can."""
+    """One state change anywhere in Gongkai. Append-only: the model refuses updates and deletes, database
+    triggers (migration 0003) refuse them too, and on PostgreSQL the runtime role may only INSERT and SELECT
+    (docs/operations.md). Tamper-evident: `seq` is gapless and `entry_hash` chains each entry to the previous
+    one (audit.chain; `gongkai audit-trail verify`). Write only through `audit.services.record`."""
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    # Set by audit.chain.append after the chain lock (never earlier than the previous entry's time).
+    at = models.DateTimeField("时间", default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
                               on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     actor_label = models.CharField("操作人（记录时）", max_length=150, blank=True)
@@ -32,6 +36,12 @@ class AuditEntry(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    seq = models.BigIntegerField("序号", unique=True, editable=False)
+    prev_hash = models.CharField("前一条的哈希", max_length=64, editable=False)
+    entry_hash = models.CharField("哈希", max_length=64, editable=False)
+    # Chained by migration 0004 from an entry written before the chain existed: its time may run backwards
+    # against its neighbours (it was not taken under the chain lock), which verify then does not report.
+    backfilled = models.BooleanField(default=False, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -55,3 +65,27 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditVerification(models.Model):
+    """The result of one `gongkai audit-trail verify` run (audit.verification.verify_trail). Append-only for
+    the runtime role like the trail; the latest one is shown on the audit trail page. `head_seq`/`head_hash`
+    anchor the next run: an entry it saw must still be there, unchanged."""
+
+    at = models.DateTimeField("核验时间", default=timezone.now, editable=False, db_index=True)
+    ok = models.BooleanField("通过")
+    entries_checked = models.PositiveBigIntegerField("核验条数", default=0)
+    head_seq = models.BigIntegerField("末条序号", null=True, blank=True)
+    head_hash = models.CharField("末条哈希", max_length=64, blank=True)
+    guard_ok = models.BooleanField("触发器正常", default=True)
+    first_problem = models.CharField("第一个问题", max_length=500, blank=True)
+    problems = models.JSONField("问题", default=list, blank=True)
+    duration_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
+
+    class Meta:
+        verbose_name = "审计日志核验"
+        verbose_name_plural = "审计日志核验"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'通过' if self.ok else '未通过'}"

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.db import models
 
+from .chain import append
 from .context import current_actor
 from .models import AuditEntry
 
-# Fields that must never be copied into the audit trail (privacy: DEVELOPERS.md).
+# Fields that must never be copied into the audit trail (privacy: docs/architecture.md, Personal data; docs/privacy.md).
 REDACTED_FIELDS = {"password", "identity_number", "id_number", "phone", "address", "identity_proof"}
 
 
@@ -65,17 +66,17 @@ def record(action: str, instance: models.Model | None = None, *, before: dict | 
         agency = agency or _agency_of(instance)
     label = (actor.label if actor and actor.label else "") or (
         (user.get_full_name() or user.get_username()) if user is not None else "系统")
-    return AuditEntry.objects.create(
-        actor=user if user is not None and user.pk else None,
-        actor_label=label[:150],
-        ip_address=actor.ip_address if actor else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        agency=agency,
-        agency_path=agency.path if agency is not None else "",
-        before=_jsonable(before) if before is not None else None,
-        after=_jsonable(after) if after is not None else None,
-        note=note[:500],
-    )
+    return append(AuditEntry, {
+        "actor_id": user.pk if user is not None and user.pk else None,
+        "actor_label": label[:150],
+        "ip_address": actor.ip_address if actor else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "agency_id": agency.pk if agency is not None else None,
+        "agency_path": agency.path if agency is not None else "",
+        "before": _jsonable(before) if before is not None else None,
+        "after": _jsonable(after) if after is not None else None,
+        "note": note[:500],
+    })

@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from orgs.models import Agency
 from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, scope_for, scoped_agencies
 
-from .models import AuditEntry
+from .models import AuditEntry, AuditVerification
 
 
 def visible_entries(user):
@@ -69,6 +69,8 @@ class AuditListView(StaffRequiredMixin, TemplateView):
         elif form.is_bound:
             entries = entries.none()
         context["form"] = form
+        # Platform-wide: the chain has no per-agency part. The message names an entry's number, not its content.
+        context["verification"] = AuditVerification.objects.order_by("-at", "-id").first()
         context["page"] = Paginator(entries.order_by("-at", "-id"), 50).get_page(self.request.GET.get("page"))
         return context
 

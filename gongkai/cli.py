@@ -3,9 +3,16 @@
 import os
 import sys
 
+# Commands that change the schema: with GONGKAI_MIGRATE_DATABASE_URL set they connect as the schema's owner
+# (docs/operations.md §3), everything else as the runtime role of DATABASE_URL.
+OWNER_COMMANDS = {"migrate", "createcachetable"}
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] and args[0] in OWNER_COMMANDS and os.environ.get("GONGKAI_MIGRATE_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["GONGKAI_MIGRATE_DATABASE_URL"]
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
@@ -16,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     except ImproperlyConfigured as error:
         sys.stderr.write(f"gongkai：配置有误：{error}\n（配置说明见 docs/configuration.md）\n")
         sys.exit(2)
-    execute_from_command_line(["gongkai", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["gongkai", *args])
 
 
 if __name__ == "__main__":
