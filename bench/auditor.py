@@ -18,10 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
+from report_checkup.importers import import_document  # noqa: E402
+from report_checkup.tests import test_importers as T  # noqa: E402
+from report_checkup.tests import test_importers_fixtures as X  # noqa: E402
 from report_formats.tests import legacy_reports as L  # noqa: E402
-from reports.importers import import_document  # noqa: E402
-from reports.tests import test_importers as T  # noqa: E402
-from reports.tests import test_importers_fixtures as X  # noqa: E402
 
 NARROW_CSS = "@page { size: A4; margin: 2cm } body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 10pt }"
 
@@ -72,7 +72,7 @@ def accuracy():
 
 
 def _clear_caches():
-    from reports.importers import tables
+    from report_checkup.importers import tables
 
     for fn in (tables._norm, tables.is_value, tables._lookup, tables.convert):
         fn.cache_clear()

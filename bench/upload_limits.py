@@ -123,9 +123,9 @@ def after_auditor(data, name):
     import django
 
     django.setup()
-    from reports.audit import audit_file
+    from report_checkup.checkup import check_file
 
-    result = audit_file(data, name)
+    result = check_file(data, name)
     errors = [f["message"] for f in result["findings"] if f["code"].startswith("IMP-E")]
     return f"refused: {errors[0]}" if errors else "read"
 

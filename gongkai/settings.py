@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "letters",
     "consultations",
     "reports",
+    "report_checkup",  # 年报体检: checks published annual reports (docs/auditor.md)
     "monitoring",
     "demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("workbench/letters/", include("letters.urls")),
     path("workbench/consultations/", include("consultations.urls")),
     path("workbench/reports/", include("reports.urls")),
+    path("workbench/checkup/", include("report_checkup.urls")),
     path("workbench/guides/", include("portal.staff_urls")),
     path("workbench/", include("workbench.urls")),
     path("apply/", include("disclosure_requests.public_urls")),

@@ -1,5 +1,5 @@
 """The one definition of the annual-report formats (docs/law/annual-report.md §2–§6): every table, row,
-column, cell id and printed label, as plain Python data. The generator renders from it, the auditor's
+column, cell id and printed label, as plain Python data. The generator renders from it, the checkup's
 importers match labels against it, the validator checks its cells; nothing here touches the database.
 
 Labels are verbatim as printed (full-width brackets, “” quotes, numbering included). Cell ids are the
@@ -18,7 +18,7 @@ from enum import StrEnum
 
 
 class ReportFormat(StrEnum):
-    # Values are the auditor's JSON contract: {"format": "2021|2019|legacy|local|prose"}.
+    # Values are the checkup's JSON contract: {"format": "2021|2019|legacy|local|prose"}.
     F2021 = "2021"
     F2019 = "2019"
     LEGACY_2014 = "legacy"

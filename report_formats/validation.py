@@ -1,5 +1,5 @@
 """The one validator of annual reports (the checks of docs/law/annual-report.md): the generator refuses to
-publish on an ERROR, the auditor (年报体检) records every finding. Pure Python: cells in, findings out.
+publish on an ERROR, the checkup (年报体检) records every finding. Pure Python: cells in, findings out.
 
 Codes are our own check ids, as docs/law/annual-report.md lists them. Notes without a check code get
 lowercase codes: `unknown_label`, `date_reconstructed`, `missing_row`, `annotated_cell`, `approximate_value`,

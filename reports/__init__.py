@@ -1,2 +1,2 @@
-"""政府信息公开工作年度报告: the one definition of the report formats (formats.py) and the one validator
-(validation.py), shared by the generator and the auditor (年报体检)."""
+"""政府信息公开工作年度报告: compiling, entering, approving, publishing and exporting an agency's annual report.
+The format definitions and the validator are report_formats, shared with 年报体检 (report_checkup)."""

@@ -9,4 +9,3 @@ class ReportsConfig(AppConfig):
         from workbench.navigation import register
 
         register("年度报告", "reports:index", "reports.compile", 60)
-        register("年报体检", "reports:audit_index", "reports.compile", 61)

@@ -223,7 +223,7 @@ def _legacy(d: _Data) -> dict[str, list[str]]:
     return {
         "overview": [
             _basis(d),
-            # The name gets its own clause (“：”): the auditor reads the words just before each number.
+            # The name gets its own clause (“：”): the checkup reads the words just before each number.
             f"{year}年，{name}依法做好政府信息公开工作：主动公开政府信息{_n(d.count('lg.proactive.total'))}条；"
             f"收到政府信息公开申请{_n(d.count('lg.request.received'))}件{d.versus('received')}，"
             f"办结申请{_n(d.count('lg.request.closed'))}件{d.versus('closed')}；"
@@ -280,13 +280,13 @@ def _fees(report) -> str:
 
 # ------------------------------------------------------------------------------------------ the prose check
 
-# Kinds the auditor's extraction reads but maps to no single cell of the 2019/2021 tables: their totals
+# Kinds the checkup's extraction reads but maps to no single cell of the 2019/2021 tables: their totals
 # are sums of cells (ProseFigure takes several). Legacy and local tables have their own cells for these.
 _GROUPS = {label: tuple(f"t3.{row}.total" for row in rows) for label, rows in OUTCOME_GROUPS_2021}
 _SUMMED_KINDS = {"withheld": _GROUPS["不予公开"], "unavailable": _GROUPS["无法提供"],
                  "suit": _ids(_TREND["行政诉讼"]["2021"])}
 SUMMED_KINDS = {ReportFormat.F2021: _SUMMED_KINDS, ReportFormat.F2019: _SUMMED_KINDS}
-# What the auditor reads from wording rather than numbers (ProseFacts flags), and the findings they raise.
+# What the checkup reads from wording rather than numbers (ProseFacts flags), and the findings they raise.
 STATEMENTS = {"states_no_requests": ("T3-W04", "正文称"), "states_no_fee_items": ("T2-W04", "正文称"),
               "states_appeals_all_upheld": ("T4-W03", "正文称")}
 
@@ -372,7 +372,7 @@ def _cells_of(fmt: ReportFormat, figure: dict) -> tuple[str, ...]:
     if figure["refers_to"]:
         return (figure["refers_to"],)
     summed = SUMMED_KINDS.get(fmt, {}).get(figure["kind"])
-    # The auditor leaves a part ("其中…", "本级…") unmapped; the sentence-wide test is the cautious side.
+    # The checkup leaves a part ("其中…", "本级…") unmapped; the sentence-wide test is the cautious side.
     if not summed or figure["approximate"] or any(m in figure["text"] for m in PART_MARKERS):
         return ()
     return summed

@@ -789,7 +789,7 @@ def latest_report(agency: Agency, year: int) -> AnnualReport | None:
 
 
 def export_json(report: AnnualReport, findings: list[Finding] | None = None) -> dict:
-    """The auditor's JSON contract (reports.management.audit_output.CONTRACT_KEYS), money as decimal strings."""
+    """The checkup's JSON contract (report_checkup.output.CONTRACT_KEYS), money as decimal strings."""
     findings = check(report) if findings is None else findings
     cells = {}
     for cid, value in report.cells.order_by("id").values_list("cell_id", "value"):

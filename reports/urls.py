@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import views
 
 app_name = "reports"
 
@@ -16,8 +16,4 @@ urlpatterns = [
     path("figures/<int:agency>/<int:year>/template.xlsx", views.FiguresTemplateView.as_view(),
          name="figures_template"),
     path("figures/<int:agency>/<int:year>/upload/", views.FiguresUploadView.as_view(), name="figures_upload"),
-    path("audit/", audit_views.AuditIndexView.as_view(), name="audit_index"),
-    path("audit/<int:pk>/", audit_views.AuditBatchView.as_view(), name="audit_batch"),
-    path("audit/<int:pk>/result.xlsx", audit_views.AuditXlsxView.as_view(), name="audit_xlsx"),
-    path("audit/<int:pk>/result.json", audit_views.AuditJsonView.as_view(), name="audit_json"),
 ]

@@ -83,8 +83,8 @@ def test_numbers_dates_and_booleans_stay_what_they_are():
 
 
 def test_auditor_result_xlsx(tmp_path):
-    """年报体检 result.xlsx (also `gongkai audit --out x.xlsx`): file names and everything read from a report."""
-    from reports.management.audit_output import write_xlsx
+    """年报体检 result.xlsx (also `gongkai checkup --out x.xlsx`): file names and everything read from a report."""
+    from report_checkup.output import write_xlsx
 
     report = {"source": PLANT, "agency": PLANT, "year": 2024, "format": PLANT, "cells": {PLANT: PLANT, "t3.x": 5},
               "unreadable": [PLANT], "findings": [{"code": PLANT, "severity": PLANT, "message": PLANT,

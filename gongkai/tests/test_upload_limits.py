@@ -84,29 +84,29 @@ def test_report_figures_import_reads_through_the_same_table_reader(inflated, bom
 @pytest.mark.parametrize("bomb", list(bombs.BOMBS))
 def test_auditor_upload(region, inflated, bomb):
     """年报体检 in the workbench: the file is a failed row with its reason; the batch goes on."""
-    from reports import auditing
-    from reports.models import AuditedStatus
+    from report_checkup import services as checkup
+    from report_checkup.models import CheckedStatus
 
     files = [SimpleUploadedFile("年报.docx", _bomb("docx", bomb)), SimpleUploadedFile("好.txt", "2024年度报告".encode())]
-    batch = auditing.audit_uploads(None, region["county"], files)
+    batch = checkup.check_uploads(None, region["county"], files)
     rows = {r.file_name: r for r in batch.reports.all()}
-    assert rows["年报.docx"].status == AuditedStatus.FAILED
+    assert rows["年报.docx"].status == CheckedStatus.FAILED
     assert rows["年报.docx"].error.startswith("文件“年报.docx”") and BOMB_MESSAGE in rows["年报.docx"].error
-    assert rows["好.txt"].status == AuditedStatus.DONE and inflated["max"] <= CAP
+    assert rows["好.txt"].status == CheckedStatus.DONE and inflated["max"] <= CAP
 
 
 @pytest.mark.parametrize("bomb", list(bombs.BOMBS))
 def test_auditor_command_line(inflated, bomb):
-    """`gongkai audit`: the report's JSON carries IMP-E02 with the reason."""
-    from reports.audit import audit_file
+    """`gongkai checkup`: the report's JSON carries IMP-E02 with the reason."""
+    from report_checkup.checkup import check_file
 
-    result = audit_file(_bomb("docx", bomb), "年报.docx")
+    result = check_file(_bomb("docx", bomb), "年报.docx")
     assert [f["code"] for f in result["findings"]] == ["IMP-E02"]
     assert BOMB_MESSAGE in result["findings"][0]["message"] and inflated["max"] <= CAP
 
 
 def test_auditor_reads_a_real_docx_through_the_counted_reader(inflated):
-    from reports.audit import audit_file
+    from report_checkup.checkup import check_file
 
-    result = audit_file(bombs.nested("docx"), "年报.docx")
+    result = check_file(bombs.nested("docx"), "年报.docx")
     assert result["input_kind"] == "docx" and 0 < inflated["max"] < 2 * 1024 * 1024

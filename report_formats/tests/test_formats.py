@@ -26,7 +26,7 @@ from report_formats.formats import (
 F2021, F2019 = FORMATS[ReportFormat.F2021], FORMATS[ReportFormat.F2019]
 
 
-def test_format_codes_are_the_auditor_contract():
+def test_format_codes_are_the_checkup_contract():
     assert [f.value for f in ReportFormat] == ["2021", "2019", "legacy", "local"]
     assert ReportFormat("legacy") is ReportFormat.LEGACY_2014
 

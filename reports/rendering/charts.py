@@ -1,9 +1,9 @@
-"""Charts of the annual report and the auditor (reports.rendering.document.Chart) drawn with matplotlib:
+"""Charts of the annual report and the checkup (reports.rendering.document.Chart) drawn with matplotlib:
 SVG for HTML and PDF, PNG for DOCX. The XLSX export draws native Excel charts from the same data.
 
 matplotlib's object API (Figure + Agg canvas) is used, never pyplot: pyplot keeps global state and is not
 safe in a threaded web server. Text in the SVG is converted to paths, so a chart adds no words to a PDF's
-text layer (the auditor reads that layer) and needs no CJK font on the reader's machine; the words and
+text layer (the checkup reads that layer) and needs no CJK font on the reader's machine; the words and
 numbers are in the chart's <title>/<desc> and in the caption every renderer prints beside it."""
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_svg_is_accessible_and_adds_no_words_to_a_text_layer(outcomes):
     assert title is not None and title.text == "依申请公开办理结果（总计列）"
     assert root.get("aria-labelledby") == title.get("id")
     assert root.find(f"{SVG}desc").text == outcomes.description
-    # Text is drawn as paths: a PDF made from the page has no chart words for the auditor to misread.
+    # Text is drawn as paths: a PDF made from the page has no chart words for the checkup to misread.
     assert not list(root.iter(f"{SVG}text"))
     assert root.get("viewBox") and root.get("width") is None  # scales with its container
 

@@ -39,7 +39,7 @@ REVIEWS = L.p_reviews()
 # The prefecture's printed blanks, read as 0 (T-I01); 申请答复数 is not among them: it is derived (T-W02).
 PREFECTURE_BLANKS = set(L.P_BLANKS)
 # The prose, without figures: check() also compares the figures the prose quotes with the table, and these
-# tests are about the table's own inconsistencies (prose findings are the auditor's).
+# tests are about the table's own inconsistencies (prose findings are the checkup's).
 NARRATIVE = {
     "overview": "本报告根据《中华人民共和国政府信息公开条例》编制。",
     "proactive": "主动公开情况详见附表。",

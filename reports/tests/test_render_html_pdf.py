@@ -3,8 +3,8 @@
 
 The report is 演示县教育局's 2024 draft (F2021) with the cells below planted by hand, so every number checked
 is distinct from its neighbours: 表三 （一）予以公开 = 11+12+13+14+15+16 = 81 in 总计. Tables are read back
-by position (rowspan/colspan expanded) with html.parser, and the whole report by the project's own auditor
-(reports.importers), which must find every cell again in the HTML and in the PDF's text layer."""
+by position (rowspan/colspan expanded) with html.parser, and the whole report by the project's own checkup
+(report_checkup.importers), which must find every cell again in the HTML and in the PDF's text layer."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disclosure_requests.tests.test_letters import skip_pdf_loudly, squash
+from report_checkup.importers.importer import import_document
 from report_formats.formats import FORMATS, ReportFormat
 from reports import services
-from reports.importers.importer import import_document
 from reports.models import ReportCell
 from reports.rendering import EXPORT_TYPES, export
 from reports.rendering.document import build
@@ -382,7 +382,7 @@ def test_pdf_text_layer_holds_every_label_and_every_font_is_embedded(document):
         assert "申请人情况" in pages[i] and "法人或其他组织" in pages[i]
 
 
-def test_the_auditor_reads_every_cell_back_from_the_html_and_the_pdf(report, document):
+def test_the_checkup_reads_every_cell_back_from_the_html_and_the_pdf(report, document):
     expected = services.export_json(report, findings=[])["cells"]
     assert expected["t3.granted.total"] == 81 and expected["t2.fees.amount"] == "3.25"
     read = import_document(str(render_html(document)).encode("utf-8"), "report.html")

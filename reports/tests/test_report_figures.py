@@ -72,7 +72,7 @@ def test_submitted_figures_are_locked_until_reopened(region):
     assert EnteredValue.objects.get().value == 4
 
 
-def test_command_builds_the_auditor_json_and_check_exits_1_on_errors(region, tmp_path, capsys):
+def test_command_builds_the_checkup_json_and_check_exits_1_on_errors(region, tmp_path, capsys):
     services.enter_figures(region["edu"], 2024, {"t2.fees.amount": "2.5"}, None)
     out = tmp_path / "edu.json"
     call_command("report", "build", "--agency", "edu", "--year", "2024", "--format", "json", "--out", str(out))

@@ -116,14 +116,14 @@ def _report_in(region, key):
     return existing or services.create_draft(region[key], 2024, [region[key]], None)
 
 
-def _audit_batch_in(region, key):
+def _checkup_batch_in(region, key):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from reports import auditing
-    from reports.models import AuditBatch
+    from report_checkup import services as checkup
+    from report_checkup.models import CheckupBatch
 
-    existing = AuditBatch.objects.filter(agency=region[key]).first()
-    return existing or auditing.audit_uploads(None, region[key], [SimpleUploadedFile("r.txt", "测试".encode())])
+    existing = CheckupBatch.objects.filter(agency=region[key]).first()
+    return existing or checkup.check_uploads(None, region[key], [SimpleUploadedFile("r.txt", "测试".encode())])
 
 
 LETTER_ROUTES = ("detail", "screen", "assign", "extend", "reply", "publish", "unpublish", "convert")
@@ -164,8 +164,8 @@ OBJECT_ROUTES = {
     "reports:export": lambda r, key: {"pk": _report_in(r, key).pk, "fmt": "json"},
     **{f"reports:{name}": (lambda r, key: {"agency": r[key].pk, "year": 2024})
        for name in ("figures", "figures_template", "figures_upload")},
-    **{f"reports:{name}": (lambda r, key: {"pk": _audit_batch_in(r, key).pk})
-       for name in ("audit_batch", "audit_xlsx", "audit_json")},
+    **{f"report_checkup:{name}": (lambda r, key: {"pk": _checkup_batch_in(r, key).pk})
+       for name in ("batch", "xlsx", "json")},
     "portal_staff:edit": lambda r, key: {"agency_id": r[key].pk},
 }
 _CALENDAR = "工作日历按年份划分，全平台共用；查看对所有工作人员开放，修改仅限平台管理员。"

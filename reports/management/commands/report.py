@@ -1,4 +1,4 @@
-"""`gongkai report build|check --agency CODE --year YYYY`: the annual report as a file (JSON for the auditor,
+"""`gongkai report build|check --agency CODE --year YYYY`: the annual report as a file (JSON for the checkup,
 DOCX, PDF, HTML or XLSX, from reports.rendering.export like the workbench download), and its findings.
 Uses the agency's latest report version for the year (a draft is recomputed first, so the figures are
 current); without one, computes an unsaved report over the agency alone (or --subtree)."""

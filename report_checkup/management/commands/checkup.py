@@ -1,4 +1,4 @@
-"""gongkai audit FILE_OR_DIR… [--out report.html|.xlsx|.json]: 年报体检 for published annual reports."""
+"""gongkai checkup FILE_OR_DIR… [--out report.html|.xlsx|.json]: 年报体检 for published annual reports."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.audit import audit_many, counts
-from reports.management.audit_output import write_html, write_json, write_xlsx
+from report_checkup.checkup import check_many, counts
+from report_checkup.output import write_html, write_json, write_xlsx
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 err.write(f"\r[{i}/{total}] {Path(path).name[:60]:<60}")
                 err.flush()
 
-        reports = audit_many(options["paths"], progress=progress)
+        reports = check_many(options["paths"], progress=progress)
         if not options["quiet"] and reports:
             err.write("\n")
         for r in reports:

@@ -1,7 +1,7 @@
 """年报体检 in the workbench: batches of annual reports — uploaded files, or the published reports of the
-user's subtree already in the platform — audited by reports.audit (the one importer and validator), kept as
-AuditBatch / AuditedReport rows so the result page can be revisited. This module is the one place those rows
-change; it also assembles what the result page and the downloads show (read only).
+user's subtree already in the platform — checked by report_checkup.checkup (the one importer and validator),
+kept as CheckupBatch / CheckedReport rows so the result page can be revisited. This module is the one place
+those rows change; it also assembles what the result page and the downloads show (read only).
 
 Processing is synchronous: each report is committed on its own, so the batch page shows "已处理 N / M 份"
 while a batch is running, and a file that cannot be read becomes a row with its Chinese reason (never an
@@ -23,25 +23,28 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.services import record
+from catalog.models import Attachment, DocumentStatus
 from gongkai import file_reading
 from orgs.models import Agency
 from orgs.scoping import Capability, has_capability
 from report_formats.formats import ALL_CELLS
+from reports import services as report_services
+from reports.models import AnnualReport, ReportStatus
+from reports.rendering.charts import chart_svg
+from reports.rendering.document import TREND_FIGURES, trend_chart
 
-from .audit import SUFFIXES, audit_bytes, counts, duplicate_wording
+from .checkup import SUFFIXES, check_bytes, counts, duplicate_wording
 from .importers.decode import MAX_BYTES, sniff
-from .importers.importer import _empty as empty_result
+from .importers.importer import empty_result
 from .models import (
-    AnnualReport,
-    AuditBatch,
-    AuditBatchStatus,
-    AuditedOrigin,
-    AuditedReport,
-    AuditedStatus,
-    AuditSource,
-    ReportStatus,
+    CheckedOrigin,
+    CheckedReport,
+    CheckedStatus,
+    CheckupBatch,
+    CheckupBatchStatus,
+    CheckupSource,
 )
-from .rendering.document import TREND_FIGURES, trend_chart
+from .output import write_json, write_xlsx
 
 CAPABILITY = Capability.REPORTS_COMPILE
 MAX_FILES = 100
@@ -56,7 +59,7 @@ ACCEPTED_HINT = "文本（.txt）、网页（.html）、Word（.docx）或带文
 
 @dataclass
 class Item:
-    """One report to audit: a file (upload, catalogue attachment) or a platform report."""
+    """One report to check: a file (upload, catalogue attachment) or a platform report."""
 
     name: str
     origin: str
@@ -74,7 +77,7 @@ def _require(user, agency: Agency) -> None:
 # ------------------------------------------------------------------------------------------ starting a batch
 
 
-def audit_uploads(user, agency: Agency, files) -> AuditBatch:
+def check_uploads(user, agency: Agency, files) -> CheckupBatch:
     """`files`: objects with .name, .size and .read() (Django's UploadedFile)."""
     _require(user, agency)
     files = list(files)
@@ -82,11 +85,11 @@ def audit_uploads(user, agency: Agency, files) -> AuditBatch:
         raise ValidationError("请选择要体检的报告文件。")
     if len(files) > MAX_FILES:
         raise ValidationError(f"一次最多上传{MAX_FILES}个文件（本次{len(files)}个），请分批上传。")
-    items = [Item(_file_name(f.name), AuditedOrigin.UPLOAD, f.size, _upload_reader(f)) for f in files]
-    return _run(user, agency, AuditSource.UPLOAD, None, items)
+    items = [Item(_file_name(f.name), CheckedOrigin.UPLOAD, f.size, _upload_reader(f)) for f in files]
+    return _run(user, agency, CheckupSource.UPLOAD, None, items)
 
 
-def audit_published(user, agency: Agency, year: int | None = None) -> AuditBatch:
+def check_published(user, agency: Agency, year: int | None = None) -> CheckupBatch:
     """The latest published version of every AnnualReport of the subtree, and the attachments of the
     published catalogue documents of genre 年度报告 (imported with the same importer)."""
     _require(user, agency)
@@ -96,19 +99,17 @@ def audit_published(user, agency: Agency, year: int | None = None) -> AuditBatch
                               "也没有带附件的“年度报告”类政府信息。")
     if len(items) > MAX_PUBLISHED:
         raise ValidationError(f"共有{len(items)}份报告，一次最多体检{MAX_PUBLISHED}份，请选择年度或下级机关后分批体检。")
-    return _run(user, agency, AuditSource.PUBLISHED, year, items)
+    return _run(user, agency, CheckupSource.PUBLISHED, year, items)
 
 
 def published_items(agency: Agency, year: int | None = None) -> list[Item]:
-    from catalog.models import Attachment, DocumentStatus
-
     reports = AnnualReport.objects.filter(status=ReportStatus.PUBLISHED, agency__path__startswith=agency.path)
     if year:
         reports = reports.filter(year=year)
     latest: dict[tuple[int, int], AnnualReport] = {}
     for r in reports.select_related("agency").order_by("agency__path", "year", "-version"):
         latest.setdefault((r.agency_id, r.year), r)
-    items = [Item(f"{r.agency.name}{r.year}年政府信息公开工作年度报告（第{r.version}版）", AuditedOrigin.PLATFORM,
+    items = [Item(f"{r.agency.name}{r.year}年政府信息公开工作年度报告（第{r.version}版）", CheckedOrigin.PLATFORM,
                   report=r, reference=f"年度报告 {r.pk}") for r in latest.values()]
     attachments = Attachment.objects.filter(
         document__genre__code=ANNUAL_REPORT_GENRE, document__status=DocumentStatus.PUBLISHED,
@@ -116,7 +117,7 @@ def published_items(agency: Agency, year: int | None = None) -> list[Item]:
     if year:
         attachments = attachments.filter(document__title__contains=str(year))
     for a in attachments.order_by("document__publisher__path", "-document__published_on", "sort_order", "pk"):
-        items.append(Item(_file_name(a.original_name), AuditedOrigin.CATALOGUE, a.size, _reader(a),
+        items.append(Item(_file_name(a.original_name), CheckedOrigin.CATALOGUE, a.size, _reader(a),
                           reference=f"政府信息 {a.document_id} 附件 {a.pk}"))
     return items
 
@@ -141,19 +142,19 @@ def _file_name(name) -> str:
 # ------------------------------------------------------------------------------------------ processing
 
 
-def _run(user, agency: Agency, source: str, year: int | None, items: list[Item]) -> AuditBatch:
+def _run(user, agency: Agency, source: str, year: int | None, items: list[Item]) -> CheckupBatch:
     with transaction.atomic():
-        batch = AuditBatch.objects.create(agency=agency, source=source, year=year, total=len(items),
+        batch = CheckupBatch.objects.create(agency=agency, source=source, year=year, total=len(items),
                                           created_by=user if getattr(user, "pk", None) else None)
-        record("reports.audit_batch.create", batch, agency=agency,
+        record("report_checkup.batch.create", batch, agency=agency,
                after={"source": source, "year": year, "total": len(items)})
     for position, item in enumerate(items, start=1):
         _process(batch, position, item)
     return finish(batch)
 
 
-def _process(batch: AuditBatch, position: int, item: Item) -> AuditedReport:
-    row = AuditedReport(batch=batch, position=position, file_name=item.name, origin=item.origin,
+def _process(batch: CheckupBatch, position: int, item: Item) -> CheckedReport:
+    row = CheckedReport(batch=batch, position=position, file_name=item.name, origin=item.origin,
                         reference=item.reference, size=item.size, annual_report=item.report)
     try:
         result = _platform_result(item.report) if item.report is not None else _file_result(item, row)
@@ -167,12 +168,12 @@ def _process(batch: AuditBatch, position: int, item: Item) -> AuditedReport:
         row.agency = match_agency(batch.agency, row.detected_agency)
     with transaction.atomic():
         row.save()
-        AuditBatch.objects.filter(pk=batch.pk).update(
-            processed=F("processed") + 1, failed=F("failed") + int(row.status == AuditedStatus.FAILED))
+        CheckupBatch.objects.filter(pk=batch.pk).update(
+            processed=F("processed") + 1, failed=F("failed") + int(row.status == CheckedStatus.FAILED))
     return row
 
 
-def _file_result(item: Item, row: AuditedReport) -> dict:
+def _file_result(item: Item, row: CheckedReport) -> dict:
     suffix = Path(item.name).suffix.lower()
     if item.size is not None and item.size > MAX_FILE_BYTES:
         return _too_large(item.name, item.size)
@@ -190,7 +191,7 @@ def _file_result(item: Item, row: AuditedReport) -> dict:
     if kind == "binary" or (suffix not in SUFFIXES and kind in ("text", "empty")):
         hint = "旧版 Word（.doc）文件请另存为 DOCX 或 PDF 后上传；" if suffix in (".doc", ".wps") else ""
         return _failure(item.name, "IMP-E02", f"不支持的文件类型（{suffix or '无扩展名'}）：{hint}只能体检{ACCEPTED_HINT}。")
-    return audit_bytes(data, item.name)
+    return check_bytes(data, item.name)
 
 
 def _failure(name: str, code: str, message: str) -> dict:
@@ -203,9 +204,7 @@ def _too_large(name: str, size: int) -> dict:
 
 
 def _platform_result(report: AnnualReport) -> dict:
-    from . import services
-
-    result = services.export_json(report)
+    result = report_services.export_json(report)
     result.update(source=f"{report.agency.name}{report.year}年度报告（平台第{report.version}版）",
                   agency=report.agency.name, agency_code=report.agency.code, input_kind="platform",
                   cell_sources={}, prose_text="\n".join(str(v) for v in (report.narrative or {}).values() if v),
@@ -213,33 +212,33 @@ def _platform_result(report: AnnualReport) -> dict:
     return result
 
 
-def _fill(row: AuditedReport, result: dict) -> None:
+def _fill(row: CheckedReport, result: dict) -> None:
     unreadable = [f for f in result.get("findings", []) if f.get("code") in UNREADABLE_CODES]
-    row.status = AuditedStatus.FAILED if unreadable else AuditedStatus.DONE
+    row.status = CheckedStatus.FAILED if unreadable else CheckedStatus.DONE
     row.error = unreadable[0]["message"][:300] if unreadable else ""
     row.detected_agency = (result.get("agency") or "")[:200]
     row.year = result.get("year") if isinstance(result.get("year"), int) and 0 < result["year"] < 10000 else None
-    row.format = "" if row.status == AuditedStatus.FAILED else (result.get("format") or "")
+    row.format = "" if row.status == CheckedStatus.FAILED else (result.get("format") or "")
     c = counts(result)
     row.errors, row.warnings, row.infos = c["error"], c["warning"], c["info"]
     row.result = json.loads(json.dumps(result, ensure_ascii=False, default=str))
 
 
-def finish(batch: AuditBatch) -> AuditBatch:
-    """The batch-level check (D-W06, 内容雷同, reports.audit.duplicate_wording) over the reports read, then done."""
+def finish(batch: CheckupBatch) -> CheckupBatch:
+    """The batch-level check (D-W06, 内容雷同, report_checkup.checkup.duplicate_wording) over the reports read, then done."""
     with transaction.atomic():
-        batch = AuditBatch.objects.select_for_update().get(pk=batch.pk)
-        rows = list(batch.reports.filter(status=AuditedStatus.DONE).order_by("position"))
+        batch = CheckupBatch.objects.select_for_update().get(pk=batch.pk)
+        rows = list(batch.reports.filter(status=CheckedStatus.DONE).order_by("position"))
         before = [len(r.result.get("findings", [])) for r in rows]
         duplicate_wording([r.result for r in rows])
         for row, n in zip(rows, before, strict=True):
             if len(row.result.get("findings", [])) != n:
                 _fill(row, row.result)
                 row.save(update_fields=["errors", "warnings", "infos", "result", "status", "error"])
-        batch.status, batch.finished_at = AuditBatchStatus.DONE, timezone.now()
+        batch.status, batch.finished_at = CheckupBatchStatus.DONE, timezone.now()
         batch.save(update_fields=["status", "finished_at"])
         batch.refresh_from_db()
-        record("reports.audit_batch.finish", batch, agency=batch.agency,
+        record("report_checkup.batch.finish", batch, agency=batch.agency,
                after={"processed": batch.processed, "failed": batch.failed})
     return batch
 
@@ -295,18 +294,18 @@ class YearOnYear:
 
 @dataclass
 class BatchView:
-    batch: AuditBatch
-    reports: list[AuditedReport]
-    failed: list[AuditedReport]
+    batch: CheckupBatch
+    reports: list[CheckedReport]
+    failed: list[CheckedReport]
     table: list[dict] = field(default_factory=list)
     duplicates: list[dict] = field(default_factory=list)
     year_on_year: list[YearOnYear] = field(default_factory=list)
 
 
-def batch_view(batch: AuditBatch, charts: bool = True) -> BatchView:
+def batch_view(batch: CheckupBatch, charts: bool = True) -> BatchView:
     rows = list(batch.reports.select_related("agency").order_by("position"))
-    view = BatchView(batch, [r for r in rows if r.status == AuditedStatus.DONE],
-                     [r for r in rows if r.status == AuditedStatus.FAILED])
+    view = BatchView(batch, [r for r in rows if r.status == CheckedStatus.DONE],
+                     [r for r in rows if r.status == CheckedStatus.FAILED])
     for r in view.reports:
         view.table.append({"report": r, "figures": key_figures(r.format, r.result.get("cells") or {})})
         for f in r.result.get("findings", []):
@@ -317,12 +316,9 @@ def batch_view(batch: AuditBatch, charts: bool = True) -> BatchView:
     return view
 
 
-def year_on_year(batch: AuditBatch, reports: list[AuditedReport], charts: bool = True) -> list[YearOnYear]:
+def year_on_year(batch: CheckupBatch, reports: list[CheckedReport], charts: bool = True) -> list[YearOnYear]:
     """Per agency with two or more years (in the batch, or in the platform's published reports of an agency
     the batch matched): the key figures per year, a line chart (reports.rendering.charts) and its data."""
-    from .rendering.charts import chart_svg
-    from .services import cell_values
-
     groups: dict[object, dict] = {}
     for r in reports:
         if r.format not in ("2021", "2019", "legacy") or not r.year:
@@ -339,7 +335,7 @@ def year_on_year(batch: AuditBatch, reports: list[AuditedReport], charts: bool =
         published = AnnualReport.objects.filter(agency=group["agency"], status=ReportStatus.PUBLISHED)
         for report in published.order_by("year", "-version"):
             if report.year not in group["years"] and report.format in ("2021", "2019", "legacy"):
-                group["years"][report.year] = (report.format, cell_values(report), f"平台：第{report.version}版")
+                group["years"][report.year] = (report.format, report_services.cell_values(report), f"平台：第{report.version}版")
     out = []
     for group in sorted(groups.values(), key=lambda g: g["name"]):
         if len(group["years"]) < 2:
@@ -366,19 +362,17 @@ def year_on_year(batch: AuditBatch, reports: list[AuditedReport], charts: bool =
 # ------------------------------------------------------------------------------------------ downloads
 
 
-def results(batch: AuditBatch) -> list[dict]:
-    """The auditor's JSON of every report of the batch, failed ones included (with their reason)."""
+def results(batch: CheckupBatch) -> list[dict]:
+    """The checkup's JSON of every report of the batch, failed ones included (with their reason)."""
     return [r.result or _failure(r.file_name, "IMP-E02", r.error) for r in batch.reports.order_by("position")]
 
 
-def export(batch: AuditBatch, suffix: str) -> bytes:
-    """The batch as `gongkai audit --out` writes it (reports.management.audit_output): .xlsx or .json."""
-    from .management.audit_output import write_json, write_xlsx
-
+def export(batch: CheckupBatch, suffix: str) -> bytes:
+    """The batch as `gongkai checkup --out` writes it (report_checkup.output): .xlsx or .json."""
     writers = {".json": write_json, ".xlsx": write_xlsx}
     if suffix not in writers:
         raise ValidationError("只能下载 XLSX 或 JSON。")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"audit{suffix}"
+        path = Path(folder) / f"checkup{suffix}"
         writers[suffix](results(batch), path)
         return path.read_bytes()

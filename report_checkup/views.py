@@ -1,6 +1,6 @@
-"""Workbench pages of 年报体检 (/workbench/reports/audit/): start a batch (upload report files, or the published
+"""Workbench pages of 年报体检 (/workbench/checkup/): start a batch (upload report files, or the published
 reports of the user's subtree), the batch result page, and its XLSX/JSON download. Batches are scoped by their
-辖区 agency; every change goes through reports.auditing."""
+辖区 agency; every change goes through report_checkup.services."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,12 +11,12 @@ from django.views.generic import TemplateView, View
 from orgs.models import Agency
 from orgs.scoping import ScopedObjectMixin, StaffRequiredMixin, scope_queryset
 
-from . import auditing
-from .forms import AuditPublishedForm, AuditUploadForm
-from .management.audit_output import FORMAT, SEVERITY
-from .models import AuditBatch, AuditBatchStatus
+from . import services
+from .forms import CheckupPublishedForm, CheckupUploadForm
+from .models import CheckupBatch, CheckupBatchStatus
+from .output import FORMAT, SEVERITY
 
-CAPABILITY = auditing.CAPABILITY
+CAPABILITY = services.CAPABILITY
 PUBLISHED_PREFIX = "pub"
 
 
@@ -24,17 +24,17 @@ def _scope_agencies(user):
     return scope_queryset(Agency.objects.filter(dissolved_on__isnull=True), user, CAPABILITY, "").order_by("path")
 
 
-class AuditIndexView(StaffRequiredMixin, TemplateView):
+class CheckupIndexView(StaffRequiredMixin, TemplateView):
     """The batches of the user's scope, and the two ways to start one."""
 
     capability = CAPABILITY
-    template_name = "reports/audit/index.html"
+    template_name = "report_checkup/index.html"
 
     def forms(self, data=None, files=None, source=None):
         agencies = _scope_agencies(self.request.user)
-        upload = AuditUploadForm(data if source == "upload" else None, files if source == "upload" else None,
+        upload = CheckupUploadForm(data if source == "upload" else None, files if source == "upload" else None,
                                  agencies=agencies)
-        published = AuditPublishedForm(data if source == "published" else None, agencies=agencies,
+        published = CheckupPublishedForm(data if source == "published" else None, agencies=agencies,
                                        prefix=PUBLISHED_PREFIX)
         return upload, published
 
@@ -42,10 +42,10 @@ class AuditIndexView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         if "upload_form" not in context:
             context["upload_form"], context["published_form"] = self.forms()
-        batches = scope_queryset(AuditBatch.objects.select_related("agency", "created_by"), self.request.user,
+        batches = scope_queryset(CheckupBatch.objects.select_related("agency", "created_by"), self.request.user,
                                  CAPABILITY)
-        context.update(batches=batches[:100], max_files=auditing.MAX_FILES,
-                       max_mb=auditing.MAX_FILE_BYTES // 1024 // 1024)
+        context.update(batches=batches[:100], max_files=services.MAX_FILES,
+                       max_mb=services.MAX_FILE_BYTES // 1024 // 1024)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -54,67 +54,67 @@ class AuditIndexView(StaffRequiredMixin, TemplateView):
         form = upload if source == "upload" else published if source == "published" else None
         if form is None:
             messages.error(request, "请选择体检的方式。")
-            return redirect("reports:audit_index")
+            return redirect("report_checkup:index")
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(upload_form=upload, published_form=published),
                                            status=400)
         data = form.cleaned_data
         try:
             if form is upload:
-                batch = auditing.audit_uploads(request.user, data["agency"], data["files"])
+                batch = services.check_uploads(request.user, data["agency"], data["files"])
             else:
-                batch = auditing.audit_published(request.user, data["agency"], data.get("year"))
+                batch = services.check_published(request.user, data["agency"], data.get("year"))
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
             return self.render_to_response(self.get_context_data(upload_form=upload, published_form=published),
                                            status=400)
         messages.success(request, f"体检完成：已处理 {batch.processed} / {batch.total} 份，其中 {batch.failed} 份无法读取。")
-        return redirect("reports:audit_batch", pk=batch.pk)
+        return redirect("report_checkup:batch", pk=batch.pk)
 
 
 def _finding_rows(findings):
     return [{**f, "severity_label": SEVERITY.get(f.get("severity"), f.get("severity")),
-             "cell_labels": [(c, auditing.cell_label(c)) for c in f.get("cells") or []]}
+             "cell_labels": [(c, services.cell_label(c)) for c in f.get("cells") or []]}
             for f in sorted(findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.get("severity"), 2),
                                                      f.get("code", "")))]
 
 
-class AuditBatchView(ScopedObjectMixin, TemplateView):
+class CheckupBatchView(ScopedObjectMixin, TemplateView):
     capability = CAPABILITY
-    model = AuditBatch
-    template_name = "reports/audit/batch.html"
+    model = CheckupBatch
+    template_name = "report_checkup/batch.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batch = self.get_object()
-        view = auditing.batch_view(batch, charts=batch.status == AuditBatchStatus.DONE)
+        view = services.batch_view(batch, charts=batch.status == CheckupBatchStatus.DONE)
         for r in view.reports:
             r.format_label = FORMAT.get(r.format, r.format or "—")
             r.finding_rows = _finding_rows(r.result.get("findings", []))
-        context.update(batch=batch, view=view, labels=auditing.KEY_FIGURE_LABELS,
-                       running=batch.status == AuditBatchStatus.PROCESSING)
+        context.update(batch=batch, view=view, labels=services.KEY_FIGURE_LABELS,
+                       running=batch.status == CheckupBatchStatus.PROCESSING)
         return context
 
 
 class _DownloadView(ScopedObjectMixin, View):
     capability = CAPABILITY
-    model = AuditBatch
+    model = CheckupBatch
     suffix = ""
     content_type = ""
 
     def get(self, request, *args, **kwargs):
         batch = self.get_object()
-        response = HttpResponse(auditing.export(batch, self.suffix), content_type=self.content_type)
-        response["Content-Disposition"] = f'attachment; filename="audit-{batch.pk}{self.suffix}"'
+        response = HttpResponse(services.export(batch, self.suffix), content_type=self.content_type)
+        response["Content-Disposition"] = f'attachment; filename="checkup-{batch.pk}{self.suffix}"'
         return response
 
 
-class AuditXlsxView(_DownloadView):
+class CheckupXlsxView(_DownloadView):
     suffix = ".xlsx"
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class AuditJsonView(_DownloadView):
+class CheckupJsonView(_DownloadView):
     suffix = ".json"
     content_type = "application/json; charset=utf-8"

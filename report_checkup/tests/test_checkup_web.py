@@ -1,7 +1,7 @@
-"""年报体检 in the workbench (/workbench/reports/audit/): uploads of the synthetic pre-2019 reports give their findings
+"""年报体检 in the workbench (/workbench/checkup/): uploads of the synthetic pre-2019 reports give their findings
 per report and a table across agencies; a file that cannot be read gets its Chinese reason and does not stop
-the others; another county's staff cannot open a batch; the published reports of the subtree are audited;
-the XLSX/JSON downloads are those of `gongkai audit`; arbitrary bytes never give a 500."""
+the others; another county's staff cannot open a batch; the published reports of the subtree are checked;
+the XLSX/JSON downloads are those of `gongkai checkup`; arbitrary bytes never give a 500."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from appeals.models import Appeal
 from audit.models import AuditEntry
 from catalog.tests.conftest import draft_fields, genres, topic  # noqa: F401 - fixtures
+from report_checkup import services as checkup
+from report_checkup.models import CheckedReport, CheckedStatus, CheckupBatch, CheckupBatchStatus
 from report_formats.tests import legacy_reports as L
-from reports import auditing, services
-from reports.models import AuditBatch, AuditBatchStatus, AuditedReport, AuditedStatus
+from reports import services
 
 from . import test_importers_fixtures as X
 
@@ -41,10 +42,10 @@ def staff(region, make_staff):
 
 
 def _upload(client, agency, files):
-    return client.post(reverse("reports:audit_index"), {"source": "upload", "agency": agency.pk, "files": files})
+    return client.post(reverse("report_checkup:index"), {"source": "upload", "agency": agency.pk, "files": files})
 
 
-def _codes(row: AuditedReport) -> set[str]:
+def _codes(row: CheckedReport) -> set[str]:
     return {f["code"] for f in row.result["findings"]}
 
 
@@ -55,9 +56,9 @@ def _pre_2019_files():
 def test_pre_2019_upload_gives_findings_per_report_and_a_table_across_agencies(client, region, staff):
     client.force_login(staff)
     response = _upload(client, region["county"], [*_pre_2019_files(), SimpleUploadedFile("scan.jpg", PNG)])
-    batch = AuditBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("reports:audit_batch", args=[batch.pk])
-    assert (batch.total, batch.processed, batch.failed, batch.status) == (6, 6, 1, AuditBatchStatus.DONE)
+    batch = CheckupBatch.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("report_checkup:batch", args=[batch.pk])
+    assert (batch.total, batch.processed, batch.failed, batch.status) == (6, 6, 1, CheckupBatchStatus.DONE)
     assert batch.agency == region["county"] and batch.created_by == staff
     rows = {r.file_name: r for r in batch.reports.all()}
     assert all(len(r.sha256) == 64 for r in rows.values())
@@ -71,7 +72,7 @@ def test_pre_2019_upload_gives_findings_per_report_and_a_table_across_agencies(c
     assert "D-W01" in _codes(rows[PROSE]) and rows[TOWNSHIP].format == "local"
     assert "IMP-W12" in _codes(rows[POLICY])
     scan = rows["scan.jpg"]
-    assert scan.status == AuditedStatus.FAILED and "不支持的文件类型（.jpg）" in scan.error
+    assert scan.status == CheckedStatus.FAILED and "不支持的文件类型（.jpg）" in scan.error
 
     page = client.get(response["Location"])
     html = page.content.decode()
@@ -95,14 +96,14 @@ def test_pre_2019_upload_gives_findings_per_report_and_a_table_across_agencies(c
 
 def test_unusable_files_get_a_chinese_reason_and_do_not_stop_the_others(client, region, staff):
     client.force_login(staff)
-    files = [SimpleUploadedFile("big.txt", b"a" * (auditing.MAX_FILE_BYTES + 1)),
+    files = [SimpleUploadedFile("big.txt", b"a" * (checkup.MAX_FILE_BYTES + 1)),
              SimpleUploadedFile("empty.txt", b""),
              SimpleUploadedFile("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600),
              SimpleUploadedFile("broken.pdf", b"%PDF-1.4\n garbage"),
              SimpleUploadedFile("report.html", X.as_html().encode("utf-8")),
              SimpleUploadedFile("report-gbk.txt", X.as_tsv().encode("gb18030"))]
     response = _upload(client, region["edu"], files)
-    batch = AuditBatch.objects.get()
+    batch = CheckupBatch.objects.get()
     assert response.status_code == 302
     assert (batch.total, batch.processed, batch.failed) == (6, 6, 4)
     rows = {r.file_name: r for r in batch.reports.all()}
@@ -114,15 +115,15 @@ def test_unusable_files_get_a_chinese_reason_and_do_not_stop_the_others(client, 
     for name in ("report.html", "report-gbk.txt"):
         ok = rows[name]
         assert (ok.status, ok.detected_agency, ok.year, ok.format, ok.errors) == (
-            AuditedStatus.DONE, X.AGENCY, X.YEAR, "2021", 0)
+            CheckedStatus.DONE, X.AGENCY, X.YEAR, "2021", 0)
         assert ok.result["cells"]["t3.granted.total"] == 21 and ok.result["cells"]["t2.fees.amount"] == "7730.28"
     # The same report twice in one year by the same agency: not a D-W06 pair (same agency, same year).
     assert "D-W06" not in _codes(rows["report.html"])
-    html = client.get(reverse("reports:audit_batch", args=[batch.pk])).content.decode()
+    html = client.get(reverse("report_checkup:batch", args=[batch.pk])).content.decode()
     assert "已处理 6 / 6 份" in html and "其中 4 份无法读取" in html and "文件为空" in html
-    entries = AuditEntry.objects.filter(object_type="reports.auditbatch", object_id=str(batch.pk))
-    assert sorted(entries.values_list("action", flat=True)) == ["reports.audit_batch.create", "reports.audit_batch.finish"]
-    assert entries.get(action="reports.audit_batch.finish").after == {"processed": 6, "failed": 4}
+    entries = AuditEntry.objects.filter(object_type="report_checkup.checkupbatch", object_id=str(batch.pk))
+    assert sorted(entries.values_list("action", flat=True)) == ["report_checkup.batch.create", "report_checkup.batch.finish"]
+    assert entries.get(action="report_checkup.batch.finish").after == {"processed": 6, "failed": 4}
 
 
 def test_duplicate_wording_across_the_batch(client, region, staff):
@@ -134,12 +135,12 @@ def test_duplicate_wording_across_the_batch(client, region, staff):
              SimpleUploadedFile("b.txt", text.replace(X.AGENCY, "乙县人民政府办公室").encode()),
              SimpleUploadedFile("c.txt", text.replace(X.AGENCY, "丙县人民政府办公室").replace("2023", "2022").encode())]
     _upload(client, region["county"], files)
-    batch = AuditBatch.objects.get()
+    batch = CheckupBatch.objects.get()
     rows = {r.file_name: r for r in batch.reports.all()}
     assert "D-W06" in _codes(rows["a.txt"]) and "D-W06" in _codes(rows["b.txt"])
     assert "D-W06" not in _codes(rows["c.txt"])
     assert rows["a.txt"].warnings == sum(1 for f in rows["a.txt"].result["findings"] if f["severity"] == "warning")
-    page = client.get(reverse("reports:audit_batch", args=[batch.pk]))
+    page = client.get(reverse("report_checkup:batch", args=[batch.pk]))
     assert [(d["report"].file_name, "《b.txt》（乙县人民政府办公室2023）" in d["message"])
             for d in page.context["view"].duplicates][:1] == [("a.txt", True)]
     assert len(page.context["view"].duplicates) == 2 and "可能存在“内容雷同”" in page.content.decode()
@@ -149,34 +150,34 @@ def test_no_file_and_too_many_files_are_refused_and_change_nothing(client, regio
     client.force_login(staff)
     response = _upload(client, region["county"], [])
     assert response.status_code == 400 and "请选择要体检的报告文件。" in response.content.decode()
-    many = [SimpleUploadedFile(f"r{i}.txt", b"x") for i in range(auditing.MAX_FILES + 1)]
+    many = [SimpleUploadedFile(f"r{i}.txt", b"x") for i in range(checkup.MAX_FILES + 1)]
     response = _upload(client, region["county"], many)
     assert response.status_code == 400 and "一次最多上传100个文件（本次101个），请分批上传。" in response.content.decode()
-    assert AuditBatch.objects.count() == 0
+    assert CheckupBatch.objects.count() == 0
     # The service refuses it too (another caller, or a raised Django limit).
     with pytest.raises(Exception, match="一次最多上传100个文件"):
-        auditing.audit_uploads(staff, region["county"], many)
-    assert AuditBatch.objects.count() == 0
+        checkup.check_uploads(staff, region["county"], many)
+    assert CheckupBatch.objects.count() == 0
 
 
 def test_a_batch_of_another_county_is_refused(client, region, make_staff, staff):
     client.force_login(staff)
     _upload(client, region["edu"], [SimpleUploadedFile("report.html", X.as_html().encode())])
-    batch = AuditBatch.objects.get()
+    batch = CheckupBatch.objects.get()
     neighbour = make_staff("neighbour-head", ("office_head", region["other"]))
     client.force_login(neighbour)
-    for name in ("reports:audit_batch", "reports:audit_xlsx", "reports:audit_json"):
+    for name in ("report_checkup:batch", "report_checkup:xlsx", "report_checkup:json"):
         assert client.get(reverse(name, args=[batch.pk])).status_code == 404
-    assert f'href="{reverse("reports:audit_batch", args=[batch.pk])}"' not in \
-        client.get(reverse("reports:audit_index")).content.decode()
+    assert f'href="{reverse("report_checkup:batch", args=[batch.pk])}"' not in \
+        client.get(reverse("report_checkup:index")).content.decode()
     # The neighbour cannot start a batch for the first county either.
     response = _upload(client, region["county"], [SimpleUploadedFile("r.txt", b"x")])
-    assert response.status_code == 400 and AuditBatch.objects.count() == 1
-    # A department editor has no auditor at all.
+    assert response.status_code == 400 and CheckupBatch.objects.count() == 1
+    # A department editor has no checkup at all.
     editor = make_staff("edu-editor", ("editor", region["edu"]))
     client.force_login(editor)
-    assert client.get(reverse("reports:audit_index")).status_code == 403
-    assert client.get(reverse("reports:audit_batch", args=[batch.pk])).status_code in (403, 404)
+    assert client.get(reverse("report_checkup:index")).status_code == 403
+    assert client.get(reverse("report_checkup:batch", args=[batch.pk])).status_code in (403, 404)
 
 
 def _published(agency, year, reviews_upheld: int, head):
@@ -197,7 +198,7 @@ def test_published_reports_of_the_subtree_with_year_on_year_chart(client, region
     old = _published(region["edu"], 2022, 1, head)
     new = _published(region["edu"], 2023, 2, head)
     _published(region["other_edu"], 2023, 3, None)  # another county: never in this batch
-    draft = services.create_draft(region["health"], 2023, [region["health"]], head)  # not published: not audited
+    draft = services.create_draft(region["health"], 2023, [region["health"]], head)  # not published: not checked
     document = catalog.create_draft(publisher=region["town"], **draft_fields(
         title=f"{X.AGENCY}{X.YEAR}年政府信息公开工作年度报告", genre=genres["annual-report"], kind="other",
         document_number="")).document
@@ -205,9 +206,9 @@ def test_published_reports_of_the_subtree_with_year_on_year_chart(client, region
     catalog.import_published(document, published_on=date(2024, 1, 15))
 
     client.force_login(head)
-    response = client.post(reverse("reports:audit_index"), {"source": "published", "pub-agency": region["county"].pk,
+    response = client.post(reverse("report_checkup:index"), {"source": "published", "pub-agency": region["county"].pk,
                                                             "pub-year": ""})
-    batch = AuditBatch.objects.get()
+    batch = CheckupBatch.objects.get()
     assert response.status_code == 302 and batch.source == "published" and batch.total == 3
     rows = list(batch.reports.order_by("position"))
     assert [(r.origin, r.annual_report_id, r.detected_agency, r.year, r.format) for r in rows] == [
@@ -217,7 +218,7 @@ def test_published_reports_of_the_subtree_with_year_on_year_chart(client, region
     assert rows[1].result["cells"]["t4.review.upheld"] == 2 and rows[1].result["cells"]["t4.review.total"] == 2
     assert rows[2].result["cells"]["t2.fees.amount"] == "7730.28" and rows[2].size == len(X.as_tsv().encode())
 
-    page = client.get(reverse("reports:audit_batch", args=[batch.pk]))
+    page = client.get(reverse("report_checkup:batch", args=[batch.pk]))
     html = page.content.decode()
     yoy = page.context["view"].year_on_year
     assert [(a.name, a.years) for a in yoy] == [("演示县教育局", [2022, 2023])]
@@ -226,14 +227,14 @@ def test_published_reports_of_the_subtree_with_year_on_year_chart(client, region
     assert "行政复议：2022年1件，2023年2件" in html  # the chart's description, beside it
 
     # One year only: the 2023 reports, and the catalogue document whose title names 2023.
-    client.post(reverse("reports:audit_index"), {"source": "published", "pub-agency": region["county"].pk,
+    client.post(reverse("report_checkup:index"), {"source": "published", "pub-agency": region["county"].pk,
                                                  "pub-year": "2023"})
-    assert AuditBatch.objects.latest("pk").total == 2
+    assert CheckupBatch.objects.latest("pk").total == 2
     # Nothing published there: a clear message, no batch.
-    response = client.post(reverse("reports:audit_index"), {"source": "published", "pub-agency": region["town"].pk,
+    response = client.post(reverse("report_checkup:index"), {"source": "published", "pub-agency": region["town"].pk,
                                                             "pub-year": "2019"})
     assert response.status_code == 400 and "还没有已发布的年度报告" in response.content.decode()
-    assert AuditBatch.objects.count() == 2
+    assert CheckupBatch.objects.count() == 2
 
 
 def test_year_on_year_from_uploads_with_the_platform_history(client, region, head):
@@ -242,9 +243,9 @@ def test_year_on_year_from_uploads_with_the_platform_history(client, region, hea
     text = X.as_tsv().replace(X.AGENCY, "演示县教育局")
     client.force_login(head)
     _upload(client, region["county"], [SimpleUploadedFile("edu-2023.txt", text.encode())])
-    batch = AuditBatch.objects.get()
+    batch = CheckupBatch.objects.get()
     assert batch.reports.get().agency == region["edu"]
-    yoy = auditing.batch_view(batch, charts=False).year_on_year
+    yoy = checkup.batch_view(batch, charts=False).year_on_year
     assert [(a.name, [r["source"] for r in a.rows]) for a in yoy] == [
         ("演示县教育局", ["平台：第1版", "本批：edu-2023.txt"])]
     # 2023 from the upload: the fixture's 37 new requests.
@@ -257,15 +258,15 @@ def test_downloads_are_the_command_line_outputs(client, region, staff):
     client.force_login(staff)
     _upload(client, region["edu"], [SimpleUploadedFile("report.html", X.as_html().encode()),
                                     SimpleUploadedFile("scan.png", PNG)])
-    batch = AuditBatch.objects.get()
-    response = client.get(reverse("reports:audit_json", args=[batch.pk]))
+    batch = CheckupBatch.objects.get()
+    response = client.get(reverse("report_checkup:json", args=[batch.pk]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
     data = json.loads(response.content)
     assert [d["source"] for d in data] == ["report.html", "scan.png"]
     assert data[0]["agency"] == X.AGENCY and data[0]["cells"]["t3.granted.total"] == 21
     assert data[1]["findings"][0]["code"] == "IMP-E02" and "不支持的文件类型" in data[1]["findings"][0]["message"]
-    response = client.get(reverse("reports:audit_xlsx", args=[batch.pk]))
-    assert response.status_code == 200 and f'filename="audit-{batch.pk}.xlsx"' in response["Content-Disposition"]
+    response = client.get(reverse("report_checkup:xlsx", args=[batch.pk]))
+    assert response.status_code == 200 and f'filename="checkup-{batch.pk}.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["报告", "问题", "单元格"]
     sheet = list(book["报告"].values)
@@ -273,9 +274,9 @@ def test_downloads_are_the_command_line_outputs(client, region, staff):
     assert sheet[2][0] == "scan.png" and sheet[2][4] == 1
 
 
-def test_navigation_and_report_list_link_to_the_auditor(client, region, staff):
+def test_navigation_and_report_list_link_to_the_checkup(client, region, staff):
     client.force_login(staff)
-    url = reverse("reports:audit_index")
+    url = reverse("report_checkup:index")
     assert f'href="{url}"' in client.get(reverse("reports:index")).content.decode()
     assert f'<a href="{url}">年报体检</a>' in client.get(reverse("workbench:home")).content.decode()
 
@@ -286,14 +287,14 @@ def test_navigation_and_report_list_link_to_the_auditor(client, region, staff):
        suffix=st.sampled_from(["txt", "html", "pdf", "docx", "doc", "bin", ""]))
 def test_arbitrary_bytes_give_a_result_or_a_per_file_error(client, region, staff, data, suffix):
     client.force_login(staff)
-    before = AuditBatch.objects.count()
+    before = CheckupBatch.objects.count()
     name = f"upload.{suffix}" if suffix else "upload"
     response = _upload(client, region["edu"], [SimpleUploadedFile(name, data),
                                                SimpleUploadedFile("good.html", X.as_html().encode())])
     assert response.status_code == 302
-    batch = AuditBatch.objects.latest("pk")
-    assert AuditBatch.objects.count() == before + 1 and (batch.processed, batch.total) == (2, 2)
+    batch = CheckupBatch.objects.latest("pk")
+    assert CheckupBatch.objects.count() == before + 1 and (batch.processed, batch.total) == (2, 2)
     row = batch.reports.get(position=1)
-    assert (row.status == AuditedStatus.FAILED and row.error) or (row.status == AuditedStatus.DONE and row.result)
-    assert batch.reports.get(position=2).status == AuditedStatus.DONE
-    assert client.get(reverse("reports:audit_batch", args=[batch.pk])).status_code == 200
+    assert (row.status == CheckedStatus.FAILED and row.error) or (row.status == CheckedStatus.DONE and row.result)
+    assert batch.reports.get(position=2).status == CheckedStatus.DONE
+    assert client.get(reverse("report_checkup:batch", args=[batch.pk])).status_code == 200

@@ -1,4 +1,4 @@
-"""audit_file / audit_many (importers + report_formats.validation), the duplicate-wording check and `gongkai audit`."""
+"""check_file / check_many (importers + report_formats.validation), the duplicate-wording check and `gongkai checkup`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from report_checkup.checkup import check_file, check_many, duplicate_wording
 from report_formats.tests import legacy_reports as L
-from reports.audit import audit_file, audit_many, duplicate_wording
 
 from . import test_importers_fixtures as X
 from .test_importers import T2_2019
@@ -22,7 +22,7 @@ def _codes(report):
 def test_pre_2019_findings_from_the_validator(tmp_path: Path):
     for document in L.all_documents():
         (tmp_path / document.name).write_bytes(document.data)
-    reports = {r["source"]: r for r in audit_many([tmp_path])}
+    reports = {r["source"]: r for r in check_many([tmp_path])}
     assert len(reports) == 5
     prefecture = reports[L.PREFECTURE_FILE]
     assert {"LG-E05", "LG-W01", "T-W02", "T-I04", "date_reconstructed"} <= _codes(prefecture)
@@ -36,22 +36,22 @@ def test_pre_2019_findings_from_the_validator(tmp_path: Path):
 
 
 def test_composed_report_is_clean_and_2019_labels_are_flagged():
-    clean = audit_file(X.as_html().encode(), "clean.html")
+    clean = check_file(X.as_html().encode(), "clean.html")
     assert [f for f in clean["findings"] if f["severity"] == "error"] == []
-    mixed = audit_file(X.as_tsv(t2=T2_2019).encode(), "mixed.txt")
+    mixed = check_file(X.as_tsv(t2=T2_2019).encode(), "mixed.txt")
     assert {"D-W04", "IMP-W09"} <= _codes(mixed)
 
 
 def test_unreadable_cell_is_not_reported_as_a_missing_row():
     t3 = X.with_t3_values("closed_total", ("30", "3", "1", "0", "2", "1", ""))
-    report = audit_file(X.as_flat(t3=t3).encode(), "flat.txt")
+    report = check_file(X.as_flat(t3=t3).encode(), "flat.txt")
     assert "t3.closed_total.total" in report["unreadable"]
     assert not any(f["code"] == "missing_row" and "t3.closed_total.total" in f["cells"] for f in report["findings"])
 
 
 def test_prose_only_report_of_a_modern_year_needs_its_tables():
     text = "某镇人民政府2022年政府信息公开工作年度报告\n一、总体情况\n2022年，本镇共收到政府信息公开申请3件，均已按时答复。\n"
-    report = audit_file(text.encode(), "img.txt")
+    report = check_file(text.encode(), "img.txt")
     assert report["format"] == "prose" and "D-E02" in _codes(report)
 
 
@@ -74,7 +74,7 @@ def test_command_outputs(tmp_path: Path, capsys):
     (tmp_path / "a.html").write_bytes(X.as_html().encode())
     (tmp_path / "b.txt").write_text(X.as_tsv(), encoding="gb18030")
     for name in ("out.json", "out.xlsx", "out.html"):
-        call_command("audit", str(tmp_path), "--out", str(tmp_path / name))
+        call_command("checkup", str(tmp_path), "--out", str(tmp_path / name))
     captured = capsys.readouterr()
     assert f"{X.AGENCY}\t{X.YEAR}\t2021\t错误0" in captured.out
     assert "合计：2份报告" in captured.out and "[2/2]" in captured.err
@@ -92,4 +92,4 @@ def test_command_rejects_unknown_output(tmp_path):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
-        call_command("audit", str(tmp_path), "--out", str(tmp_path / "x.doc"))
+        call_command("checkup", str(tmp_path), "--out", str(tmp_path / "x.doc"))

@@ -1,4 +1,4 @@
-"""Output of `gongkai audit`: JSON (the contract), XLSX (reports / findings / cells sheets) and a
+"""Output of `gongkai checkup`: JSON (the contract), XLSX (reports / findings / cells sheets) and a
 self-contained Chinese HTML page (no external CSS or JS)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import html
 import json
 from pathlib import Path
 
-from reports.audit import counts
+from report_checkup.checkup import counts
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 FORMAT = {"2021": "2021年格式", "2019": "2019年试行格式", "legacy": "2014年统计表", "local": "地方统计表",

@@ -1,4 +1,4 @@
-"""import_document: bytes → the auditor's JSON contract (without the validator's findings; audit.py adds
+"""import_document: bytes → the checkup's JSON contract (without the validator's findings; checkup.py adds
 those)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def _finding(code, severity, message, cells=(), where=""):
     return {"code": code, "severity": severity, "cells": list(cells), "message": message, "where": where}
 
 
-def _empty(name: str, findings: list[dict]) -> dict:
+def empty_result(name: str, findings: list[dict]) -> dict:
     return {"source": name, "agency": None, "year": None, "format": "prose", "cells": {}, "unreadable": [],
             "prose_figures": [], "findings": findings, "cell_sources": {}, "input_kind": None, "prose_text": "",
             "period": None, "published_on": None, "headings": []}
@@ -51,23 +51,23 @@ def import_document(data: bytes, name: str = "") -> dict:
     if not isinstance(data, bytes | bytearray):
         raise TypeError("import_document expects bytes")
     if len(data) > MAX_BYTES:
-        return _empty(name, [_finding("IMP-E01", "error", f"文件过大（{len(data)}字节，上限{MAX_BYTES}字节），未读取")])
+        return empty_result(name, [_finding("IMP-E01", "error", f"文件过大（{len(data)}字节，上限{MAX_BYTES}字节），未读取")])
     if not data.strip():
-        return _empty(name, [_finding("IMP-E02", "error", "文件为空")])
+        return empty_result(name, [_finding("IMP-E02", "error", "文件为空")])
     # The time budget of one file (settings.GONGKAI_FILE_TIME_BUDGET_SECONDS) covers sniffing and reading.
     budget = file_reading.Budget(file_reading.default_seconds())
     kind = "binary"
     try:
         kind = sniff(bytes(data))
         if kind == "binary":
-            return _empty(name, [_finding("IMP-E02", "error", "无法识别的文件类型（不是PDF、DOCX、HTML或文本）")])
+            return empty_result(name, [_finding("IMP-E02", "error", "无法识别的文件类型（不是PDF、DOCX、HTML或文本）")])
         doc = read_bytes(bytes(data), kind, budget)
     except file_reading.FileRefused as refused:  # a zip bomb, a DTD, the time budget: nothing is kept
-        return _empty(name, [_finding("IMP-E02", "error", refused.for_file(), where=kind)])
+        return empty_result(name, [_finding("IMP-E02", "error", refused.for_file(), where=kind)])
     except PdfUnreadable as error:
-        return _empty(name, [_finding("IMP-E02", "error", f"文件无法读取（pdf）：{error}"[:300])])
+        return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（pdf）：{error}"[:300])])
     except Exception as error:  # noqa: BLE001 - a damaged PDF/DOCX is a finding, never a crash
-        return _empty(name, [_finding("IMP-E02", "error", f"文件无法读取（{kind}）：{type(error).__name__}: {error}"[:300])])
+        return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（{kind}）：{type(error).__name__}: {error}"[:300])])
     findings = list(doc.findings)
     agency, year, _ = prose.find_title(doc.lines)
     if agency is None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.importers import import_document
-from reports.importers.decode import MAX_BYTES
+from report_checkup.importers import import_document
+from report_checkup.importers.decode import MAX_BYTES
 
 from . import test_importers_fixtures as X
 

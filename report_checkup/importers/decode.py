@@ -1,4 +1,4 @@
-"""Bytes → text for the auditor: kind sniffing by content and encoding detection (both from
+"""Bytes → text for the checkup: kind sniffing by content and encoding detection (both from
 gongkai.file_reading, the one reader of untrusted files), and traditional → simplified characters (§6.1
 step 1, OpenCC through report_formats.formats: mirror copies of report pages are often converted to traditional
 characters)."""

@@ -1,6 +1,6 @@
-"""年报体检: import published annual reports (reports.importers) and check them (report_formats.validation).
+"""年报体检: import published annual reports (report_checkup.importers) and check them (report_formats.validation).
 
-`audit_file(path_or_bytes, name)` returns the auditor's JSON contract for one report; `audit_many` does a
+`check_file(path_or_bytes, name)` returns the checkup's JSON contract for one report; `check_many` does a
 batch and adds the batch-level duplicate-wording check (D-W06, 内容雷同) across reports of the same year."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from report_checkup.importers import import_document
 from report_formats import validation as V
 from report_formats.formats import ReportFormat, format_for_year
 from report_formats.prose import prose_facts
-from reports.importers import import_document
 
 SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".tsv", ".csv", ""}
 SIMILARITY_THRESHOLD = V.SIMILARITY_THRESHOLD  # D-W06, one setting shared with the validator
@@ -35,7 +35,7 @@ def _finding_dict(f: V.Finding) -> dict:
             "where": f.where}
 
 
-def audit_bytes(data: bytes, name: str) -> dict:
+def check_bytes(data: bytes, name: str) -> dict:
     report = import_document(data, name)
     fmt, year = report["format"], report["year"]
     if fmt == "prose":
@@ -68,11 +68,11 @@ def audit_bytes(data: bytes, name: str) -> dict:
     return report
 
 
-def audit_file(path_or_bytes, name: str | None = None) -> dict:
+def check_file(path_or_bytes, name: str | None = None) -> dict:
     if isinstance(path_or_bytes, bytes | bytearray):
-        return audit_bytes(bytes(path_or_bytes), name or "")
+        return check_bytes(bytes(path_or_bytes), name or "")
     path = Path(path_or_bytes)
-    return audit_bytes(path.read_bytes(), name or path.name)
+    return check_bytes(path.read_bytes(), name or path.name)
 
 
 def expand_paths(paths: Iterable) -> list[Path]:
@@ -86,14 +86,14 @@ def expand_paths(paths: Iterable) -> list[Path]:
     return out
 
 
-def audit_many(paths: Iterable, progress: Callable[[int, int, str], None] | None = None) -> list[dict]:
+def check_many(paths: Iterable, progress: Callable[[int, int, str], None] | None = None) -> list[dict]:
     files = expand_paths(paths)
     reports = []
     for i, path in enumerate(files, start=1):
         if progress:
             progress(i, len(files), str(path))
         try:
-            reports.append(audit_file(path))
+            reports.append(check_file(path))
         except OSError as error:
             reports.append({"source": str(path), "agency": None, "year": None, "format": "prose", "cells": {},
                             "unreadable": [], "prose_figures": [], "cell_sources": {},

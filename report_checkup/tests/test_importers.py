@@ -1,4 +1,4 @@
-"""The auditor's importers against a labelled test set: synthetic pre-2019 reports (legacy_reports.py, cells
+"""The checkup's importers against a labelled test set: synthetic pre-2019 reports (legacy_reports.py, cells
 computed from the generator's inputs) and composed 2021-format reports in every input kind
 (test_importers_fixtures.py)."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from report_checkup.importers import import_document
+from report_checkup.importers.decode import decode_text, sniff
 from report_formats.tests import legacy_reports as L
-from reports.importers import import_document
-from reports.importers.decode import decode_text, sniff
 
 from . import test_importers_fixtures as X
 

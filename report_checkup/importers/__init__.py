@@ -1,5 +1,5 @@
-"""The report auditor's importers (年报体检): any published annual report — plain text, HTML, DOCX, PDF with
-a text layer — to the auditor's JSON contract (cells with our cell ids, prose figures, findings).
+"""The 年报体检's importers (年报体检): any published annual report — plain text, HTML, DOCX, PDF with
+a text layer — to the checkup's JSON contract (cells with our cell ids, prose figures, findings).
 
 Pipeline: decode.sniff → readers.read_* (→ Document: lines and table rows, merged cells expanded) →
 tables.recognise (the one label-driven recogniser) → prose (agency, year, period, figures)."""
