@@ -46,6 +46,9 @@ class InspectedAttachment:
     content_type: str
     text: str  # extracted text for search ("" when none)
     note: str  # why there is no or only partial text, or what was corrected
+    # A PDF's active content ("JavaScript", "OpenAction", "AA", "Launch"; gongkai.file_reading): the file is
+    # accepted, flagged for the staff and always served as a download (portal.views.attachment_download).
+    active_content: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,21 @@ class _Collector:
 MAX_PDF_PAGES = 1000
 
 
-def _pdf_text(content: bytes, display: str, extract: bool, budget: file_reading.Budget) -> tuple[str, str]:
+def pdf_active_content(content: bytes, read: file_reading.PdfText) -> tuple[str, ...]:
+    """What the parsed file holds (compressed object streams included), plus what its raw bytes name. A raw
+    /OpenAction counts only when the file could not be parsed: parsed, a page destination is told from an
+    action."""
+    raw = set(file_reading.pdf_active_markers(content))
+    if not (read.error or read.stopped in ("time", "memory")):
+        raw.discard("OpenAction")
+    return tuple(sorted(raw | set(read.active_content)))
+
+
+def _pdf_text(content: bytes, display: str, extract: bool, budget: file_reading.Budget,
+              active: list[str]) -> tuple[str, str]:
     read = file_reading.pdf_text(content, max_pages=MAX_PDF_PAGES if extract else 0, max_chars=MAX_TEXT_CHARS,
-                                 seconds=max(budget.left, 1))
+                                 seconds=max(budget.left, 1), scan_active=True)
+    active.extend(pdf_active_content(content, read))
     if read.needs_password:
         _refuse(f"文件“{display}”是设置了打开密码的 PDF，公众无法阅读，已拒绝；请上传未加密的版本。")
     if read.encryption_unknown:
@@ -374,10 +389,11 @@ def _inspect(name: str, content: bytes, extract: bool) -> InspectedAttachment:
 
     content_type = kind.content_type
     text, text_note = "", ""
+    active: list[str] = []
     package = detected.sniffed.package
     try:
         if kind is PDF:
-            text, text_note = _pdf_text(content, display, extract, budget)
+            text, text_note = _pdf_text(content, display, extract, budget, active)
         elif kind is DOCX and extract:
             text, text_note = _docx_text(package, content, budget)
         elif kind is XLSX and extract:
@@ -393,9 +409,12 @@ def _inspect(name: str, content: bytes, extract: bool) -> InspectedAttachment:
         charset = detected.sniffed.encoding.removesuffix("-sig")
         content_type = f"{'text/csv' if extension == '.csv' else 'text/plain'}; charset={charset}"
     text, cap_note = _cap(text)
+    if active:
+        notes.insert(0, f"PDF 含有{'、'.join(file_reading.ACTIVE_LABELS[a] for a in active)}，公众只能下载，不在浏览器中打开。")
     notes.extend(n for n in (text_note, cap_note) if n)
     note = " ".join(notes)
     if len(note) > 200:  # Attachment.text_note
         note = note[:199] + "…"
     return InspectedAttachment(name=display, storage_name=_storage_name(display, extension, content),
-                               content_type=content_type, text=text.strip(), note=note)
+                               content_type=content_type, text=text.strip(), note=note,
+                               active_content=tuple(active))

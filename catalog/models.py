@@ -319,6 +319,9 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     text = models.TextField("提取的文本", blank=True, editable=False)
     text_note = models.CharField("文本提取说明", max_length=200, blank=True, editable=False)
+    # A PDF's active content found at upload (catalog.attachments): "JavaScript,OpenAction"; such a file is
+    # always served as a download, never shown in the browser (portal.views.attachment_download).
+    active_content = models.CharField("PDF 活动内容", max_length=100, blank=True, editable=False)
     sort_order = models.PositiveIntegerField("排序", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -390,11 +390,13 @@ def add_attachment(document: Document, *, user=None, name: str, content: bytes) 
     inspected = inspect_attachment(name, content)  # raises ValidationError with the reason
     attachment = Attachment(document=document, original_name=inspected.name, content_type=inspected.content_type,
                             size=len(content), text=inspected.text, text_note=inspected.note,
+                            active_content=",".join(inspected.active_content),
                             sort_order=document.attachments.count())
     attachment.file.save(inspected.storage_name, ContentFile(content), save=False)
     attachment.save()
     record("catalog.attachment.add", attachment, after={"name": attachment.original_name, "size": attachment.size,
-                                                        "document": document.pk})
+                                                        "document": document.pk,
+                                                        "active_content": attachment.active_content})
     return attachment
 
 

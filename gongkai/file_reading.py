@@ -479,6 +479,7 @@ class PdfText:
     encryption_unknown: bool = False  # encrypted with a scheme we cannot open without a password check
     stopped: str = ""  # "", "pages", "chars", "time", "memory"
     error: str = ""  # the PDF could not be opened: exception name
+    active_content: list[str] = field(default_factory=list)  # "JavaScript", "OpenAction", "AA", "Launch" (scan_active)
 
     @property
     def text(self) -> str:
@@ -525,6 +526,8 @@ def _pdf_worker() -> None:
             if opened == PasswordType.NOT_DECRYPTED:
                 send("needs-password")
                 return
+        if params.get("scan_active"):
+            send("active", _pdf_active_objects(reader))
         pages = reader.pages
         send("count", len(pages))
         chars = 0
@@ -550,8 +553,79 @@ def _pdf_worker() -> None:
         send("error", type(error).__name__)
 
 
+# Active content in a PDF (a viewer may run it when the file is opened): JavaScript (/JS, /JavaScript), actions
+# run on opening (/OpenAction when it is an action, not just a page to show) or on events (/AA: additional
+# actions of the document, a page, a form field), and /Launch (start a program). Names may be written with
+# #xx escapes (/J#61vaScript); in compressed object streams they are only visible after parsing, which the
+# child process does (_pdf_active_objects).
+_PDF_NAME = re.compile(rb"/([A-Za-z#0-9]{1,40})")
+_ACTIVE_NAMES = {b"JS": "JavaScript", b"JavaScript": "JavaScript", b"AA": "AA", b"OpenAction": "OpenAction",
+                 b"Launch": "Launch"}
+ACTIVE_LABELS = {"JavaScript": "JavaScript 脚本", "OpenAction": "打开时自动执行的动作（/OpenAction）",
+                 "AA": "事件触发的动作（/AA）", "Launch": "启动外部程序（/Launch）"}
+
+
+def _pdf_name(raw: bytes) -> bytes:
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m[1], 16)]), raw)
+
+
+def pdf_active_markers(data: bytes) -> list[str]:
+    """Active-content names in the PDF's uncompressed bytes (fast; the child process also looks inside
+    compressed object streams). A /OpenAction counts here whatever it points to: from the bytes alone an
+    action cannot be told from a page destination, so `pdf_text(..., scan_active=True)` decides that one."""
+    found = set()
+    for match in _PDF_NAME.finditer(data):
+        name = _ACTIVE_NAMES.get(_pdf_name(match[1]))
+        if name:
+            found.add(name)
+    return sorted(found)
+
+
+def _pdf_active_objects(reader) -> list[str]:
+    """In the child process: every object of the file, compressed object streams included."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found = set()
+
+    def action(value) -> None:
+        value = value.get_object() if isinstance(value, IndirectObject) else value
+        if isinstance(value, DictionaryObject):
+            found.add("OpenAction")
+            kind = value.get("/S")
+            if kind == "/JavaScript" or "/JS" in value:
+                found.add("JavaScript")
+            elif kind == "/Launch":
+                found.add("Launch")
+
+    def look(value) -> None:
+        if not isinstance(value, DictionaryObject):
+            return
+        if "/JS" in value or value.get("/S") == "/JavaScript":
+            found.add("JavaScript")
+        if value.get("/S") == "/Launch":
+            found.add("Launch")
+        if "/AA" in value:
+            found.add("AA")
+        names = value.get("/Names")
+        names = names.get_object() if isinstance(names, IndirectObject) else names
+        if isinstance(names, DictionaryObject) and "/JavaScript" in names:
+            found.add("JavaScript")
+        if "/OpenAction" in value and not isinstance(value["/OpenAction"], ArrayObject):
+            action(value["/OpenAction"])  # an array is a destination (a page to show), not an action
+
+    look(reader.trailer.get("/Root"))
+    references = [(number, generation) for generation, numbers in reader.xref.items() for number in numbers]
+    references += [(number, 0) for number in reader.xref_objStm]
+    for number, generation in references:
+        try:
+            look(reader.get_object(IndirectObject(number, generation, reader)))
+        except Exception:  # noqa: BLE001, S112 - a damaged object is skipped, the others are still read
+            continue
+    return sorted(found)
+
+
 def pdf_text(data: bytes, *, layout: bool = False, max_pages: int = MAX_PDF_PAGES, max_chars: int = 2_000_000,
-             seconds: float | None = None, memory_mb: int = PDF_MEMORY_MB) -> PdfText:
+             seconds: float | None = None, memory_mb: int = PDF_MEMORY_MB, scan_active: bool = False) -> PdfText:
     """The text of a PDF, page by page, read by pypdf in a child process that is killed when `seconds`
     (default: settings.GONGKAI_FILE_TIME_BUDGET_SECONDS) run out, and that cannot map more than `memory_mb`.
     Pages read before reading stopped are kept (`stopped` says why). Never raises for a bad file."""
@@ -561,7 +635,8 @@ def pdf_text(data: bytes, *, layout: bool = False, max_pages: int = MAX_PDF_PAGE
     import sys
 
     seconds = default_seconds() if seconds is None else seconds
-    params = {"layout": layout, "max_pages": max_pages, "max_chars": max_chars, "memory_mb": memory_mb}
+    params = {"layout": layout, "max_pages": max_pages, "max_chars": max_chars, "memory_mb": memory_mb,
+              "scan_active": scan_active}
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no user input in the command
         [sys.executable, "-c", "from gongkai.file_reading import _pdf_worker; _pdf_worker()"],
@@ -591,6 +666,8 @@ def pdf_text(data: bytes, *, layout: bool = False, max_pages: int = MAX_PDF_PAGE
             result.needs_password = True
         elif tag == "encryption-unknown":
             result.encryption_unknown = True
+        elif tag == "active":
+            result.active_content = rest[0]
         elif tag == "error":
             result.error = rest[0]
     if not result.stopped and process.returncode not in (0, None):

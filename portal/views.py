@@ -286,8 +286,15 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("附件文件不存在") from exc
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type or "application/octet-stream")
+    # Always a download (Content-Disposition: attachment). A PDF flagged at upload for JavaScript or automatic
+    # actions (catalog.attachments) also goes out as application/octet-stream, so that no browser offers to
+    # open it in its own viewer; and should any browser render a file anyway, the sandbox policy runs nothing.
+    content_type = attachment.content_type or "application/octet-stream"
+    if attachment.active_content:
+        content_type = "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name, content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 # --- Search ---------------------------------------------------------------------------------------------------

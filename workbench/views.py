@@ -1,6 +1,9 @@
-from django.contrib.auth.views import LoginView, LogoutView
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
+from django.urls import reverse_lazy
 from django.views.generic import TemplateView
 
+from audit.services import record
 from orgs.models import Role
 from orgs.scoping import StaffRequiredMixin, is_platform_admin
 
@@ -28,3 +31,18 @@ class HomeView(StaffRequiredMixin, TemplateView):
         context["has_no_role"] = not assignments and not context["is_platform_admin"]
         context["role_labels"] = dict(Role.choices)
         return context
+
+
+class StaffPasswordChangeView(StaffRequiredMixin, PasswordChangeView):
+    """A staff member changes their own password: the old one first, the new one through
+    AUTH_PASSWORD_VALIDATORS (length, similarity to the user's details, common and all-numeric passwords).
+    The session stays signed in (Django updates its hash) and the change is audited, without any password."""
+
+    template_name = "workbench/password_change.html"
+    success_url = reverse_lazy("workbench:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record("workbench.password_change", self.request.user, note="本人修改密码")
+        messages.success(self.request, "密码已修改。")
+        return response
