@@ -191,3 +191,20 @@ def test_round_trip_and_placeholder(settings):
     assert decrypt(token) == "盐州路"
     settings.GONGKAI_FIELD_KEYS = [OTHER]
     assert decrypt(token) == PLACEHOLDER and is_undecryptable(decrypt(token))
+
+
+def test_clear_values_are_encrypted_in_place_and_back(letter, settings):
+    """The helper the Applicant name/e-mail migration uses: clear text becomes a token, a token is left alone,
+    and the reverse restores clear text."""
+    from django.db.models import TextField as PlainText
+    from django.db.models import Value
+
+    Letter.objects.filter(pk=letter.pk).update(writer_name=Value("马文静", output_field=PlainText()))
+    assert _raw(letter.pk, "writer_name") == "马文静"
+    phone_before = _raw(letter.pk)
+    assert key_rotation.encrypt_in_place(Letter, ["writer_name", "writer_phone"]) == 1
+    assert _raw(letter.pk, "writer_name") != "马文静" and _raw(letter.pk) == phone_before
+    assert Letter.objects.get(pk=letter.pk).writer_name == "马文静"
+    assert key_rotation.encrypt_in_place(Letter, ["writer_name"]) == 0  # re-run: nothing left
+    assert key_rotation.decrypt_in_place(Letter, ["writer_name"]) == 1
+    assert _raw(letter.pk, "writer_name") == "马文静"
