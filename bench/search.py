@@ -135,7 +135,7 @@ def build_corpus(n: int, seed: int, aliases: list[str], log) -> int:
 def build_pg_backend(facts: dict, text_bytes: int) -> None:
     from django.db import connections
 
-    from catalog.search.postgres import PostgresBackend
+    from search.postgres import PostgresBackend
 
     def progress(done, total):
         if done % 50_000 < 500 or done == total:
@@ -162,7 +162,7 @@ def sqlite_size(connection) -> int:
 def like_ids(alias: str, terms, query) -> set[int]:
     """Ground truth: public documents (within the query's filters) where every term occurs in title, 文号,
     summary, keywords or body."""
-    from catalog.search.base import filtered_public, like_condition
+    from search.base import filtered_public, like_condition
 
     documents = filtered_public(query, alias)
     for term in terms:
@@ -174,7 +174,7 @@ def fts_ids(backend, query, terms) -> set[int]:
     """Every document the SQLite index finds for the query (filters included)."""
     from django.db import connection
 
-    from catalog.search.sqlite_fts import ID_MASK
+    from search.sqlite_fts import ID_MASK
 
     expression, where, params = backend._match(query, terms)
     with connection.cursor() as cursor:
@@ -239,12 +239,12 @@ def main(argv=None):
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from catalog.search import SearchQuery, search
-    from catalog.search.like import LikeBackend
-    from catalog.search.postgres import PostgresBackend
-    from catalog.search.query import parse
-    from catalog.search.sqlite_fts import BM25_LIMIT, BM25_TERM_LIMIT, SqliteFtsBackend
     from orgs.models import Agency
+    from search.like import LikeBackend
+    from search.postgres import PostgresBackend
+    from search.query import parse
+    from search.services import SearchQuery, search
+    from search.sqlite_fts import BM25_LIMIT, BM25_TERM_LIMIT, SqliteFtsBackend
 
     aliases = ["default", "pg"] if pg_url else ["default"]
     # Build facts survive in a file so that a --reuse run (queries only) can still report them.

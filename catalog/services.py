@@ -19,7 +19,7 @@ from orgs.scoping import Capability, require_capability
 from orgs.sequences import next_serial, reserve_up_to
 from workdays.calendar import count_working_days_detail
 
-from . import pii_review, search
+from . import pii_review
 from .models import (
     INTERPRETATION_GENRE,
     Attachment,
@@ -37,6 +37,7 @@ from .models import (
 )
 from .numbers import document_number_error, format_index_number, normalise_document_number
 from .sanitising import clean_html, clean_text, html_to_text
+from .signals import document_changed
 
 EDITABLE_FIELDS = [
     "title", "document_number", "summary", "keywords", "kind", "genre", "topic", "statutory_item", "local_items",
@@ -62,7 +63,8 @@ def _require(user, capability, document_or_agency):
 
 def _index_after_commit(document: Document) -> None:
     document_id = document.pk
-    transaction.on_commit(lambda: search.document_changed(document_id))
+    # The search app re-indexes it (search.apps); catalog does not import search.
+    transaction.on_commit(lambda: document_changed.send(sender=Document, document_id=document_id))
 
 
 def _clean_fields(document: Document) -> None:

@@ -492,9 +492,9 @@ def _body_text(paragraphs: list[str]) -> str:
 
 
 def rebuild_search_index() -> str:
-    """Rebuild the search index when catalog.search provides one; the demo works either way."""
+    """Rebuild the search index when the search app provides one; the demo works either way."""
     try:
-        from catalog.search import rebuild
+        from search.services import rebuild
     except (ImportError, AttributeError):
         return "搜索索引模块尚未提供 rebuild()，未重建搜索索引。"
     started = time.monotonic()

@@ -19,7 +19,7 @@ of a province), rounded half up; the total grows linearly with it. Fictional reg
 province code 39 for their 行政区划代码, so they never collide with a real region's code.
 
 The county profile also gets a catalogue of 政府信息 for the demo year (demo.catalogue: ``documents`` items,
-default DEFAULT_DOCUMENTS; 0 for none), after which the search index is rebuilt when catalog.search can.
+default DEFAULT_DOCUMENTS; 0 for none), after which the search index is rebuilt when the search app can.
 
 The county profile is created through orgs.services (one audit entry per agency); the larger profiles
 are bulk-inserted and summarised by ONE audit entry ("demo.region.generate"). Both then apply the

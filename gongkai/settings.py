@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "portal",
     "workbench",
     "catalog",
+    "search",  # full-text search over catalog's public documents (docs/search.md)
     "disclosure_requests",
     "appeals",
     "letters",
@@ -368,7 +369,7 @@ GONGKAI_REVIEW_FIRST_OUTCOMES = env_list("GONGKAI_REVIEW_FIRST_OUTCOMES", [
     "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
     "withheld_enforcement_file", "withheld_admin_inquiry", "partially_granted"])
 GONGKAI_REVIEW_FIRST_FROM = os.environ.get("GONGKAI_REVIEW_FIRST_FROM", "2024-01-01")
-# Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see catalog/search.
+# Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see docs/search.md.
 GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
 # Attachments: the largest accepted upload.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)

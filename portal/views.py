@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.generic import TemplateView
 
-from catalog import search as catalog_search
 from catalog.models import (
     Attachment,
     Document,
@@ -22,6 +21,7 @@ from catalog.models import (
     Validity,
 )
 from orgs.models import AgencyKind, AgencyLevel
+from search import services as search_services
 
 from .annual_reports import agency_report_rows
 from .catalogue import (
@@ -321,13 +321,13 @@ def search(request):
     elif text:
         per_page = 20
         number = max(1, min(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 50))
-        query = catalog_search.SearchQuery(
+        query = search_services.SearchQuery(
             text=text, agency_path=filters.agency.path if filters.agency else None,
             topic_id=filters.topic.pk if filters.topic else None,
             genre_code=filters.genre.code if filters.genre else None, statutory_item=filters.item,
             year_from=filters.year_from, year_to=filters.year_to, validity=filters.validity, order=order,
             offset=(number - 1) * per_page, limit=per_page)
-        result = catalog_search.search(query)
+        result = search_services.search(query)
         # Re-check against the database: the index may lag a withdrawal by a moment.
         documents = public_documents().in_bulk([hit.document_id for hit in result.hits])
         hits = [(hit, documents[hit.document_id], _snippet(hit.snippet_html)) for hit in result.hits

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from .query import Term
@@ -14,10 +15,21 @@ SNIPPET_CHARS = 120
 ProgressCallback = Callable[[int, int], None]  # (done, total)
 
 
+# The Document fields every index reads (indexed_text and the key); a backend adds what else it needs.
+INDEXED_FIELDS = ("published_on", "title", "document_number", "summary", "keywords", "body_text")
+
+
 class Backend:
-    """One search engine. `search` must count exactly and see only public documents."""
+    """One search engine. `search` must count exactly and see only public documents.
+
+    An index backend implements `rebuild` by supplying three steps to `rebuild` here: `begin_rebuild` (empty
+    the index, return any state the batches need), `write_batch` (index one batch of public documents) and
+    `finish_rebuild`; the loop over the catalogue, the transaction and the progress reports are shared."""
 
     name = ""
+    using = "default"
+    rebuild_batch = 1000  # documents per write_batch
+    rebuild_fields = INDEXED_FIELDS  # the Document fields write_batch reads
 
     def search(self, query, terms: list[Term]):  # -> (total, [(document_id, score)])
         raise NotImplementedError
@@ -26,7 +38,52 @@ class Backend:
         raise NotImplementedError
 
     def rebuild(self, progress: ProgressCallback | None = None) -> int:
+        """Empty the index and refill it from Document.objects.public() in one transaction (readers keep the old
+        index until it commits); returns the number of documents indexed. `progress(done, total)` as it goes."""
+        from catalog.models import Document
+
+        public = Document.objects.using(self.using).public()
+        total = public.count()
+        done = last = 0
+        if progress:
+            progress(0, total)
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            state = self.begin_rebuild(cursor)
+            while True:
+                # Keyset pagination: constant cost per batch however far into the catalogue.
+                batch = list(public.filter(pk__gt=last).order_by("pk").only(*self.rebuild_fields)[:self.rebuild_batch])
+                if not batch:
+                    break
+                last = batch[-1].pk
+                texts = attachment_texts([document.pk for document in batch], self.using)
+                self.write_batch(cursor, [(document, texts.get(document.pk, [])) for document in batch], state)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            self.finish_rebuild(cursor, done, state)
+        return done
+
+    def begin_rebuild(self, cursor):
+        """Empty the index inside the rebuild's transaction; returns the state passed to the other steps."""
         raise NotImplementedError
+
+    def write_batch(self, cursor, documents: list[tuple[object, list[str]]], state) -> None:
+        """Index (Document, its attachments' texts) pairs, none of them indexed yet."""
+        raise NotImplementedError
+
+    def finish_rebuild(self, cursor, documents: int, state) -> None:
+        """After the last batch (`documents` indexed in all), before the commit."""
+
+
+def attachment_texts(document_ids: list[int], using: str = "default") -> dict[int, list[str]]:
+    """The non-empty extracted texts of the documents' attachments, in their display order, by document id."""
+    from catalog.models import Attachment
+
+    texts: dict[int, list[str]] = {}
+    for document_id, text in Attachment.objects.using(using).filter(document_id__in=document_ids).exclude(
+            text="").order_by("document_id", "sort_order", "id").values_list("document_id", "text"):
+        texts.setdefault(document_id, []).append(text)
+    return texts
 
 
 def has_filters(query) -> bool:
@@ -135,7 +192,7 @@ def hits(ranked: list[tuple[int, float]], terms: list[Term], using: str = "defau
     """SearchHits for (document_id, score) in rank order; anything no longer public is dropped."""
     from catalog.models import Attachment, DisclosureAttribute, Document, DocumentStatus
 
-    from . import SearchHit
+    from .services import SearchHit
 
     ids = [document_id for document_id, _ in ranked]
     # By primary key, then checked in Python: with the public() filter in SQL, SQLite's planner prefers the

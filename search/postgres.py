@@ -1,14 +1,14 @@
-"""The production backend on PostgreSQL: the same CJK bigrams (catalog.search.bigrams) as tsvectors with a GIN
+"""The production backend on PostgreSQL: the same CJK bigrams (search.bigrams) as tsvectors with a GIN
 index, queried as phrase tsqueries (`'扶贫' <-> '贫工'`, i.e. what phraseto_tsquery builds).
 
 The tsvectors are written as literals with explicit positions, not through to_tsvector(): PostgreSQL's text
 parser would split tokens such as "4年" or "，现" and break the phrase arithmetic. Table ``search_part``
-(migration 0003): part 0 = 标题 + 文号, parts 1… = 内容概述, 关键词, 正文 and attachment text in
+(catalog migration 0003): part 0 = 标题 + 文号, parts 1… = 内容概述, 关键词, 正文 and attachment text in
 overlapping chunks, because tsvector positions stop at 16,383 and a lexeme keeps at most 256 positions; the
 chunks overlap by MAX_TERM_CHARS so every query term lies wholly inside one chunk. A document matches when
 each term matches some part of it.
 
-Counts are exact. ``search_df(term, df)`` (migration 0007) holds, for every token, the number of indexed
+Counts are exact. ``search_df(term, df)`` (catalog migration 0007) holds, for every token, the number of indexed
 documents containing it (and under the empty term the number of indexed documents), kept exact by
 document_changed (±1 per distinct token that appears or disappears) and recomputed by rebuild: a one-term,
 one-bigram query without filters (扶贫, 政府, 公开) is counted by one lookup. Other counts go through the GIN
@@ -29,14 +29,13 @@ from contextlib import contextmanager
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
 
-from .base import Backend, filtered_public, has_filters, indexed_text
+from .base import Backend, attachment_texts, filtered_public, has_filters, indexed_text
 from .bigrams import MAX_TERM_CHARS, chunks, term_tokens, tokens
 from .query import Term
 from .sqlite_fts import document_key, key_range, single_token
 
 CHUNK_CHARS = 4000
 MAX_POSITIONS_PER_LEXEME = 256
-BATCH = 500
 # Walk newest-first instead of reading every match when total² ≥ WALK_FACTOR × (offset + limit) × documents:
 # a walk reads about (offset + limit) × documents / total documents and tests each (~11 µs a document at
 # 200,000), the GIN path reads and sorts all `total` matches (4 µs a match for one bigram, ~50 µs for two
@@ -281,21 +280,22 @@ class PostgresBackend(Backend):
         return found[:needed]
 
     # --- maintaining -------------------------------------------------------------------------------
-    def _write(self, cursor, rows, vocabularies: list | None = None) -> None:
-        """rows: (document id, key, title text, body text); each document's set of tokens is appended to
+    def _write(self, cursor, documents, vocabularies: list | None = None) -> None:
+        """documents: (Document, its attachments' texts); each document's set of tokens is appended to
         `vocabularies` if given."""
         values = []
-        for document_id, key, title, body in rows:
+        for document, texts in documents:
             vocabulary: set[str] = set()
-            values.extend((document_id, number, key, literal)
-                          for number, literal in document_parts(title, body, vocabulary))
+            key = document_key(document.pk, document.published_on)
+            values.extend((document.pk, number, key, literal)
+                          for number, literal in document_parts(*indexed_text(document, texts), vocabulary))
             if vocabularies is not None:
                 vocabularies.append(vocabulary)
         cursor.executemany("INSERT INTO search_part (doc_id, part, key, tsv) VALUES (%s, %s, %s, %s::tsvector)",
                            values)
 
     def document_changed(self, document_id):
-        from catalog.models import Attachment, Document
+        from catalog.models import Document
 
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             # Waits for a running rebuild (SHARE ROW EXCLUSIVE), and one change per document at a time, so
@@ -311,11 +311,9 @@ class PostgresBackend(Backend):
             cursor.execute("DELETE FROM search_part WHERE doc_id = %s", [document_id])
             new: set[str] = set()
             if document is not None:
-                texts = Attachment.objects.using(self.using).filter(document_id=document_id).exclude(text="") \
-                    .order_by("sort_order", "id").values_list("text", flat=True)
                 vocabularies: list[set[str]] = []
-                self._write(cursor, [(document.pk, document_key(document.pk, document.published_on),
-                                      *indexed_text(document, texts))], vocabularies)
+                self._write(cursor, [(document, attachment_texts([document_id], self.using).get(document_id, []))],
+                            vocabularies)
                 new = vocabularies[0]
             changes = {term: 1 for term in new - old} | {term: -1 for term in old - new}
             if (document is not None) != was_indexed:
@@ -328,43 +326,27 @@ class PostgresBackend(Backend):
                                [terms, [changes[term] for term in terms]])
                 cursor.execute("DELETE FROM search_df WHERE term = ANY(%s) AND df <= 0", [terms])
 
-    def rebuild(self, progress=None):
-        from catalog.models import Attachment, Document
+    # rebuild (the loop is Backend.rebuild): the frequencies are counted in Python as the documents are
+    # tokenised (one counter entry per distinct bigram) and written with COPY at the end.
+    rebuild_batch = 500
 
-        public = Document.objects.using(self.using).public()
-        total = public.count()
-        done = last = 0
-        if progress:
-            progress(0, total)
-        fields = ("published_on", "title", "document_number", "summary", "keywords", "body_text")
-        frequencies: Counter = Counter()
-        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            # Readers go on (ACCESS SHARE); document_changed waits until this commits.
-            cursor.execute("LOCK TABLE search_part, search_df IN SHARE ROW EXCLUSIVE MODE")
-            cursor.execute("DELETE FROM search_part")
-            cursor.execute("DELETE FROM search_df")
-            while True:
-                batch = list(public.filter(pk__gt=last).order_by("pk").only(*fields)[:BATCH])
-                if not batch:
-                    break
-                last = batch[-1].pk
-                attachments: dict[int, list[str]] = {}
-                for document_id, text in Attachment.objects.using(self.using).filter(
-                        document_id__in=[d.pk for d in batch]).exclude(text="").order_by(
-                        "document_id", "sort_order", "id").values_list("document_id", "text"):
-                    attachments.setdefault(document_id, []).append(text)
-                vocabularies: list[set[str]] = []
-                self._write(cursor, [(d.pk, document_key(d.pk, d.published_on),
-                                      *indexed_text(d, attachments.get(d.pk, []))) for d in batch], vocabularies)
-                for vocabulary in vocabularies:
-                    frequencies.update(vocabulary)
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            frequencies[DOCUMENTS] = done
-            with cursor.copy("COPY search_df (term, df) FROM STDIN") as copy:
-                for row in frequencies.items():
-                    copy.write_row(row)
-            cursor.execute("ANALYZE search_part")
-            cursor.execute("ANALYZE search_df")
-        return done
+    def begin_rebuild(self, cursor):
+        # Readers go on (ACCESS SHARE); document_changed waits until this commits.
+        cursor.execute("LOCK TABLE search_part, search_df IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM search_part")
+        cursor.execute("DELETE FROM search_df")
+        return Counter()
+
+    def write_batch(self, cursor, documents, frequencies):
+        vocabularies: list[set[str]] = []
+        self._write(cursor, documents, vocabularies)
+        for vocabulary in vocabularies:
+            frequencies.update(vocabulary)
+
+    def finish_rebuild(self, cursor, documents, frequencies):
+        frequencies[DOCUMENTS] = documents
+        with cursor.copy("COPY search_df (term, df) FROM STDIN") as copy:
+            for row in frequencies.items():
+                copy.write_row(row)
+        cursor.execute("ANALYZE search_part")
+        cursor.execute("ANALYZE search_df")

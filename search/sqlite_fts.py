@@ -1,6 +1,6 @@
-"""The embedded default: SQLite FTS5 over CJK bigrams (catalog.search.bigrams), no server needed.
+"""The embedded default: SQLite FTS5 over CJK bigrams (search.bigrams), no server needed.
 
-Tables (created by catalog migration 0003 on SQLite):
+Tables (created by catalog migrations 0003 and 0008 on SQLite):
 
 * ``search_fts(title, body)``: contentless FTS5 holding the bigram token text; title = 标题 + 文号,
   body = 内容概述, 关键词, 正文 and attachment text. The tokenizer is unicode61 told that every character
@@ -33,7 +33,7 @@ from datetime import date
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
 
-from .base import Backend, filtered_public, has_filters, indexed_text
+from .base import INDEXED_FIELDS, Backend, attachment_texts, filtered_public, has_filters, indexed_text
 from .bigrams import token_text
 from .query import Term
 
@@ -44,7 +44,6 @@ BM25_TERM_LIMIT = 20_000
 FILTER_LIST_LIMIT = 50_000
 ID_MASK = (1 << 32) - 1
 TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
-BATCH = 1000
 
 
 def document_key(document_id: int, published_on: date | None) -> int:
@@ -68,7 +67,7 @@ def _quoted(tokens: str) -> str:
 
 
 def phrase(term: Term) -> str:
-    """The FTS5 phrase that matches `term` as a substring (see catalog.search.bigrams)."""
+    """The FTS5 phrase that matches `term` as a substring (see search.bigrams)."""
     from .bigrams import term_tokens
 
     tokens, prefix = term_tokens(term.text)
@@ -252,18 +251,20 @@ class SqliteFtsBackend(Backend):
 
     # --- maintaining -------------------------------------------------------------------------------
     def document_changed(self, document_id):
-        from catalog.models import Attachment, Document
+        from catalog.models import Document
 
         document = Document.objects.using(self.using).public().select_related("topic").filter(pk=document_id).first()
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             self._remove(cursor, document_id)
             if document is not None:
-                texts = Attachment.objects.using(self.using).filter(document_id=document_id).exclude(text="") \
-                    .order_by("sort_order", "id").values_list("text", flat=True)
+                texts = attachment_texts([document_id], self.using).get(document_id, [])
                 parent = document.topic.parent_id if document.topic_id else None
-                self._add(cursor, [(document_key(document.pk, document.published_on), document.pk,
-                                    *indexed_text(document, texts), facet_tokens(document, parent))],
-                          count_terms=True)
+                self._add(cursor, [self._row(document, texts, parent)], count_terms=True)
+
+    @staticmethod
+    def _row(document, texts, topic_parent_id):
+        return (document_key(document.pk, document.published_on), document.pk, *indexed_text(document, texts),
+                facet_tokens(document, topic_parent_id))
 
     @staticmethod
     def _remove(cursor, document_id: int) -> None:
@@ -297,46 +298,27 @@ class SqliteFtsBackend(Backend):
                 cursor.executemany("INSERT INTO search_df (term, df) VALUES (%s, 1) "
                                    "ON CONFLICT (term) DO UPDATE SET df = df + 1", terms)
 
-    def rebuild(self, progress=None):
-        from catalog.models import Attachment, Document, Topic
+    # rebuild (the loop is Backend.rebuild): empty, add batch by batch, then the frequencies in one pass.
+    rebuild_fields = (*INDEXED_FIELDS, *FACET_FIELDS)
 
-        public = Document.objects.using(self.using).public()
-        total = public.count()
-        done = 0
-        if progress:
-            progress(0, total)
-        fields = ("pk", "published_on", "title", "document_number", "summary", "keywords", "body_text",
-                  *FACET_FIELDS)
-        parents = dict(Topic.objects.using(self.using).values_list("pk", "parent_id"))
-        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            cursor.execute("DELETE FROM search_entry")
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
-            cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")
-            cursor.execute("DELETE FROM search_df")
-            last = 0
-            while True:
-                # Keyset pagination: constant cost per batch however far into the catalogue.
-                batch = list(public.filter(pk__gt=last).order_by("pk").only(*fields[1:])[:BATCH])
-                if not batch:
-                    break
-                last = batch[-1].pk
-                attachments: dict[int, list[str]] = {}
-                for document_id, text in Attachment.objects.using(self.using).filter(
-                        document_id__in=[d.pk for d in batch]).exclude(text="").order_by(
-                        "document_id", "sort_order", "id").values_list("document_id", "text"):
-                    attachments.setdefault(document_id, []).append(text)
-                self._add(cursor, [(document_key(d.pk, d.published_on), d.pk,
-                                    *indexed_text(d, attachments.get(d.pk, [])),
-                                    facet_tokens(d, parents.get(d.topic_id))) for d in batch],
-                          count_terms=False)
-                done += len(batch)
-                if progress:
-                    progress(done, total)
-            # Document frequencies in one pass of C over the finished index, instead of per document. Text
-            # tokens only (one or two characters; facet tokens are longer), as document_changed keeps them.
-            cursor.execute("INSERT INTO search_df (term, df) SELECT term, doc FROM search_fts_vocab "
-                           "WHERE length(term) <= 2")
-            # One b-tree per index: fewer segments to merge on every query.
-            cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-            cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('optimize')")
-        return done
+    def begin_rebuild(self, cursor):
+        from catalog.models import Topic
+
+        cursor.execute("DELETE FROM search_entry")
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
+        cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")
+        cursor.execute("DELETE FROM search_df")
+        return dict(Topic.objects.using(self.using).values_list("pk", "parent_id"))  # a theme's parent
+
+    def write_batch(self, cursor, documents, parents):
+        self._add(cursor, [self._row(document, texts, parents.get(document.topic_id)) for document, texts in documents],
+                  count_terms=False)
+
+    def finish_rebuild(self, cursor, documents, parents):
+        # Document frequencies in one pass of C over the finished index, instead of per document. Text tokens
+        # only (one or two characters; facet tokens are longer), as document_changed keeps them.
+        cursor.execute("INSERT INTO search_df (term, df) SELECT term, doc FROM search_fts_vocab "
+                       "WHERE length(term) <= 2")
+        # One b-tree per index: fewer segments to merge on every query.
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('optimize')")

@@ -1,11 +1,11 @@
-"""Full-text search index tables (catalog.search). They are not Django models: SQLite gets FTS5 virtual
-tables, PostgreSQL a table of bigram tsvectors with a GIN index. Both start empty; fill them with
-`gongkai search-index rebuild` (docs/search.md)."""
+"""Full-text search index tables (used by the search app, docs/search.md). They are not Django models: SQLite
+gets FTS5 virtual tables, PostgreSQL a table of bigram tsvectors with a GIN index. Both start empty; fill them
+with `gongkai search-index rebuild`."""
 
 from django.db import migrations
 
 # unicode61 told that every category except separators and controls is part of a token, so it splits only at
-# the spaces between the bigram tokens written by catalog.search.bigrams.
+# the spaces between the bigram tokens written by search.bigrams.
 TOKENIZE = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co Cn'"
 
 SQLITE_FORWARD = [

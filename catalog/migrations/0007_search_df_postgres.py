@@ -1,4 +1,4 @@
-"""PostgreSQL search backend (catalog.search.postgres): exact document frequencies and a GIN index over the
+"""PostgreSQL search backend (search.postgres): exact document frequencies and a GIN index over the
 title parts. Nothing on other databases (SQLite got its own search_df in 0003).
 
 search_df(term, df): the number of indexed documents containing each token, and under the empty term the
@@ -8,7 +8,7 @@ this migration stays correct without a rebuild; afterwards document_changed and 
 from django.db import migrations
 
 POSTGRES_FORWARD = [
-    # Title hits when they are rare (catalog.search.postgres._title_hits): the GIN index over every part
+    # Title hits when they are rare (search.postgres._title_hits): the GIN index over every part
     # would recheck the phrase in every body chunk that has its bigrams.
     "CREATE INDEX search_part_title_tsv ON search_part USING gin (tsv) WHERE part = 0;",
     "CREATE TABLE search_df (term text PRIMARY KEY, df integer NOT NULL);",

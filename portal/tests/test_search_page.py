@@ -1,13 +1,13 @@
-"""The public search page over catalog.search: messages, filters passed through, highlighted snippets."""
+"""The public search page over search.services: messages, filters passed through, highlighted snippets."""
 
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from catalog import search as catalog_search
 from catalog import services
-from catalog.search import SearchHit, SearchResult
+from search import services as search_services
+from search.services import SearchHit, SearchResult
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def fake_search(monkeypatch):
             calls.append(query)
             return SearchResult(total=len(hits) if total is None else total, hits=list(hits))
 
-        monkeypatch.setattr(catalog_search, "search", fake)
+        monkeypatch.setattr(search_services, "search", fake)
         return calls
 
     return install

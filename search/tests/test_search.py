@@ -12,15 +12,14 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog import search as search_module
 from catalog import services
 from catalog.models import Document, DocumentStatus
-from catalog.search import SearchQuery, get_backend, search
-from catalog.search.like import LikeBackend
-from demo.corpus import generate_documents
 from orgs.models import Agency
+from search import services as search_module
+from search.like import LikeBackend
+from search.services import SearchQuery, get_backend, search
+from search.tests.conftest import CORPUS_SIZE
 
-CORPUS_SIZE = 240
 FIXED_QUERIES = [
     "扶贫", "低保", "医保", "政府", "公开", "县",  # 2-character, very common, 1-character
     "专项债", "公示期", "办公室",  # 3-character
@@ -41,33 +40,6 @@ def all_ids(text: str, backend=None, **filters) -> list[int]:
         if offset >= result.total:
             assert len(ids) == result.total, "the total must count exactly what the pages list"
             return ids
-
-
-@pytest.fixture
-def corpus(region, genres, topic):
-    """CORPUS_SIZE generated documents, bulk-inserted as published, plus non-public ones with the same text."""
-    agencies = [region["county"], region["office"], region["edu"], region["health"], region["town"],
-                region["other"]]
-    rows = []
-    for number, generated in enumerate(generate_documents(CORPUS_SIZE, seed=7)):
-        status, attribute = DocumentStatus.PUBLISHED, "proactive"
-        if number % 10 == 3:
-            status = DocumentStatus.DRAFT
-        elif number % 10 == 5:
-            status = DocumentStatus.WITHDRAWN
-        elif number % 10 == 7:
-            attribute = "on_request"
-        rows.append(Document(
-            publisher=agencies[number % len(agencies)], title=generated.title, body_text=generated.body,
-            body=generated.body, document_number=generated.document_number, summary=generated.summary,
-            keywords=generated.keywords, genre=genres.get(generated.genre_code, genres["news"]),
-            kind=generated.kind, statutory_item=generated.statutory_item, topic=topic if number % 3 == 0 else None,
-            status=status, disclosure_attribute=attribute, validity="repealed" if number % 11 == 0 else "in_force",
-            published_on=generated.published_on if status != DocumentStatus.DRAFT else None,
-            index_number=f"T-{number:05d}" if status != DocumentStatus.DRAFT else None))
-    Document.objects.bulk_create(rows)
-    search_module.rebuild()
-    return Document.objects.order_by("pk")
 
 
 def sampled_queries(documents, count=40, seed=3) -> list[str]:
@@ -113,7 +85,7 @@ def test_multi_word_is_and_and_quotes_make_a_phrase(corpus):
 
 @pytest.mark.django_db
 def test_broad_queries_rank_title_hits_first_then_newest(corpus, monkeypatch):
-    from catalog.search import sqlite_fts
+    from search import sqlite_fts
 
     monkeypatch.setattr(sqlite_fts, "BM25_LIMIT", 0)  # force the ranking used for very common terms
     result = search(SearchQuery("政府", limit=100))
@@ -132,7 +104,7 @@ def test_broad_queries_rank_title_hits_first_then_newest(corpus, monkeypatch):
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 backend's choice of ranking function")
 def test_bm25_only_where_its_idf_pass_is_cheap(corpus, monkeypatch):
-    from catalog.search import sqlite_fts
+    from search import sqlite_fts
 
     def scores(text):
         return {hit.score for hit in search(SearchQuery(text, limit=100)).hits}
@@ -189,7 +161,7 @@ def test_broad_and_narrow_filters_find_the_same_documents(corpus, region, topic,
     from django.db.models import Value
     from django.db.models.functions import Concat
 
-    from catalog.search import sqlite_fts
+    from search import sqlite_fts
 
     like = LikeBackend()
     cases = [{"agency_path": region["edu"].path}, {"agency_path": region["county"].path, "statutory_item": 11},
@@ -351,7 +323,7 @@ def test_cli_rebuild_shows_progress(corpus):
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
 def test_postgres_backend_is_the_default_and_exact(corpus):
-    from catalog.search.postgres import PostgresBackend
+    from search.postgres import PostgresBackend
 
     assert isinstance(get_backend(), PostgresBackend)
     like = LikeBackend()
@@ -429,7 +401,7 @@ def test_terms_in_different_parts_of_a_document(region, genres):
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
 def test_postgres_walk_and_gin_pages_are_the_same(corpus, region, monkeypatch):
     """The page of many matches is found by walking newest-first, of few matches through GIN: same result."""
-    from catalog.search import postgres
+    from search import postgres
 
     cases = [{}, {"order": "date"}, {"offset": 20, "limit": 10}, {"offset": 95, "limit": 30},
              {"agency_path": region["county"].path}, {"year_from": 2021, "year_to": 2022},

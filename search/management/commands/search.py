@@ -1,10 +1,10 @@
-"""`gongkai search "扶贫"`: the portal's search from the command line (catalog.search.search)."""
+"""`gongkai search "扶贫"`: the portal's search from the command line (search.services.search)."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.search import MAX_LIMIT, SearchQuery, search
+from search.services import MAX_LIMIT, SearchQuery, search
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from catalog.search import get_backend
+from search.services import get_backend
 
 
 class Command(BaseCommand):

@@ -1,0 +1,110 @@
+"""The search app's interface, fixed here (docs/search.md): `search(SearchQuery) -> SearchResult`,
+`document_changed(document_id)`, `rebuild(progress=None)`, `get_backend(name=None)`. The backends live in
+this package: `like` (a LIKE scan, the ground truth), `sqlite` (FTS5 over CJK bigrams) and `postgres`
+(bigram tsvectors with GIN); settings.GONGKAI_SEARCH_BACKEND picks one, "auto" follows the database.
+
+`document_changed` runs after every committed change of a document: catalog sends
+catalog.signals.document_changed, and SearchConfig.ready connects it here, so that the index follows publish /
+withdraw / repeal immediately while catalog never imports this app."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    agency_path: str | None = None  # an Agency.path: that agency's subtree only
+    topic_id: int | None = None
+    genre_code: str | None = None
+    kind: str | None = None
+    statutory_item: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    validity: str | None = None
+    order: str = "relevance"  # or "date"
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document_id: int
+    index_number: str
+    title: str
+    published_on: date | None
+    score: float
+    snippet_html: str = ""  # escaped text with <mark>…</mark> around matches
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[SearchHit] = field(default_factory=list)
+    took_ms: float = 0.0
+
+
+def get_backend(name: str | None = None):
+    from django.conf import settings
+    from django.db import connection
+
+    name = name or getattr(settings, "GONGKAI_SEARCH_BACKEND", "auto")
+    if name == "auto":
+        name = {"sqlite": "sqlite", "postgresql": "postgres"}.get(connection.vendor, "like")
+    if name == "sqlite":
+        from .sqlite_fts import SqliteFtsBackend
+
+        return SqliteFtsBackend()
+    if name == "postgres":
+        from .postgres import PostgresBackend
+
+        return PostgresBackend()
+    if name == "like":
+        from .like import LikeBackend
+
+        return LikeBackend()
+    raise ValueError(f"未知的搜索后端：{name}（可选 auto、sqlite、postgres、like）")
+
+
+def search(query: SearchQuery, backend=None) -> SearchResult:
+    """Public documents matching every term of `query.text` (see search.query), filtered, counted
+    exactly and ranked (docs/search.md states the ranking functions)."""
+    from .base import hits
+    from .query import parse
+
+    started = time.perf_counter()
+    terms = parse(query.text)
+    if not terms:
+        return SearchResult(total=0, took_ms=(time.perf_counter() - started) * 1000)
+    limit = min(max(int(query.limit), 1), MAX_LIMIT)
+    offset = max(int(query.offset), 0)
+    if (limit, offset) != (query.limit, query.offset):
+        query = SearchQuery(**{**query.__dict__, "limit": limit, "offset": offset})
+    backend = backend or get_backend()
+    if query.agency_path and not _excludes_any_agency(query.agency_path, getattr(backend, "using", "default")):
+        # The region's root agency filters nothing: search unfiltered (one-bigram counts stay a lookup, and
+        # no backend tests a million documents against a condition every one of them meets).
+        query = SearchQuery(**{**query.__dict__, "agency_path": None})
+    total, ranked = backend.search(query, terms)
+    return SearchResult(total=total, hits=hits(ranked, terms, using=getattr(backend, "using", "default")),
+                        took_ms=(time.perf_counter() - started) * 1000)
+
+
+def _excludes_any_agency(agency_path: str, using: str) -> bool:
+    from orgs.models import Agency
+
+    return Agency.objects.using(using).exclude(path__startswith=agency_path).exists()
+
+
+def document_changed(document_id: int) -> None:
+    """Re-index (or drop) one document: called after commit of every publish / withdraw / validity change."""
+    get_backend().document_changed(document_id)
+
+
+def rebuild(progress=None) -> int:
+    """Rebuild the index of the configured backend from Document.objects.public(); returns the number of
+    documents indexed. `progress(done, total)` is called as it goes."""
+    return get_backend().rebuild(progress)

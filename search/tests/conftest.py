@@ -1,0 +1,40 @@
+"""The search tests index catalog's documents, so they use catalog's fixtures (genres, a theme, editors), and
+share a generated corpus."""
+
+import pytest
+
+from catalog.models import Document, DocumentStatus
+from catalog.tests import conftest as catalog_fixtures
+from demo.corpus import generate_documents
+from search import services
+
+genres, topic = catalog_fixtures.genres, catalog_fixtures.topic
+editorial, draft_fields = catalog_fixtures.editorial, catalog_fixtures.draft_fields
+CORPUS_SIZE = 240
+
+
+@pytest.fixture
+def corpus(region, genres, topic):
+    """CORPUS_SIZE generated documents, bulk-inserted as published, plus non-public ones with the same text."""
+    agencies = [region["county"], region["office"], region["edu"], region["health"], region["town"],
+                region["other"]]
+    rows = []
+    for number, generated in enumerate(generate_documents(CORPUS_SIZE, seed=7)):
+        status, attribute = DocumentStatus.PUBLISHED, "proactive"
+        if number % 10 == 3:
+            status = DocumentStatus.DRAFT
+        elif number % 10 == 5:
+            status = DocumentStatus.WITHDRAWN
+        elif number % 10 == 7:
+            attribute = "on_request"
+        rows.append(Document(
+            publisher=agencies[number % len(agencies)], title=generated.title, body_text=generated.body,
+            body=generated.body, document_number=generated.document_number, summary=generated.summary,
+            keywords=generated.keywords, genre=genres.get(generated.genre_code, genres["news"]),
+            kind=generated.kind, statutory_item=generated.statutory_item, topic=topic if number % 3 == 0 else None,
+            status=status, disclosure_attribute=attribute, validity="repealed" if number % 11 == 0 else "in_force",
+            published_on=generated.published_on if status != DocumentStatus.DRAFT else None,
+            index_number=f"T-{number:05d}" if status != DocumentStatus.DRAFT else None))
+    Document.objects.bulk_create(rows)
+    services.rebuild()
+    return Document.objects.order_by("pk")
