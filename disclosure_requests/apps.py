@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 
 
 class DisclosureRequestsConfig(AppConfig):
@@ -10,8 +11,10 @@ class DisclosureRequestsConfig(AppConfig):
         from workbench.navigation import register
         from workdays.services import register_due_date_provider
 
+        from .notices import legacy_template_check
         from .services import redate_open_cases
 
+        checks.register(legacy_template_check, checks.Tags.templates)
         register_due_date_provider(redate_open_cases)
         register("依申请公开", "disclosure_requests:index", "requests.view", 40)
         register_portal_nav("依申请公开", "disclosure_public:index", 40)

@@ -13,13 +13,13 @@ from orgs.models import Agency, AgencyKind
 
 from .identity import identity_error
 from .models import (
-    LETTER_DELIVERY_METHODS,
+    NOTICE_DELIVERY_METHODS,
     ApplicantType,
     DeliveryMethod,
     FeeMethod,
     IdentityDocumentType,
     LegacyOutcome,
-    LetterKind,
+    NoticeKind,
     OpinionKind,
     OpinionResult,
     Outcome,
@@ -398,20 +398,20 @@ class TransferForm(PlainForm):
                                              .exclude(pk=case.agency_id).order_by("path"))
 
 
-class LetterIssueForm(PlainForm):
-    kind = forms.ChoiceField(label="文书", choices=LetterKind.choices,
+class NoticeIssueForm(PlainForm):
+    kind = forms.ChoiceField(label="文书", choices=NoticeKind.choices,
                              help_text="文书日期为所记录行为的日期；生成后随案归档（DOCX 和 PDF）。")
 
 
-class LetterDeliveryForm(PlainForm):
-    letter = forms.ModelChoiceField(label="文书", queryset=None, empty_label=None)
-    method = forms.ChoiceField(label="送达方式", choices=[(m.value, m.label) for m in LETTER_DELIVERY_METHODS])
+class NoticeDeliveryForm(PlainForm):
+    notice = forms.ModelChoiceField(label="文书", queryset=None, empty_label=None)
+    method = forms.ChoiceField(label="送达方式", choices=[(m.value, m.label) for m in NOTICE_DELIVERY_METHODS])
     delivered_on = forms.DateField(label="送达日期", widget=DateInput(), initial=_today)
     reference = forms.CharField(label="邮件号或回执（邮寄必填）", max_length=80, required=False)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["letter"].queryset = case.letters.all()
+        self.fields["notice"].queryset = case.notices.all()
 
 
 # --- Public status lookup -----------------------------------------------------------------------------------

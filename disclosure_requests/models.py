@@ -173,8 +173,8 @@ class DeliveryMethod(models.TextChoices):
     INSPECTION = "inspection", "查阅、抄录"
 
 
-# A letter is served, not read on site: every delivery method except 查阅、抄录 serves a letter.
-LETTER_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.INSPECTION]
+# A notice is served, not read on site: every delivery method except 查阅、抄录 serves a notice.
+NOTICE_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.INSPECTION]
 
 
 class Applicant(models.Model):
@@ -427,7 +427,7 @@ class FeeNotice(models.Model):
         return f"{self.get_method_display()} {self.amount} 元"
 
 
-class LetterKind(models.TextChoices):
+class NoticeKind(models.TextChoices):
     REPLY = "reply", "政府信息公开申请答复告知书"
     CORRECTION = "correction", "补正告知书"
     EXTENSION = "extension", "延期答复告知书"
@@ -437,16 +437,17 @@ class LetterKind(models.TextChoices):
     PUBLIC_INTEREST = "public_interest", "决定公开告知书（第三方）"
 
 
-class Letter(models.Model):
-    """A generated notice, archived with the case; its delivery is recorded."""
+class Notice(models.Model):
+    """A generated 告知书 (or 通知书, 征求意见函, 登记回执: see NoticeKind), archived with the case; its delivery
+    is recorded. Written by disclosure_requests.notices; not the 领导信箱's letters.Letter."""
 
-    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="letters")
-    kind = models.CharField("文书", max_length=16, choices=LetterKind.choices)
-    docx = models.FileField("DOCX", upload_to="letters/%Y/", max_length=300)
-    pdf = models.FileField("PDF", upload_to="letters/%Y/", max_length=300, blank=True)
+    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField("文书", max_length=16, choices=NoticeKind.choices)
+    docx = models.FileField("DOCX", upload_to="notices/%Y/", max_length=300)
+    pdf = models.FileField("PDF", upload_to="notices/%Y/", max_length=300, blank=True)
     issued_on = models.DateField("出具日期")
     delivery_method = models.CharField("送达方式", max_length=16, blank=True,
-                                       choices=[(m.value, m.label) for m in LETTER_DELIVERY_METHODS])
+                                       choices=[(m.value, m.label) for m in NOTICE_DELIVERY_METHODS])
     delivered_on = models.DateField("送达日期", null=True, blank=True)
     delivery_reference = models.CharField("邮件号或回执", max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

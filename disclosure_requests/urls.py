@@ -15,5 +15,5 @@ urlpatterns = [
     *[path(f"<int:pk>/{action.key.replace('_', '-')}/", views.CaseActionView.as_view(action=action), name=action.key)
       for action in views.ACTIONS],
     path("<int:pk>/promote/", views.PromoteView.as_view(), name="promote"),
-    path("<int:pk>/letters/download/", views.LetterDownloadView.as_view(), name="letter_download"),
+    path("<int:pk>/notices/download/", views.NoticeDownloadView.as_view(), name="notice_download"),
 ]

@@ -41,8 +41,8 @@ from .forms import (
     FeeNoticeForm,
     FeeSettledForm,
     LegacyReplyForm,
-    LetterDeliveryForm,
-    LetterIssueForm,
+    NoticeDeliveryForm,
+    NoticeIssueForm,
     OnTheSpotForm,
     OpinionCloseForm,
     OpinionOpenForm,
@@ -85,7 +85,9 @@ TIMELINE_LABELS = {
     "requests.opinion.disclosure_notice": "书面告知第三方决定公开（第三十二条）",
     "requests.transfer.receive": "转办收到申请",
 }
-LETTER_OBJECT_TYPE = "disclosure_requests.letter"
+# A notice's audit entries: "disclosure_requests.letter" is what they were filed under before the model was
+# renamed Notice (issue 14); the audit trail is append-only, so the old entries keep it.
+NOTICE_OBJECT_TYPES = ("disclosure_requests.notice", "disclosure_requests.letter")
 
 
 def visible_cases(user):
@@ -271,19 +273,19 @@ def _reply(request, case, d):
                           close_opinions=d.get("close_opinions", False))
 
 
-def _issue_letter(request, case, d):
-    from . import letters  # the letter generator (python-docx, WeasyPrint) loads only when used
+def _issue_notice(request, case, d):
+    from . import notices  # the 告知书 generator (python-docx, WeasyPrint) loads only when used
 
     try:
-        return letters.render_letter(case, d["kind"], user=request.user)
+        return notices.render_notice(case, d["kind"], user=request.user)
     except ImproperlyConfigured as error:  # e.g. the PDF libraries are missing on this server
         raise ValidationError(str(error)) from error
 
 
 def _record_delivery(request, case, d):
-    from . import letters
+    from . import notices
 
-    return letters.record_delivery(d["letter"], d["method"], d["delivered_on"], d["reference"], user=request.user)
+    return notices.record_delivery(d["notice"], d["method"], d["delivered_on"], d["reference"], user=request.user)
 
 
 def _state(*states):
@@ -382,12 +384,12 @@ ACTIONS = [
            success="已转办。",
            help="所申请信息不属于本机关负责公开的，转至平台内负责公开的机关：本机关以“不属于本机关负责公开”答复并办结，"
                 "告知申请人负责公开的机关（第三十六条第（五）项）；转至机关另行登记，计入其年度报告。尚未确认收到的申请整件转出。"),
-    Action("letter_issue", "生成文书",
+    Action("notice_issue", "生成文书",
            available=lambda c, p: p.handle and c.received_on is not None and c.state != RequestState.ARCHIVED,
-           form=_plain(LetterIssueForm), perform=_issue_letter, success="文书已生成并归档。"),
-    Action("letter_delivery", "登记送达",
-           available=lambda c, p: p.handle and c.state != RequestState.ARCHIVED and c.letters.exists(),
-           form=_with_case(LetterDeliveryForm), perform=_record_delivery, success="已登记送达。"),
+           form=_plain(NoticeIssueForm), perform=_issue_notice, success="文书已生成并归档。"),
+    Action("notice_delivery", "登记送达",
+           available=lambda c, p: p.handle and c.state != RequestState.ARCHIVED and c.notices.exists(),
+           form=_with_case(NoticeDeliveryForm), perform=_record_delivery, success="已登记送达。"),
     Action("archive", "归档", available=_state(RequestState.CLOSED),
            perform=lambda r, c, d: services.archive(c, user=r.user), success="已归档。"),
 ]
@@ -424,9 +426,9 @@ def applicant_rows(case, reveal: bool):
 
 
 def _timeline(case):
-    letter_ids = [str(pk) for pk in case.letters.values_list("pk", flat=True)]
+    notice_ids = [str(pk) for pk in case.notices.values_list("pk", flat=True)]
     entries = list(AuditEntry.objects.filter(Q(object_type=CASE_OBJECT_TYPE, object_id=str(case.pk))
-                                             | Q(object_type=LETTER_OBJECT_TYPE, object_id__in=letter_ids))
+                                             | Q(object_type__in=NOTICE_OBJECT_TYPES, object_id__in=notice_ids))
                    .order_by("at", "id"))
     for entry in entries:
         entry.label = TIMELINE_LABELS.get(entry.action, entry.action)
@@ -574,8 +576,8 @@ class PromoteView(CaseScopedMixin, View):
         return redirect("catalog:detail", pk=outcome.document.pk)
 
 
-class LetterDownloadView(CaseScopedMixin, View):
-    """A generated letter (?letter=<id>&format=docx|pdf). Letters name and address the applicant, so only
+class NoticeDownloadView(CaseScopedMixin, View):
+    """A generated notice (?notice=<id>&format=docx|pdf). Notices name and address the applicant, so only
     staff who may handle the case's agency download them."""
 
     http_method_names = ["get", "head"]
@@ -584,12 +586,12 @@ class LetterDownloadView(CaseScopedMixin, View):
         case = self.get_object()
         if not has_capability(request.user, Capability.REQUESTS_HANDLE, case.agency):
             raise PermissionDenied("文书含申请人信息，仅限本机关承办人员下载。")
-        letter_id = request.GET.get("letter", "")
-        letter = case.letters.filter(pk=int(letter_id)).first() if letter_id.isdigit() else None
-        if letter is None:
+        notice_id = request.GET.get("notice", "")
+        notice = case.notices.filter(pk=int(notice_id)).first() if notice_id.isdigit() else None
+        if notice is None:
             messages.error(request, "请从文书列表中选择要下载的文书。")
             return redirect("disclosure_requests:detail", pk=case.pk)
-        field = letter.pdf if request.GET.get("format") == "pdf" else letter.docx
+        field = notice.pdf if request.GET.get("format") == "pdf" else notice.docx
         if not field:
             raise Http404("该文书没有此格式的文件。")
         try:

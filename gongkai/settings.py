@@ -357,9 +357,10 @@ GONGKAI_MONITOR_NOTICE_POLICY_MONTHS = env_int("GONGKAI_MONITOR_NOTICE_POLICY_MO
 GONGKAI_MONITOR_LOOKBACK_DAYS = env_int("GONGKAI_MONITOR_LOOKBACK_DAYS", 180)
 GONGKAI_MONITOR_SITE_HOSTS = env_list("GONGKAI_MONITOR_SITE_HOSTS", []) or None  # None: ALLOWED_HOSTS
 GONGKAI_MONITOR_TREND_RUNS = env_int("GONGKAI_MONITOR_TREND_RUNS", 10)
-# Letters as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced.
-GONGKAI_LETTERS_PDF = env_bool("GONGKAI_LETTERS_PDF", True)
-# 答复告知书的救济途径 (disclosure_requests/letters.py). 《中华人民共和国行政复议法》（2023年修订，2024年1月1日起施行）
+# 告知书 as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced. GONGKAI_LETTERS_PDF is
+# the deprecated name (before issue 14), still read when the new one is not set.
+GONGKAI_NOTICES_PDF = env_bool("GONGKAI_NOTICES_PDF", env_bool("GONGKAI_LETTERS_PDF", True))
+# 答复告知书的救济途径 (disclosure_requests/notices.py). 《中华人民共和国行政复议法》（2023年修订，2024年1月1日起施行）
 # 第二十三条第一款第（四）项: 申请政府信息公开，行政机关不予公开的，先申请行政复议（复议前置），第二款: the agency must
 # say so. Whether 无法提供 / 不予处理 also count as 不予公开 is debated, hence settings (表三 row ids, comma-separated):
 # default the eight 三（三） rows, plus 部分公开 (三（二）), whose letter applies it to the withheld part. Cases decided

@@ -21,7 +21,7 @@ CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 def _isolated(settings, tmp_path):
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.GONGKAI_LETTERS_PDF = False  # the DOCX is downloaded below; PDF rendering is test_letters.py's
+    settings.GONGKAI_NOTICES_PDF = False  # the DOCX is downloaded below; PDF rendering is test_notices.py's
 
 
 def cn_number(text: str) -> int:
@@ -92,11 +92,11 @@ def test_online_application_handled_and_followed_by_the_applicant(page, region, 
     expect(page.get_by_text("已答复并办结。")).to_be_visible()
     page.screenshot(path=str(tmp_path / "closed.png"), full_page=True)
 
-    # The reply letter (disclosure_requests.letters) is generated and downloaded from the case page.
-    letter = page.locator("#action-letter_issue")
-    letter.locator("summary").click()
-    letter.get_by_label("文书").select_option("reply")
-    letter.get_by_role("button", name="生成文书").click()
+    # The reply notice (disclosure_requests.notices) is generated and downloaded from the case page.
+    notice = page.locator("#action-notice_issue")
+    notice.locator("summary").click()
+    notice.get_by_label("文书").select_option("reply")
+    notice.get_by_role("button", name="生成文书").click()
     expect(page.get_by_text("文书已生成并归档。")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("下载 DOCX")).first.click()

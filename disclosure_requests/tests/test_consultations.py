@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from disclosure_requests import deadlines, letters, services
-from disclosure_requests.models import ClockPause, LetterKind, OpinionResult, Outcome
+from disclosure_requests import deadlines, notices, services
+from disclosure_requests.models import ClockPause, NoticeKind, OpinionResult, Outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_article_32_receipt_date_recorded_later_makes_a_silent_third_party_lapse
 def test_article_33_pause_ends_by_itself_at_the_lapse(consulting):
     """《政府信息公开条例》第三十三条第三款 (consultation time is not counted) with 第三十二条's 15 working days: an
     unanswered consultation stops the clock only up to the lapse (4-02), even while nobody has recorded it.
-    3-4…8 (5), 3-11 (6, the day the letter goes out counts), paused 3-12…4-02, 4-3 (7), 清明 4-4…6 off,
+    3-4…8 (5), 3-11 (6, the day the notice goes out counts), paused 3-12…4-02, 4-3 (7), 清明 4-4…6 off,
     4-7 Sun make-up (8), 4-8…12 (13), 4-15…19 (18), 4-22 (19), 4-23 (20) → 2024-04-23."""
     case, _opinion = consulting(received_on=date(2024, 3, 12))
     # While it runs, the stored due date assumes the pause lasts to the lapse at the latest.
@@ -161,16 +161,16 @@ def test_article_32_the_notice_letter_goes_to_the_third_party(objected, handlers
     settings.MEDIA_ROOT = tmp_path / "media"
     case, opinion = objected
     with pytest.raises(ValidationError, match="书面告知第三方决定公开"):
-        letters.preview_letter(case, LetterKind.PUBLIC_INTEREST)
+        notices.preview_notice(case, NoticeKind.PUBLIC_INTEREST)
     services.notify_third_party_of_disclosure(opinion, user=handlers["handler"], content="2023年度抽检不合格项目",
                                               reasons="涉及食品安全，不公开可能对公共利益造成重大影响", on=date(2024, 3, 22))
-    text = letters.preview_letter(case, LetterKind.PUBLIC_INTEREST)
+    text = notices.preview_notice(case, NoticeKind.PUBLIC_INTEREST)
     for phrase in ("决定公开告知书", "某科技公司：", "第三十二条", "2023年度抽检不合格项目", "涉及食品安全", "2024年3月22日"):
         assert phrase in text
     assert "马文静" not in text
-    settings.GONGKAI_LETTERS_PDF = False
-    letter = letters.render_letter(case, LetterKind.PUBLIC_INTEREST, user=handlers["handler"])
-    assert letter.issued_on == date(2024, 3, 22)
+    settings.GONGKAI_NOTICES_PDF = False
+    notice = notices.render_notice(case, NoticeKind.PUBLIC_INTEREST, user=handlers["handler"])
+    assert notice.issued_on == date(2024, 3, 22)
 
 
 def test_article_32_reply_step_warns_after_an_objection(objected, client, handlers):

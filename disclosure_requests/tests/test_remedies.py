@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from disclosure_requests import letters, services
-from disclosure_requests.models import LetterKind, Outcome
+from disclosure_requests import notices, services
+from disclosure_requests.models import NoticeKind, Outcome
 from orgs.models import AgencyKind, AgencyLevel, ReviewJurisdiction
 from orgs.services import create_agency, update_agency
 from workdays import services as calendar_services
@@ -48,7 +48,7 @@ def decide(region, person, make_staff):
 
 
 def remedies_of(case) -> str:
-    return flat(letters.preview_letter(case, LetterKind.REPLY))
+    return flat(notices.preview_notice(case, NoticeKind.REPLY))
 
 
 def test_refusal_decided_in_2026_offers_review_first_and_the_later_suit(decide):
@@ -59,7 +59,7 @@ def test_refusal_decided_in_2026_offers_review_first_and_the_later_suit(decide):
     text = remedies_of(case)
     assert flat(REVIEW_FIRST) in text
     assert "6个月" not in text and "或者在" not in text
-    assert letters.review_first(case) == "all"
+    assert notices.review_first(case) == "all"
 
 
 @pytest.mark.parametrize("outcome", [o for o in Outcome if o.value.startswith("withheld_")],
@@ -76,7 +76,7 @@ def test_refusal_decided_in_2023_reads_as_before(decide):
     case = decide(Outcome.WITHHELD_STATE_SECRET, RECEIVED_2023, REPLY_2023)
     text = remedies_of(case)
     assert flat(EITHER_OR) in text and "应当先申请行政复议" not in text
-    assert letters.review_first(case) == ""
+    assert notices.review_first(case) == ""
 
 
 def test_partial_disclosure_in_2026_applies_review_first_to_the_withheld_part(decide):
@@ -89,7 +89,7 @@ def test_partial_disclosure_in_2026_applies_review_first_to_the_withheld_part(de
     assert flat("可以在收到行政复议决定书之日起15日内向有管辖权的人民法院提起行政诉讼") in text
     assert flat("对本答复的其他内容不服的，您可以在收到本告知书之日起60日内向演示县人民政府申请行政复议，"
                 "或者在6个月内向有管辖权的人民法院提起行政诉讼。") in text
-    assert letters.review_first(case) == "part"
+    assert notices.review_first(case) == "part"
 
 
 @pytest.mark.parametrize("outcome", [Outcome.GRANTED, Outcome.UNAVAILABLE_NOT_HELD, Outcome.NOT_PROCESSED_DUPLICATE],
@@ -107,7 +107,7 @@ def test_a_withheld_secondary_outcome_makes_review_first_apply_to_that_part(deci
     the applicant of 复议前置 for that part."""
     case = decide(Outcome.UNAVAILABLE_NOT_HELD, RECEIVED_2026, REPLY_2026,
                   secondary_outcomes=[Outcome.WITHHELD_PROCESS_INFO.value])
-    assert letters.review_first(case) == "part"
+    assert notices.review_first(case) == "part"
     assert "对本答复中不予公开的部分不服的" in remedies_of(case)
 
 
@@ -118,10 +118,10 @@ def test_the_rule_is_a_setting(decide, settings):
     case = decide(Outcome.UNAVAILABLE_NOT_HELD, RECEIVED_2026, REPLY_2026)
     assert "应当先申请行政复议" in remedies_of(case)
     settings.GONGKAI_REVIEW_FIRST_FROM = "2027-01-01"
-    assert letters.review_first(case) == "" and "6个月" in remedies_of(case)
+    assert notices.review_first(case) == "" and "6个月" in remedies_of(case)
     settings.GONGKAI_REVIEW_FIRST_OUTCOMES = ["withheld"]
     with pytest.raises(ImproperlyConfigured, match="withheld"):
-        letters.review_first_outcomes()
+        notices.review_first_outcomes()
 
 
 # --- The 行政复议机关 ------------------------------------------------------------------------------------------
@@ -194,16 +194,16 @@ def test_fee_due_date_over_an_unconfirmed_calendar_is_provisional(region, person
         return case
 
     confirmed = fee_case("第一份申请")
-    text = flat(letters.preview_letter(confirmed, LetterKind.FEE))
+    text = flat(notices.preview_notice(confirmed, NoticeKind.FEE))
     assert "（按本机关工作日历计算，至2024年10月30日）" in text and "暂定" not in text
 
     calendar_services.set_status(2024, "unconfirmed", "", "测试：撤销确认")
     provisional = fee_case("第二份申请")
-    text = flat(letters.preview_letter(provisional, LetterKind.FEE))
+    text = flat(notices.preview_notice(provisional, NoticeKind.FEE))
     assert flat("（按本机关工作日历暂计至2024年10月30日。2024年节假日安排尚未公布，该日期为暂定日期，"
                 "缴纳期限以按国务院办公厅公布的节假日安排计算的第20个工作日为准）") in text
     assert "按本机关工作日历计算，至" not in text
     # The reply closing the case for non-payment says the same of the date it quotes.
     closed = services.fee_lapsed(provisional, user=handler, on=date(2024, 10, 31))
     assert flat("缴费期限至2024年10月30日（2024年节假日安排尚未公布，为按本机关工作日历计算的暂定日期）") in flat(
-        letters.preview_letter(closed, LetterKind.REPLY))
+        notices.preview_notice(closed, NoticeKind.REPLY))

@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosure_requests import letters, services
-from disclosure_requests.forms import ApplicationForm, LetterDeliveryForm
+from disclosure_requests import notices, services
+from disclosure_requests.forms import ApplicationForm, NoticeDeliveryForm
 from disclosure_requests.models import (
     DeliveryMethod,
     DisclosureRequest,
     LegacyOutcome,
-    LetterKind,
+    NoticeKind,
     OpinionResult,
     Outcome,
     OutcomeDetail,
@@ -170,11 +170,11 @@ def test_article_40_inspection_is_a_form_of_provision(region, person, handlers):
                                   requested_form="paper", delivery_method=DeliveryMethod.INSPECTION)
     assert DisclosureRequest.objects.get(pk=case.pk).get_delivery_method_display() == "查阅、抄录"
     services.confirm_receipt(case, user=handlers["handler"], confirmed_on=timezone.localdate())
-    delivery = LetterDeliveryForm(case=case)
+    delivery = NoticeDeliveryForm(case=case)
     assert DeliveryMethod.INSPECTION.value not in [value for value, _ in delivery.fields["method"].choices]
     case = services.reply(case, user=handlers["handler"], outcome=Outcome.GRANTED, detail=OutcomeDetail.PROVIDED,
                           legal_basis=f"{BASIS}第三十六条第（二）项、第四十条")
-    assert "请您持本告知书到本机关查阅、抄录该政府信息" in letters.preview_letter(case, LetterKind.REPLY)
+    assert "请您持本告知书到本机关查阅、抄录该政府信息" in notices.preview_notice(case, NoticeKind.REPLY)
 
 
 def test_2008_article_21_4_through_the_case_page(in_person, client, handlers):

@@ -14,7 +14,7 @@ from disclosure_requests import services
 from disclosure_requests.models import (
     DisclosureRequest,
     Extension,
-    Letter,
+    Notice,
     OpinionResult,
     Outcome,
     RequestState,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def _isolated(settings, tmp_path):
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.GONGKAI_LETTERS_PDF = False  # DOCX is enough here; the PDF is test_letters.py's business
+    settings.GONGKAI_NOTICES_PDF = False  # DOCX is enough here; the PDF is test_notices.py's business
 
 
 def url(name, case=None, **kwargs):
@@ -403,24 +403,24 @@ def test_on_the_spot_withdraw_transfer_archive(client, region, handlers, in_pers
 def test_letters_are_issued_and_downloaded_by_handlers_only(client, region, handlers, in_person, make_staff):
     client.force_login(handlers["handler"])
     case = in_person(date(2024, 9, 25))
-    response = act(client, case, "letter_issue", kind="reply")
-    assert "尚未办结" in page_text(response) and not Letter.objects.exists()
-    act(client, case, "letter_issue", kind="receipt")
-    letter = Letter.objects.get()
-    download = client.get(url("letter_download", case), {"letter": letter.pk, "format": "docx"})
+    response = act(client, case, "notice_issue", kind="reply")
+    assert "尚未办结" in page_text(response) and not Notice.objects.exists()
+    act(client, case, "notice_issue", kind="receipt")
+    notice = Notice.objects.get()
+    download = client.get(url("notice_download", case), {"notice": notice.pk, "format": "docx"})
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert b"".join(download.streaming_content)[:2] == b"PK"
-    act(client, case, "letter_delivery", letter=letter.pk, method="post", delivered_on="2024-09-26", reference="")
-    letter.refresh_from_db()
-    assert letter.delivered_on is None
-    act(client, case, "letter_delivery", letter=letter.pk, method="post", delivered_on="2024-09-26",
+    act(client, case, "notice_delivery", notice=notice.pk, method="post", delivered_on="2024-09-26", reference="")
+    notice.refresh_from_db()
+    assert notice.delivered_on is None
+    act(client, case, "notice_delivery", notice=notice.pk, method="post", delivered_on="2024-09-26",
         reference="XA123456789CN")
-    letter.refresh_from_db()
-    assert letter.delivered_on == date(2024, 9, 26)
+    notice.refresh_from_db()
+    assert notice.delivered_on == date(2024, 9, 26)
     timeline = page_text(client.get(url("detail", case))).split("办理记录", 1)[1]
     assert "出具文书" in timeline and "登记文书送达" in timeline
     client.force_login(handlers["other_handler"])
-    assert client.get(url("letter_download", case), {"letter": letter.pk}).status_code == 404
+    assert client.get(url("notice_download", case), {"notice": notice.pk}).status_code == 404
 
 
 def test_promote_to_proactive_disclosure(client, region, handlers, in_person, make_staff):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 
-from disclosure_requests.letters import (
+from gongkai.gongwen import (
     FONT_BODY,
     FONT_PAGE_NUMBER,
     FONT_TITLE,
@@ -22,8 +22,8 @@ from disclosure_requests.letters import (
     SIZE_BODY,
     SIZE_PAGE_NUMBER,
     SIZE_TITLE,
-    _set_font,
     cn_date,
+    set_font,
 )
 from report_formats.layout import Grid, GridCell, column_widths_mm, label_indent
 
@@ -86,10 +86,10 @@ def _styles(document) -> dict:
 
     # Document defaults: 仿宋_GB2312, Chinese; anything without a GK style still prints in the right font.
     default_rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_font(default_rpr, FONT_BODY)
+    set_font(default_rpr, FONT_BODY)
     for language in default_rpr.findall(qn("w:lang")):
         language.set(qn("w:eastAsia"), "zh-CN")
-    _set_font(document.styles["Normal"].element.get_or_add_rPr(), FONT_BODY)
+    set_font(document.styles["Normal"].element.get_or_add_rPr(), FONT_BODY)
 
     def paragraph_style(name, font, size, *, base=None, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=0.0,
                         pitch: float | None = LINE_PITCH, bold=False, keep=False):
@@ -97,7 +97,7 @@ def _styles(document) -> dict:
         style.base_style = base or document.styles["Normal"]
         style.quick_style = True
         style.font.size, style.font.bold = Pt(size), bold
-        _set_font(style.element.get_or_add_rPr(), font)
+        set_font(style.element.get_or_add_rPr(), font)
         fmt = style.paragraph_format
         fmt.alignment = align
         fmt.first_line_indent = Pt(indent)
@@ -136,7 +136,7 @@ def _styles(document) -> dict:
     _outline_level(styles[STYLE_HEADING_1], 0)
     _outline_level(styles[STYLE_HEADING_2], 1)
     char = document.styles.add_style(STYLE_HEADING_2_CHAR, WD_STYLE_TYPE.CHARACTER)
-    _set_font(char.element.get_or_add_rPr(), FONT_HEADING_2)
+    set_font(char.element.get_or_add_rPr(), FONT_HEADING_2)
     styles[STYLE_HEADING_2_CHAR] = char
     return styles
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from disclosure_requests.letters import cn_date
+from gongkai.gongwen import cn_date
 from report_formats.layout import Grid, GridCell, column_widths_mm, label_indent
 
 from .charts import chart_svg

@@ -24,7 +24,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from disclosure_requests.tests.test_letters import skip_pdf_loudly, squash
+from disclosure_requests.tests.test_notices import skip_pdf_loudly, squash
 from report_checkup.importers.importer import import_document
 from report_formats.formats import FORMATS, ReportFormat
 from reports import services

@@ -133,8 +133,8 @@ DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request",
                              "correction_lapsed", "opinion_open", "opinion_receipt", "opinion_close",
                              "opinion_notice", "extend", "reason_ask",
                              "reason_decide", "fee_notice", "fee_settled", "fee_lapsed", "reply", "on_the_spot",
-                             "withdraw", "transfer", "letter_issue", "letter_delivery", "archive", "promote",
-                             "letter_download")
+                             "withdraw", "transfer", "notice_issue", "notice_delivery", "archive", "promote",
+                             "notice_download")
 
 OBJECT_ROUTES = {
     "orgs:detail": lambda r, key: {"pk": r[key].pk},
@@ -220,7 +220,7 @@ def test_platform_wide_changes_are_refused_to_agency_staff(client, two_counties,
 
 def _is_post_only(name):
     if name.startswith("disclosure_requests:"):
-        return name not in ("disclosure_requests:detail", "disclosure_requests:letter_download")
+        return name not in ("disclosure_requests:detail", "disclosure_requests:notice_download")
     if name == "appeals:decide":
         return True
     if name.startswith("consultations:"):

@@ -1,4 +1,4 @@
-"""依申请公开文书: every LetterKind and every Outcome renders to a DOCX and a PDF that carry the statutory
+"""依申请公开文书 (告知书): every NoticeKind and every Outcome renders to a DOCX and a PDF that carry the statutory
 wording and the case number, never the applicant's identity number."""
 
 import functools
@@ -15,8 +15,9 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
-from disclosure_requests import letters, services
-from disclosure_requests.models import Letter, LetterKind, Outcome, OutcomeGroup
+from disclosure_requests import notices, services
+from disclosure_requests.models import Notice, NoticeKind, Outcome, OutcomeGroup
+from gongkai.gongwen import cn_date, rmb_upper
 
 from .conftest import PLANTED_ID
 
@@ -48,7 +49,7 @@ def pdf_support() -> str:
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     if pdf_support():
-        settings.GONGKAI_LETTERS_PDF = False
+        settings.GONGKAI_NOTICES_PDF = False
 
 
 def skip_pdf_loudly():
@@ -60,27 +61,27 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def docx_text(letter: Letter) -> str:
-    document = Document(letter.docx.path)
+def docx_text(notice: Notice) -> str:
+    document = Document(notice.docx.path)
     parts = [p.text for p in document.paragraphs]
     parts += [p.text for p in document.sections[0].footer.paragraphs]
     return "\n".join(parts)
 
 
-def docx_raw(letter: Letter) -> str:
+def docx_raw(notice: Notice) -> str:
     """Every XML part of the package (body, footer, styles, metadata)."""
-    with zipfile.ZipFile(letter.docx.path) as package:
+    with zipfile.ZipFile(notice.docx.path) as package:
         return "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist())
 
 
-def pdf_text(letter: Letter) -> str:
-    reader = PdfReader(letter.pdf.path)
+def pdf_text(notice: Notice) -> str:
+    reader = PdfReader(notice.pdf.path)
     metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
     return "\n".join(page.extract_text() for page in reader.pages) + "\n" + metadata
 
 
-def assert_fonts(letter: Letter):
-    document = Document(letter.docx.path)
+def assert_fonts(notice: Notice):
+    document = Document(notice.docx.path)
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin,
@@ -96,23 +97,23 @@ def assert_fonts(letter: Letter):
     assert footer.text.startswith("- ") and footer.text.endswith(" -") and "PAGE" in footer._p.xml
 
 
-def check_letter(letter: Letter, *phrases: str, absent: tuple[str, ...] = ()):
+def check_notice(notice: Notice, *phrases: str, absent: tuple[str, ...] = ()):
     """DOCX first (always), then the PDF text layer (skipped loudly only if fonts or libraries are missing)."""
-    assert letter.pk and letter.docx.name.endswith(".docx")
-    text = docx_text(letter)
+    assert notice.pk and notice.docx.name.endswith(".docx")
+    text = docx_text(notice)
     flat = squash(text)
-    tracking = letter.request.tracking_number
+    tracking = notice.request.tracking_number
     for phrase in (tracking, *phrases):
         assert squash(phrase) in flat, f"DOCX 缺少：{phrase}\n{text}"
     for phrase in (PLANTED_ID, *absent):
         assert squash(phrase) not in flat
-    assert PLANTED_ID not in docx_raw(letter)
-    assert_fonts(letter)
+    assert PLANTED_ID not in docx_raw(notice)
+    assert_fonts(notice)
     skip_pdf_loudly()
-    assert letter.pdf.name.endswith(".pdf")
-    with open(letter.pdf.path, "rb") as handle:
+    assert notice.pdf.name.endswith(".pdf")
+    with open(notice.pdf.path, "rb") as handle:
         assert handle.read(5) == b"%PDF-"
-    pdf_flat = squash(pdf_text(letter))
+    pdf_flat = squash(pdf_text(notice))
     for phrase in (tracking, *phrases):
         assert squash(phrase) in pdf_flat, f"PDF 文字层缺少：{phrase}"
     for phrase in (PLANTED_ID, *absent):
@@ -134,8 +135,8 @@ def close_with(case, handler, outcome, **reply):
         return services.correction_lapsed(case, user=handler, on=date(2024, 10, 16))
     if outcome == Outcome.OTHER_FEE_UNPAID:
         services.start_processing(case, user=handler)
-        notice = services.issue_fee_notice(case, user=handler, method="per_page", pages=150, served_on=date(2024, 9, 27))
-        return services.fee_lapsed(case, user=handler, on=notice.fee_due_on + timedelta(days=1))
+        fee = services.issue_fee_notice(case, user=handler, method="per_page", pages=150, served_on=date(2024, 9, 27))
+        return services.fee_lapsed(case, user=handler, on=fee.fee_due_on + timedelta(days=1))
     if outcome == Outcome.UNAVAILABLE_STILL_UNCLEAR:  # 第三十条: only after a correction was asked for and received
         services.request_correction(case, user=handler, items="请明确所需文件的年份", on=date(2024, 9, 27),
                                     correction_due_on=date(2024, 10, 15))
@@ -147,7 +148,7 @@ def close_with(case, handler, outcome, **reply):
     return services.reply(case, user=handler, outcome=outcome, **fields)
 
 
-# Per outcome: the statutory wording the letter must carry (条例 第三十六条 and the articles it names).
+# Per outcome: the statutory wording the notice must carry (条例 第三十六条 and the articles it names).
 OUTCOME_WORDING = {
     Outcome.GRANTED: ["本机关决定予以公开", "本机关向您提供该政府信息", "通过电子邮件发送至您申请时提供的电子邮箱"],
     Outcome.PARTIALLY_GRANTED: ["能够作区分处理", "本机关决定部分公开", "对不予公开的内容说明理由如下"],
@@ -176,7 +177,7 @@ OUTCOME_WORDING = {
 def test_every_outcome_has_its_wording_and_template():
     assert set(OUTCOME_WORDING) == set(Outcome)
     for outcome in Outcome:
-        letters._engine().get_template(f"disclosure_requests/letters/outcomes/{outcome.value}.txt")
+        notices._engine().get_template(f"disclosure_requests/notices/outcomes/{outcome.value}.txt")
 
 
 # The remedies paragraph of a 2024 reply (《中华人民共和国行政复议法》（2023年修订）第二十三条): 复议前置 for the
@@ -199,12 +200,12 @@ def remedy_wording(outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @pytest.mark.parametrize("outcome", list(Outcome), ids=[o.value for o in Outcome])
 def test_reply_letter_for_every_outcome(outcome, received, handlers, person):
     case = close_with(received(), handlers["handler"], outcome)
-    letter = letters.render_letter(case, LetterKind.REPLY)
-    assert letter.kind == LetterKind.REPLY and letter.issued_on == case.closed_on
+    notice = notices.render_notice(case, NoticeKind.REPLY)
+    assert notice.kind == NoticeKind.REPLY and notice.issued_on == case.closed_on
     present, absent = remedy_wording(outcome)
-    check_letter(letter, *OUTCOME_WORDING[outcome], "政府信息公开申请答复告知书", "马文静：", case.legal_basis,
+    check_notice(notice, *OUTCOME_WORDING[outcome], "政府信息公开申请答复告知书", "马文静：", case.legal_basis,
                  "2024年9月25日", "2024年学生资助资金分配文件", "演示县教育局", "（印章）",
-                 letters.cn_date(case.closed_on), "盐池县花马池镇盐州路88号",
+                 cn_date(case.closed_on), "盐池县花马池镇盐州路88号",
                  # The remedies paragraph with the county government as review body (行政复议法 第二十四条).
                  *present, absent=("13995123456", "mwj@example.cn", *absent))
 
@@ -213,8 +214,8 @@ def test_reply_not_responsible_names_the_competent_agency(received, handlers):
     case = close_with(received(), handlers["handler"], Outcome.UNAVAILABLE_NOT_HELD, detail="not_responsible",
                       legal_basis=f"{BASIS}第三十六条第（五）项", reasons="该文件由县自然资源局制作并保存。",
                       competent_agency=COMPETENT)
-    letter = letters.render_letter(case, LetterKind.REPLY, issued_on=REPLY_ON)
-    check_letter(letter, "不属于本机关负责公开", "该文件由县自然资源局制作并保存。",
+    notice = notices.render_notice(case, NoticeKind.REPLY, issued_on=REPLY_ON)
+    check_notice(notice, "不属于本机关负责公开", "该文件由县自然资源局制作并保存。",
                  f"负责公开该政府信息的行政机关为{COMPETENT}，您可以向该机关提出申请",
                  absent=("该政府信息不存在",))
 
@@ -223,7 +224,7 @@ def test_reply_already_public_tells_where_to_find_it(received, handlers):
     case = close_with(received(), handlers["handler"], Outcome.GRANTED, detail="already_public",
                       legal_basis=f"{BASIS}第三十六条第（一）项",
                       reasons="该文件已在演示县人民政府网站“政府信息公开”专栏主动公开。")
-    text = letters.preview_letter(case, LetterKind.REPLY)
+    text = notices.preview_notice(case, NoticeKind.REPLY)
     assert "已经主动公开" in text and "获取该政府信息的方式、途径：该文件已在演示县人民政府网站" in text
     assert "本机关决定予以公开" not in text
 
@@ -237,7 +238,7 @@ def test_reply_lists_secondary_outcomes_and_third_party_objection(received, hand
                                    opinion_text="涉及商业秘密")
     case = close_with(case, h, Outcome.WITHHELD_THIRD_PARTY_RIGHTS, legal_basis=f"{BASIS}第十五条、第三十二条",
                       reasons="所申请信息含有第三方的商业秘密。", secondary_outcomes=["withheld_process_info"])
-    text = letters.preview_letter(case, LetterKind.REPLY)
+    text = notices.preview_notice(case, NoticeKind.REPLY)
     assert "经书面征求第三方意见，第三方不同意公开且有合理理由" in text
     assert "此外，您申请的内容还涉及以下情形：属于四类过程性信息" in text
 
@@ -247,9 +248,9 @@ def test_reply_lists_secondary_outcomes_and_third_party_objection(received, hand
 
 def test_receipt(received):
     case = received()
-    letter = letters.render_letter(case, LetterKind.RECEIPT)
-    assert letter.issued_on == date(2024, 9, 25)
-    check_letter(letter, "政府信息公开申请登记回执", "已予登记", f"查询码为{case.lookup_code}",
+    notice = notices.render_notice(case, NoticeKind.RECEIPT)
+    assert notice.issued_on == date(2024, 9, 25)
+    check_notice(notice, "政府信息公开申请登记回执", "已予登记", f"查询码为{case.lookup_code}",
                  "自收到申请之日起20个工作日内予以答复", "答复期限为2024年10月28日", "提交方式：当面",
                  "2024年9月25日")
 
@@ -258,9 +259,9 @@ def test_correction_notice_lists_every_item(received, handlers):
     case = services.request_correction(received(), user=handlers["handler"], on=date(2024, 9, 27),
                                        items="1. 请明确所需文件的年份\n2、请说明文件的制发机关",
                                        correction_due_on=date(2024, 10, 15))
-    letter = letters.render_letter(case, LetterKind.CORRECTION)
-    assert letter.issued_on == date(2024, 9, 27)
-    check_letter(letter, "补正告知书", "第三十条", "现一次性告知您对以下事项作出补正", "1. 请明确所需文件的年份",
+    notice = notices.render_notice(case, NoticeKind.CORRECTION)
+    assert notice.issued_on == date(2024, 9, 27)
+    check_notice(notice, "补正告知书", "第三十条", "现一次性告知您对以下事项作出补正", "1. 请明确所需文件的年份",
                  "2. 请说明文件的制发机关", "请您于2024年10月15日前向本机关提交补正后的申请",
                  "答复期限自本机关收到补正的申请之日起计算", "视为放弃申请", absent=("1. 1.",))
 
@@ -270,11 +271,11 @@ def test_extension_notice(received, handlers):
     extension = services.extend(case, user=handlers["head"], working_days=10, reason="需要调阅档案。",
                                 approved_on=date(2024, 10, 21), notified_on=date(2024, 10, 22))
     case.refresh_from_db()
-    letter = letters.render_letter(case, LetterKind.EXTENSION)
-    assert letter.issued_on == extension.notified_on
-    check_letter(letter, "延期答复告知书", "因需要调阅档案，本机关不能在规定期限内作出答复", "第三十三条第二款",
+    notice = notices.render_notice(case, NoticeKind.EXTENSION)
+    assert notice.issued_on == extension.notified_on
+    check_notice(notice, "延期答复告知书", "因需要调阅档案，本机关不能在规定期限内作出答复", "第三十三条第二款",
                  "经本机关政府信息公开工作机构负责人同意，答复期限延长10个工作日",
-                 f"本机关将于{letters.cn_date(case.due_on)}前作出答复")
+                 f"本机关将于{cn_date(case.due_on)}前作出答复")
 
 
 @pytest.mark.parametrize("kind,wording", [
@@ -288,35 +289,35 @@ def test_opinion_letter_goes_to_the_other_side_without_the_applicant(kind, wordi
     services.open_opinion_request(case, user=h, kind=kind, addressee="演示县财政局", sent_on=date(2024, 9, 26))
     opinion = services.open_opinion_request(case, user=h, kind=kind, addressee="某科技有限公司",
                                             sent_on=date(2024, 9, 27))
-    letter = letters.render_letter(case, LetterKind.OPINION)  # the latest one by default
-    assert letter.issued_on == opinion.sent_on
-    check_letter(letter, "征求意见函", "某科技有限公司：", *wording,
+    notice = notices.render_notice(case, NoticeKind.OPINION)  # the latest one by default
+    assert notice.issued_on == opinion.sent_on
+    check_notice(notice, "征求意见函", "某科技有限公司：", *wording,
                  absent=("马文静", "盐池县花马池镇盐州路88号", "演示县财政局："))
     first = case.opinion_requests.order_by("sent_on").first()
-    assert "演示县财政局：" in letters.preview_letter(case, LetterKind.OPINION, subject=first)
+    assert "演示县财政局：" in notices.preview_notice(case, NoticeKind.OPINION, subject=first)
 
 
 def test_fee_notice_states_basis_standard_amount_and_payment(received, handlers):
     h = handlers["handler"]
     case = services.start_processing(received(), user=h)
-    notice = services.issue_fee_notice(case, user=h, method="per_page", pages=150, served_on=date(2024, 9, 27))
-    letter = letters.render_letter(case, LetterKind.FEE)
-    assert letter.issued_on == date(2024, 9, 27)
-    check_letter(letter, "收费通知书", "收费依据：《中华人民共和国政府信息公开条例》第四十二条",
+    fee = services.issue_fee_notice(case, user=h, method="per_page", pages=150, served_on=date(2024, 9, 27))
+    notice = notices.render_notice(case, NoticeKind.FEE)
+    assert notice.issued_on == date(2024, 9, 27)
+    check_notice(notice, "收费通知书", "收费依据：《中华人民共和国政府信息公开条例》第四十二条",
                  "《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）",
                  "收费标准：按量计收：30页以下（含30页）的，不收费；31—100页（含100页）的部分，10元/页",
                  "201页以上的部分，40元/页", "收费数额：人民币1700.00元（大写：壹仟柒佰元整）",
                  "缴纳方式：", "非税收入", "自收到本通知书次日起20个工作日内缴纳",
-                 f"至{letters.cn_date(notice.fee_due_on)}", "逾期未缴纳的，视为放弃申请")
+                 f"至{cn_date(fee.fee_due_on)}", "逾期未缴纳的，视为放弃申请")
 
 
 def test_per_item_fee_standard_and_amount_in_words():
-    assert "累计申请11—30件（含30件）的部分，100元/件" in letters._fee_standard("per_item")
+    assert "累计申请11—30件（含30件）的部分，100元/件" in notices._fee_standard("per_item")
     cases = {"1700": "壹仟柒佰元整", "200": "贰佰元整", "4700.00": "肆仟柒佰元整", "10010": "壹万零壹拾元整",
              "100100": "壹拾万零壹佰元整", "1000000010": "壹拾亿零壹拾元整", "100.50": "壹佰元伍角整",
              "105.05": "壹佰零伍元零伍分", "0.30": "叁角整", "3000": "叁仟元整"}
     from decimal import Decimal
-    assert {k: letters.rmb_upper(Decimal(k)) for k in cases} == cases
+    assert {k: rmb_upper(Decimal(k)) for k in cases} == cases
 
 
 # --- Wrong states, privacy, overrides ---------------------------------------------------------------------
@@ -325,28 +326,28 @@ def test_per_item_fee_standard_and_amount_in_words():
 def test_letters_need_the_act_they_report(region, person, received, handlers):
     case = received()
     with pytest.raises(ValidationError, match="申请尚未办结（当前状态为“已登记”），不能出具答复告知书"):
-        letters.render_letter(case, LetterKind.REPLY)
+        notices.render_notice(case, NoticeKind.REPLY)
     with pytest.raises(ValidationError, match="没有告知补正的记录"):
-        letters.render_letter(case, LetterKind.CORRECTION)
+        notices.render_notice(case, NoticeKind.CORRECTION)
     with pytest.raises(ValidationError, match="没有延长答复期限的记录"):
-        letters.render_letter(case, LetterKind.EXTENSION)
+        notices.render_notice(case, NoticeKind.EXTENSION)
     with pytest.raises(ValidationError, match="没有征求意见的记录"):
-        letters.preview_letter(case, LetterKind.OPINION)
+        notices.preview_notice(case, NoticeKind.OPINION)
     with pytest.raises(ValidationError, match="没有收费通知记录"):
-        letters.render_letter(case, LetterKind.FEE)
+        notices.render_notice(case, NoticeKind.FEE)
     online = services.submit_online(agency=region["edu"], applicant=person(), description="2023年财政决算",
                                     requested_form="electronic", delivery_method="email")
     with pytest.raises(ValidationError, match="尚未登记收到"):
-        letters.render_letter(online, LetterKind.RECEIPT)
+        notices.render_notice(online, NoticeKind.RECEIPT)
     with pytest.raises(ValidationError, match="未知的文书类型"):
-        letters.render_letter(case, "notice")
+        notices.render_notice(case, "notice")
     with pytest.raises(ValidationError, match="不能早于收到申请之日"):
-        letters.render_letter(case, LetterKind.RECEIPT, issued_on=date(2024, 9, 1))
+        notices.render_notice(case, NoticeKind.RECEIPT, issued_on=date(2024, 9, 1))
     closed = close_with(case, handlers["handler"], Outcome.GRANTED)
     services.archive(closed, user=handlers["handler"])
     with pytest.raises(ValidationError, match="已归档"):
-        letters.render_letter(closed, LetterKind.REPLY)
-    assert not Letter.objects.exists()
+        notices.render_notice(closed, NoticeKind.REPLY)
+    assert not Notice.objects.exists()
 
 
 def test_extension_from_another_case_is_refused(received, handlers):
@@ -356,43 +357,43 @@ def test_extension_from_another_case_is_refused(received, handlers):
     extension = services.extend(other, user=handlers["head"], working_days=5, reason="需要调阅档案",
                                 approved_on=date(2024, 10, 21), notified_on=date(2024, 10, 21))
     with pytest.raises(ValidationError, match="不属于本申请"):
-        letters.render_letter(case, LetterKind.EXTENSION, subject=extension)
+        notices.render_notice(case, NoticeKind.EXTENSION, subject=extension)
 
 
 def test_preview_stores_nothing_and_matches_the_letter(received, handlers):
     case = close_with(received(), handlers["handler"], Outcome.WITHHELD_PROCESS_INFO,
                       reasons="所申请的是尚未定稿的过程稿。")
-    text = letters.preview_letter(case, LetterKind.REPLY)
-    assert not Letter.objects.exists()
+    text = notices.preview_notice(case, NoticeKind.REPLY)
+    assert not Notice.objects.exists()
     assert "过程性信息" in text and case.tracking_number in text and "所申请的是尚未定稿的过程稿。" in text
     assert text.splitlines()[0].strip("　") == "政府信息公开申请答复告知书"
-    letter = letters.render_letter(case, LetterKind.REPLY)
-    assert squash(docx_text(letter).replace("- 1 -", "")) == squash(text)
+    notice = notices.render_notice(case, NoticeKind.REPLY)
+    assert squash(docx_text(notice).replace("- 1 -", "")) == squash(text)
 
 
 def test_issue_is_audited_without_personal_data(received, handlers):
     case = received()
-    letter = letters.render_letter(case, LetterKind.RECEIPT, user=handlers["handler"])
+    notice = notices.render_notice(case, NoticeKind.RECEIPT, user=handlers["handler"])
     entry = AuditEntry.objects.get(action="requests.letter.issue")
-    assert entry.agency_id == case.agency_id and entry.object_id == str(letter.pk)
+    assert entry.agency_id == case.agency_id and entry.object_id == str(notice.pk)
     dump = json.dumps([entry.before, entry.after, entry.note, entry.object_repr], ensure_ascii=False)
     for private in (PLANTED_ID, "马文静", "盐池县花马池镇盐州路88号", "13995123456"):
         assert private not in dump
-    assert "马文静" not in letter.docx.name and "马文静" not in (letter.pdf.name or "")
+    assert "马文静" not in notice.docx.name and "马文静" not in (notice.pdf.name or "")
 
 
 def test_other_agencies_staff_cannot_issue(received, handlers):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        letters.render_letter(received(), LetterKind.RECEIPT, user=handlers["other_handler"])
+        notices.render_notice(received(), NoticeKind.RECEIPT, user=handlers["other_handler"])
 
 
 def test_escaping_is_plain_text_for_docx_and_html_for_pdf(received, handlers):
     case = close_with(received(description="关于<A&B>公司\"补贴\"的文件"), handlers["handler"],
                       Outcome.GRANTED)
-    letter = letters.render_letter(case, LetterKind.REPLY)
-    check_letter(letter, "关于<A&B>公司\"补贴\"的文件")
+    notice = notices.render_notice(case, NoticeKind.REPLY)
+    check_notice(notice, "关于<A&B>公司\"补贴\"的文件")
 
 
 @pytest.fixture
@@ -402,7 +403,7 @@ def overrides(settings, tmp_path):
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
 
     def write(relative: str, text: str):
-        target = folder / "disclosure_requests" / "letters" / relative
+        target = folder / "disclosure_requests" / "notices" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return write
@@ -411,18 +412,18 @@ def overrides(settings, tmp_path):
 def test_agency_level_override_of_the_remedies_paragraph(overrides, received, region, handlers):
     overrides("edu/remedies.txt", "如不服本答复，可以在收到本告知书之日起60日内向演示县人民政府申请行政复议，"
               "或者在6个月内向演示县人民法院提起行政诉讼。")
-    overrides("edu/fee.txt", '{% extends "disclosure_requests/letters/fee.txt" %}'
+    overrides("edu/fee.txt", '{% extends "disclosure_requests/notices/fee.txt" %}'
               "{% block payment %}请通过“宁夏非税收入网上缴款”缴纳。{% endblock %}")
     edu = close_with(received(), handlers["handler"], Outcome.GRANTED)
     health = close_with(received(agency=region["health"], user=None, description="另一份申请"), None,
                         Outcome.GRANTED)
-    letter = letters.render_letter(edu, LetterKind.REPLY)
-    check_letter(letter, "向演示县人民法院提起行政诉讼")
-    assert "有管辖权的人民法院" in letters.preview_letter(health, LetterKind.REPLY)
+    notice = notices.render_notice(edu, NoticeKind.REPLY)
+    check_notice(notice, "向演示县人民法院提起行政诉讼")
+    assert "有管辖权的人民法院" in notices.preview_notice(health, NoticeKind.REPLY)
 
     case = services.start_processing(received(description="第三份申请"), user=handlers["handler"])
     services.issue_fee_notice(case, user=handlers["handler"], method="per_page", pages=40, served_on=date(2024, 9, 27))
-    text = letters.preview_letter(case, LetterKind.FEE)
+    text = notices.preview_notice(case, NoticeKind.FEE)
     assert "缴纳方式：请通过“宁夏非税收入网上缴款”缴纳。" in text and "收费标准：按量计收" in text
 
 
@@ -430,32 +431,60 @@ def test_an_edited_template_cannot_reach_the_identity_number(overrides, received
     overrides("receipt.txt", "# 回执\n{{ case.applicant.id_number }}{{ applicant.id_number }}"
               "{{ applicant.phone }}{{ case.applicant }}\n受理编号{{ case.tracking_number }}")
     case = received()
-    text = letters.preview_letter(case, LetterKind.RECEIPT)
+    text = notices.preview_notice(case, NoticeKind.RECEIPT)
     assert PLANTED_ID not in text and "13995123456" not in text
     overrides("receipt.txt", f"# 回执\n申请人证件：{PLANTED_ID}")
-    letters._engine.cache_clear()  # the cached template loader keeps the first version until a restart
+    notices._engine.cache_clear()  # the cached template loader keeps the first version until a restart
     with pytest.raises(ValidationError, match="身份证明号码"):
-        letters.render_letter(case, LetterKind.RECEIPT)
-    assert not Letter.objects.exists()
+        notices.render_notice(case, NoticeKind.RECEIPT)
+    assert not Notice.objects.exists()
+
+
+
+def test_overrides_in_the_old_letters_folder_still_apply_with_a_warning(settings, tmp_path, received, region):
+    """The template folder was renamed letters/ → notices/ (issue 14): an operator's override left in the old
+    folder, for one agency or for all, still replaces the shipped wording, and `gongkai check` says to move it."""
+    from disclosure_requests.notices import legacy_template_check
+
+    folder = tmp_path / "templates"
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
+    assert legacy_template_check() == []
+    old = folder / "disclosure_requests" / "letters"
+    (old / "edu").mkdir(parents=True)
+    (old / "edu" / "receipt.txt").write_text("# 回执\n教育局的旧模板{{ case.tracking_number }}", encoding="utf-8")
+    (old / "receipt.txt").write_text("# 回执\n全平台的旧模板{{ case.tracking_number }}", encoding="utf-8")
+    assert "教育局的旧模板" in notices.preview_notice(received(), NoticeKind.RECEIPT)
+    other = received(agency=region["health"], user=None, description="另一份申请")
+    assert "全平台的旧模板" in notices.preview_notice(other, NoticeKind.RECEIPT)
+    (warning,) = legacy_template_check()
+    assert warning.id == "disclosure_requests.W001" and "disclosure_requests/notices/" in warning.msg
+
+
+def test_the_old_pdf_setting_name_is_still_obeyed(settings):
+    """GONGKAI_LETTERS_PDF (the name before issue 14) wins when a settings module still sets it."""
+    settings.GONGKAI_NOTICES_PDF = True
+    assert notices.pdf_enabled()
+    settings.GONGKAI_LETTERS_PDF = False
+    assert not notices.pdf_enabled()
 
 
 # --- Delivery --------------------------------------------------------------------------------------------
 
 
 def test_record_delivery(received, handlers):
-    letter = letters.render_letter(received(), LetterKind.RECEIPT)
+    notice = notices.render_notice(received(), NoticeKind.RECEIPT)
     with pytest.raises(ValidationError) as problem:
-        letters.record_delivery(letter, "post", date(2024, 9, 26), "")
+        notices.record_delivery(notice, "post", date(2024, 9, 26), "")
     assert "邮件号" in str(problem.value)
     with pytest.raises(ValidationError, match="不能早于文书日期"):
-        letters.record_delivery(letter, "pick_up", date(2024, 9, 24), "")
+        notices.record_delivery(notice, "pick_up", date(2024, 9, 24), "")
     with pytest.raises(ValidationError, match="请选择送达方式"):
-        letters.record_delivery(letter, "pigeon", date(2024, 9, 26), "")
-    letter = letters.record_delivery(letter, "post", date(2024, 9, 27), "EMS1234567890", user=handlers["handler"])
-    letter.refresh_from_db()
-    assert (letter.delivery_method, letter.delivered_on, letter.delivery_reference) == (
+        notices.record_delivery(notice, "pigeon", date(2024, 9, 26), "")
+    notice = notices.record_delivery(notice, "post", date(2024, 9, 27), "EMS1234567890", user=handlers["handler"])
+    notice.refresh_from_db()
+    assert (notice.delivery_method, notice.delivered_on, notice.delivery_reference) == (
         "post", date(2024, 9, 27), "EMS1234567890")
-    letters.record_delivery(letter, "pick_up", date(2024, 9, 26), "本人签收")
+    notices.record_delivery(notice, "pick_up", date(2024, 9, 26), "本人签收")
     entries = AuditEntry.objects.filter(action="requests.letter.deliver").order_by("id")
     assert entries.count() == 2 and entries[1].before["delivery_method"] == "post"
     assert "EMS1234567890" not in json.dumps([e.after for e in entries] + [entries[1].before])
@@ -464,17 +493,17 @@ def test_record_delivery(received, handlers):
 def test_delivery_of_an_archived_case_is_refused(received, handlers):
     h = handlers["handler"]
     case = close_with(received(), h, Outcome.GRANTED)
-    letter = letters.render_letter(case, LetterKind.REPLY)
+    notice = notices.render_notice(case, NoticeKind.REPLY)
     services.archive(case, user=h)
     with pytest.raises(ValidationError, match="已归档"):
-        letters.record_delivery(letter, "email", REPLY_ON, "")
-    assert Letter.objects.get().delivered_on is None
+        notices.record_delivery(notice, "email", REPLY_ON, "")
+    assert Notice.objects.get().delivered_on is None
 
 
 def test_pdf_has_a4_pages_numbers_and_embedded_cjk_fonts(received, handlers):
     skip_pdf_loudly()
-    letter = letters.render_letter(close_with(received(), handlers["handler"], Outcome.GRANTED), LetterKind.REPLY)
-    reader = PdfReader(letter.pdf.path)
+    notice = notices.render_notice(close_with(received(), handlers["handler"], Outcome.GRANTED), NoticeKind.REPLY)
+    reader = PdfReader(notice.pdf.path)
     box = reader.pages[0].mediabox
     assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
     for number, page in enumerate(reader.pages, start=1):
@@ -493,8 +522,8 @@ def test_pdf_has_a4_pages_numbers_and_embedded_cjk_fonts(received, handlers):
 
 def test_issuable_kinds_follow_the_lifecycle(received, handlers):
     case = received()
-    kinds = letters.issuable_kinds(case)
-    assert kinds[LetterKind.RECEIPT] == "" and "尚未办结" in kinds[LetterKind.REPLY]
-    assert all(kinds[k] for k in (LetterKind.CORRECTION, LetterKind.EXTENSION, LetterKind.OPINION, LetterKind.FEE))
+    kinds = notices.issuable_kinds(case)
+    assert kinds[NoticeKind.RECEIPT] == "" and "尚未办结" in kinds[NoticeKind.REPLY]
+    assert all(kinds[k] for k in (NoticeKind.CORRECTION, NoticeKind.EXTENSION, NoticeKind.OPINION, NoticeKind.FEE))
     case = close_with(case, handlers["handler"], Outcome.GRANTED)
-    assert letters.issuable_kinds(case)[LetterKind.REPLY] == ""
+    assert notices.issuable_kinds(case)[NoticeKind.REPLY] == ""
