@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -125,7 +126,7 @@ def build_letters(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_
             elif roll < 0.93:
                 replied = add_working_days(received, wd + rng.randint(1, 15)).day
             elif roll < 0.96:
-                replied = services.add_months(received, 3) + timedelta(days=rng.randint(1, 20))
+                replied = received + relativedelta(months=3) + timedelta(days=rng.randint(1, 20))
             else:
                 replied = None  # still open
             if replied is None or replied > today:

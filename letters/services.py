@@ -8,11 +8,11 @@ Deadlines (docs/law/letters-mailbox.md: the reply period, the three-month line):
 - the one-strike three-month line is 3 calendar months after 受理日期; a letter marked 无效 with a reason, or
   turned into a disclosure request, leaves both clocks."""
 
-import calendar
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -58,13 +58,6 @@ def _require(user, agency, capability=Capability.INTERACTION_HANDLE) -> None:
     require_capability(user, capability, agency)
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def reply_period_wd(letter: Letter) -> int:
     return letter.mailbox.reply_wd or conf.reply_wd(letter.letter_type)
 
@@ -75,7 +68,8 @@ def _refresh_clock(letter: Letter) -> None:
         due = add_working_days(letter.received_on, reply_period_wd(letter) + letter.extension_wd,
                                count_start_day=False, start_label="受理")
         letter.due_on, letter.due_trace = due.day, due.trace
-        letter.veto_on = add_months(letter.received_on, conf.veto_months())
+        # The same day N months later, or that month's last day (30 Nov + 3 months = 28/29 Feb): relativedelta.
+        letter.veto_on = letter.received_on + relativedelta(months=conf.veto_months())
     elif letter.state in (LetterState.INVALID, LetterState.CONVERTED):
         letter.due_on, letter.due_trace, letter.veto_on = None, "", None
 

@@ -25,6 +25,7 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.http.request import validate_host
@@ -47,15 +48,6 @@ class Status(StrEnum):
 
 def setting(name: str, default):
     return getattr(settings, name, default)
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same calendar day `months` earlier, clamped to the month's end (31 Aug − 6 months = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return dt.date(year, month, min(day.day, (next_month - dt.timedelta(days=1)).day))
 
 
 @dataclass
@@ -216,7 +208,7 @@ class NoticePolicyFreshness(ColumnFreshness):
         return setting("GONGKAI_MONITOR_NOTICE_POLICY_MONTHS", 6)
 
     def since(self, today):
-        return months_before(today, self.months)
+        return today - relativedelta(months=self.months)  # clamped: 31 Aug − 6 months = 28/29 Feb
 
     def threshold_label(self) -> str:
         return f"{self.months} 个月内应有更新"

@@ -4,6 +4,7 @@ statistics. Each test names its source."""
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -67,7 +68,7 @@ def test_three_month_line_is_three_calendar_months(write):
     clamped."""
     assert write(on=(2024, 9, 25)).veto_on == date(2024, 12, 25)
     assert write(on=(2024, 11, 30), subject="二").veto_on == date(2025, 2, 28)
-    assert services.add_months(date(2023, 11, 30), 3) == date(2024, 2, 29)
+    assert date(2023, 11, 30) + relativedelta(months=3) == date(2024, 2, 29)  # the clamping veto_on relies on
 
 
 def test_warning_comes_well_before_the_line_and_breach_after_it(write, settings):

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from catalog.models import Attachment, DisclosureAttribute, DocumentStatus
 from monitoring.models import Severity
-from monitoring.rules import RULES, Status, months_before
+from monitoring.rules import RULES, Status
 from orgs.models import Agency
 
 from .conftest import TODAY
@@ -34,9 +34,10 @@ def test_registry_has_the_stable_ids_and_unverified_rules_only_warn():
             assert rule.issue(None, "x", severity=Severity.ERROR).severity == Severity.WARNING
 
 
-def test_months_before_clamps_to_the_month_end():
-    assert months_before(date(2024, 8, 31), 6) == date(2024, 2, 29)
-    assert months_before(date(2024, 3, 15), 6) == date(2023, 9, 15)
+def test_six_months_before_clamps_to_the_month_end():
+    rule = RULES["column_freshness.notice_policy"]
+    assert rule.since(date(2024, 8, 31)) == date(2024, 2, 29)
+    assert rule.since(date(2024, 3, 15)) == date(2023, 9, 15)
 
 
 # --- homepage_freshness (docs/law/web.md §2 homepage fresh) ----------------------------------------------
@@ -124,7 +125,7 @@ def test_notice_or_policy_silent_for_six_months_fails_19hao(fresh_region, doc, r
     from catalog.models import Document
 
     Document.objects.filter(publisher=region["edu"], genre__code__in=["notice", "normative"]).delete()
-    doc("edu", "notice", (TODAY - months_before(TODAY, 6)).days)
+    doc("edu", "notice", (TODAY - RULES["column_freshness.notice_policy"].since(TODAY)).days)
     doc("edu", "rule", 200, kind="rule")
     doc("edu", "interpretation", 1)
     issues = check("column_freshness.notice_policy")
