@@ -1,5 +1,5 @@
 """报告正文: the draft the platform writes for the six sections of an annual report (docs/law/annual-report.md
-§2), and the reading of the numbers a report's prose quotes, for the prose check of services.check.
+§2), and the reading of the numbers a report's prose quotes, for the prose check of services.checking.check.
 
 The draft states only figures read from the report's own cells (services.cell_values) and from last year's
 report (services.previous_report), so an untouched draft never contradicts its tables. What the platform
@@ -7,7 +7,7 @@ cannot know is a placeholder paragraph "（请填写……）" that staff replac
 text: the renderers print formats.SECTION_TITLES.
 
 The prose check reads a report's prose the way the 年报体检 reads a published one (report_formats.prose),
-so both find the same numbers; services.check hands the result to the validator."""
+so both find the same numbers; services.checking.check hands the result to the validator."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 
+from disclosure_requests.models import FeeNotice
 from report_formats.formats import (
     OVERVIEW_SUBSECTIONS,
     SECTION_TITLES,
@@ -29,8 +30,10 @@ from report_formats.formats import (
 from report_formats.prose import PART_MARKERS, prose_facts, prose_figures
 from report_formats.validation import Finding, ProseFacts, ProseFigure, ProsePercentage, Severity
 
-from . import services
 from .rendering.document import OUTCOME_GROUPS_2019, OUTCOME_GROUPS_2021, TREND_FIGURES, cell_sum, paragraphs
+from .services.compute import attribution
+from .services.drafts import cell_values, previous_report
+from .services.figures import plain_number
 
 PLACEHOLDER_MARK = "（请填写"
 OVERVIEW_PLACEHOLDERS = {
@@ -71,7 +74,7 @@ def percent(part, whole) -> str | None:
 
 
 def _n(value) -> str:
-    return services._plain(Decimal(value or 0))
+    return plain_number(Decimal(value or 0))
 
 
 def _ids(ids) -> tuple[str, ...]:
@@ -113,9 +116,9 @@ class _Data:
 
 
 def _data(report) -> _Data:
-    previous = services.previous_report(report)
-    return _Data(report, report.report_format, services.cell_values(report), previous,
-                 services.cell_values(previous) if previous else {})
+    previous = previous_report(report)
+    return _Data(report, report.report_format, cell_values(report), previous,
+                 cell_values(previous) if previous else {})
 
 
 # ------------------------------------------------------------------------------------------ the draft
@@ -260,10 +263,8 @@ def _problems(previous) -> list[str]:
 def information_fees(report) -> tuple[int, Decimal]:
     """(requests, 元) of 信息处理费 actually paid within the report's period for cases of its units (a
     waived fee has no payment day). A case counts for the unit that answers for its agency on the day paid."""
-    from disclosure_requests.models import FeeNotice
-
     unit_ids = list(report.units.values_list("pk", flat=True)) or [report.agency_id]
-    attr = services.attribution(unit_ids)
+    attr = attribution(unit_ids)
     paid = FeeNotice.objects.filter(attr.q("paid_on", "request__agency_id"), waived=False,
                                     paid_on__gte=report.period_start, paid_on__lte=report.period_end)
     totals = paid.aggregate(n=Count("pk"), amount=Sum("amount"))

@@ -3,11 +3,12 @@ units, the report with every cell's provenance, its findings and its units' stat
 entered figures (form and XLSX template). Scoped by agency; every change goes through reports.services."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.generic import FormView, TemplateView, View
 
 from orgs.models import Agency
@@ -26,6 +27,9 @@ from .forms import (
     ReportCreateForm,
 )
 from .models import AnnualReport, EnteredFigures, EnteredValue, ReportStatus
+from .narrative import is_prose_finding
+from .rendering import EXPORT_TYPES, export, export_filename
+from .rendering.document import paragraphs
 
 COMPILE, APPROVE = Capability.REPORTS_COMPILE, Capability.REPORTS_APPROVE
 
@@ -180,9 +184,6 @@ class NarrativeView(ScopedObjectMixin, TemplateView):
     template_name = "reports/narrative.html"
 
     def _page(self, report, form=None):
-        from .narrative import is_prose_finding
-        from .rendering.document import paragraphs
-
         texts, saved = services.narrative_of(report), report.narrative or {}
         findings = sorted((f for f in services.check(report, narrative=texts) if is_prose_finding(f)),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
@@ -246,7 +247,7 @@ class FiguresView(_UnitMixin, TemplateView):
 
     def _context(self, form=None, upload_errors=None):
         figures = EnteredFigures.objects.filter(agency=self.agency, year=self.year).first()
-        values = {v.cell_id: services._plain(v.value) for v in
+        values = {v.cell_id: services.plain_number(v.value) for v in
                   EnteredValue.objects.filter(figures__agency=self.agency, figures__year=self.year)}
         locked = figures is not None and figures.status != "draft"
         form = form or FiguresForm(year=self.year, initial_values=values, disabled=locked)
@@ -323,12 +324,6 @@ class ReportExportView(ScopedObjectMixin, View):
     model = AnnualReport
 
     def get(self, request, *args, **kwargs):
-        from django.core.exceptions import ImproperlyConfigured
-        from django.http import Http404
-        from django.utils.http import content_disposition_header
-
-        from .rendering import EXPORT_TYPES, export, export_filename
-
         report = self.get_object()
         fmt = kwargs["fmt"]
         if fmt not in EXPORT_TYPES:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from .. import services  # the package resolves names lazily, so no cycle with services.exports
+
 EXPORT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -21,8 +23,6 @@ def export(report, fmt: str, *, public: bool = False) -> tuple[bytes, str, str]:
     for an unknown format and ImproperlyConfigured when the PDF libraries are missing. `public`: the file
     offered on the portal (no staff-only sheets)."""
     content_type = EXPORT_TYPES[fmt]
-    from .. import services
-
     if fmt == "json":
         text = json.dumps(services.export_json(report), ensure_ascii=False, indent=2) + "\n"
         return text.encode("utf-8"), content_type, fmt

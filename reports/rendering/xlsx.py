@@ -14,6 +14,7 @@ from report_formats.formats import ALL_CELLS, FORMATS, CellType
 from report_formats.layout import Grid, column_widths_mm, format_value, label_indent
 from report_formats.validation import SEVERITY_ORDER, TABLE_NAMES, Finding, Severity
 
+from .. import services
 from .document import Chart, ReportDocument
 
 MONEY_FORMAT = "0.00##"
@@ -205,8 +206,6 @@ def render_xlsx(report, *, public: bool = False) -> bytes:
     """The report (an AnnualReport) as XLSX: 表二/表三/表四 or the 统计表, 单元格, 校验结果, 图表. The public
     workbook (portal downloads) leaves out 单元格 (each cell's provenance and who entered it) and 校验结果
     (findings that compare with other years' unpublished figures)."""
-    from .. import services
-
     narrative = services.narrative_of(report)  # drafted once for the document and the checks
     document = services.document_for(report, narrative=narrative)
     book = _Book(document)

@@ -17,7 +17,7 @@ from orgs.models import AgencyKind, AgencyLevel
 from orgs.services import create_agency
 from report_formats.formats import FORMATS, LG, ReportFormat
 from report_formats.tests import legacy_reports as L
-from report_formats.validation import Severity
+from report_formats.validation import Severity, has_errors
 from reports import services
 from reports.models import AnnualReport, Provenance, ReportCell, ReportOrigin, ReportStatus
 
@@ -253,7 +253,7 @@ def test_prefecture_2017_reports_exactly_its_composed_inconsistencies(prefecture
     assert set(duplicate.cells) == {"lg.proactive.via_other", "lg.response.other_events"}
     assert duplicate.actual == P["lg.proactive.via_other"]
     assert set(by_code["T-I01"].cells) == PREFECTURE_BLANKS
-    assert services.has_errors(findings)
+    assert has_errors(findings)
 
 
 def test_county_2018_reports_exactly_its_composed_inconsistencies(county_report):

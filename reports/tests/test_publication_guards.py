@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from report_formats.formats import format_for_year
 from reports import services
 from reports.models import ReportStatus
 
@@ -37,7 +38,7 @@ def approved(agency, year, head):
 
 def filled(agency, year, head):
     """Every entered cell of the year's format filled in: no unit 未填报, no cell blank."""
-    values = {cid: "0" for cid in services.entered_cell_ids(services.format_for_year(year))}
+    values = {cid: "0" for cid in services.entered_cell_ids(format_for_year(year))}
     services.enter_figures(agency, year, values, head)
 
 
