@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.context import acting_as
-from letters import services
-from letters.models import InvalidReason, Letter, LetterState, LetterType, Mailbox, MailboxKind
+from mailboxes import services
+from mailboxes.models import InvalidReason, Letter, LetterState, LetterType, Mailbox, MailboxKind
 from orgs.models import Agency, AgencyKind
 from workdays.calendar import add_working_days
 

@@ -31,7 +31,7 @@ BATCH_SIZE = 500
 
 @dataclass
 class FieldCount:
-    label: str  # "letters.Letter.writer_phone"
+    label: str  # "mailboxes.Letter.writer_phone"
     rows: int = 0  # rows with a value
     current: int = 0  # already under the newest key
     rotated: int = 0  # re-encrypted by this run (or, in a dry run / status, that would be)

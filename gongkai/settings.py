@@ -88,7 +88,7 @@ INSTALLED_APPS = [
     "search",  # full-text search over catalog's public documents (docs/search.md)
     "disclosure_requests",
     "appeals",
-    "letters",
+    "mailboxes",
     "consultations",
     "reports",
     "report_checkup",  # 年报体检: checks published annual reports (docs/auditor.md)

@@ -454,8 +454,8 @@ class LettersUnanswered(Rule):
         return "有效留言3个月内答复"
 
     def run(self, agencies, today):
-        from letters.models import OPEN_STATES as LETTER_OPEN_STATES
-        from letters.models import Letter
+        from mailboxes.models import OPEN_STATES as LETTER_OPEN_STATES
+        from mailboxes.models import Letter
 
         by_id = _by_id(agencies)
         letters = (Letter.objects.filter(agency__in=list(by_id), state__in=LETTER_OPEN_STATES,

@@ -7,8 +7,8 @@ import pytest
 from consultations.models import Consultation, ConsultationState
 from demo.consultations import build_consultations
 from demo.letters import build_letters
-from letters import statistics
-from letters.models import Letter
+from mailboxes import statistics
+from mailboxes.models import Letter
 
 pytestmark = pytest.mark.django_db
 

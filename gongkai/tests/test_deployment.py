@@ -276,9 +276,9 @@ def test_request_reminders_link_to_the_site(settings, handlers, in_person):  # n
 
 
 def test_letter_reminders_link_to_the_site(settings, region, make_staff):
-    from letters import deadlines, services
-    from letters.models import Mailbox
-    from letters.tests.conftest import WRITER, at
+    from mailboxes import deadlines, services
+    from mailboxes.models import Mailbox
+    from mailboxes.tests.conftest import WRITER, at
 
     settings.GONGKAI_SITE_URL = "https://gk.example.gov.cn/"
     make_staff("mailer", ("office_staff", region["county"]), email="office@example.cn")

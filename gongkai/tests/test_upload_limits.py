@@ -23,12 +23,12 @@ def _bomb(kind, bomb):
 @pytest.mark.parametrize(("kind", "bomb"), CASES)
 def test_public_letter_attachment(client, region, inflated, kind, bomb, settings, tmp_path):
     """领导信箱, anonymous: the form is shown again with the reason; no letter, no file."""
-    from letters.models import Letter, LetterAttachment, Mailbox
-    from letters.tests.test_public import valid_post
+    from mailboxes.models import Letter, LetterAttachment, Mailbox
+    from mailboxes.tests.test_public import valid_post
 
     settings.MEDIA_ROOT = tmp_path
     mailbox = Mailbox.objects.create(agency=region["county"], code="county-head", name="县长信箱", kind="leader")
-    url = reverse("letters_public:write", kwargs={"code": mailbox.code})
+    url = reverse("mailboxes_public:write", kwargs={"code": mailbox.code})
     upload = SimpleUploadedFile(f"材料.{kind}", _bomb(kind, bomb))
     response = client.post(url, {**valid_post(), "attachments": [upload]})
     page = response.content.decode()

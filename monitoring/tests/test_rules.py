@@ -313,8 +313,8 @@ def test_w22_letters_unanswered_over_three_months_19hao(region):
     more than 3 months is a veto-level error."""
     import datetime as dt
 
-    from letters import services as letter_services
-    from letters.models import Letter, Mailbox
+    from mailboxes import services as letter_services
+    from mailboxes.models import Letter, Mailbox
     from monitoring.rules import RULES
 
     mailbox = Mailbox.objects.create(agency=region["edu"], code="edu-box", name="局长信箱")

@@ -83,8 +83,8 @@ def _appeal_in(region, key):
 
 
 def _letter_in(region, key):
-    from letters import services
-    from letters.models import Letter, Mailbox
+    from mailboxes import services
+    from mailboxes.models import Letter, Mailbox
 
     existing = Letter.objects.filter(agency=region[key]).first()
     if existing:
@@ -151,10 +151,10 @@ OBJECT_ROUTES = {
     "appeals:detail": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "appeals:decide": lambda r, key: {"pk": _appeal_in(r, key).pk},
     "monitoring:agency": lambda r, key: {"pk": r[key].pk},
-    **{f"letters:{name}": (lambda r, key: {"pk": _letter_in(r, key).pk}) for name in LETTER_ROUTES},
-    "letters:attachment": lambda r, key: {"pk": _letter_in(r, key).pk,
+    **{f"mailboxes:{name}": (lambda r, key: {"pk": _letter_in(r, key).pk}) for name in LETTER_ROUTES},
+    "mailboxes:attachment": lambda r, key: {"pk": _letter_in(r, key).pk,
                                           "attachment_id": _letter_in(r, key).attachments.first().pk},
-    "letters:from_request": lambda r, key: {"pk": _case_in(r, key).pk},
+    "mailboxes:from_request": lambda r, key: {"pk": _case_in(r, key).pk},
     **{f"consultations:{name}": (lambda r, key: {"pk": _consultation_in(r, key).pk})
        for name in ("detail", "publish", "moderate", "decide", "feedback", "close")},
     "reports:detail": lambda r, key: {"pk": _report_in(r, key).pk},
@@ -225,8 +225,8 @@ def _is_post_only(name):
         return True
     if name.startswith("consultations:"):
         return name != "consultations:detail"
-    if name.startswith("letters:"):
-        return name not in ("letters:detail", "letters:attachment", "letters:from_request")
+    if name.startswith("mailboxes:"):
+        return name not in ("mailboxes:detail", "mailboxes:attachment", "mailboxes:from_request")
     return name.startswith("catalog:") and name not in ("catalog:detail", "catalog:update")
 
 

@@ -5,8 +5,8 @@ from django.db import migrations, models
 
 def start_after_existing(apps, schema_editor):
     """Counters continue after the numbers already issued (LX<year><serial>)."""
-    Letter = apps.get_model("letters", "Letter")
-    LetterCounter = apps.get_model("letters", "LetterCounter")
+    Letter = apps.get_model("mailboxes", "Letter")
+    LetterCounter = apps.get_model("mailboxes", "LetterCounter")
     db = schema_editor.connection.alias
     last: dict[int, int] = {}
     for number in Letter.objects.using(db).values_list("number", flat=True):
@@ -21,7 +21,7 @@ def start_after_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('letters', '0001_initial'),
+        ('mailboxes', '0001_initial'),
     ]
 
     operations = [

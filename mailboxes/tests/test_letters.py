@@ -13,8 +13,8 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from disclosure_requests import services as request_services
 from disclosure_requests.models import Outcome, RequestState
-from letters import deadlines, services, statistics
-from letters.models import InvalidReason, Letter, LetterState, Mailbox
+from mailboxes import deadlines, services, statistics
+from mailboxes.models import InvalidReason, Letter, LetterState, Mailbox
 
 from .conftest import WRITER
 
@@ -150,7 +150,7 @@ def test_transfer_keeps_history_and_the_clock(write, handler, region, client, ma
     # The mailbox's agency still sees it; the handling department sees it; another county does not.
     edu_handler = make_staff("edu-handler", ("request_handler", region["health"]))
     other = make_staff("other-head", ("office_head", region["other"]))
-    url = reverse("letters:detail", kwargs={"pk": letter.pk})
+    url = reverse("mailboxes:detail", kwargs={"pk": letter.pk})
     for user, status in ((handler, 200), (edu_handler, 200), (other, 404)):
         client.force_login(user)
         assert client.get(url).status_code == status
@@ -159,7 +159,7 @@ def test_transfer_keeps_history_and_the_clock(write, handler, region, client, ma
 def test_staff_without_the_capability_cannot_open_the_queue(client, make_staff, region):
     """orgs.scoping: INTERACTION_HANDLE is required (an editor does not hold it)."""
     client.force_login(make_staff("ed", ("editor", region["edu"])))
-    assert client.get(reverse("letters:index")).status_code == 403
+    assert client.get(reverse("mailboxes:index")).status_code == 403
 
 
 def test_reply_then_publish_with_consent_and_without_personal_data(write, handler, client):
@@ -176,12 +176,12 @@ def test_reply_then_publish_with_consent_and_without_personal_data(write, handle
         services.publish(letter, user=handler, public_body=letter.body, public_reply=letter.reply_text)
     assert "个人信息" in str(error.value)
     services.publish(letter, user=handler, public_body=body, public_reply=reply_text)
-    page = client.get(reverse("letters_public:reply", kwargs={"number": letter.number})).content.decode()
+    page = client.get(reverse("mailboxes_public:reply", kwargs={"number": letter.number})).content.decode()
     for shown in ("2024-09-25", "2024-09-30", "演示县人民政府", "报名时间为7月"):
         assert shown in page
     for hidden in ("马文静", "13995123456", "mwj@example.cn", "盐州路88号"):
         assert hidden not in page
-    listing = client.get(reverse("letters_public:index")).content.decode()
+    listing = client.get(reverse("mailboxes_public:index")).content.decode()
     assert letter.subject in listing and "13995123456" not in listing
 
 
@@ -213,7 +213,7 @@ def test_writer_contact_is_encrypted_at_rest(write):
     """gongkai/privacy.py: the writer's phone and address are stored encrypted."""
     letter = write()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT writer_phone, writer_address, writer_name FROM letters_letter WHERE id = %s",
+        cursor.execute("SELECT writer_phone, writer_address, writer_name FROM mailboxes_letter WHERE id = %s",
                        [letter.pk])
         raw = cursor.fetchone()
     assert "13995123456" not in raw[0] and "盐州路" not in raw[1] and "马文静" not in raw[2]
@@ -291,15 +291,15 @@ def test_workbench_pages_render(client, handler, write, region):
     """Issue §4: queue with due dates and warnings, detail with actions, statistics, mailboxes."""
     letter = write(on=(2024, 9, 25))
     client.force_login(handler)
-    queue = client.get(reverse("letters:index") + "?view=veto").content.decode()
+    queue = client.get(reverse("mailboxes:index") + "?view=veto").content.decode()
     assert letter.number in queue and "三个月" in queue
-    detail = client.get(reverse("letters:detail", kwargs={"pk": letter.pk})).content.decode()
+    detail = client.get(reverse("mailboxes:detail", kwargs={"pk": letter.pk})).content.decode()
     for action in ("action-screen", "action-convert", "13995123456"):  # staff see the writer's contact
         assert action in detail
-    assert "2024" in client.get(reverse("letters:statistics") + "?year=2024").content.decode()
-    response = client.post(reverse("letters:mailboxes"), {"agency": region["edu"].pk, "code": "edu-box",
+    assert "2024" in client.get(reverse("mailboxes:statistics") + "?year=2024").content.decode()
+    response = client.post(reverse("mailboxes:mailboxes"), {"agency": region["edu"].pk, "code": "edu-box",
                                                           "name": "教育局信箱", "kind": "agency"})
     assert response.status_code == 302 and Mailbox.objects.filter(code="edu-box").exists()
-    response = client.post(reverse("letters:screen", kwargs={"pk": letter.pk}), {"valid": "0", "reason": "",
+    response = client.post(reverse("mailboxes:screen", kwargs={"pk": letter.pk}), {"valid": "0", "reason": "",
                                                                                 "letter_type": "inquiry"})
     assert response.status_code == 200 and "标记为无效来信须选择理由" in response.content.decode()

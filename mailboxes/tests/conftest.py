@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from letters import services
-from letters.models import Mailbox
+from mailboxes import services
+from mailboxes.models import Mailbox
 
 WRITER = services.WriterData(name="马文静", phone="13995123456", email="mwj@example.cn",
                              address="盐池县花马池镇盐州路88号")

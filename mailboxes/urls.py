@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "letters"
+app_name = "mailboxes"
 
 urlpatterns = [
     path("", views.QueueView.as_view(), name="index"),

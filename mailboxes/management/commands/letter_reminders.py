@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from letters.deadlines import send_reminders
+from mailboxes.deadlines import send_reminders
 
 
 class Command(BaseCommand):

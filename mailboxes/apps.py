@@ -1,8 +1,8 @@
 from django.apps import AppConfig
 
 
-class LettersConfig(AppConfig):
-    name = "letters"
+class MailboxesConfig(AppConfig):
+    name = "mailboxes"
     verbose_name = "领导信箱与网上留言"
     default_auto_field = "django.db.models.BigAutoField"
 
@@ -10,5 +10,5 @@ class LettersConfig(AppConfig):
         from portal.context_processors import register_portal_nav
         from workbench.navigation import register
 
-        register("来信办理", "letters:index", "interaction.handle", 50)
-        register_portal_nav("领导信箱", "letters_public:index", 50)
+        register("来信办理", "mailboxes:index", "interaction.handle", 50)
+        register_portal_nav("领导信箱", "mailboxes_public:index", 50)

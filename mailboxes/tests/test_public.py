@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disclosure_requests import forms as request_forms
-from letters.models import Letter
+from mailboxes.models import Letter
 
 pytestmark = pytest.mark.django_db
 
@@ -34,14 +34,14 @@ def valid_post(**over):
 def test_write_receipt_and_follow_with_the_code(client, mailbox):
     """docs/law/letters-mailbox.md: a 查询码 on submission; the writer follows the case without any personal
     data shown."""
-    url = reverse("letters_public:write", kwargs={"code": mailbox.code})
+    url = reverse("mailboxes_public:write", kwargs={"code": mailbox.code})
     assert client.get(url).status_code == 200
     response = client.post(url, valid_post())
     assert response.status_code == 302
     receipt = client.get(response["Location"]).content.decode()
     letter = Letter.objects.get()
     assert letter.number in receipt and letter.lookup_code in receipt and "13995123456" not in receipt
-    status_url = reverse("letters_public:status")
+    status_url = reverse("mailboxes_public:status")
     page = client.post(status_url, {"number": letter.number, "lookup_code": letter.lookup_code}).content.decode()
     assert "待甄别" in page and "13995123456" not in page and "马文静" not in page and "盐州路" not in page
     wrong = client.post(status_url, {"number": letter.number, "lookup_code": "ABCDEFGH"}).content.decode()
@@ -51,7 +51,7 @@ def test_write_receipt_and_follow_with_the_code(client, mailbox):
 
 
 def test_wrong_answer_to_the_human_check_stores_nothing(client, mailbox):
-    url = reverse("letters_public:write", kwargs={"code": mailbox.code})
+    url = reverse("mailboxes_public:write", kwargs={"code": mailbox.code})
     response = client.post(url, valid_post(answer="99"))
     assert response.status_code == 200 and "计算结果不正确" in response.content.decode()
     assert not Letter.objects.exists()
@@ -59,7 +59,7 @@ def test_wrong_answer_to_the_human_check_stores_nothing(client, mailbox):
 
 def test_submissions_are_rate_limited_per_address(client, mailbox):
     """Public-form pattern of disclosure_requests: at most 5 letters per address per window."""
-    url = reverse("letters_public:write", kwargs={"code": mailbox.code})
+    url = reverse("mailboxes_public:write", kwargs={"code": mailbox.code})
     for i in range(5):
         assert client.post(url, valid_post(subject=f"第{i}封")).status_code == 302
     assert client.post(url, valid_post(subject="第六封")).status_code == 429
@@ -92,7 +92,7 @@ def test_any_input_gives_a_page_and_a_letter_only_when_valid(client, mailbox, da
     token, answer = fresh_challenge()
     post = {k: v for k, v in data.items() if k != "right_answer"}
     post.update(challenge=token, answer=str(answer) if data["right_answer"] else "x")
-    response = client.post(reverse("letters_public:write", kwargs={"code": mailbox.code}), post)
+    response = client.post(reverse("mailboxes_public:write", kwargs={"code": mailbox.code}), post)
     assert response.status_code in (200, 302)
     stored = Letter.objects.count() - before
     assert stored == (1 if response.status_code == 302 else 0)

@@ -55,13 +55,13 @@ def index(request):
     mailboxes = Mailbox.objects.filter(is_active=True).select_related("agency")
     year_stats, _months = statistics.yearly(Letter.objects.all(), today.year, today)
     page = Paginator(published_letters(), 20).get_page(request.GET.get("page"))
-    return render(request, "letters/public/index.html",
+    return render(request, "mailboxes/public/index.html",
                   {"mailboxes": mailboxes, "page": page, "stats": year_stats, "year": today.year})
 
 
 def reply_detail(request, number):
     letter = get_object_or_404(published_letters(), number=number)
-    return render(request, "letters/public/reply.html", {"letter": letter})
+    return render(request, "mailboxes/public/reply.html", {"letter": letter})
 
 
 @never_cache
@@ -79,7 +79,7 @@ def write(request, code):
         if refused:
             form = PublicLetterForm(initial={k: v for k, v in request.POST.items()
                                              if k not in ("answer", "challenge", "csrfmiddlewaretoken")})
-            return render(request, "letters/public/write.html",
+            return render(request, "mailboxes/public/write.html",
                           {"mailbox": mailbox, "form": form, "refused": refused}, status=429)
         if form.is_valid():
             try:
@@ -95,11 +95,11 @@ def write(request, code):
                 SUBMISSIONS.hit(ip)
                 request.session[RECEIPT_SESSION_KEY] = letter.pk
                 logger.info("网上来信已提交：%s（%s）", letter.number, mailbox.code)
-                return redirect("letters_public:receipt")
+                return redirect("mailboxes_public:receipt")
         form.new_challenge()
     else:
         form = PublicLetterForm()
-    return render(request, "letters/public/write.html", {"mailbox": mailbox, "form": form})
+    return render(request, "mailboxes/public/write.html", {"mailbox": mailbox, "form": form})
 
 
 @never_cache
@@ -107,8 +107,8 @@ def receipt(request):
     pk = request.session.get(RECEIPT_SESSION_KEY)
     letter = Letter.objects.select_related("mailbox", "agency").filter(pk=pk).first() if pk else None
     if letter is None:
-        return redirect("letters_public:index")
-    return render(request, "letters/public/receipt.html",
+        return redirect("mailboxes_public:index")
+    return render(request, "mailboxes/public/receipt.html",
                   {"letter": letter, "period": services.reply_period_wd(letter)})
 
 
@@ -134,5 +134,5 @@ def status(request):
                 error = NOT_FOUND
     else:
         form = LetterLookupForm()
-    return render(request, "letters/public/status.html",
+    return render(request, "mailboxes/public/status.html",
                   {"form": form, "letter": letter, "error": error}, status=code)

@@ -53,7 +53,7 @@ def visible_letters(user):
 
 class QueueView(StaffRequiredMixin, TemplateView):
     capability = CAP
-    template_name = "letters/queue.html"
+    template_name = "mailboxes/queue.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -137,7 +137,7 @@ def render_letter(request, letter, forms=None, open_action=""):
         if state in (LetterState.SUBMITTED, LetterState.IN_PROGRESS) and has_capability(
                 request.user, Capability.REQUESTS_HANDLE, letter.agency):
             actions.append(("convert", "转为政府信息公开申请"))
-    return render(request, "letters/detail.html", {
+    return render(request, "mailboxes/detail.html", {
         "letter": letter, "standing": deadlines.standing(letter, today), "can_handle": can_handle,
         "actions": [(key, label, defaults[key]) for key, label in actions], "open_action": open_action,
         "transfers": letter.transfers.select_related("from_agency", "to_agency", "by"),
@@ -188,7 +188,7 @@ class ActionView(LetterScopedMixin, View):
                 apply_validation_error(form, error)
             else:
                 messages.success(request, self.done)
-                return redirect("letters:detail", pk=letter.pk)
+                return redirect("mailboxes:detail", pk=letter.pk)
         return render_letter(request, letter, {self.key: form}, open_action=self.key)
 
 
@@ -261,7 +261,7 @@ class FromRequestView(ScopedObjectMixin, View):
         return scope_queryset(Mailbox.objects.filter(is_active=True), self.request.user, CAP).select_related("agency")
 
     def _render(self, case, form):
-        return render(self.request, "letters/from_request.html", {"case": case, "form": form})
+        return render(self.request, "mailboxes/from_request.html", {"case": case, "form": form})
 
     def get(self, request, pk):
         return self._render(self.get_object(), FromRequestForm(mailboxes=self._mailboxes()))
@@ -277,13 +277,13 @@ class FromRequestView(ScopedObjectMixin, View):
                 apply_validation_error(form, error)
             else:
                 messages.success(request, f"已转为来信 {letter.number}。")
-                return redirect("letters:detail", pk=letter.pk)
+                return redirect("mailboxes:detail", pk=letter.pk)
         return self._render(case, form)
 
 
 class StatisticsView(StaffRequiredMixin, TemplateView):
     capability = CAP
-    template_name = "letters/statistics.html"
+    template_name = "mailboxes/statistics.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -303,7 +303,7 @@ class MailboxesView(StaffRequiredMixin, View):
 
     def _render(self, request, form):
         mailboxes = scope_queryset(Mailbox.objects.select_related("agency"), request.user, CAP)
-        return render(request, "letters/mailboxes.html", {"mailboxes": mailboxes, "form": form})
+        return render(request, "mailboxes/mailboxes.html", {"mailboxes": mailboxes, "form": form})
 
     def _form(self, data=None):
         return MailboxForm(data, agencies=scoped_agencies(self.request.user, CAP).order_by("path"))
@@ -323,5 +323,5 @@ class MailboxesView(StaffRequiredMixin, View):
                 apply_validation_error(form, error)
             else:
                 messages.success(request, "信箱已创建。")
-                return redirect("letters:mailboxes")
+                return redirect("mailboxes:mailboxes")
         return self._render(request, form)

@@ -121,7 +121,7 @@ def send_reminders(today: date | None = None) -> int:
     for user, letters in by_user.items():
         lines = [f"{x.number}  受理 {x.received_on:%Y-%m-%d}  答复期限 {x.due_on:%Y-%m-%d}  "
                  f"三个月期满 {x.veto_on:%Y-%m-%d}  {standing(x, today).label}\n"
-                 f"  {absolute_url(reverse('letters:detail', args=[x.pk]))}" for x in letters]
+                 f"  {absolute_url(reverse('mailboxes:detail', args=[x.pk]))}" for x in letters]
         body = ("以下来信需要尽快答复（不含来信人信息，请登录工作台查看）：\n\n" + "\n".join(lines)
                 + "\n\n有效来信超过三个月未答复属于单项否决情形，请务必在期满前答复。\n")
         messages.append(EmailMessage(f"来信办理提醒：{len(letters)} 件", body, to=[user.email]))

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='letters.letter')),
+                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='mailboxes.letter')),
             ],
         ),
         migrations.CreateModel(
@@ -80,7 +80,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('from_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.agency', verbose_name='原办理机关')),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfers', to='letters.letter')),
+                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transfers', to='mailboxes.letter')),
                 ('to_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.agency', verbose_name='交办至')),
             ],
             options={
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='letter',
             name='mailbox',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='letters.mailbox', verbose_name='信箱'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='letters', to='mailboxes.mailbox', verbose_name='信箱'),
         ),
         migrations.AddConstraint(
             model_name='letter',

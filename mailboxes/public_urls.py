@@ -4,7 +4,7 @@ from django.urls import path
 
 from . import public_views
 
-app_name = "letters_public"
+app_name = "mailboxes_public"
 
 urlpatterns = [
     path("", public_views.index, name="index"),
