@@ -4,6 +4,7 @@ Names follow docs/law/requests.md §9 and docs/law/annual-report.md §3.2: Outco
 ids, so a closed case names the cell it is counted in. State changes only in disclosure_requests.services."""
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
 
@@ -178,20 +179,21 @@ NOTICE_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.INSP
 
 
 class Applicant(models.Model):
-    """申请人: a person or organisation. Identity number, phone and address are personal data: encrypted at
-    rest, shown only to the staff handling the applicant's cases, never in logs, public pages or exports."""
+    """申请人: a person or organisation. Name, identity number, phone, e-mail, address and the persons named
+    (法定代表人, 联系人) are personal data: encrypted at rest, shown only to the staff handling the applicant's cases, never in logs, public pages or exports."""
 
     applicant_type = models.CharField("申请人类型", max_length=32, choices=ApplicantType.choices)
-    name = models.CharField("姓名或名称", max_length=200)
+    # Names and e-mail addresses are encrypted too (docs/privacy.md): nothing searches or sorts by them.
+    name = EncryptedTextField("姓名或名称")
     id_type = models.CharField("身份证明类型", max_length=24, choices=IdentityDocumentType.choices)
     id_number = EncryptedTextField("身份证明号码")
     # A keyed hash of the normalised identity number: the natural-month fee counter and duplicate detection
     # group by it without decrypting anything.
     id_key = models.CharField(max_length=64, db_index=True, editable=False)
-    legal_representative = models.CharField("法定代表人或负责人", max_length=100, blank=True)
-    contact_person = models.CharField("联系人", max_length=100, blank=True)
+    legal_representative = EncryptedTextField("法定代表人或负责人", blank=True)
+    contact_person = EncryptedTextField("联系人", blank=True)
     phone = EncryptedTextField("联系电话")
-    email = models.EmailField("电子邮箱", blank=True)
+    email = EncryptedTextField("电子邮箱", blank=True, validators=[validate_email])
     address = EncryptedTextField("通信地址", blank=True)
     postcode = models.CharField("邮政编码", max_length=6, blank=True)
     account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公众账号", null=True, blank=True,

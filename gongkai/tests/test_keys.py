@@ -23,8 +23,8 @@ from gongkai.privacy import (
     legacy_identity_hash_secret,
     mask,
 )
-from letters import services as letters_services
-from letters.models import Letter, Mailbox
+from mailboxes import services as letters_services
+from mailboxes.models import Letter, Mailbox
 
 OLD, NEW, OTHER = (Fernet.generate_key().decode() for _ in range(3))
 HASH_KEY = "k" * 48
@@ -49,7 +49,7 @@ def _raw(pk, column="writer_phone"):
 
 def test_every_encrypted_field_is_found():
     labels = {f"{model._meta.label}.{field.name}" for model, field in encrypted_fields()}
-    assert {"letters.Letter.writer_phone", "letters.Letter.writer_address", "consultations.ConsultationComment.commenter_contact",
+    assert {"mailboxes.Letter.writer_phone", "mailboxes.Letter.writer_address", "consultations.ConsultationComment.commenter_contact",
             "disclosure_requests.Applicant.id_number", "disclosure_requests.Applicant.phone"} <= labels
 
 
@@ -59,7 +59,7 @@ def test_rotate_reencrypts_with_the_new_key_in_batches_and_reports(letter, setti
     before = _raw(letter.pk)
     settings.GONGKAI_FIELD_KEYS = [NEW, OLD]
     status = key_rotation.status()
-    phone = next(c for c in status.fields if c.label == "letters.Letter.writer_phone")
+    phone = next(c for c in status.fields if c.label == "mailboxes.Letter.writer_phone")
     assert (phone.rows, phone.current, phone.rotated) == (2, 0, 2)
     assert _raw(letter.pk) == before  # status changes nothing
 
@@ -80,9 +80,9 @@ def test_rotate_command_reports_counts_and_is_audited(letter, settings):
     settings.GONGKAI_FIELD_KEYS = [NEW, OLD]
     out = StringIO()
     call_command("keys", "rotate", stdout=out)
-    assert "letters.Letter.writer_phone" in out.getvalue() and "已用最新密钥重新加密" in out.getvalue()
+    assert "mailboxes.Letter.writer_phone" in out.getvalue() and "已用最新密钥重新加密" in out.getvalue()
     entry = AuditEntry.objects.get(action="gongkai.keys.rotate")
-    assert entry.after["letters.Letter.writer_phone"]["rotated"] == 1
+    assert entry.after["mailboxes.Letter.writer_phone"]["rotated"] == 1
     assert "13995123456" not in str(entry.after)
     out = StringIO()
     call_command("keys", "status", stdout=out)
@@ -208,3 +208,24 @@ def test_clear_values_are_encrypted_in_place_and_back(letter, settings):
     assert key_rotation.encrypt_in_place(Letter, ["writer_name"]) == 0  # re-run: nothing left
     assert key_rotation.decrypt_in_place(Letter, ["writer_name"]) == 1
     assert _raw(letter.pk, "writer_name") == "马文静"
+
+
+@pytest.mark.django_db
+def test_applicant_names_and_email_are_encrypted_at_rest(settings):
+    """Issue 16 §5: 申请人's name, e-mail, 法定代表人 and 联系人 joined the encrypted fields (docs/privacy.md)."""
+    from disclosure_requests.models import Applicant
+
+    settings.GONGKAI_FIELD_KEYS = [OLD]
+    applicant = Applicant.objects.create(
+        applicant_type="natural_person", name="马文静", id_type="resident_id", id_number="11010519491231002X",
+        id_key=identity_key("11010519491231002X"), phone="13995123456", email="mwj@example.cn",
+        contact_person="马小静", legal_representative="马大静")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, email, contact_person, legal_representative FROM disclosure_requests_applicant "
+                       "WHERE id = %s", [applicant.pk])
+        raw = cursor.fetchone()
+    assert not any(clear in " ".join(raw) for clear in ("马文静", "mwj@example.cn", "马小静", "马大静"))
+    again = Applicant.objects.get(pk=applicant.pk)
+    assert (again.name, again.email, again.contact_person) == ("马文静", "mwj@example.cn", "马小静")
+    labels = {f"{model._meta.label}.{field.name}" for model, field in encrypted_fields()}
+    assert {"disclosure_requests.Applicant.name", "disclosure_requests.Applicant.email"} <= labels
