@@ -337,7 +337,7 @@ GONGKAI_REPORT_CLOSED_DATE_FIELD = os.environ.get("GONGKAI_REPORT_CLOSED_DATE_FI
 # 表四: "filed_or_pending" carries a pending appeal until the year it is decided; "filed" counts the filing year only.
 GONGKAI_REPORT_APPEAL_YEAR_RULE = os.environ.get("GONGKAI_REPORT_APPEAL_YEAR_RULE", "filed_or_pending")
 # 领导信箱 (docs/law/letters-mailbox.md) and 意见征集 (docs/law/consultations.md); defaults and per-type
-# values in letters/conf.py and consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD,
+# values in mailboxes/conf.py and consultations/conf.py, overridable here: GONGKAI_LETTER_REPLY_WD,
 # GONGKAI_LETTER_MAX_EXTENSION_WD, GONGKAI_LETTER_VETO_MONTHS, GONGKAI_LETTER_VETO_WARN_DAYS,
 # GONGKAI_CONSULTATION_MIN_DAYS, GONGKAI_CONSULTATION_MIN_WD, GONGKAI_CONSULTATION_FEEDBACK_WD. The per-kind
 # tables override only the kinds they name ("rule_draft=45,normative_doc=10").
