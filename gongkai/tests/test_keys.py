@@ -43,7 +43,8 @@ def letter(region, settings, tmp_path):
 
 def _raw(pk, column="writer_phone"):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column} FROM letters_letter WHERE id = %s", [pk])  # noqa: S608 - test constant
+        table = connection.ops.quote_name(Letter._meta.db_table)  # whatever the app's table is called
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - test constants
         return cursor.fetchone()[0]
 
 

@@ -72,10 +72,13 @@ def test_the_templates_are_found():
 
 
 @pytest.mark.django_db
-def test_hsts_is_sent_over_https_once_switched_on(client, settings):
-    """GONGKAI_HSTS_SECONDS (gongkai/settings.py) → SECURE_HSTS_SECONDS: off by default, on when set."""
-    assert client.get(reverse("portal:home"), secure=True).get("Strict-Transport-Security") is None
+def test_hsts_is_sent_over_https_once_switched_on(settings):
+    """GONGKAI_HSTS_SECONDS (gongkai/settings.py) → SECURE_HSTS_SECONDS: off by default, on when set. (Django's
+    SecurityMiddleware reads the settings when it is built: a new client for each.)"""
+    from django.test import Client
+
+    assert Client().get(reverse("portal:home"), secure=True).get("Strict-Transport-Security") is None
     settings.SECURE_HSTS_SECONDS = 3600
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    response = client.get(reverse("portal:home"), secure=True)
+    response = Client().get(reverse("portal:home"), secure=True)
     assert response["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
