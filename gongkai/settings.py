@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",  # Django 6's background-task API on 5.2 (docs/dependencies.md)
+    "django_tasks_db",  # its database backend: the queue is a table, the worker `gongkai worker`
     "gongkai.deployment",  # deployment checks (`gongkai check --deploy`) and the database cache's table
     # Gongkai's domain apps (see docs/architecture.md)
     "audit",
@@ -93,6 +95,7 @@ INSTALLED_APPS = [
     "reports",
     "report_checkup",  # 年报体检: checks published annual reports (docs/auditor.md)
     "monitoring",
+    "jobs",  # background jobs, retries, the daily schedule and the 后台任务 page (docs/operations.md §8)
     "demo",
 ]
 
@@ -275,6 +278,22 @@ STORAGES = {
 }
 # Without collectstatic (demo, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = DEMO or DEBUG
+
+# --- Background jobs (jobs app, docs/operations.md §8) ---------------------------------------------------------
+# "database": django-tasks-db's queue table, run by `gongkai worker` (the same database, no other server);
+# "immediate": jobs run inside the caller (the tests; never behind gunicorn, it brings back the request timeouts).
+GONGKAI_TASKS_BACKEND = os.environ.get("GONGKAI_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+if GONGKAI_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"GONGKAI_TASKS_BACKEND 只能是 {', '.join(_TASK_BACKENDS)}。")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGKAI_TASKS_BACKEND]}}
+GONGKAI_JOB_MAX_ATTEMPTS = env_int("GONGKAI_JOB_MAX_ATTEMPTS", 3)
+GONGKAI_JOB_RETRY_SECONDS = env_int("GONGKAI_JOB_RETRY_SECONDS", 60)  # then ×4 per attempt: 60 s, 4 min, 16 min
+GONGKAI_JOB_STALE_MINUTES = env_int("GONGKAI_JOB_STALE_MINUTES", 15)
+GONGKAI_SCHEDULER_INTERVAL_SECONDS = env_int("GONGKAI_SCHEDULER_INTERVAL_SECONDS", 30)
+GONGKAI_SCHEDULE = dict(item.split("=", 1) for item in env_list("GONGKAI_SCHEDULE", []))  # "monitor=05:30,…"
+GONGKAI_CALENDAR_CHECK_FROM = os.environ.get("GONGKAI_CALENDAR_CHECK_FROM", "12-01")
 
 EMAIL_BACKEND = os.environ.get("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("GONGKAI_EMAIL_HOST", "localhost")

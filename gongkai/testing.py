@@ -4,3 +4,5 @@ imports the settings: the test suite runs in demo mode (throw-away secret key, l
 import os
 
 os.environ.setdefault("GONGKAI_DEMO", "1")
+# Background jobs run inside the test (jobs/tests run the database backend and a worker loop explicitly).
+os.environ.setdefault("GONGKAI_TASKS_BACKEND", "immediate")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("workbench/requests/", include("disclosure_requests.urls")),
     path("workbench/appeals/", include("appeals.urls")),
     path("workbench/monitoring/", include("monitoring.urls")),
+    path("workbench/jobs/", include("jobs.urls")),
     path("workbench/letters/", include("mailboxes.urls")),
     path("workbench/consultations/", include("consultations.urls")),
     path("workbench/reports/", include("reports.urls")),
