@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Q
 
+from report_formats import formats
+
 from .models import Appeal, AppealKind, AppealResult
 
 BLOCKS = [k.value for k in AppealKind]  # review, suit_direct, suit_after_review: the printed order
@@ -25,10 +27,9 @@ DECIDED = [AppealResult.UPHELD.value, AppealResult.CORRECTED.value, AppealResult
 COLUMNS = [*DECIDED, "pending", "total"]
 YEAR_RULES = ("filed_or_pending", "filed")
 DEFAULT_YEAR_RULE = "filed_or_pending"
-BLOCK_LABELS = {"review": "行政复议", "suit_direct": "行政诉讼·未经复议直接起诉",
-                "suit_after_review": "行政诉讼·复议后起诉"}
-COLUMN_LABELS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结",
-                 "total": "总计"}
+# Printed labels from the one definition of the format (report_formats).
+BLOCK_LABELS = {block: "·".join(path) for block, path in formats.T4_BLOCKS}
+COLUMN_LABELS = dict(formats.T4_RESULTS)
 
 
 def year_rule() -> str:
@@ -41,6 +42,25 @@ def year_rule() -> str:
 def table_four(agency_ids, year: int) -> dict[str, int]:
     """The 15 cells of 表四 for appeals against the given agencies, with ONE aggregate query grouped by kind."""
     return table_four_for(Appeal.objects.filter(agency_id__in=list(agency_ids)), year)
+
+
+def legacy_appeal_counters(agency_ids, year: int) -> dict[str, int]:
+    """The 2014–2018 统计表 行政复议/行政诉讼 rows (lg.review.*, lg.suit.*), from 表四's counts; the request rows
+    are disclosure_requests.statistics.legacy_request_counters."""
+    return legacy_appeal_counters_for(Appeal.objects.filter(agency_id__in=list(agency_ids)), year)
+
+
+def legacy_appeal_counters_for(appeals, year: int) -> dict[str, int]:
+    """The legacy table has no 尚未审结 row, so cases pending on 31 Dec count as 其他情形 (INFERRED), keeping
+    LG-E05/E06. 诉讼 adds both 表四 suit blocks."""
+    t4 = table_four_for(appeals, year)
+    cells = {}
+    for legacy, blocks_of in {"review": ["review"], "suit": ["suit_direct", "suit_after_review"]}.items():
+        cells[f"lg.{legacy}.total"] = sum(t4[f"t4.{b}.total"] for b in blocks_of)
+        for column in ("upheld", "corrected"):
+            cells[f"lg.{legacy}.{column}"] = sum(t4[f"t4.{b}.{column}"] for b in blocks_of)
+        cells[f"lg.{legacy}.other"] = sum(t4[f"t4.{b}.other"] + t4[f"t4.{b}.pending"] for b in blocks_of)
+    return cells
 
 
 def table_four_for(appeals, year: int) -> dict[str, int]:

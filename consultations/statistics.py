@@ -5,6 +5,7 @@ Row 12 counts a hot topic once whatever the number of channels (“不同方式�
 rows 19–20 count events by channel; row 18 counts published 解读 documents of the catalog."""
 
 from catalog.models import Document, DocumentStatus
+from report_formats.formats import LG_ROWS_RAW
 
 from .models import OnlineInterview, PressConference, PublicConcernResponse, ResponseChannel
 
@@ -29,13 +30,6 @@ def legacy_response_cells(agencies, year: int) -> dict[str, int]:
     }
 
 
-LEGACY_ROWS = [
-    ("lg.response.hot_topics", "（一）回应公众关注热点或重大舆情数（不同方式回应同一热点或舆情计1次）", "次"),
-    ("lg.response.press_conferences", "1.参加或举办新闻发布会总次数", "次"),
-    ("lg.response.press_conferences_by_head", "其中：主要负责同志参加新闻发布会次数", "次"),
-    ("lg.response.online_interviews", "2.政府网站在线访谈次数", "次"),
-    ("lg.response.online_interviews_by_head", "其中：主要负责同志参加政府网站在线访谈次数", "次"),
-    ("lg.response.interpretations", "3.政策解读稿件发布数", "篇"),
-    ("lg.response.weibo_wechat_events", "4.微博微信回应事件数", "次"),
-    ("lg.response.other_events", "5.其他方式回应事件数", "次"),
-]
+# (cell id, verbatim label, unit) of rows 12–20, read from the one definition of the format.
+LEGACY_ROWS = [(cell_id, label, unit) for cell_id, label, unit in LG_ROWS_RAW
+               if cell_id and cell_id.startswith("lg.response.")]

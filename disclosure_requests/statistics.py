@@ -28,6 +28,8 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
 
+from report_formats import formats
+
 from .models import (
     OPEN_STATES,
     ApplicantType,
@@ -46,49 +48,15 @@ COUNTED_STATES = (*OPEN_STATES, *CLOSED_STATES)
 # Columns in printed order; `total` is the row sum of the six applicant columns (no 法人或其他组织 subtotal).
 APPLICANT_COLUMNS = [t.value for t in ApplicantType]
 COLUMNS = [*APPLICANT_COLUMNS, "total"]
-COLUMN_LABELS = {"natural_person": "自然人", "commercial_enterprise": "商业企业", "research_institution": "科研机构",
-                 "public_welfare_org": "社会公益组织", "legal_service_org": "法律服务机构", "other_org": "其他",
-                 "total": "总计"}
+COLUMN_LABELS = {c.id: c.label for c in formats.T3_COLUMNS}
 
 OTHER_OUTCOMES = [Outcome.OTHER_NO_CORRECTION.value, Outcome.OTHER_FEE_UNPAID.value, Outcome.OTHER_MISC.value]
 
-# The printed rows, verbatim and in order (§3.3): (label, row id), row id None for a group label without numbers.
-_HEAD = [("一、本年新收政府信息公开申请数量", "received_new"),
-         ("二、上年结转政府信息公开申请数量", "carried_in"),
-         ("三、本年度办理结果", None),
-         ("（一）予以公开", "granted"),
-         ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "partially_granted"),
-         ("（三）不予公开", None),
-         ("1.属于国家秘密", "withheld_state_secret"),
-         ("2.其他法律行政法规禁止公开", "withheld_prohibited_by_law"),
-         ("3.危及“三安全一稳定”", "withheld_security_stability"),
-         ("4.保护第三方合法权益", "withheld_third_party_rights"),
-         ("5.属于三类内部事务信息", "withheld_internal_affairs"),
-         ("6.属于四类过程性信息", "withheld_process_info"),
-         ("7.属于行政执法案卷", "withheld_enforcement_file"),
-         ("8.属于行政查询事项", "withheld_admin_inquiry"),
-         ("（四）无法提供", None),
-         ("1.本机关不掌握相关政府信息", "unavailable_not_held"),
-         ("2.没有现成信息需要另行制作", "unavailable_needs_creation"),
-         ("3.补正后申请内容仍不明确", "unavailable_still_unclear"),
-         ("（五）不予处理", None),
-         ("1.信访举报投诉类申请", "not_processed_complaint"),
-         ("2.重复申请", "not_processed_duplicate"),
-         ("3.要求提供公开出版物", "not_processed_publication"),
-         ("4.无正当理由大量反复申请", "not_processed_excessive"),
-         ("5.要求行政机关确认或重新出具已获取信息", "not_processed_reconfirmation")]
-_TAIL = [("（七）总计", "closed_total"),
-         ("四、结转下年度继续办理", "carried_out")]
-T3_LAYOUT = {
-    "2021": [*_HEAD,
-             ("（六）其他处理", None),
-             ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
-             ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_fee_unpaid"),
-             ("3.其他", "other_misc"),
-             *_TAIL],
-    "2019": [*_HEAD, ("（六）其他处理", "other"), *_TAIL],
-}
-T3_HEADER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+# The printed rows, verbatim and in order (§3.3), from the one definition of the format (report_formats):
+# (label, row id), row id None for a group label without numbers.
+T3_LAYOUT = {fmt: [(row.label, row.id) for row in table.rows]
+             for fmt, table in (("2021", formats.T3_2021), ("2019", formats.T3_2019))}
+T3_HEADER_NOTE = formats.T3_HEADER_NOTE
 T3_ROWS = {fmt: [row for _, row in layout if row] for fmt, layout in T3_LAYOUT.items()}
 # Result leaf rows: 21 in F2021, 19 in F2019 (§7.2 "Leaves").
 T3_LEAVES = {fmt: [r for r in rows if r not in ("received_new", "carried_in", "closed_total", "carried_out")]
@@ -101,40 +69,9 @@ LEGACY_CHANNELS = {
     "online": [SubmissionChannel.ONLINE],  # 网上申请 and 电子邮件 alike
     "letter": [SubmissionChannel.REGISTERED_MAIL, SubmissionChannel.ORDINARY_MAIL],
 }
-LEGACY_LAYOUT = [
-    ("三、依申请公开情况", None),
-    ("（一）收到申请数", "lg.request.received"),
-    ("1.当面申请数", "lg.request.in_person"),
-    ("2.传真申请数", "lg.request.fax"),
-    ("3.网络申请数", "lg.request.online"),
-    ("4.信函申请数", "lg.request.letter"),
-    ("（二）申请办结数", "lg.request.closed"),
-    ("1.按时办结数", "lg.request.closed_on_time"),
-    ("2.延期办结数", "lg.request.closed_extended"),
-    ("（三）申请答复数", "lg.request.answered"),
-    ("1.属于已主动公开范围数", "lg.request.already_public"),
-    ("2.同意公开答复数", "lg.request.granted"),
-    ("3.同意部分公开答复数", "lg.request.partially_granted"),
-    ("4.不同意公开答复数", "lg.request.refused"),
-    ("其中：涉及国家秘密", "lg.request.refused_state_secret"),
-    ("涉及商业秘密", "lg.request.refused_commercial_secret"),
-    ("涉及个人隐私", "lg.request.refused_privacy"),
-    ("危及国家安全、公共安全、经济安全和社会稳定", "lg.request.refused_security_stability"),
-    ("不是《条例》所指政府信息", "lg.request.refused_not_gov_info"),
-    ("法律法规规定的其他情形", "lg.request.refused_other_legal"),
-    ("5.不属于本行政机关公开数", "lg.request.not_this_agency"),
-    ("6.申请信息不存在数", "lg.request.not_exist"),
-    ("7.告知作出更改补充数", "lg.request.told_to_amend"),
-    ("8.告知通过其他途径办理数", "lg.request.told_other_channel"),
-    ("四、行政复议数量", "lg.review.total"),
-    ("（一）维持具体行政行为数", "lg.review.upheld"),
-    ("（二）被依法纠错数", "lg.review.corrected"),
-    ("（三）其他情形数", "lg.review.other"),
-    ("五、行政诉讼数量", "lg.suit.total"),
-    ("（一）维持具体行政行为或者驳回原告诉讼请求数", "lg.suit.upheld"),
-    ("（二）被依法纠错数", "lg.suit.corrected"),
-    ("（三）其他情形数", "lg.suit.other"),
-]
+_LG_ROWS = [(label, cell_id) for cell_id, label, _unit in formats.LG_ROWS_RAW]
+LEGACY_LAYOUT = _LG_ROWS[_LG_ROWS.index(("三、依申请公开情况", None)):
+                         _LG_ROWS.index(("（三）其他情形数", "lg.suit.other")) + 1]
 
 
 class StatisticsDataError(ValueError):
@@ -232,22 +169,16 @@ def table_three_for(cases, year: int, report_format: str = "2021") -> dict[str, 
 
 def legacy_request_counters(agency_ids, year: int) -> dict[str, int]:
     """The 2014–2018 统计表 依申请 rows: 收到申请数 by channel, 申请办结数 with 按时/延期, 申请答复数 by
-    LegacyOutcome, and 行政复议/行政诉讼 (from 表四's counts). Same year rules as 表三."""
-    from appeals.models import Appeal
-
-    return legacy_request_counters_for(RequestPeriods().queryset(agency_ids),
-                                       Appeal.objects.filter(agency_id__in=list(agency_ids)), year)
+    LegacyOutcome. Same year rules as 表三. The table's 行政复议/行政诉讼 rows come from the appeals app
+    (appeals.statistics.legacy_appeal_counters): appeals import this app, never the other way round."""
+    return legacy_request_counters_for(RequestPeriods().queryset(agency_ids), year)
 
 
-def legacy_request_counters_for(cases, appeals, year: int) -> dict[str, int]:
-    """The legacy counters over `cases` (a `RequestPeriods().queryset(...)`, possibly filtered further) and
-    `appeals` (Appeal records, counted as in 表四).
+def legacy_request_counters_for(cases, year: int) -> dict[str, int]:
+    """The legacy counters over `cases` (a `RequestPeriods().queryset(...)`, possibly filtered further).
 
     延期办结 (INFERRED): closed after the basic period, i.e. with an approved extension (2008 条例 第二十四条)
-    or late; 按时办结 = the rest, so 办结 = 按时 + 延期 (LG-E02). 行政复议/诉讼: the legacy table has no
-    尚未审结 row, so cases pending on 31 Dec count as 其他情形 (INFERRED), keeping LG-E05/E06."""
-    from appeals.statistics import table_four_for
-
+    or late; 按时办结 = the rest, so 办结 = 按时 + 延期 (LG-E02)."""
     p = RequestPeriods()
     extended = Exists(Extension.objects.filter(request=OuterRef("pk")))
     received = p.received_in(year)
@@ -273,11 +204,4 @@ def legacy_request_counters_for(cases, appeals, year: int) -> dict[str, int]:
         cells[f"lg.request.{value}"] = by_outcome.get(value, 0)
     cells["lg.request.refused"] = sum(by_outcome.get(v, 0) for v in LegacyOutcome.values if v.startswith("refused_"))
     cells["lg.request.answered"] = sum(by_outcome.values())
-    t4 = table_four_for(appeals, year)
-    blocks = {"review": ["review"], "suit": ["suit_direct", "suit_after_review"]}
-    for legacy, blocks_of in blocks.items():
-        for column in ("upheld", "corrected"):
-            cells[f"lg.{legacy}.{column}"] = sum(t4[f"t4.{b}.{column}"] for b in blocks_of)
-        cells[f"lg.{legacy}.other"] = sum(t4[f"t4.{b}.other"] + t4[f"t4.{b}.pending"] for b in blocks_of)
-        cells[f"lg.{legacy}.total"] = sum(t4[f"t4.{b}.total"] for b in blocks_of)
-    return {cell: cells[cell] for _, cell in LEGACY_LAYOUT if cell}
+    return {cell: cells[cell] for _, cell in LEGACY_LAYOUT if cell and cell.startswith("lg.request.")}

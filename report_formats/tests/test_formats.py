@@ -120,7 +120,7 @@ def test_header_structure_spans_the_numeric_columns():
 
 
 def test_generator_cells_agree_with_the_disclosure_requests_layout():
-    """disclosure_requests.statistics has its own T3 layout; both must print the same labels and ids."""
+    """disclosure_requests.statistics reads its T3 layout from here; it must keep the same labels and ids."""
     from disclosure_requests.statistics import T3_LAYOUT
     for code, table in (("2021", T3_2021), ("2019", T3_2019)):
         assert [(r.label, r.id) for r in table.rows] == list(T3_LAYOUT[code])
