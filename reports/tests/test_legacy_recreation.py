@@ -408,3 +408,25 @@ def test_pdf_text_layer_holds_every_label_and_number(request, fixture, typed):
         found_at = text.find(label + unit + number, position)
         assert found_at >= 0, (label, unit, number)
         position = found_at + len(label)
+
+
+def test_the_command_enters_a_printed_report_and_corrects_it(prefecture, tmp_path):
+    """`gongkai report enter` is how the platform administrator enters a printed report (docs/manual.md,
+    历史数据补录); run again, it corrects the cells of the entered draft; `report check` reads it as printed."""
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "2017.json"
+    path.write_text(json.dumps({"cells": PREFECTURE_2017, "narrative": NARRATIVE, "filed_on": "2018-01-20",
+                                **L.PREFECTURE_FOOTER}, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    call_command("report", "enter", "--agency", prefecture.code, "--year", "2017", str(path), stdout=out)
+    report = AnnualReport.objects.get(agency=prefecture, year=2017)
+    assert report.origin == ReportOrigin.ENTERED and "已补录" in out.getvalue()
+    assert report.filed_on == date(2018, 1, 20) and AuditEntry.objects.filter(action="reports.report.enter_history")
+    path.write_text(json.dumps({"cells": {"lg.request.online": "7"}}), encoding="utf-8")
+    call_command("report", "enter", "--agency", prefecture.code, "--year", "2017", str(path), stdout=io.StringIO())
+    assert cells_of(report)["lg.request.online"].raw == "7"
+    with pytest.raises(SystemExit):  # the printed table's own errors, reported as printed, not recomputed
+        call_command("report", "check", "--agency", prefecture.code, "--year", "2017", stdout=io.StringIO())

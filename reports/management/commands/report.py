@@ -1,19 +1,27 @@
 """`gongkai report build|check --agency CODE --year YYYY`: the annual report as a file (JSON for the checkup,
 DOCX, PDF, HTML or XLSX, from reports.rendering.export like the workbench download), and its findings.
 Uses the agency's latest report version for the year (a draft is recomputed first, so the figures are
-current); without one, computes an unsaved report over the agency alone (or --subtree)."""
+current); without one, computes an unsaved report over the agency alone (or --subtree).
 
+`gongkai report enter --agency CODE --year YYYY FILE.json`: 历史数据补录 (docs/manual.md) — a report of a
+year before the platform held the data, every cell as printed: {"cells": {cell id: printed text}, "narrative":
+{section: text}, "filer", "head", "reviewer", "preparer", "filed_on": "YYYY-MM-DD"}. Run again on an entered
+draft, it corrects the cells given (services.enter_report_cells)."""
+
+import json
 import sys
 from contextlib import contextmanager
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from audit.context import acting_as
 from orgs.models import Agency
 from report_formats.validation import Severity, has_errors
 from reports import services
-from reports.models import ReportStatus
+from reports.models import ReportOrigin, ReportStatus
 from reports.rendering import EXPORT_TYPES, TEXT_FORMATS, export
 
 BINARY_FORMATS = tuple(f for f in EXPORT_TYPES if f not in TEXT_FORMATS)
@@ -38,12 +46,18 @@ class Command(BaseCommand):
                 p.add_argument("--format", default="json", choices=tuple(EXPORT_TYPES),
                                help="json（年报体检格式）、docx、pdf、html 或 xlsx")
                 p.add_argument("--out", help="输出文件；json 和 html 省略时写到标准输出，docx、pdf、xlsx 必须指定")
+        p = sub.add_parser("enter", help="历史数据补录：按原表照录往年年度报告的统计表")
+        p.add_argument("--agency", required=True, help="机构编码")
+        p.add_argument("--year", required=True, type=int, help="报告年度")
+        p.add_argument("file", help='JSON 文件：{"cells": {单元格编号: 原表文字}, "narrative": {...}, "filer": …, "filed_on": "YYYY-MM-DD"}')
 
     def handle(self, *args, **options):
         try:
             agency = Agency.objects.get(code=options["agency"])
         except Agency.DoesNotExist:
             raise CommandError(f"没有编码为“{options['agency']}”的机构。") from None
+        if options["action"] == "enter":
+            return self._enter(agency, options["year"], options["file"])
         build, fmt, out = options["action"] == "build", options.get("format"), options.get("out")
         if build and fmt in BINARY_FORMATS and not out:
             raise CommandError(f"{fmt.upper()} 是二进制文件，不能写到标准输出：请用 --out 指定输出文件，例如 --out 年度报告.{fmt}。")
@@ -76,7 +90,7 @@ class Command(BaseCommand):
     def _report(self, agency, year, subtree):
         report = services.latest_report(agency, year)
         if report is not None:
-            if report.status == ReportStatus.DRAFT:
+            if report.status == ReportStatus.DRAFT and report.origin != ReportOrigin.ENTERED:  # entered: as printed
                 report = services.recompute(report, None)
             yield report
             return
@@ -93,3 +107,27 @@ class Command(BaseCommand):
                 raise _Unsaved
         except _Unsaved:
             pass
+
+    def _enter(self, agency, year, path):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+            if not isinstance(data, dict) or not isinstance(data.get("cells"), dict):
+                raise ValueError('须是一个含 "cells" 的对象')
+            filed_on = date.fromisoformat(data["filed_on"]) if data.get("filed_on") else None
+        except (OSError, ValueError) as error:
+            raise CommandError(f"无法读取 {path}：{error}") from None
+        existing = services.latest_report(agency, year)
+        try:
+            with acting_as(label="系统任务（gongkai report enter）"):
+                if existing is not None and existing.origin == ReportOrigin.ENTERED:
+                    report = services.enter_report_cells(existing, data["cells"], None)
+                    verb = "已更正"
+                else:
+                    report = services.create_entered_report(
+                        agency, year, data["cells"], None, narrative=data.get("narrative"), filed_on=filed_on,
+                        **{k: data.get(k) for k in ("filer", "head", "reviewer", "preparer")})
+                    verb = "已补录"
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
+        self.stdout.write(f"{verb}{agency.name}{year}年度报告（草稿，编号 {report.pk}）。")
