@@ -364,21 +364,6 @@ def link_interpretation(interpretation: Document, documents, *, user=None) -> Ou
 
 
 @transaction.atomic
-def record_normative_event(document: Document, *, user=None, event: str, on: date, note: str = "",
-                           related_document: Document | None = None) -> NormativeEvent:
-    """For catalogues imported with their history (e.g. a 规范性文件 issued in 2016 and revised in 2019)."""
-    _require(user, Capability.CATALOG_REVIEW, document)
-    if document.kind not in NORMATIVE_KINDS:
-        raise ValidationError("只有规章和行政规范性文件记录制发、修订、废止。")
-    if event not in LifecycleEvent.values:
-        raise ValidationError("无效的事项。")
-    item = NormativeEvent.objects.create(document=document, event=event, on=on, note=note,
-                                         related_document=related_document)
-    record("catalog.normative_event.create", item, after=snapshot(item))
-    return item
-
-
-@transaction.atomic
 def add_attachment(document: Document, *, user=None, name: str, content: bytes) -> Attachment:
     from django.core.files.base import ContentFile
 

@@ -59,6 +59,12 @@ class FeedbackForm(PlainForm):
 class CloseForm(PlainForm):
     document_index = forms.CharField(label="最终文件索引号（选填）", max_length=60, required=False)
 
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if required:  # linking the final document of a closed consultation
+            field = self.fields["document_index"]
+            field.required, field.label = True, "最终文件索引号"
+
 
 class CommentForm(HumanCheckMixin):
     body = forms.CharField(label="您的意见", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/decide/", views.DecideView.as_view(), name="decide"),
     path("<int:pk>/feedback/", views.FeedbackView.as_view(), name="feedback"),
     path("<int:pk>/close/", views.CloseView.as_view(), name="close"),
+    path("<int:pk>/final-document/", views.LinkDocumentView.as_view(), name="link_document"),
 ]

@@ -97,6 +97,7 @@ def render_detail(request, consultation, failed=None, failed_key=""):
             initial={"closes_on": consultation.closes_on, "shortening_reason": consultation.shortening_reason}),
         "feedback_form": failed if failed_key == "feedback" else FeedbackForm(),
         "close_form": failed if failed_key == "close" else CloseForm(), "failed_key": failed_key,
+        "link_form": failed if failed_key == "link" else CloseForm(required=True),
         "pending": CommentStatus.PENDING, "approved": CommentStatus.APPROVED})
 
 
@@ -186,11 +187,17 @@ class FeedbackView(ConsultationScopedMixin, View):
 
 
 class CloseView(ConsultationScopedMixin, View):
+    """结束征集 (CloseForm, key "close"); LinkDocumentView links the final document of a closed one later."""
+
     http_method_names = ["post"]
+    key, done = "close", "征集已结束。"
+
+    def call(self, consultation, document):
+        services.close_consultation(consultation, user=self.request.user, final_document=document)
 
     def post(self, request, pk):
         consultation = self.get_object()
-        form = CloseForm(request.POST)
+        form = CloseForm(request.POST, required=self.key == "link")
         if form.is_valid():
             document = None
             number = form.cleaned_data["document_index"].strip()
@@ -200,13 +207,22 @@ class CloseView(ConsultationScopedMixin, View):
                     form.add_error("document_index", "未找到该索引号的政府信息。")
             if not form.errors:
                 try:
-                    services.close_consultation(consultation, user=request.user, final_document=document)
+                    self.call(consultation, document)
                 except ValidationError as error:
                     apply_validation_error(form, error)
                 else:
-                    messages.success(request, "征集已结束。")
+                    messages.success(request, self.done)
                     return redirect("consultations:detail", pk=consultation.pk)
-        return render_detail(request, consultation, form, "close")
+        return render_detail(request, consultation, form, self.key)
+
+
+class LinkDocumentView(CloseView):
+    """最终文件: the document adopted after the consultation, often published after it closed (links back)."""
+
+    key, done = "link", "已关联最终文件。"
+
+    def call(self, consultation, document):
+        services.link_final_document(consultation, user=self.request.user, document=document)
 
 
 class ResponsesView(StaffRequiredMixin, View):

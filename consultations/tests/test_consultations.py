@@ -276,3 +276,24 @@ def test_workbench_pages_render(client, handler, region):
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == CommentStatus.APPROVED and "赵六" not in comment.public_body
+
+
+def test_final_document_is_linked_from_the_page_after_closing(region, handler, client):
+    """link_final_document: a document published after the consultation closed is linked on its page."""
+    from catalog import services as catalog_services
+    from catalog.models import Document, Genre
+
+    c = _open_now(region, handler)
+    services.publish_feedback(c, user=handler, summary="未收到意见", on=c.closes_on + timedelta(days=1))
+    c = services.close_consultation(c, user=handler)
+    own = catalog_services.create_draft(publisher=region["county"], title="某某管理办法", summary="正式文件",
+                                        genre=Genre.objects.get(code="notice")).document
+    Document.objects.filter(pk=own.pk).update(index_number="TEST-2024-0001")
+    client.force_login(handler)
+    url = reverse("consultations:link_document", args=[c.pk])
+    assert "关联最终文件" in client.get(reverse("consultations:detail", args=[c.pk])).content.decode()
+    assert "未找到该索引号" in client.post(url, {"document_index": "NOPE"}).content.decode()
+    assert client.post(url, {"document_index": ""}).status_code == 200  # required here
+    response = client.post(url, {"document_index": "TEST-2024-0001"})
+    assert response.status_code == 302
+    assert list(own.consultations.all()) == [c]

@@ -156,7 +156,7 @@ OBJECT_ROUTES = {
                                           "attachment_id": _letter_in(r, key).attachments.first().pk},
     "mailboxes:from_request": lambda r, key: {"pk": _case_in(r, key).pk},
     **{f"consultations:{name}": (lambda r, key: {"pk": _consultation_in(r, key).pk})
-       for name in ("detail", "publish", "moderate", "decide", "feedback", "close")},
+       for name in ("detail", "publish", "moderate", "decide", "feedback", "close", "link_document")},
     "reports:detail": lambda r, key: {"pk": _report_in(r, key).pk},
     "reports:action": lambda r, key: {"pk": _report_in(r, key).pk},
     "reports:publish": lambda r, key: {"pk": _report_in(r, key).pk},
