@@ -151,33 +151,28 @@ class PublicConcernResponse(models.Model):
         return self.topic
 
 
-class PressConference(models.Model):
+class ResponseEvent(models.Model):
+    """A 新闻发布会 or an 在线访谈 (legacy rows 14–17): both are counted the same way, each in its own table."""
+
     agency = models.ForeignKey("orgs.Agency", verbose_name="举办或参加机关", on_delete=models.PROTECT,
-                               related_name="press_conferences")
+                               related_name="%(class)s_events")
     title = models.CharField("主题", max_length=200)
     held_on = models.DateField("日期")
     head_attended = models.BooleanField("主要负责同志参加", default=False)
     concern = models.ForeignKey(PublicConcernResponse, verbose_name="回应的热点", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="press_conferences")
+                                on_delete=models.SET_NULL, related_name="%(class)s_events")
 
     class Meta:
+        abstract = True
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
         return self.title
 
 
-class OnlineInterview(models.Model):
-    agency = models.ForeignKey("orgs.Agency", verbose_name="机关", on_delete=models.PROTECT,
-                               related_name="online_interviews")
-    title = models.CharField("主题", max_length=200)
-    held_on = models.DateField("日期")
-    head_attended = models.BooleanField("主要负责同志参加", default=False)
-    concern = models.ForeignKey(PublicConcernResponse, verbose_name="回应的热点", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="online_interviews")
+class PressConference(ResponseEvent):
+    pass
 
-    class Meta:
-        ordering = ["-held_on", "-id"]
 
-    def __str__(self) -> str:
-        return self.title
+class OnlineInterview(ResponseEvent):
+    pass

@@ -22,10 +22,9 @@ from .models import (
     ConsultationFeedback,
     ConsultationKind,
     ConsultationState,
-    OnlineInterview,
-    PressConference,
     PublicConcernResponse,
     ResponseChannel,
+    ResponseEvent,
 )
 
 
@@ -406,7 +405,7 @@ def timers(concern: PublicConcernResponse, now: datetime | None = None) -> list[
 def record_event(model, *, agency, user=None, title: str, held_on: date, head_attended: bool = False,
                  concern=None):
     """A 新闻发布会 or an 在线访谈 (legacy rows 14–17)."""
-    if model not in (PressConference, OnlineInterview):
+    if not issubclass(model, ResponseEvent) or model._meta.abstract:
         raise ValueError(model)
     _require(user, agency)
     if not (title or "").strip():
