@@ -8,6 +8,7 @@ from django.views.generic import View
 
 from catalog.models import Document
 from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, scope_queryset, scoped_agencies
+from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 
 from . import conf, services, statistics
@@ -108,118 +109,100 @@ class DetailView(ConsultationScopedMixin, View):
         return render_detail(request, self.get_object())
 
 
-class PublishView(ConsultationScopedMixin, View):
+class ConsultationTransitionView(ConsultationScopedMixin, TransitionView):
+    """A button on the consultation's page; a refusal re-renders the page with this form open (key)."""
+
+    detail_url_name = "consultations:detail"
+    key = ""
+
+    def failed_key(self, form) -> str:
+        return self.key
+
+    def render_failure(self, consultation, form):
+        return render_detail(self.request, consultation, form, self.failed_key(form))
+
+
+class PublishView(ConsultationTransitionView):
     """发布征集: the period is counted again from today; a short one needs a later closing day or a reason."""
 
-    http_method_names = ["post"]
+    form_class, key, success_message = PublishForm, "publish", "已发布，公众可在征集期间提交意见。"
 
-    def post(self, request, pk):
-        consultation = self.get_object()
-        form = PublishForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.publish_consultation(consultation, user=request.user, closes_on=data["closes_on"],
-                                              shortening_reason=data["shortening_reason"])
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "已发布，公众可在征集期间提交意见。")
-                return redirect("consultations:detail", pk=consultation.pk)
-        return render_detail(request, consultation, form, "publish")
+    def perform(self, form, consultation):
+        data = form.cleaned_data
+        services.publish_consultation(consultation, user=self.request.user, closes_on=data["closes_on"],
+                                      shortening_reason=data["shortening_reason"])
 
 
-class CommentActionView(ConsultationScopedMixin, View):
+class CommentActionView(ConsultationTransitionView):
     """Moderation and adoption of one comment (its id in the form, checked against this consultation)."""
 
-    http_method_names = ["post"]
-    form_class, prefix, key = None, "", ""
+    prefix, success_message = "", "已保存。"
 
     def post(self, request, pk):
-        consultation = self.get_object()
         raw = next((v for k, v in request.POST.items() if k.endswith("-comment")), "")
-        comment = consultation.comments.filter(pk=int(raw)).first() if str(raw).isdigit() else None
-        if comment is None:
-            messages.error(request, "未找到该意见。")
-            return redirect("consultations:detail", pk=consultation.pk)
-        form = self.form_class(request.POST, prefix=f"{self.prefix}{comment.pk}")
-        if form.is_valid():
-            try:
-                self.call(comment, form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "已保存。")
-                return redirect("consultations:detail", pk=consultation.pk)
-        return render_detail(request, consultation, form, f"{self.key}-{comment.pk}")
+        consultation = self.get_object()
+        self.comment = consultation.comments.filter(pk=int(raw)).first() if str(raw).isdigit() else None
+        if self.comment is None:
+            return self.refuse(consultation, ValidationError("未找到该意见。"))
+        return super().post(request, pk)
+
+    def get_form_kwargs(self, consultation):
+        return {"prefix": f"{self.prefix}{self.comment.pk}"}
+
+    def failed_key(self, form):
+        return f"{self.key}-{self.comment.pk}"
 
 
 class ModerateView(CommentActionView):
     form_class, prefix, key = ModerateForm, "m", "moderate"
 
-    def call(self, comment, data):
-        services.moderate_comment(comment, user=self.request.user, approve=data["approve"], reason=data["reason"])
+    def perform(self, form, consultation):
+        data = form.cleaned_data
+        services.moderate_comment(self.comment, user=self.request.user, approve=data["approve"],
+                                  reason=data["reason"])
 
 
 class DecideView(CommentActionView):
     form_class, prefix, key = DecideForm, "d", "decide"
 
-    def call(self, comment, data):
-        services.decide_comment(comment, user=self.request.user, adoption=data["adoption"],
+    def perform(self, form, consultation):
+        data = form.cleaned_data
+        services.decide_comment(self.comment, user=self.request.user, adoption=data["adoption"],
                                 rejection_reason=data["rejection_reason"])
 
 
-class FeedbackView(ConsultationScopedMixin, View):
-    http_method_names = ["post"]
+class FeedbackView(ConsultationTransitionView):
+    form_class, key, success_message = FeedbackForm, "feedback", "采纳情况反馈已公布。"
 
-    def post(self, request, pk):
-        consultation = self.get_object()
-        form = FeedbackForm(request.POST)
-        if form.is_valid():
-            try:
-                services.publish_feedback(consultation, user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "采纳情况反馈已公布。")
-                return redirect("consultations:detail", pk=consultation.pk)
-        return render_detail(request, consultation, form, "feedback")
+    def perform(self, form, consultation):
+        services.publish_feedback(consultation, user=self.request.user, **form.cleaned_data)
 
 
-class CloseView(ConsultationScopedMixin, View):
+class CloseView(ConsultationTransitionView):
     """结束征集 (CloseForm, key "close"); LinkDocumentView links the final document of a closed one later."""
 
-    http_method_names = ["post"]
-    key, done = "close", "征集已结束。"
+    form_class, key, success_message = CloseForm, "close", "征集已结束。"
+
+    def get_form_kwargs(self, consultation):
+        return {"required": self.key == "link"}
+
+    def perform(self, form, consultation):
+        document = None
+        number = form.cleaned_data["document_index"].strip()
+        if number:
+            document = Document.objects.filter(index_number=number).first()
+            if document is None:
+                raise ValidationError({"document_index": "未找到该索引号的政府信息。"})
+        self.call(consultation, document)
 
     def call(self, consultation, document):
         services.close_consultation(consultation, user=self.request.user, final_document=document)
-
-    def post(self, request, pk):
-        consultation = self.get_object()
-        form = CloseForm(request.POST, required=self.key == "link")
-        if form.is_valid():
-            document = None
-            number = form.cleaned_data["document_index"].strip()
-            if number:
-                document = Document.objects.filter(index_number=number).first()
-                if document is None:
-                    form.add_error("document_index", "未找到该索引号的政府信息。")
-            if not form.errors:
-                try:
-                    self.call(consultation, document)
-                except ValidationError as error:
-                    apply_validation_error(form, error)
-                else:
-                    messages.success(request, self.done)
-                    return redirect("consultations:detail", pk=consultation.pk)
-        return render_detail(request, consultation, form, self.key)
 
 
 class LinkDocumentView(CloseView):
     """最终文件: the document adopted after the consultation, often published after it closed (links back)."""
 
-    key, done = "link", "已关联最终文件。"
+    key, success_message = "link", "已关联最终文件。"
 
     def call(self, consultation, document):
         services.link_final_document(consultation, user=self.request.user, document=document)
