@@ -2,19 +2,20 @@
 that are due within settings.GONGKAI_REMINDER_WD working days or overdue. The mail names cases by 受理编号
 and dates only — never the applicant or what was asked (it leaves the platform over SMTP).
 
-Entry point for cron: `gongkai requests remind` (management command), every morning; it sends nothing on
-holidays and weekends, and does send on 调休 make-up working days."""
+Run every morning by the scheduler (jobs.schedule, "requests-remind"; by hand `gongkai requests remind`); it
+sends nothing on holidays and weekends, and does send on 调休 make-up working days. Each mail is its own
+background job (jobs.mail), retried on its own when the mail server refuses it."""
 
 import logging
 from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from jobs.mail import queue_email
 from orgs.scoping import Capability, has_capability
 from workdays.calendar import add_working_days, is_working_day
 
@@ -41,10 +42,10 @@ def cases_to_remind(today: date) -> list[DisclosureRequest]:
 
 
 def send_due_reminders(today: date | None = None) -> int:
-    """Sends the reminders; returns the number of e-mails sent."""
+    """Queues the reminders (one mail job each); returns the number of e-mails."""
     today = today or timezone.localdate()
     if not is_working_day(today):
-        # Cron runs every day; the calendar (with its 调休 make-up days) decides whether anyone is at work.
+        # The scheduler skips non-working days too; the calendar (with its 调休 make-up days) decides whether anyone is at work.
         logger.info("到期提醒：%s 不是工作日，不发送", today)
         return 0
     by_handler = defaultdict(list)
@@ -57,7 +58,7 @@ def send_due_reminders(today: date | None = None) -> int:
         else:
             skipped += 1
     site = getattr(settings, "GONGKAI_SITE_URL", "").rstrip("/")
-    messages = []
+    sent = 0
     for handler, cases in sorted(by_handler.items(), key=lambda item: item[0].pk):
         if not handler.email:
             logger.warning("到期提醒：承办人 %s 未设置电子邮箱，%d 件未能提醒", handler.get_username(), len(cases))
@@ -68,8 +69,8 @@ def send_due_reminders(today: date | None = None) -> int:
         subject = f"依申请公开到期提醒：{len(cases)} 件" + (f"（其中逾期 {overdue} 件）" if overdue else "")
         body = render_to_string("disclosure_requests/reminder_email.txt", {
             "handler": handler, "cases": cases, "today": today, "horizon": settings.GONGKAI_REMINDER_WD})
-        messages.append(EmailMessage(subject, body, None, [handler.email]))
-    sent = get_connection().send_messages(messages) if messages else 0
+        queue_email(subject, body, [handler.email])
+        sent += 1
     logger.info("到期提醒：发送 %d 封邮件，涉及 %d 位承办人；%d 件因承办人已无办理权限未发送",
                 sent or 0, len(by_handler), skipped)
     return sent or 0

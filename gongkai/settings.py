@@ -291,9 +291,12 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGKAI_TASKS_BACKEND]}}
 GONGKAI_JOB_MAX_ATTEMPTS = env_int("GONGKAI_JOB_MAX_ATTEMPTS", 3)
 GONGKAI_JOB_RETRY_SECONDS = env_int("GONGKAI_JOB_RETRY_SECONDS", 60)  # then ×4 per attempt: 60 s, 4 min, 16 min
 GONGKAI_JOB_STALE_MINUTES = env_int("GONGKAI_JOB_STALE_MINUTES", 15)
+GONGKAI_JOB_KEEP_DAYS = env_int("GONGKAI_JOB_KEEP_DAYS", 30)
 GONGKAI_SCHEDULER_INTERVAL_SECONDS = env_int("GONGKAI_SCHEDULER_INTERVAL_SECONDS", 30)
 GONGKAI_SCHEDULE = dict(item.split("=", 1) for item in env_list("GONGKAI_SCHEDULE", []))  # "monitor=05:30,…"
 GONGKAI_CALENDAR_CHECK_FROM = os.environ.get("GONGKAI_CALENDAR_CHECK_FROM", "12-01")
+# 年报体检: wall time one report may take in the worker (reading has its own GONGKAI_FILE_TIME_BUDGET_SECONDS).
+GONGKAI_CHECKUP_FILE_SECONDS = env_int("GONGKAI_CHECKUP_FILE_SECONDS", 300)
 
 EMAIL_BACKEND = os.environ.get("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("GONGKAI_EMAIL_HOST", "localhost")

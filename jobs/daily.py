@@ -68,3 +68,21 @@ def check_calendar(day: str | None = None) -> dict:
     for admin in admins:
         queue_email(f"提醒：{year}年工作日历尚未确认", body, [admin.email])
     return {"checked": True, "year": year, "confirmed": False, "mails": len(admins)}
+
+
+@background("清理后台任务记录")
+def prune_jobs(day: str | None = None) -> dict:
+    """Finished jobs and queue rows older than GONGKAI_JOB_KEEP_DAYS go (failed jobs stay until re-run or
+    that old as well); the scheduler's day rows are kept a year."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import Job, JobState, ScheduledRun
+
+    cutoff = timezone.now() - timedelta(days=settings.GONGKAI_JOB_KEEP_DAYS)
+    queue = DBTaskResult.objects.filter(status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff).delete()[0]
+    runs = ScheduledRun.objects.filter(day__lt=(timezone.localdate() - timedelta(days=366))).delete()[0]
+    jobs = Job.objects.filter(state__in=[JobState.SUCCEEDED, JobState.FAILED], finished_at__lt=cutoff).delete()[0]
+    return {"jobs": jobs, "queue": queue, "runs": runs}

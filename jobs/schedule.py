@@ -26,4 +26,5 @@ SCHEDULE = [
     Daily("requests-remind", "jobs.daily.remind_requests", "07:30", workdays_only=True),
     Daily("letters-remind", "jobs.daily.remind_letters", "07:40", workdays_only=True),
     Daily("calendar-check", "jobs.daily.check_calendar", "08:00"),
+    Daily("jobs-prune", "jobs.daily.prune_jobs", "03:00"),
 ]

@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.mail import EmailMessage, get_connection
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.site import absolute_url
+from jobs.mail import queue_email
 from orgs.models import RoleAssignment
 from orgs.scoping import Capability, has_capability
 from workdays.calendar import add_working_days, count_working_days, is_working_day
@@ -117,15 +117,14 @@ def send_reminders(today: date | None = None) -> int:
             recipients_of[letter.agency_id] = _recipients(letter.agency)
         for user in recipients_of[letter.agency_id]:
             by_user[user].append(letter)
-    messages = []
+    sent = 0
     for user, letters in by_user.items():
         lines = [f"{x.number}  受理 {x.received_on:%Y-%m-%d}  答复期限 {x.due_on:%Y-%m-%d}  "
                  f"三个月期满 {x.veto_on:%Y-%m-%d}  {standing(x, today).label}\n"
                  f"  {absolute_url(reverse('mailboxes:detail', args=[x.pk]))}" for x in letters]
         body = ("以下来信需要尽快答复（不含来信人信息，请登录工作台查看）：\n\n" + "\n".join(lines)
                 + "\n\n有效来信超过三个月未答复属于单项否决情形，请务必在期满前答复。\n")
-        messages.append(EmailMessage(f"来信办理提醒：{len(letters)} 件", body, to=[user.email]))
-    if messages:
-        get_connection().send_messages(messages)
-    logger.info("来信提醒：%s 封邮件", len(messages))
-    return len(messages)
+        queue_email(f"来信办理提醒：{len(letters)} 件", body, [user.email])  # one mail job each (jobs.mail)
+        sent += 1
+    logger.info("来信提醒：%s 封邮件", sent)
+    return sent

@@ -33,6 +33,10 @@ class CheckupBatch(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    items = models.JSONField("待体检的报告", default=list, blank=True,
+                             help_text="每份报告的序号、文件名和存放位置（上传的文件在体检完成后删除）。")
+    job = models.ForeignKey("jobs.Job", verbose_name="后台任务", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
 
     class Meta:
         verbose_name = "年报体检批次"

@@ -3,21 +3,31 @@ user's subtree already in the platform — checked by report_checkup.checkup (th
 kept as CheckupBatch / CheckedReport rows so the result page can be revisited. This module is the one place
 those rows change; it also assembles what the result page and the downloads show (read only).
 
-Processing is synchronous: each report is committed on its own, so the batch page shows "已处理 N / M 份"
-while a batch is running, and a file that cannot be read becomes a row with its Chinese reason (never an
-exception). The uploaded bytes are not kept: the file name, size and SHA-256 are."""
+Starting a batch stores what is to be checked (uploaded files go to Django's storage under checkup/<batch>/,
+published reports and attachments are named by id in CheckupBatch.items) and enqueues `run_batch` for the
+background worker (jobs.runner): the request returns at once and the batch page shows "已处理 N / M 份".
+Each report is committed on its own, so a worker that dies mid-batch loses nothing: running the job again
+(its retry, the recovery of a dead worker's jobs, or 重新运行 on the 后台任务 page) checks only the files
+not yet done. A file that cannot be read — or takes longer than GONGKAI_CHECKUP_FILE_SECONDS — becomes a row
+with its Chinese reason (never an exception). The uploaded bytes are deleted when the batch is done: the file
+name, size and SHA-256 are kept."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -25,6 +35,7 @@ from django.utils import timezone
 from audit.services import record
 from catalog.models import Attachment, DocumentStatus
 from gongkai import file_reading
+from jobs.runner import background, beat
 from orgs.models import Agency
 from orgs.scoping import Capability, has_capability
 from report_formats.formats import ALL_CELLS
@@ -49,7 +60,7 @@ from .output import write_json, write_xlsx
 CAPABILITY = Capability.REPORTS_COMPILE
 MAX_FILES = 100
 MAX_FILE_BYTES = MAX_BYTES  # 20 MB, the importer's own limit
-MAX_PUBLISHED = 500  # the published option, synchronous too: narrow it by year beyond this
+MAX_PUBLISHED = 500  # the published option: narrow it by year beyond this
 MAX_CHARTS = 20  # year-on-year charts drawn on one page; further agencies get their data table only
 ANNUAL_REPORT_GENRE = "annual-report"
 # The importer's "could not read this file at all" codes: such a report is listed as failed with the reason.
@@ -67,6 +78,7 @@ class Item:
     load: Callable[[], bytes] | None = None
     report: AnnualReport | None = None
     reference: str = ""
+    attachment_id: int | None = None
 
 
 def _require(user, agency: Agency) -> None:
@@ -86,7 +98,7 @@ def check_uploads(user, agency: Agency, files) -> CheckupBatch:
     if len(files) > MAX_FILES:
         raise ValidationError(f"一次最多上传{MAX_FILES}个文件（本次{len(files)}个），请分批上传。")
     items = [Item(_file_name(f.name), CheckedOrigin.UPLOAD, f.size, _upload_reader(f)) for f in files]
-    return _run(user, agency, CheckupSource.UPLOAD, None, items)
+    return _start(user, agency, CheckupSource.UPLOAD, None, items)
 
 
 def check_published(user, agency: Agency, year: int | None = None) -> CheckupBatch:
@@ -99,7 +111,7 @@ def check_published(user, agency: Agency, year: int | None = None) -> CheckupBat
                               "也没有带附件的“年度报告”类政府信息。")
     if len(items) > MAX_PUBLISHED:
         raise ValidationError(f"共有{len(items)}份报告，一次最多体检{MAX_PUBLISHED}份，请选择年度或下级机关后分批体检。")
-    return _run(user, agency, CheckupSource.PUBLISHED, year, items)
+    return _start(user, agency, CheckupSource.PUBLISHED, year, items)
 
 
 def published_items(agency: Agency, year: int | None = None) -> list[Item]:
@@ -118,7 +130,7 @@ def published_items(agency: Agency, year: int | None = None) -> list[Item]:
         attachments = attachments.filter(document__title__contains=str(year))
     for a in attachments.order_by("document__publisher__path", "-document__published_on", "sort_order", "pk"):
         items.append(Item(_file_name(a.original_name), CheckedOrigin.CATALOGUE, a.size, _reader(a),
-                          reference=f"政府信息 {a.document_id} 附件 {a.pk}"))
+                          reference=f"政府信息 {a.document_id} 附件 {a.pk}", attachment_id=a.pk))
     return items
 
 
@@ -142,22 +154,111 @@ def _file_name(name) -> str:
 # ------------------------------------------------------------------------------------------ processing
 
 
-def _run(user, agency: Agency, source: str, year: int | None, items: list[Item]) -> CheckupBatch:
+def _start(user, agency: Agency, source: str, year: int | None, items: list[Item]) -> CheckupBatch:
+    """Creates the batch with what it is to check, stores uploaded files, and enqueues `run_batch`; the row,
+    its items and the queued job commit together."""
     with transaction.atomic():
         batch = CheckupBatch.objects.create(agency=agency, source=source, year=year, total=len(items),
                                           created_by=user if getattr(user, "pk", None) else None)
         record("report_checkup.batch.create", batch, agency=agency,
                after={"source": source, "year": year, "total": len(items)})
-    for position, item in enumerate(items, start=1):
-        _process(batch, position, item)
-    return finish(batch)
+        batch.items = [_describe(batch, position, item) for position, item in enumerate(items, start=1)]
+        batch.save(update_fields=["items"])
+        batch.job = run_batch.enqueue(batch_id=batch.pk)
+        CheckupBatch.objects.filter(pk=batch.pk).update(job=batch.job)
+    batch.refresh_from_db()
+    return batch
+
+
+def _describe(batch: CheckupBatch, position: int, item: Item) -> dict:
+    """What the worker needs to check the item later: an uploaded file is stored (up to the size limit)."""
+    entry = {"position": position, "name": item.name, "origin": item.origin, "size": item.size,
+             "reference": item.reference}
+    if item.report is not None:
+        entry["report"] = item.report.pk
+    elif item.origin == CheckedOrigin.CATALOGUE:
+        entry["attachment"] = item.attachment_id
+    elif item.size is None or item.size <= MAX_FILE_BYTES:
+        try:
+            data = item.load()
+        except file_reading.FileRefused:  # the declared size was wrong: reading stopped at the limit
+            entry["size"] = MAX_FILE_BYTES + 1
+        else:
+            entry["size"] = len(data)
+            entry["path"] = default_storage.save(f"checkup/{batch.pk}/{position}.bin", ContentFile(data))
+    return entry
+
+
+def _item(entry: dict) -> Item:
+    item = Item(entry["name"], entry["origin"], entry.get("size"), reference=entry.get("reference", ""))
+    if "report" in entry:
+        item.report = AnnualReport.objects.select_related("agency").get(pk=entry["report"])
+    elif "attachment" in entry:
+        item.load = _reader(Attachment.objects.get(pk=entry["attachment"]))
+    elif "path" in entry:
+        def load(path=entry["path"]) -> bytes:
+            with default_storage.open(path, "rb") as handle:
+                return file_reading.read_upload(handle, MAX_FILE_BYTES)
+
+        item.load = load
+    # else: too large, refused by its size before anything is loaded (_file_result)
+    return item
+
+
+@background("年报体检")
+def run_batch(batch_id: int) -> dict:
+    """Checks the batch's items not yet checked (so a second run resumes), then the batch-level check."""
+    batch = CheckupBatch.objects.get(pk=batch_id)
+    if batch.status == CheckupBatchStatus.DONE:
+        return {"processed": batch.processed}
+    done = set(batch.reports.values_list("position", flat=True))
+    for entry in batch.items:
+        if entry["position"] in done:
+            continue
+        _process(batch, entry["position"], _item(entry))
+        beat()
+    batch = finish(batch)
+    for entry in batch.items:
+        if entry.get("path"):
+            default_storage.delete(entry["path"])
+    return {"processed": batch.processed, "failed": batch.failed}
+
+
+class FileTimeout(Exception):
+    pass
+
+
+class _time_limit:
+    """Wall-clock limit on checking one file (SIGALRM; only in the main thread, where the worker runs jobs)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.active = seconds > 0 and threading.current_thread() is threading.main_thread()
+
+    def _expired(self, signum, frame):
+        raise FileTimeout
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+        return False
 
 
 def _process(batch: CheckupBatch, position: int, item: Item) -> CheckedReport:
     row = CheckedReport(batch=batch, position=position, file_name=item.name, origin=item.origin,
                         reference=item.reference, size=item.size, annual_report=item.report)
     try:
-        result = _platform_result(item.report) if item.report is not None else _file_result(item, row)
+        with _time_limit(settings.GONGKAI_CHECKUP_FILE_SECONDS):
+            result = _platform_result(item.report) if item.report is not None else _file_result(item, row)
+    except FileTimeout:
+        result = _failure(item.name, "IMP-E02", f"处理该文件超过{settings.GONGKAI_CHECKUP_FILE_SECONDS}秒，已停止，未能体检。")
     except Exception as error:  # noqa: BLE001 - one bad report never stops the batch or shows a traceback
         result = empty_result(item.name, [{"code": "IMP-E02", "severity": "error", "cells": [], "where": "",
                                            "message": f"处理该文件时出错（{type(error).__name__}），未能体检。"}])

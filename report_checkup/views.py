@@ -1,5 +1,6 @@
 """Workbench pages of 年报体检 (/workbench/checkup/): start a batch (upload report files, or the published
-reports of the user's subtree), the batch result page, and its XLSX/JSON download. Batches are scoped by their
+reports of the user's subtree; the checking runs in the background worker), the batch page (progress while it
+runs: the page reloads itself with <meta http-equiv="refresh">, no script), and its XLSX/JSON download. Batches are scoped by their
 辖区 agency; every change goes through report_checkup.services."""
 
 from django.contrib import messages
@@ -69,7 +70,10 @@ class CheckupIndexView(StaffRequiredMixin, TemplateView):
                 form.add_error(None, message)
             return self.render_to_response(self.get_context_data(upload_form=upload, published_form=published),
                                            status=400)
-        messages.success(request, f"体检完成：已处理 {batch.processed} / {batch.total} 份，其中 {batch.failed} 份无法读取。")
+        if batch.status == CheckupBatchStatus.DONE:
+            messages.success(request, f"体检完成：已处理 {batch.processed} / {batch.total} 份，其中 {batch.failed} 份无法读取。")
+        else:
+            messages.success(request, f"已开始体检 {batch.total} 份报告：在后台逐份处理，本页显示进度。")
         return redirect("report_checkup:batch", pk=batch.pk)
 
 
@@ -92,8 +96,10 @@ class CheckupBatchView(ScopedObjectMixin, TemplateView):
         for r in view.reports:
             r.format_label = FORMAT.get(r.format, r.format or "—")
             r.finding_rows = _finding_rows(r.result.get("findings", []))
-        context.update(batch=batch, view=view, labels=services.KEY_FIGURE_LABELS,
-                       running=batch.status == CheckupBatchStatus.PROCESSING)
+        job = batch.job
+        context.update(batch=batch, view=view, labels=services.KEY_FIGURE_LABELS, job=job,
+                       running=batch.status == CheckupBatchStatus.PROCESSING,
+                       job_failed=job is not None and job.state == "failed")
         return context
 
 

@@ -14,6 +14,7 @@ class SearchConfig(AppConfig):
 
 
 def _reindex(sender, document_id: int, **kwargs) -> None:
-    from .services import document_changed
+    # A background job (search.tasks), so a slow index write never holds up the request that published.
+    from .tasks import reindex_document
 
-    document_changed(document_id)
+    reindex_document.enqueue(document_id=document_id)

@@ -40,11 +40,12 @@ def test_two_schedulers_start_each_job_once(db_backend, monkeypatch):
 
 
 def test_jobs_start_at_their_time():
-    assert tick(at(2026, 12, 7, 6, 0)) == []
+    assert [run.schedule for run in tick(at(2026, 12, 7, 2, 0))] == []
+    assert [run.schedule for run in tick(at(2026, 12, 7, 6, 0))] == ["jobs-prune"]
     assert [run.schedule for run in tick(at(2026, 12, 7, 6, 20))] == ["audit-verify"]
 
 
-@override_settings(GONGKAI_SCHEDULE={"monitor": "05:00"})
+@override_settings(GONGKAI_SCHEDULE={"monitor": "05:00", "jobs-prune": "23:00"})
 def test_times_are_settings():
     assert [run.schedule for run in tick(at(2026, 12, 7, 5, 30))] == ["monitor"]
 
@@ -83,3 +84,18 @@ def test_scheduler_command_once(db_backend, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: at(2026, 12, 7, 9, 0))
     call_command("scheduler", "--once")
     assert ScheduledRun.objects.count() == len(KEYS)
+
+
+def test_pruning_keeps_recent_and_unfinished_jobs(db_backend):
+    from datetime import timedelta
+
+    from jobs.daily import prune_jobs
+
+    from . import sample
+
+    old = sample.record_call.enqueue(value=1)
+    run_worker()
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=40))
+    waiting = sample.record_call.enqueue(value=2)
+    assert prune_jobs()["jobs"] == 1
+    assert list(Job.objects.values_list("pk", flat=True)) == [waiting.pk]

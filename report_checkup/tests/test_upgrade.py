@@ -54,7 +54,10 @@ for batch in CheckupBatch.objects.order_by("pk"):
     body = response.content.decode()
     pages[batch.pk] = [response.status_code, all(r.file_name in body for r in batch.reports.all())]
     pages[f"{{batch.pk}}.json"] = client.get(f"/workbench/checkup/{{batch.pk}}/result.json").status_code
-new = services.check_published(None, county)
+new = services.check_published(None, county)  # queued for the worker (the database backend, as in production)
+from jobs.runner import run_worker
+run_worker()
+new.refresh_from_db()
 print(json.dumps({{**rows, "pages": pages, "index": client.get("/workbench/checkup/").status_code,
                   "new": [new.total, new.processed, new.reports.exclude(annual_report=None).count()]}},
                  ensure_ascii=False))

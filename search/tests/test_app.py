@@ -27,7 +27,8 @@ def test_catalog_never_imports_search():
     assert offenders == []
 
 
-def test_the_index_listens_to_catalog(monkeypatch):
+def test_the_index_listens_to_catalog(db, monkeypatch):
+    # Through a background job (search.tasks); the tests run jobs inside the caller.
     seen = []
     monkeypatch.setattr(search_module, "document_changed", seen.append)
     document_changed.send(sender=Document, document_id=42)

@@ -1,4 +1,5 @@
-"""Cron entry point, every morning: `gongkai letter_reminders` (see letters.deadlines.send_reminders)."""
+"""By hand: `gongkai letter_reminders` (mailboxes.deadlines.send_reminders); every morning the scheduler runs it
+(jobs.schedule, "letters-remind")."""
 
 from django.core.management.base import BaseCommand
 

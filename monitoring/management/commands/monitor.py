@@ -1,9 +1,8 @@
 """gongkai monitor run [--agency CODE] [--json] [--date YYYY-MM-DD] — run every monitoring check now
 (monitoring.services.run_checks, recorded and audited as a 系统任务 run) and print the findings per agency.
 
-Daily task (cron), platform-wide, before office hours:
-
-    30 6 * * *  gongkai monitor run >/dev/null
+Every morning the scheduler runs the same checks platform-wide as a background job (jobs.schedule, "monitor",
+06:30 by default; jobs.daily.run_monitoring).
 """
 
 import json

@@ -1,4 +1,5 @@
-"""`gongkai search-index rebuild`: rebuild the full-text index from the public catalogue, with progress."""
+"""`gongkai search-index rebuild`: rebuild the full-text index from the public catalogue, with progress;
+`--background` queues it for the worker instead (search.tasks.rebuild_index, shown on the 后台任务 page)."""
 
 import sys
 import time
@@ -16,8 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--backend", choices=["auto", "sqlite", "postgres", "like"], default=None,
                             help="检索后端（默认取 GONGKAI_SEARCH_BACKEND 设置）。")
         parser.add_argument("--quiet", action="store_true", help="不显示进度。")
+        parser.add_argument("--background", action="store_true", help="交给后台任务进程执行（在“后台任务”页查看结果）。")
 
     def handle(self, *args, **options):
+        if options["background"]:
+            from search.tasks import rebuild_index
+
+            job = rebuild_index.enqueue(backend=options["backend"])
+            self.stdout.write(f"已交给后台任务进程：任务 #{job.pk}（{job.get_state_display()}）。")
+            return
         backend = get_backend(options["backend"])
         started = time.monotonic()
         err = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
