@@ -25,7 +25,8 @@ class ReportCreateForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    change_note = forms.CharField(label="更正说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    change_note = forms.CharField(label="更正说明", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                                  error_messages={"required": "请填写更正说明。"})
 
 
 class PublishForm(forms.Form):

@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from orgs.models import Agency
 from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, has_capability, scope_queryset
+from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 from report_formats.formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
 from report_formats.validation import SEVERITY_ORDER, Severity, has_errors
@@ -101,41 +102,60 @@ class ReportDetailView(ScopedObjectMixin, TemplateView):
         return context
 
 
-class ReportActionView(ScopedObjectMixin, View):
-    """One POST endpoint for the workflow buttons; a GET (after the lookup in scope) goes to the report."""
+class ReportTransitionView(TransitionView):
+    """A workflow button on the report's page; refusals are shown as messages there."""
 
     capability = COMPILE
     model = AnnualReport
+    detail_url_name = "reports:detail"
+    service = None
+
+    def perform(self, form, report):
+        return type(self).service(report, self.request.user)
+
+
+class RecomputeView(ReportTransitionView):
+    service = services.recompute
+
+
+class SubmitView(ReportTransitionView):
+    service = services.submit
+
+
+class ReturnView(ReportTransitionView):
+    service = services.return_to_draft
+
+
+class ApproveView(ReportTransitionView):
+    service = services.approve
+
+
+class CorrectView(ReportTransitionView):
+    """更正: a new draft version of a published report, computed at once; the page goes to the new version."""
+
+    form_class = CorrectionForm
+
+    def perform(self, form, report):
+        new = services.correct(report, self.request.user, form.cleaned_data["change_note"])
+        return services.recompute(new, self.request.user)
+
+    def get_success_message(self, report, new):
+        return f"已创建第{new.version}版（更正草稿）。"
+
+    def get_success_url(self, report, new):
+        return self.get_detail_url(new)
+
+
+class ReportActionView(ReportTransitionView):
+    """One POST endpoint for the workflow buttons; a GET (after the lookup in scope) goes to the report."""
+
+    http_method_names = ["get", "post"]
     # Publication has its own confirmation page (PublishView): never one click.
-    actions = {"recompute": services.recompute, "submit": services.submit, "return": services.return_to_draft,
-               "approve": services.approve}
+    actions = {"recompute": RecomputeView, "submit": SubmitView, "return": ReturnView, "approve": ApproveView,
+               "correct": CorrectView}
 
     def get(self, request, *args, **kwargs):
         return redirect("reports:detail", pk=self.get_object().pk)
-
-    def post(self, request, *args, **kwargs):
-        report = self.get_object()
-        action = request.POST.get("action", "")
-        try:
-            if action == "correct":
-                form = CorrectionForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError("请填写更正说明。")
-                new = services.correct(report, request.user, form.cleaned_data["change_note"])
-                new = services.recompute(new, request.user)
-                messages.success(request, f"已创建第{new.version}版（更正草稿）。")
-                return redirect("reports:detail", pk=new.pk)
-            if action not in self.actions:
-                raise ValidationError("未知的操作。")
-            self.actions[action](report, request.user)
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "操作已完成。")
-        return redirect("reports:detail", pk=report.pk)
 
 
 class PublishView(ScopedObjectMixin, TemplateView):
@@ -261,27 +281,32 @@ class FiguresView(_UnitMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "save")
-        figures = services.figures_for(self.agency, self.year)
-        transitions = {"submit": services.submit_figures, "approve": services.approve_figures,
-                       "reopen": services.reopen_figures}
+        if action in FiguresTransitionView.transitions:
+            return FiguresTransitionView.as_view()(request, *args, **kwargs)
+        form = FiguresForm(request.POST, year=self.year)
+        if not form.is_valid():
+            return self.render_to_response(self._context(form))
         try:
-            if action in transitions:
-                transitions[action](figures, request.user)
-                messages.success(request, "操作已完成。")
-                return redirect(self.figures_url())
-            form = FiguresForm(request.POST, year=self.year)
-            if not form.is_valid():
-                return self.render_to_response(self._context(form))
             services.enter_figures(self.agency, self.year, form.cleaned_data, request.user)
         except ValidationError as exc:
-            if action in transitions:
-                for message in exc.messages:
-                    messages.error(request, message)
-                return redirect(self.figures_url())
             apply_validation_error(form, exc)
             return self.render_to_response(self._context(form))
         messages.success(request, "填报数据已保存。")
         return redirect(self.figures_url())
+
+
+class FiguresTransitionView(_UnitMixin, TransitionView):
+    """提交 / 审核通过 / 退回修改 of a unit's entered figures (buttons on the figures page, refusals as messages)."""
+
+    transitions = {"submit": services.submit_figures, "approve": services.approve_figures,
+                   "reopen": services.reopen_figures}
+
+    def get_detail_url(self, agency):
+        return self.figures_url()
+
+    def perform(self, form, agency):
+        transition = self.transitions[self.request.POST["action"]]
+        return transition(services.figures_for(agency, self.year), self.request.user)
 
 
 class FiguresTemplateView(_UnitMixin, View):
