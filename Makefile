@@ -38,8 +38,10 @@ run: $(STAMP) pdf-deps
 	@mkdir -p var/static
 	$(BIN)/gongkai migrate --no-input
 	$(BIN)/gongkai demo --profile county --if-empty
-	$(BIN)/gongkai demo --print-logins
-	$(BIN)/gongkai runserver $(HOST):$(PORT)
+	$(BIN)/gongkai demo --print-logins --base-url http://$(HOST):$(PORT)/
+	@# The background worker (年报体检 batches, mail, re-indexing) runs beside the server and stops with it.
+	@$(BIN)/gongkai worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gongkai runserver $(HOST):$(PORT)
 
 # Debian packages: CJK fonts, Pango and HarfBuzz's subsetter for PDFs (letters, reports); Chromium for the
 # browser tests. Installed when missing and we may (root + apt); otherwise those tests are skipped, loudly.

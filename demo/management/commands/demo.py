@@ -13,8 +13,7 @@ from demo.reports import build_reports
 from demo.requests import DEFAULT_CASES, build_requests
 from orgs.models import Agency, AgencyKind
 
-PORTAL_URL = "http://127.0.0.1:8000/"
-WORKBENCH_URL = "http://127.0.0.1:8000/workbench/"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
 
 
 def _width(text: str) -> int:
@@ -61,6 +60,8 @@ class Command(BaseCommand):
                             help="已有任何机构时什么也不做（只打印一行说明）。")
         parser.add_argument("--print-logins", action="store_true",
                             help="只打印演示用户的登录信息和访问地址，不生成数据。")
+        parser.add_argument("--base-url", default=DEFAULT_BASE_URL,
+                            help="打印的访问地址（make run 传入实际的主机和端口，默认 http://127.0.0.1:8000/）。")
         parser.add_argument("--force", action="store_true",
                             help="在未设置 GONGKAI_DEMO=1 的环境中也运行（会写入演示用户，慎用）。")
 
@@ -69,7 +70,7 @@ class Command(BaseCommand):
             raise CommandError("拒绝运行：当前不是演示环境（GONGKAI_DEMO 未开启）。演示数据含公开的演示密码，"
                                "不得写入生产数据库；确需运行请加 --force。")
         if options["print_logins"]:
-            self.print_logins()
+            self.print_logins(options["base_url"])
             return
         existing = Agency.objects.count()
         if options["if_empty"] and existing:
@@ -124,7 +125,7 @@ class Command(BaseCommand):
         self.stderr.write(f"\r正在生成机构：{done}/{total}", style_func=str, ending="\n" if done >= total else "")
         self.stderr.flush()
 
-    def print_logins(self) -> None:
+    def print_logins(self, base_url: str = DEFAULT_BASE_URL) -> None:
         logins = demo_logins()
         if not logins:
             self.stdout.write("数据库中还没有演示用户。请先运行：gongkai demo --profile county")
@@ -133,5 +134,6 @@ class Command(BaseCommand):
             rows = [[x.username, x.full_name, x.roles, x.agencies, x.password] for x in logins]
             self.stdout.write(format_table(["用户名", "姓名", "角色", "机构", "密码"], rows))
         self.stdout.write("")
-        self.stdout.write(f"门户：  {PORTAL_URL}")
-        self.stdout.write(f"工作台：{WORKBENCH_URL}")
+        base_url = base_url.rstrip("/") + "/"
+        self.stdout.write(f"门户：  {base_url}")
+        self.stdout.write(f"工作台：{base_url}workbench/")
