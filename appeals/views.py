@@ -17,6 +17,7 @@ from orgs.scoping import (
     scope_queryset,
     scoped_agencies,
 )
+from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 
 from . import services
@@ -139,20 +140,14 @@ class AppealDetailView(AppealScopedMixin, View):
         return render_appeal(request, self.get_object())
 
 
-class AppealDecideView(AppealScopedMixin, View):
-    http_method_names = ["post"]
+class AppealDecideView(AppealScopedMixin, TransitionView):
+    detail_url_name = "appeals:detail"
+    form_class, success_message = DecideForm, "结果已保存。"
 
-    def post(self, request, pk):
-        appeal = self.get_object()
-        form = DecideForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.decide_appeal(appeal, user=request.user, result=data["result"], decided_on=data["decided_on"],
-                                       decision_summary=data["decision_summary"], case_number=data["case_number"])
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, "结果已保存。")
-                return redirect("appeals:detail", pk=appeal.pk)
-        return render_appeal(request, appeal, form)
+    def perform(self, form, appeal):
+        data = form.cleaned_data
+        services.decide_appeal(appeal, user=self.request.user, result=data["result"], decided_on=data["decided_on"],
+                               decision_summary=data["decision_summary"], case_number=data["case_number"])
+
+    def render_failure(self, appeal, form):
+        return render_appeal(self.request, appeal, form)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import redirect
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, TemplateView
 
 from audit.models import AuditEntry
 from orgs.scoping import (
@@ -18,6 +18,7 @@ from orgs.scoping import (
     scope_queryset,
     scoped_agencies,
 )
+from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 
 from . import pii_review, services
@@ -184,111 +185,95 @@ class DocumentUpdateView(DocumentScopedMixin, FormView):
         return super().get_context_data(title=f"修改：{self.object.title}", document=self.object, **kwargs)
 
 
-class DocumentActionView(DocumentScopedMixin, View):
-    """POST-only workflow buttons. Services check the role and the four-eyes rule; a refusal is shown."""
+class DocumentActionView(DocumentScopedMixin, TransitionView):
+    """POST-only workflow buttons. Services check the role and the four-eyes rule; a refusal is shown as
+    messages on the document's page, and the service's warnings after a success."""
 
-    http_method_names = ["post"]
-    form_class = None
-    success = ""
-
-    def get_form(self, document):
-        return self.form_class(self.request.POST, self.request.FILES) if self.form_class else None
-
-    def post(self, request, pk):
-        document = self.get_object()
-        form = self.get_form(document)
-        if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("catalog:detail", pk=document.pk)
-        try:
-            outcome = self.perform(document, form.cleaned_data if form is not None else {})
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("catalog:detail", pk=document.pk)
-        messages.success(request, self.success)
-        for warning in getattr(outcome, "warnings", []):
-            messages.warning(request, warning)
-        return redirect("catalog:detail", pk=document.pk)
+    detail_url_name = "catalog:detail"
 
 
 class SubmitView(DocumentActionView):
-    success = "已提交保密审查。"
+    success_message = "已提交保密审查。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
         return services.submit(document, user=self.request.user)
 
 
 class SecrecyReviewView(DocumentActionView):
-    success = "保密审查通过，已转审核。"
+    success_message = "保密审查通过，已转审核。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
         return services.pass_secrecy_review(document, user=self.request.user)
 
 
 class ReturnView(DocumentActionView):
     form_class = ReasonForm
-    success = "已退回起草人。"
+    success_message = "已退回起草人。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
+        data = form.cleaned_data
         return services.return_to_draft(document, user=self.request.user, reason=data["reason"])
 
 
 class PublishView(DocumentActionView):
-    success = "已发布。"
+    success_message = "已发布。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
         return services.publish(document, user=self.request.user)
 
 
 class WithdrawView(DocumentActionView):
     form_class = ReasonForm
-    success = "已撤回；公众访问该页面将看到“已撤回”。"
+    success_message = "已撤回；公众访问该页面将看到“已撤回”。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
+        data = form.cleaned_data
         return services.withdraw(document, user=self.request.user, reason=data["reason"])
 
 
 class ValidityView(DocumentActionView):
-    success = "有效性已变更。"
+    form_class = ValidityForm
+    success_message = "有效性已变更。"
 
-    def get_form(self, document):
+    def get_form_kwargs(self, document):
         choices = visible_documents(self.request.user).filter(status=DocumentStatus.PUBLISHED).exclude(pk=document.pk)
-        return ValidityForm(self.request.POST, replacement_choices=choices)
+        return {"replacement_choices": choices}
 
-    def perform(self, document, data):
+    def perform(self, form, document):
+        data = form.cleaned_data
         return services.change_validity(document, user=self.request.user, validity=data["validity"], on=data["on"],
                                         replaced_by=data["replaced_by"], note=data["note"])
 
 
 class InterpretationLinkView(DocumentActionView):
-    success = "已关联被解读文件。"
+    form_class = InterpretationLinkForm
+    success_message = "已关联被解读文件。"
 
-    def get_form(self, document):
+    def get_form_kwargs(self, document):
         choices = visible_documents(self.request.user).exclude(genre__code=INTERPRETATION_GENRE).exclude(pk=document.pk)
-        return InterpretationLinkForm(self.request.POST, choices=choices)
+        return {"choices": choices}
 
-    def perform(self, document, data):
+    def perform(self, form, document):
+        data = form.cleaned_data
         return services.link_interpretation(document, data["documents"], user=self.request.user)
 
 
 class PiiDecisionView(DocumentActionView):
     form_class = PiiDecisionForm
-    success = "已记录个人信息审查决定。"
+    success_message = "已记录个人信息审查决定。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
+        data = form.cleaned_data
         return pii_review.decide(document, user=self.request.user, source=data["source"], kind=data["kind"],
                                  key=data["key"], decision=data["decision"], note=data["note"])
 
 
 class AttachmentUploadView(DocumentActionView):
     form_class = AttachmentForm
-    success = "附件已上传。"
+    success_message = "附件已上传。"
 
-    def perform(self, document, data):
+    def perform(self, form, document):
         from .attachments import read_upload
 
-        upload = data["file"]  # refused by its size before it is read
+        upload = form.cleaned_data["file"]  # refused by its size before it is read
         return services.add_attachment(document, user=self.request.user, name=upload.name, content=read_upload(upload))

@@ -23,6 +23,7 @@ from orgs.scoping import (
     scope_queryset,
     scoped_agencies,
 )
+from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 
 from . import deadlines, services, statistics
@@ -164,36 +165,24 @@ class AttachmentView(LetterScopedMixin, View):
                             content_type=attachment.content_type)
 
 
-class ActionView(LetterScopedMixin, View):
+class ActionView(LetterScopedMixin, TransitionView):
     """POST-only: one form, one service call; errors re-render the letter page with the form open."""
 
-    http_method_names = ["post"]
+    detail_url_name = "mailboxes:detail"
     key = ""
-    form_class = None
-    done = ""
-
-    def form_kwargs(self):
-        return {}
 
     def call(self, letter, data):
         raise NotImplementedError
 
-    def post(self, request, pk):
-        letter = self.get_object()
-        form = self.form_class(request.POST, **self.form_kwargs())
-        if form.is_valid():
-            try:
-                self.call(letter, form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, self.done)
-                return redirect("mailboxes:detail", pk=letter.pk)
-        return render_letter(request, letter, {self.key: form}, open_action=self.key)
+    def perform(self, form, letter):
+        return self.call(letter, form.cleaned_data)
+
+    def render_failure(self, letter, form):
+        return render_letter(self.request, letter, {self.key: form}, open_action=self.key)
 
 
 class ScreenView(ActionView):
-    key, form_class, done = "screen", ScreenForm, "甄别结果已保存。"
+    key, form_class, success_message = "screen", ScreenForm, "甄别结果已保存。"
 
     def call(self, letter, data):
         services.screen(letter, user=self.request.user, valid=data["valid"], reason=data["reason"],
@@ -201,9 +190,9 @@ class ScreenView(ActionView):
 
 
 class AssignView(ActionView):
-    key, form_class, done = "assign", AssignForm, "已交办。"
+    key, form_class, success_message = "assign", AssignForm, "已交办。"
 
-    def form_kwargs(self):
+    def get_form_kwargs(self, letter):
         return {"agencies": _assign_targets(self.request.user)}
 
     def call(self, letter, data):
@@ -211,21 +200,21 @@ class AssignView(ActionView):
 
 
 class ExtendView(ActionView):
-    key, form_class, done = "extend", ExtendForm, "已延期。"
+    key, form_class, success_message = "extend", ExtendForm, "已延期。"
 
     def call(self, letter, data):
         services.extend(letter, user=self.request.user, working_days=data["working_days"], reason=data["reason"])
 
 
 class ReplyView(ActionView):
-    key, form_class, done = "reply", ReplyForm, "答复已保存。"
+    key, form_class, success_message = "reply", ReplyForm, "答复已保存。"
 
     def call(self, letter, data):
         services.reply(letter, user=self.request.user, text=data["text"], on=data["on"])
 
 
 class PublishView(ActionView):
-    key, form_class, done = "publish", PublishForm, "答复已公开。"
+    key, form_class, success_message = "publish", PublishForm, "答复已公开。"
 
     def call(self, letter, data):
         services.publish(letter, user=self.request.user, public_body=data["public_body"],
@@ -233,14 +222,14 @@ class PublishView(ActionView):
 
 
 class UnpublishView(ActionView):
-    key, form_class, done = "unpublish", UnpublishForm, "已撤下公开。"
+    key, form_class, success_message = "unpublish", UnpublishForm, "已撤下公开。"
 
     def call(self, letter, data):
         services.unpublish(letter, user=self.request.user, reason=data["reason"])
 
 
 class ConvertView(ActionView):
-    key, form_class, done = "convert", ConvertForm, "已转为政府信息公开申请（待确认）。"
+    key, form_class, success_message = "convert", ConvertForm, "已转为政府信息公开申请（待确认）。"
 
     def call(self, letter, data):
         applicant = ApplicantData(applicant_type=data["applicant_type"], name=data["name"], id_type=data["id_type"],
