@@ -10,7 +10,6 @@ values.
 Not wired into the demo command (its owner adds the call)."""
 
 import random
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -20,7 +19,8 @@ from django.utils import timezone
 from audit.context import acting_as
 from consultations import services
 from consultations.models import ConsultationKind, OnlineInterview, PressConference
-from orgs.models import Agency
+
+from .regions import agencies_of
 
 DEFAULT_SEED = 2018
 AUDIT_LABEL = "演示数据"
@@ -47,16 +47,6 @@ class ConsultationsSummary:
     concerns: int
 
 
-def _agencies_of(region) -> list[Agency]:
-    if hasattr(region, "agency_ids"):
-        ids = region.agency_ids.values()
-    elif isinstance(region, Mapping):
-        ids = region.values()
-    else:
-        ids = region
-    return list(Agency.objects.filter(pk__in=[getattr(i, "pk", i) for i in ids]).order_by("path"))
-
-
 def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
@@ -65,7 +55,7 @@ def build_consultations(region, year: int, seed: int = DEFAULT_SEED, today: date
     today = today or timezone.localdate()
     if year > today.year:
         raise ValueError(f"演示年度不能晚于{today.year}年。")
-    agencies = [a for a in _agencies_of(region) if a.is_active_on(today)]
+    agencies = [a for a in agencies_of(region) if a.is_active_on(today)]
     if not agencies:
         raise ValueError("没有可以发起意见征集的机构。")
     rng = random.Random(seed)

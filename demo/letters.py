@@ -12,7 +12,6 @@ Not wired into the demo command (its owner adds the call)."""
 
 import random
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,6 +24,8 @@ from mailboxes import services
 from mailboxes.models import InvalidReason, Letter, LetterState, LetterType, Mailbox, MailboxKind
 from orgs.models import Agency, AgencyKind
 from workdays.calendar import add_working_days
+
+from .regions import agencies_of
 
 DEFAULT_SEED = 2017
 DEFAULT_LETTERS = 200
@@ -56,16 +57,6 @@ class LettersSummary:
     published: int
 
 
-def _agencies_of(region) -> list[Agency]:
-    if hasattr(region, "agency_ids"):
-        ids = region.agency_ids.values()
-    elif isinstance(region, Mapping):
-        ids = region.values()
-    else:
-        ids = region
-    return list(Agency.objects.filter(pk__in=[getattr(i, "pk", i) for i in ids]).order_by("path"))
-
-
 def _mailboxes(agencies: list[Agency]) -> list[Mailbox]:
     """A 县长信箱 at the top government and a 部门信箱 for up to four departments (created when missing)."""
     top = agencies[0]
@@ -84,7 +75,7 @@ def build_letters(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_
     today = today or timezone.localdate()
     if year > today.year:
         raise ValueError(f"演示年度不能晚于{today.year}年。")
-    agencies = [a for a in _agencies_of(region) if a.is_active_on(today)]
+    agencies = [a for a in agencies_of(region) if a.is_active_on(today)]
     if not agencies:
         raise ValueError("没有可以接收来信的机构。")
     rng = random.Random(seed)

@@ -20,7 +20,6 @@ Stories (each a case's path) are fixed; the seed chooses agencies, applicants, t
 import random
 import time
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -38,6 +37,7 @@ from orgs.scoping import Capability, has_capability
 from workdays.calendar import add_working_days, is_working_day
 
 from . import data
+from .regions import region_agency_ids
 
 DEFAULT_SEED = 640323
 DEFAULT_CASES = 40
@@ -279,17 +279,6 @@ def _approver(agency: Agency):
     return None
 
 
-def _agencies_of(region) -> list[Agency]:
-    if hasattr(region, "agency_ids"):
-        ids = region.agency_ids.values()
-    elif isinstance(region, Mapping):
-        ids = region.values()
-    else:
-        ids = region
-    # Only agencies that receive 依申请公开: not a 事业单位 unless authorised by law (条例 第五十四条).
-    return list(Agency.objects.filter(pk__in=list(ids)).accepting_requests().order_by("path"))
-
-
 def build_requests(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_CASES,
                    today: date | None = None) -> RequestsSummary:
     """Create the demo year `year` of requests and appeals for `region` (a demo.generator.RegionSummary, a
@@ -300,7 +289,9 @@ def build_requests(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT
     if not 2020 <= year < today.year:
         # Past, so every date can go through the services; from 2020, so December Y−1 is under the 2019 条例.
         raise ValueError(f"演示年度应为2020年至{today.year - 1}年之间已经结束的年度，收到：{year}。")
-    agencies = [a for a in _agencies_of(region) if a.dissolved_on is None or a.dissolved_on > date(year - 1, 12, 1)]
+    # Only agencies that receive 依申请公开: not a 事业单位 unless authorised by law (条例 第五十四条).
+    receiving = Agency.objects.filter(pk__in=region_agency_ids(region)).accepting_requests().order_by("path")
+    agencies = [a for a in receiving if a.dissolved_on is None or a.dissolved_on > date(year - 1, 12, 1)]
     if not agencies:
         raise ValueError("没有可以生成依申请公开案件的机构。")
     with transaction.atomic(), acting_as(label=AUDIT_LABEL):
