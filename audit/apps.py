@@ -4,12 +4,9 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "审计日志"
+    workbench_menu = [("审计日志", "audit:index", "audit.view", 90)]  # workbench.navigation
 
     def ready(self):
-        from workbench.navigation import register
-
-        register("审计日志", "audit:index", "audit.view", 90)
-
         from django.db.models.signals import post_migrate, pre_migrate
 
         from . import checks  # noqa: F401 - registers audit.E001…

@@ -46,12 +46,12 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
 
 
 def _agency_of(instance):
-    from orgs.models import Agency
-
-    if isinstance(instance, Agency):
+    # The agency model is the one AuditEntry's foreign key names ("orgs.Agency"): audit imports no other app.
+    agency_model = AuditEntry._meta.get_field("agency").related_model
+    if isinstance(instance, agency_model):
         return instance
     agency = getattr(instance, "audit_agency", None) or getattr(instance, "agency", None)
-    return agency if isinstance(agency, Agency) else None
+    return agency if isinstance(agency, agency_model) else None
 
 
 def record(action: str, instance: models.Model | None = None, *, before: dict | None = None,

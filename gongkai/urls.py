@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("workbench/calendar/", include("workdays.urls")),
-    path("workbench/audit/", include("audit.urls")),
+    path("workbench/audit/", include("workbench.audit_urls")),
     path("workbench/agencies/", include("orgs.urls")),
     path("workbench/documents/", include("catalog.urls")),
     path("workbench/requests/", include("disclosure_requests.urls")),

@@ -4,8 +4,4 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = "网站监测"
-
-    def ready(self):
-        from workbench.navigation import register
-
-        register("网站监测", "monitoring:index", "monitoring.view", 60)
+    workbench_menu = [("网站监测", "monitoring:index", "monitoring.view", 60)]  # workbench.navigation

@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -54,14 +55,11 @@ class PortalNavItem:
         return reverse(self.url_name)
 
 
-_nav_items: dict[str, PortalNavItem] = {}
-
-
-def register_portal_nav(label: str, url_name: str, order: int = 100) -> None:
-    """An entry of the public portal's top navigation; each app registers its own in AppConfig.ready().
-    Registering the same url_name again replaces the entry (ready() may run more than once in tests)."""
-    _nav_items[url_name] = PortalNavItem(label, url_name, order)
-
-
 def portal_nav() -> list[PortalNavItem]:
-    return sorted(_nav_items.values(), key=lambda item: (item.order, item.label))
+    """The public portal's top navigation: every app's `portal_menu` on its AppConfig, a list of (label, url
+    name, order), so the apps offer their entries without importing the portal."""
+    items = {}
+    for config in apps.get_app_configs():
+        for label, url_name, order in getattr(config, "portal_menu", ()):
+            items[url_name] = PortalNavItem(label, url_name, order)
+    return sorted(items.values(), key=lambda item: (item.order, item.label))

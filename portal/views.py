@@ -20,7 +20,7 @@ from catalog.models import (
     Topic,
     Validity,
 )
-from orgs.models import AgencyKind, AgencyLevel
+from orgs.directory import group_agencies
 from search import services as search_services
 
 from .annual_reports import agency_report_rows
@@ -67,23 +67,6 @@ class HomeView(TemplateView):
             for name, codes in HOME_COLUMNS
         ]
         return context
-
-
-def group_agencies(agencies):
-    """The usual grouping of a government portal's agency directory."""
-    groups = {"政府及办公室": [], "政府部门": [], "直属事业单位": [], "乡镇（街道）": [], "其他": []}
-    for agency in agencies:
-        if agency.level == AgencyLevel.TOWNSHIP:
-            groups["乡镇（街道）"].append(agency)
-        elif agency.kind == AgencyKind.PUBLIC_INSTITUTION:
-            groups["直属事业单位"].append(agency)
-        elif agency.kind == AgencyKind.GOVERNMENT:
-            groups["政府及办公室"].append(agency)
-        elif agency.kind == AgencyKind.DEPARTMENT:
-            groups["政府部门"].append(agency)
-        else:
-            groups["其他"].append(agency)
-    return [(name, items) for name, items in groups.items() if items]
 
 
 class AgencyListView(TemplateView):

@@ -4,8 +4,4 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "政府信息公开工作年度报告"
-
-    def ready(self):
-        from workbench.navigation import register
-
-        register("年度报告", "reports:index", "reports.compile", 60)
+    workbench_menu = [("年度报告", "reports:index", "reports.compile", 60)]  # workbench.navigation

@@ -1,9 +1,13 @@
-"""Workbench menu: each app registers its entries in its AppConfig.ready(); an entry shows only to users
-holding its capability somewhere (orgs.scoping)."""
+"""Workbench menu: each app offers its entries as data, `workbench_menu` on its AppConfig — a list of
+(label, url name, capability, order) — so no app imports the workbench (docs/architecture.md). An entry
+shows only to users holding its capability somewhere (orgs.scoping)."""
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.urls import reverse
+
+from orgs.scoping import Capability, has_capability, is_platform_admin
 
 
 @dataclass(frozen=True)
@@ -14,22 +18,23 @@ class NavEntry:
     order: int = 100
 
 
-_entries: dict[str, NavEntry] = {}
-
-
-def register(label: str, url_name: str, capability: str | None = None, order: int = 100) -> None:
-    _entries[url_name] = NavEntry(label, url_name, capability, order)
+def menu() -> list[NavEntry]:
+    """Every app's `workbench_menu`, in display order (capability None: every staff user; "platform_admin":
+    platform admins only)."""
+    entries = {}
+    for config in apps.get_app_configs():
+        for label, url_name, capability, order in getattr(config, "workbench_menu", ()):
+            entries[url_name] = NavEntry(label, url_name, capability, order)
+    return sorted(entries.values(), key=lambda e: (e.order, e.label))
 
 
 def entries_for(request) -> list[dict]:
-    from orgs.scoping import Capability, has_capability, is_platform_admin
-
     user = getattr(request, "user", None)  # absent when an error page is rendered before auth middleware
     if user is None or not user.is_authenticated:
         return []
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
-    for entry in sorted(_entries.values(), key=lambda e: (e.order, e.label)):
+    for entry in menu():
         if entry.capability == "platform_admin":
             if not is_platform_admin(user):
                 continue

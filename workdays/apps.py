@@ -4,9 +4,5 @@ from django.apps import AppConfig
 class WorkdaysConfig(AppConfig):
     name = "workdays"
     verbose_name = "工作日历"
-
-    def ready(self):
-        from workbench.navigation import register
-
-        # Every staff user may look up the calendar; changing it is checked per view (platform admin).
-        register("工作日历", "workdays:index", None, 80)
+    # Every staff user may look up the calendar; changing it is checked per view (platform admin).
+    workbench_menu = [("工作日历", "workdays:index", None, 80)]  # workbench.navigation

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appeals.models import Appeal, AppealKind, AppealResult
-from appeals.statistics import table_four
+from appeals.statistics import legacy_appeal_counters, table_four
 from disclosure_requests.models import (
     OPEN_STATES,
     Applicant,
@@ -230,7 +230,7 @@ def test_legacy_counters_identities(region, applicant, specs, appeals):
                                     for a in appeals])
         ids = Agency.objects.subtree_of(region["county"]).values_list("pk", flat=True)
         for year in YEARS:
-            c = legacy_request_counters(ids, year)
+            c = {**legacy_request_counters(ids, year), **legacy_appeal_counters(ids, year)}
             t3 = table_three(ids, year)
             assert all(v >= 0 for v in c.values())
             assert c["lg.request.received"] == sum(c[f"lg.request.{k}"] for k in ("in_person", "fax", "online", "letter"))

@@ -22,7 +22,7 @@ from datetime import date
 from django.db.models import Case, Count, DateField, F, Q, Value, When
 
 from appeals.models import Appeal
-from appeals.statistics import table_four_for
+from appeals.statistics import legacy_appeal_counters_for, table_four_for
 from catalog.models import Document, DocumentKind, NormativeEvent
 from catalog.statistics import article_20_item_1_for
 from disclosure_requests.statistics import RequestPeriods, legacy_request_counters_for, table_three_for
@@ -198,7 +198,7 @@ def channel_counts(unit_ids, year: int) -> dict[str, int]:
 
 
 def _legacy(attr: Attribution, year: int) -> dict[str, int]:
-    cells = legacy_request_counters_for(_cases(attr, year), _appeals(attr), year)
+    cells = {**legacy_request_counters_for(_cases(attr, year), year), **legacy_appeal_counters_for(_appeals(attr), year)}
     # 主动公开: public documents published in the year; a document counts once in the total and once per
     # channel it went out through (the printed note: 不同渠道和方式公开相同信息计1条).
     docs = _public_documents_of_year(attr, year)

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from catalog.models import Document, DocumentStatus
 from catalog.transfer import export_catalogue, import_catalogue
-from gongkai.transfer_commands import TransferCommand
+from orgs.transfer_commands import TransferCommand
 
 
 class Command(TransferCommand):

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from audit.context import acting_as
-from gongkai.transfer_commands import TransferCommand
 from orgs.models import Agency
 from orgs.transfer import export_agencies, import_agencies
+from orgs.transfer_commands import TransferCommand
 
 
 class Command(TransferCommand):

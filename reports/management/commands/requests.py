@@ -3,7 +3,11 @@
 
 `remind`: the daily reply-deadline reminders of disclosure_requests.tasks (for cron).
 
-Each subcommand is a `sub.add_parser(...)` in add_arguments plus a `do_<name>` method."""
+Each subcommand is a `sub.add_parser(...)` in add_arguments plus a `do_<name>` method.
+
+It lives in reports, not in disclosure_requests, because `stats` prints 表四 from appeals next to 表三: reports
+may import both case apps, while appeals imports disclosure_requests and so disclosure_requests may not import
+appeals (gongkai/tests/test_app_graph.py)."""
 
 import json
 import unicodedata
@@ -90,7 +94,7 @@ class Command(BaseCommand):
                else [agency.pk])
         try:
             if report_format is None:
-                cells = stats.legacy_request_counters(ids, year)
+                cells = {**stats.legacy_request_counters(ids, year), **appeal_stats.legacy_appeal_counters(ids, year)}
             else:
                 cells = {**stats.table_three(ids, year, report_format), **appeal_stats.table_four(ids, year)}
         except stats.StatisticsDataError as exc:

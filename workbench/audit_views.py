@@ -1,3 +1,6 @@
+"""The audit trail viewed by staff: a filtered list and one entry, scoped by orgs (Capability.AUDIT_VIEW).
+The templates stay in audit/templates/audit/."""
+
 from datetime import datetime, time
 
 from django import forms
@@ -5,10 +8,9 @@ from django.core.paginator import Paginator
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from audit.models import AuditEntry, AuditVerification
 from orgs.models import Agency
 from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, scope_for, scoped_agencies
-
-from .models import AuditEntry, AuditVerification
 
 
 def visible_entries(user):

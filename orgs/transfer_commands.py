@@ -1,5 +1,6 @@
 """What the `import|export` commands of the agency tree and the catalogue share: the subcommand dispatch,
-reading the file, writing the export and reporting an all-or-nothing import result."""
+reading the file, writing the export and reporting an all-or-nothing import result. It lives in orgs (not in
+the shared gongkai package) because it looks agencies up by code; catalog's command imports it from here."""
 
 from pathlib import Path
 
