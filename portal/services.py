@@ -1,11 +1,11 @@
 """The one place where an agency's 政府信息公开指南 (DisclosureGuide) changes: its three texts and the documents
-of its 政府信息公开制度 column. Every change checks the actor's 审核 capability (CATALOG_REVIEW) for the
+of its 政府信息公开制度 column; and where the portal's Site record (the footer identity) changes. Every change checks the actor's 审核 capability (CATALOG_REVIEW) for the
 agency, runs in a transaction and writes the audit trail; bad input raises a ValidationError in Chinese
 and changes nothing."""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from audit.services import record, snapshot
@@ -14,7 +14,7 @@ from orgs.models import Agency
 from orgs.scoping import Capability, require_capability
 
 from .catalogue import documents_of
-from .models import DisclosureGuide
+from .models import DisclosureGuide, Site
 
 MAX_TEXT_LENGTH = 10_000
 MAX_SYSTEM_DOCUMENTS = 200
@@ -135,3 +135,21 @@ def change_system_documents(agency: Agency, *, add: Iterable = (), remove: Itera
     ids = [pk for pk in current if pk not in remove_ids] + [pk for pk in add_ids if pk not in current]
     _set_documents(guide, ids)
     return guide
+
+
+SITE_FIELDS = ["name", "is_portal", "agency", "contact", "site_id_code", "icp_number", "police_record_number",
+               "party_gov_site_badge"]
+
+
+@transaction.atomic
+def save_site(site: Site, *, user) -> Site:
+    """Save a Site as edited in the Django admin (platform configuration, superusers only: the admin has no
+    other writer), with the change in the audit trail."""
+    if not getattr(user, "is_superuser", False):
+        raise PermissionDenied("只有平台管理员可以修改网站信息。")
+    before = snapshot(Site.objects.get(pk=site.pk), SITE_FIELDS) if site.pk else None
+    site.full_clean()
+    site.save()
+    record("portal.site.create" if before is None else "portal.site.update", site, before=before,
+           after=snapshot(site, SITE_FIELDS))
+    return site
