@@ -2,7 +2,10 @@
 case workbench, and the public status lookup. Forms only collect and shape input; the rules live in
 disclosure_requests.services, whose Chinese ValidationErrors are mapped back onto these forms."""
 
+import secrets
+
 from django import forms
+from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -167,10 +170,15 @@ class RegisterForm(ApplicationForm):
     submitted_on = forms.DateField(label="提交日期（口头申请为代为填写之日）", widget=DateInput(), initial=_today)
     signed_for_on = forms.DateField(label="签收日期（挂号信）", widget=DateInput(), required=False)
 
+    # One case per filled-in form: a double-click or a reload posts the same token again (claim_token).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     field_order = ["agency", "channel", "submitted_on", "signed_for_on", *ApplicationForm.base_fields]
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_token"] = secrets.token_urlsafe(16)
         # 第五十四条: a 事业单位 not authorised by law receives no applications (the service refuses it too).
         agencies = agencies.exclude(kind=AgencyKind.PUBLIC_INSTITUTION, authorised_by_law=False)
         self.fields["agency"].queryset = agencies
@@ -190,6 +198,32 @@ class RegisterForm(ApplicationForm):
     def service_channel(self) -> str:
         channel = self.cleaned_data["channel"]
         return CHANNEL_FOR_SERVICE.get(channel, channel)
+
+    # The token's cache entry (shared by every web process, like the public forms' spent questions): 0 while the
+    # first post runs, then its case's primary key. cache.add is atomic, so of two posts one claims the token.
+    def _token_key(self) -> str | None:
+        token = self.cleaned_data.get("form_token") or ""
+        return f"{REGISTER_TOKEN_PREFIX}{token}" if token else None
+
+    def claim_token(self) -> tuple[bool, int | None]:
+        """(True, None) for the first post of this form (or one without a token); else (False, the first
+        post's case pk, or None while it is still running)."""
+        key = self._token_key()
+        if key is None or cache.add(key, 0, REGISTER_TOKEN_MAX_AGE):
+            return True, None
+        return False, cache.get(key) or None
+
+    def token_done(self, pk: int | None) -> None:
+        """The first post's outcome: its case, or None (refused: the corrected form may be posted again)."""
+        if key := self._token_key():
+            if pk is None:
+                cache.delete(key)
+            else:
+                cache.set(key, pk, REGISTER_TOKEN_MAX_AGE)
+
+
+REGISTER_TOKEN_PREFIX = "requests:register:"  # noqa: S105 - a cache key prefix
+REGISTER_TOKEN_MAX_AGE = 12 * 60 * 60
 
 
 # --- Queue filters -----------------------------------------------------------------------------------------

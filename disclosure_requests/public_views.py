@@ -79,7 +79,7 @@ def apply(request, code):
                     case = services.submit_online(agency=agency, applicant=form.applicant_data(),
                                                   **form.request_fields())
             except services.DuplicateSubmission as error:
-                duplicate = {"message": error.messages[0], "number": error.existing.tracking_number or ""}
+                duplicate = _duplicate(error.existing)
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -87,12 +87,30 @@ def apply(request, code):
                 request.session[RECEIPT_SESSION_KEY] = case.pk
                 logger.info("网上申请已提交：%s（机关 %s）", case.tracking_number, agency.code)
                 return redirect("disclosure_public:receipt")
+        elif form.replayed and (first := _first_post(form, agency)) is not None:
+            # The same filled-in form posted again (a double-click, a reload): its first post's case, not an error.
+            del form.errors["answer"]
+            duplicate = _duplicate(first)
         form.new_challenge()  # the question just answered is spent
     else:
         form = PublicApplicationForm()
     return render(request, "disclosure_requests/public/apply.html",
                   {"agency": agency, "form": form, "duplicate": duplicate,
                    "status_url": reverse("disclosure_public:status")})
+
+
+def _duplicate(existing: DisclosureRequest) -> dict:
+    return {"message": services.DuplicateSubmission(existing).messages[0], "number": existing.tracking_number or ""}
+
+
+def _first_post(form: PublicApplicationForm, agency) -> DisclosureRequest | None:
+    """The case a replayed form's first post made: the identical submission within the duplicate window, looked
+    up under the intake lock, which waits for a first post still being stored. The replay itself makes nothing:
+    its question is spent, and a replay with other content is refused like any spent question."""
+    if form.errors.keys() - {"answer"}:
+        return None
+    return services.existing_submission(agency=agency, applicant=form.applicant_data(),
+                                        description=form.cleaned_data["description"])
 
 
 @never_cache

@@ -3,13 +3,14 @@
 Every transition checks the actor's capability for the case's agency, runs in a transaction, recomputes
 the due date through the working-day calendar and writes the audit trail (personal data masked)."""
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import record
@@ -184,22 +185,61 @@ def _check_lapse(on: date, last_day: date, period: str) -> None:
 
 # --- Intake -------------------------------------------------------------------------------------------
 
+INTAKE_LOCK_CLASS = 0x676B  # pg_advisory_xact_lock(INTAKE_LOCK_CLASS, hash of the identity key) ("gk")
+
+
+def _lock_intake(id_key: str) -> None:
+    """One submission per applicant identity at a time, until the caller's transaction ends (issue 16).
+
+    The duplicate rule is a sliding window (same agency, identity and text within
+    GONGKAI_DUPLICATE_WINDOW_MINUTES), which no unique constraint can express: a dedup key over a time
+    bucket lets two submissions a second apart fall into two buckets. So the look-up and the insert run
+    under one lock. PostgreSQL: a transaction-level advisory lock, taken before the look-up and released
+    at commit; under READ COMMITTED the look-up that follows the wait sees the winner's committed case, so
+    the losers answer with its number. The key is the identity alone, coarser than the duplicate rule: one
+    applicant's submissions queue behind each other (nobody else's), and _applicant_for's look-up-or-create
+    of the Applicant row is covered too. It is taken before the audit chain's lock (record), as every path
+    into intake does. SQLite: every transaction begins IMMEDIATE (gongkai/settings.py), so the writer lock
+    is held from BEGIN and check and insert are atomic already."""
+    if connection.vendor == "postgresql":
+        digest = hashlib.blake2b(id_key.encode(), digest_size=4, person=b"gk-intake").digest()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [INTAKE_LOCK_CLASS, int.from_bytes(digest, "big", signed=True)])
+    elif connection.vendor != "sqlite":
+        raise NotImplementedError(f"intake is serialised for PostgreSQL and SQLite only, not {connection.vendor}")
+
+
+def _duplicate_of(agency, id_key: str, description: str) -> DisclosureRequest | None:
+    window = timezone.now() - timedelta(minutes=settings.GONGKAI_DUPLICATE_WINDOW_MINUTES)
+    return (DisclosureRequest.objects.filter(agency=agency, applicant__id_key=id_key, submitted_at__gte=window,
+                                             description=description.strip()).order_by("-id").first())
+
+
+@transaction.atomic
+def existing_submission(*, agency, applicant: ApplicantData, description: str) -> DisclosureRequest | None:
+    """The case an identical online submission made within the duplicate window, or None. The public form
+    asks when the same filled-in form is posted again (a double-click, a reload): under the intake lock, so a
+    first post still being stored is waited for."""
+    key = identity_key(applicant.id_number)
+    _lock_intake(key)
+    return _duplicate_of(agency, key, description or "")
+
 
 @transaction.atomic
 def submit_online(*, agency, applicant: ApplicantData, description: str, requested_form: str,
                   delivery_method: str, purpose: str = "", accessibility_assistance: bool = False,
                   via_email: bool = False, account=None) -> DisclosureRequest:
     """The public form (no login needed). The case waits in 待确认 until staff confirm receipt (第三十一条(三)).
-    A second identical submission within the duplicate window is refused, not silently doubled."""
+    A second identical submission within the duplicate window is refused, not silently doubled, also when
+    both arrive at once (_lock_intake): DuplicateSubmission carries the case the first one made."""
     agency.require_accepts_disclosure_requests()  # 条例 第五十四条: a 事业单位 only when authorised by law
     if not (description or "").strip():
         raise ValidationError({"description": "请填写所需政府信息的名称、文号或特征性描述。"})
     _validate_applicant(applicant)
     key = identity_key(applicant.id_number)
-    window = timezone.now() - timedelta(minutes=settings.GONGKAI_DUPLICATE_WINDOW_MINUTES)
-    existing = (DisclosureRequest.objects.filter(agency=agency, applicant__id_key=key, submitted_at__gte=window,
-                                                 description=description.strip()).order_by("-id").first())
-    if existing:
+    _lock_intake(key)  # before the look-up: the check and the insert are one step (see _lock_intake)
+    if existing := _duplicate_of(agency, key, description):
         raise DuplicateSubmission(existing)
     person = _applicant_for(applicant)
     if account is not None and person.account_id is None:
@@ -238,6 +278,7 @@ def register(*, agency, user=None, channel: str, applicant: ApplicantData, descr
     today = timezone.localdate()
     if submitted_on > today or (signed_for_on and signed_for_on > today):
         raise ValidationError("日期不能晚于今天。")
+    _lock_intake(identity_key(applicant.id_number))  # the Applicant look-up-or-create (a double-click: views)
     person = _applicant_for(applicant)
     case = DisclosureRequest(
         agency=agency, applicant=person, applicant_type=applicant.applicant_type, channel=channel,

@@ -181,6 +181,14 @@ class RegisterView(StaffRequiredMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        first, done = form.claim_token()
+        if not first:  # the same form posted again (a double-click, a reload): never a second case
+            case = visible_cases(self.request.user).filter(pk=done).first() if done else None
+            if case is None:
+                form.add_error(None, "该表单已提交，正在登记：请勿重复点击，稍后在办理队列中查看。")
+                return self.form_invalid(form)
+            messages.info(self.request, f"该申请已登记（受理编号 {case.tracking_number}），未重复登记。")
+            return redirect("disclosure_requests:detail", pk=case.pk)
         try:
             case = services.register(
                 agency=data["agency"], user=self.request.user, channel=form.service_channel,
@@ -188,8 +196,13 @@ class RegisterView(StaffRequiredMixin, FormView):
                 signed_for_on=data["signed_for_on"] if data["channel"] == "registered_mail" else None,
                 via_email=data["channel"] == "email", **form.request_fields())
         except ValidationError as error:
+            form.token_done(None)
             apply_validation_error(form, error)
             return self.form_invalid(form)
+        except BaseException:
+            form.token_done(None)
+            raise
+        form.token_done(case.pk)
         if case.state == RequestState.SUBMITTED:
             messages.success(self.request, f"已登记，受理编号 {case.tracking_number}。该渠道须与申请人确认后才算收到"
                                            "申请（第三十一条）：确认后请点击“确认收到”。")

@@ -138,22 +138,36 @@ def issue_challenge() -> tuple[str, str, int]:
     return question, token, answer
 
 
-def check_challenge(token: str, given: str) -> str | None:
-    """None when the answer is right; otherwise the reason, in Chinese. Every token is spent on its first
-    check, right or wrong, so one question cannot be tried with every possible answer."""
+SPENT_MESSAGE = "该验证问题已使用过，请回答新的问题。"
+
+
+def judge_challenge(token: str, given: str) -> tuple[str | None, bool]:
+    """(problem, replayed). problem: None when the answer is right; otherwise the reason, in Chinese. Every
+    token is spent on its first check, right or wrong, so one question cannot be tried with every possible
+    answer. replayed: the token was spent already and this post carries its right answer — the same
+    filled-in form posted again (a double-click, a reload): the answered question is the form's one-time
+    token, and its view may answer a replay with what the first post made, never with a second one."""
     try:
         data = signing.loads(token or "", salt=HUMAN_CHECK_SALT, max_age=HUMAN_CHECK_MAX_AGE)
         nonce, digest = str(data["n"]), str(data["h"])
     except (signing.BadSignature, KeyError, TypeError):
-        return "验证问题已过期，请回答新的问题。"
-    if not cache.add(f"{HUMAN_CHECK_KEY_PREFIX}{nonce}", 1, HUMAN_CHECK_MAX_AGE):
-        return "该验证问题已使用过，请回答新的问题。"
+        return "验证问题已过期，请回答新的问题。", False
+    fresh = cache.add(f"{HUMAN_CHECK_KEY_PREFIX}{nonce}", 1, HUMAN_CHECK_MAX_AGE)
     value = unicodedata.normalize("NFKC", given or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 3:
-        return "请用阿拉伯数字填写计算结果。"
-    if not constant_time_compare(_answer_digest(nonce, int(value)), digest):
-        return "计算结果不正确，请回答新的问题。"
-    return None
+    well_formed = value.isascii() and value.isdigit() and len(value) <= 3
+    right = well_formed and constant_time_compare(_answer_digest(nonce, int(value)), digest)
+    if not fresh:
+        return SPENT_MESSAGE, right
+    if not well_formed:
+        return "请用阿拉伯数字填写计算结果。", False
+    if not right:
+        return "计算结果不正确，请回答新的问题。", False
+    return None, False
+
+
+def check_challenge(token: str, given: str) -> str | None:
+    """judge_challenge's problem alone."""
+    return judge_challenge(token, given)[0]
 
 
 class HumanCheckMixin(PlainForm):
@@ -180,10 +194,12 @@ class HumanCheckMixin(PlainForm):
         else:
             self.initial["challenge"] = token
 
+    replayed = False  # set by clean(): this form, question answered, was posted before (judge_challenge)
+
     def clean(self):
         cleaned = super().clean()
-        problem = check_challenge(self.data.get(self.add_prefix("challenge"), ""),
-                                  self.data.get(self.add_prefix("answer"), ""))
+        problem, self.replayed = judge_challenge(self.data.get(self.add_prefix("challenge"), ""),
+                                                 self.data.get(self.add_prefix("answer"), ""))
         if problem:
             self.add_error("answer", problem)
         return cleaned
