@@ -18,6 +18,7 @@ Decisions:
   extract_text=False: the file is still checked, but no document parser runs.
 """
 
+import contextlib
 import hashlib
 import html
 import logging
@@ -227,15 +228,34 @@ def _partial(collector: _Collector, label: str, error: file_reading.FileTooSlow)
     return collector.text().strip(), f"{label} {error.reason.removesuffix('。')}，只提取了部分文本。"
 
 
-def _docx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tuple[str, str]:
+def _collect(label: str, empty: str, budget, read) -> tuple[str, str]:
+    """(text, note) of one format: read(collector) adds the lines; the collector stops it when full, a budget
+    overrun keeps what was read, a refused file is refused and any other failure is a note."""
     collector = _Collector(budget)
     try:
+        with contextlib.suppress(_Enough):  # the collector is full: what it holds is the text
+            read(collector)
+        text = collector.text().strip()
+        return text, "" if text else empty
+    except file_reading.FileTooSlow as error:
+        return _partial(collector, label, error)
+    except file_reading.FileRefused:
+        raise
+    except Exception as exc:
+        logger.info("%s text extraction failed: %r", label, exc)
+        return "", f"{label} 文本提取失败（文件可能已损坏）。"
+
+
+def _docx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tuple[str, str]:
+    def read(collector: _Collector) -> None:
         from docx.table import Table
 
         document = file_reading.open_docx(content, package=package)
-
-        def table_text(table: Table) -> None:
-            for row in table.rows:
+        for block in document.iter_inner_content():
+            if not isinstance(block, Table):
+                collector.add(block.text.strip())
+                continue
+            for row in block.rows:
                 cells, seen = [], set()
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # a merged cell is returned once per grid column it spans
@@ -244,28 +264,11 @@ def _docx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tupl
                     cells.append(cell.text.strip())
                 collector.add("\t".join(c for c in cells if c))
 
-        try:
-            for block in document.iter_inner_content():
-                if isinstance(block, Table):
-                    table_text(block)
-                else:
-                    collector.add(block.text.strip())
-        except _Enough:
-            pass
-        text = collector.text().strip()
-        return text, "" if text else "DOCX 中没有文本。"
-    except file_reading.FileTooSlow as error:
-        return _partial(collector, "DOCX", error)
-    except file_reading.FileRefused:
-        raise
-    except Exception as exc:
-        logger.info("DOCX text extraction failed: %r", exc)
-        return "", "DOCX 文本提取失败（文件可能已损坏）。"
+    return _collect("DOCX", "DOCX 中没有文本。", budget, read)
 
 
 def _xlsx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tuple[str, str]:
-    collector = _Collector(budget)
-    try:
+    def read(collector: _Collector) -> None:
         workbook = file_reading.open_workbook(content, package=package)
         try:
             for sheet in workbook.worksheets:
@@ -275,19 +278,10 @@ def _xlsx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tupl
                     sheet.reset_dimensions()
                 for values in sheet.iter_rows(values_only=True):
                     collector.add("\t".join(str(v).strip() for v in values if v is not None and str(v).strip()))
-        except _Enough:
-            pass
         finally:
             workbook.close()
-        text = collector.text().strip()
-        return text, "" if text else "XLSX 中没有文本。"
-    except file_reading.FileTooSlow as error:
-        return _partial(collector, "XLSX", error)
-    except file_reading.FileRefused:
-        raise
-    except Exception as exc:
-        logger.info("XLSX text extraction failed: %r", exc)
-        return "", "XLSX 文本提取失败（文件可能已损坏）。"
+
+    return _collect("XLSX", "XLSX 中没有文本。", budget, read)
 
 
 def _natural_key(name: str):
@@ -300,33 +294,23 @@ def _local(tag: str) -> str:
 
 def _ofd_text(package: file_reading.ZipPackage, budget) -> tuple[str, str]:
     """GB/T 33190: page content is in …/Pages/Page_N/Content.xml; text in TextObject/TextCode elements."""
-    collector = _Collector(budget)
-    try:
+
+    def read(collector: _Collector) -> None:
         pages = sorted((n for n in package.names if n.lower().endswith("content.xml") and "/pages/" in n.lower()),
                        key=_natural_key)
-        try:
-            for name in pages:
-                with package.open(name) as part:  # a DTD (entities) is refused by the reader
-                    data = part.read(MAX_XML_PART_BYTES + 1)
-                if len(data) > MAX_XML_PART_BYTES:
+        for name in pages:
+            with package.open(name) as part:  # a DTD (entities) is refused by the reader
+                data = part.read(MAX_XML_PART_BYTES + 1)
+            if len(data) > MAX_XML_PART_BYTES:
+                continue
+            root = ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entity expansion or fetching
+            for element in root.iter():
+                if _local(element.tag) != "TextObject":
                     continue
-                root = ElementTree.fromstring(data)  # noqa: S314 - no DTD, so no entity expansion or fetching
-                for element in root.iter():
-                    if _local(element.tag) != "TextObject":
-                        continue
-                    line = "".join((code.text or "") for code in element.iter() if _local(code.tag) == "TextCode")
-                    collector.add(html.unescape(line).strip())
-        except _Enough:
-            pass
-        text = collector.text().strip()
-        return text, "" if text else "OFD 中没有可提取的文本。"
-    except file_reading.FileTooSlow as error:
-        return _partial(collector, "OFD", error)
-    except file_reading.FileRefused:
-        raise
-    except Exception as exc:
-        logger.info("OFD text extraction failed: %r", exc)
-        return "", "OFD 文本提取失败（文件可能已损坏）。"
+                line = "".join((code.text or "") for code in element.iter() if _local(code.tag) == "TextCode")
+                collector.add(html.unescape(line).strip())
+
+    return _collect("OFD", "OFD 中没有可提取的文本。", budget, read)
 
 
 # ---------------------------------------------------------------------------------------------- entry point
