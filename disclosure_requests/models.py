@@ -274,6 +274,9 @@ class DisclosureRequest(models.Model):
     legal_basis = models.CharField("法律依据", max_length=300, blank=True)
     reasons = models.TextField("理由", blank=True)
     competent_agency = models.CharField("负责公开的机关及联系方式", max_length=300, blank=True)
+    # 第四十四条: catalogue drafts made from this case (services.promote writes it; the audit trail only audits).
+    promoted_documents = models.ManyToManyField("catalog.Document", verbose_name="转为主动公开的信息", blank=True,
+                                                related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import record
+from catalog import services as catalog_services
+from catalog.models import Genre
 from gongkai.privacy import identity_key
 from orgs.scoping import Capability, has_capability, require_capability
 from orgs.sequences import next_serial
@@ -910,6 +912,39 @@ def archive(case: DisclosureRequest, *, user=None) -> DisclosureRequest:
     case.save()
     record("requests.archive", case, before={"state": RequestState.CLOSED}, after={"state": RequestState.ARCHIVED})
     return case
+
+
+PROMOTABLE_OUTCOMES = (Outcome.GRANTED, Outcome.PARTIALLY_GRANTED)
+PROMOTE_GENRE = "other-document"
+
+
+def promotable(case: DisclosureRequest) -> bool:
+    return case.state in (RequestState.CLOSED, RequestState.ARCHIVED) and case.outcome in PROMOTABLE_OUTCOMES
+
+
+@transaction.atomic
+def promote(case: DisclosureRequest, *, user):
+    """第四十四条: information disclosed on request that others will want too becomes a catalogue draft
+    (publisher = the case's agency), which then goes through the normal review and publication. Returns
+    catalog's Outcome (the draft and its warnings); the case keeps the draft in `promoted_documents`."""
+    case = _lock(case)
+    if not promotable(case):
+        raise ValidationError("只有予以公开或部分公开并已办结的申请，才能转为主动公开。")
+    if not has_capability(user, Capability.CATALOG_DRAFT, case.agency):
+        raise PermissionDenied(f"您没有在“{case.agency.name}”起草政府信息的权限（需要编辑角色），"
+                               "请联系本机关的编辑办理转主动公开。")
+    title = " ".join(case.description.split())[:120]
+    summary = f"依申请公开转主动公开（《中华人民共和国政府信息公开条例》第四十四条）。申请内容：{title}"[:500]
+    try:
+        genre = Genre.objects.get(code=PROMOTE_GENRE)
+    except Genre.DoesNotExist:
+        raise ValidationError("目录中没有“其他文件”类别，无法创建草稿。") from None
+    outcome = catalog_services.create_draft(publisher=case.agency, user=user, title=title, summary=summary,
+                                            genre=genre)
+    case.promoted_documents.add(outcome.document)
+    record("requests.promote", case, after={"document": outcome.document.pk},
+           note=f"转主动公开草稿 #{outcome.document.pk}")
+    return outcome
 
 
 def redate_open_cases(old_snapshot, new_snapshot):

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -18,7 +17,6 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 
 from audit.models import AuditEntry
-from audit.services import record
 from gongkai.privacy import mask
 from orgs.scoping import (
     Capability,
@@ -68,8 +66,6 @@ from .models import (
 )
 
 CASE_OBJECT_TYPE = DisclosureRequest._meta.label_lower
-PROMOTABLE_OUTCOMES = (Outcome.GRANTED, Outcome.PARTIALLY_GRANTED)
-PROMOTE_GENRE = "other-document"
 
 # The audit trail's action codes, as the timeline shows them.
 TIMELINE_LABELS = {
@@ -450,15 +446,6 @@ def _timeline(case):
     return entries
 
 
-def promoted_documents(case):
-    """Catalogue drafts made from this case (第四十四条), from the case's audit trail."""
-    from catalog.models import Document
-
-    ids = [e.after.get("document") for e in AuditEntry.objects.filter(
-        object_type=CASE_OBJECT_TYPE, object_id=str(case.pk), action="requests.promote") if isinstance(e.after, dict)]
-    return list(Document.objects.filter(pk__in=[i for i in ids if i]).order_by("id"))
-
-
 def render_case(request, case, failed: tuple[str, object] | None = None, status: int = 200):
     """The case page; after a refused action, the same page with that action's form, its input and its
     errors (so nothing typed is lost)."""
@@ -479,7 +466,7 @@ def render_case(request, case, failed: tuple[str, object] | None = None, status:
                         "url": reverse(f"disclosure_requests:{action.key}", kwargs={"pk": case.pk})})
     fee_notice = FeeNotice.objects.filter(request=case).first()
     days_left = working_days_left(case.due_on, today) if case.is_open and case.due_on else None
-    promotable = case.state in (RequestState.CLOSED, RequestState.ARCHIVED) and case.outcome in PROMOTABLE_OUTCOMES
+    promotable = services.promotable(case)
     context = {
         "case": case,
         "perms": perms,
@@ -494,7 +481,7 @@ def render_case(request, case, failed: tuple[str, object] | None = None, status:
         "fee_notice": fee_notice,
         "timeline": _timeline(case),
         "promotable": promotable,
-        "promoted": promoted_documents(case) if promotable else [],
+        "promoted": list(case.promoted_documents.order_by("id")) if promotable else [],
         "appeals": list(case.appeals.order_by("filed_on", "id")),
         "can_register_appeal": perms.handle,
         "secondary_labels": [Outcome(o).label for o in case.secondary_outcomes if o in Outcome.values],
@@ -559,27 +546,10 @@ class PromoteView(CaseScopedMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        from catalog import services as catalog_services
-        from catalog.models import Genre
-
         case = self.get_object()
-        if case.state not in (RequestState.CLOSED, RequestState.ARCHIVED) or case.outcome not in PROMOTABLE_OUTCOMES:
-            messages.error(request, "只有予以公开或部分公开并已办结的申请，才能转为主动公开。")
-            return redirect("disclosure_requests:detail", pk=case.pk)
-        if not has_capability(request.user, Capability.CATALOG_DRAFT, case.agency):
-            messages.error(request, f"您没有在“{case.agency.name}”起草政府信息的权限（需要编辑角色），"
-                                    "请联系本机关的编辑办理转主动公开。")
-            return redirect("disclosure_requests:detail", pk=case.pk)
-        title = " ".join(case.description.split())[:120]
-        summary = (f"依申请公开转主动公开（《中华人民共和国政府信息公开条例》第四十四条）。"
-                   f"申请内容：{title}")[:500]
         try:
-            with transaction.atomic():
-                outcome = catalog_services.create_draft(publisher=case.agency, user=request.user, title=title,
-                                                        summary=summary, genre=Genre.objects.get(code=PROMOTE_GENRE))
-                record("requests.promote", case, after={"document": outcome.document.pk},
-                       note=f"转主动公开草稿 #{outcome.document.pk}")
-        except (ValidationError, PermissionDenied, Genre.DoesNotExist) as error:
+            outcome = services.promote(case, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
             for message in getattr(error, "messages", None) or [str(error) or "无法创建草稿。"]:
                 messages.error(request, message)
             return redirect("disclosure_requests:detail", pk=case.pk)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -439,8 +440,24 @@ def test_promote_to_proactive_disclosure(client, region, handlers, in_person, ma
     assert response["Location"] == reverse("catalog:detail", kwargs={"pk": document.pk})
     assert document.publisher == region["edu"] and document.genre.code == "other-document"
     assert document.title == case.description and document.status == "draft"
-    assert AuditEntry.objects.filter(action="requests.promote", object_id=str(case.pk)).exists()
+    # The service writes the product data (the case's drafts) and, separately, the audit trail.
+    assert list(fresh(case).promoted_documents.all()) == [document]
+    entry = AuditEntry.objects.get(action="requests.promote", object_id=str(case.pk))
+    assert entry.after == {"document": document.pk}
     assert f'href="{reverse("catalog:detail", kwargs={"pk": document.pk})}"' in page_text(client.get(url("detail", case)))
+
+
+def test_promoted_drafts_are_read_from_the_case_not_from_the_audit_trail(region, handlers, in_person, make_staff):
+    """The case page lists its drafts from DisclosureRequest.promoted_documents; an audit entry alone adds none."""
+    case = in_person(date(2024, 9, 25))
+    services.reply(case, user=handlers["handler"], outcome=Outcome.GRANTED, legal_basis="第三十六条第（二）项",
+                   on=date(2024, 10, 8))
+    drafter = make_staff("drafter", ("request_handler", region["edu"]), ("editor", region["edu"]))
+    with pytest.raises(PermissionDenied):
+        services.promote(case, user=handlers["handler"])
+    outcome = services.promote(case, user=drafter)
+    assert list(fresh(case).promoted_documents.all()) == [outcome.document]
+    assert AuditEntry.objects.filter(action="requests.promote", object_id=str(case.pk)).count() == 1
 
 
 def test_promote_refused_for_open_or_withheld_cases(client, handlers, in_person, region, make_staff):
