@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jobs.mail import queue_email
+from jobs.runner import background
 from orgs.scoping import Capability, has_capability
 from workdays.calendar import add_working_days, is_working_day
 
@@ -74,3 +75,9 @@ def send_due_reminders(today: date | None = None) -> int:
     logger.info("到期提醒：发送 %d 封邮件，涉及 %d 位承办人；%d 件因承办人已无办理权限未发送",
                 sent or 0, len(by_handler), skipped)
     return sent or 0
+
+
+@background("依申请公开到期提醒")
+def remind_requests(day: str | None = None) -> dict:
+    """The scheduler's daily job (jobs.schedule, "requests-remind")."""
+    return {"mails": send_due_reminders(date.fromisoformat(day) if day else None)}

@@ -12,7 +12,7 @@ from django.conf import settings
 @dataclass(frozen=True)
 class Daily:
     key: str
-    job: str  # a @background function (jobs.runner)
+    job: str  # the dotted path of a @background function (jobs.runner); named, not imported, so apps may use jobs
     at: str  # HH:MM
     workdays_only: bool = False
 
@@ -22,9 +22,9 @@ class Daily:
 
 SCHEDULE = [
     Daily("audit-verify", "jobs.daily.verify_audit_trail", "06:15"),
-    Daily("monitor", "jobs.daily.run_monitoring", "06:30"),
-    Daily("requests-remind", "jobs.daily.remind_requests", "07:30", workdays_only=True),
-    Daily("letters-remind", "jobs.daily.remind_letters", "07:40", workdays_only=True),
+    Daily("monitor", "monitoring.tasks.run_monitoring", "06:30"),
+    Daily("requests-remind", "disclosure_requests.tasks.remind_requests", "07:30", workdays_only=True),
+    Daily("letters-remind", "mailboxes.deadlines.remind_letters", "07:40", workdays_only=True),
     Daily("calendar-check", "jobs.daily.check_calendar", "08:00"),
     Daily("jobs-prune", "jobs.daily.prune_jobs", "03:00"),
 ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gongkai.site import absolute_url
 from jobs.mail import queue_email
+from jobs.runner import background
 from orgs.models import RoleAssignment
 from orgs.scoping import Capability, has_capability
 from workdays.calendar import add_working_days, count_working_days, is_working_day
@@ -128,3 +129,9 @@ def send_reminders(today: date | None = None) -> int:
         sent += 1
     logger.info("来信提醒：%s 封邮件", sent)
     return sent
+
+
+@background("领导信箱到期提醒")
+def remind_letters(day: str | None = None) -> dict:
+    """The scheduler's daily job (jobs.schedule, "letters-remind")."""
+    return {"mails": send_reminders(date.fromisoformat(day) if day else None)}

@@ -1,7 +1,7 @@
 """The one place monitoring runs are recorded: `run_checks` runs every rule of monitoring.rules and stores
 a MonitoringRun with its MonitoringIssues, audited as one entry per run.
 
-The daily job (jobs.schedule, "monitor": jobs.daily.run_monitoring, every morning, platform-wide, 系统任务),
+The daily job (jobs.schedule, "monitor": monitoring.tasks.run_monitoring, every morning, platform-wide, 系统任务),
 `gongkai monitor run` and the dashboard's 立即监测 button all call it."""
 
 from datetime import date

@@ -2,7 +2,7 @@
 (monitoring.services.run_checks, recorded and audited as a 系统任务 run) and print the findings per agency.
 
 Every morning the scheduler runs the same checks platform-wide as a background job (jobs.schedule, "monitor",
-06:30 by default; jobs.daily.run_monitoring).
+06:30 by default; monitoring.tasks.run_monitoring).
 """
 
 import json
