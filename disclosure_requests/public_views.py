@@ -27,8 +27,8 @@ from gongkai.public_forms import (
     WINDOW_MINUTES,
     RateLimit,
 )
+from orgs.directory import group_agencies
 from orgs.views import apply_validation_error
-from portal.views import group_agencies
 
 from . import services
 from .forms import PublicApplicationForm, StatusLookupForm, receiving_agencies
