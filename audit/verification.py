@@ -16,6 +16,7 @@ from django.db import connection
 from .chain import GENESIS, HASHED_FIELDS, chain_key, entry_hash
 from .models import AuditEntry, AuditVerification
 from .roles import owns_or_superuser, privilege_problems
+from .services import record
 
 KIND_LABELS = {"missing": "缺失", "altered": "被修改", "inserted": "被插入", "backdated": "时间倒序",
                "head": "与上次核验不符", "guard": "防篡改触发器", "privileges": "数据库权限"}
@@ -190,8 +191,6 @@ def verify_trail(*, store: bool = True, record_run: bool = True) -> VerifyResult
             problems=[asdict(p) for p in problems[:20]], duration_ms=result.duration_ms)
         result.verification_id = verification.pk
         if record_run:
-            from .services import record
-
             record("audit.verify", verification, object_repr=str(verification),
                    after={"ok": result.ok, "entries_checked": checked, "head_seq": head_seq,
                           "first_problem": verification.first_problem})

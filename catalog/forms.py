@@ -3,6 +3,7 @@ from django import forms
 from .models import (
     Document,
     DocumentKind,
+    DocumentStatus,
     InterpretationForm,
     LocalItem,
     PersonalDataDecision,
@@ -89,7 +90,5 @@ class DocumentFilterForm(forms.Form):
     late = forms.BooleanField(label="只看超期发布", required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import DocumentStatus
-
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "全部"), *DocumentStatus.choices]

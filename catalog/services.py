@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from orgs.sequences import next_serial, reserve_up_to
 from workdays.calendar import count_working_days_detail
 
 from . import pii_review
+from .attachments import inspect_attachment
 from .models import (
     INTERPRETATION_GENRE,
     Attachment,
@@ -365,10 +367,6 @@ def link_interpretation(interpretation: Document, documents, *, user=None) -> Ou
 
 @transaction.atomic
 def add_attachment(document: Document, *, user=None, name: str, content: bytes) -> Attachment:
-    from django.core.files.base import ContentFile
-
-    from .attachments import inspect_attachment
-
     document = _lock(document)
     _require(user, Capability.CATALOG_DRAFT if document.status == DocumentStatus.DRAFT
              else Capability.CATALOG_REVIEW, document)

@@ -22,6 +22,7 @@ from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 
 from . import pii_review, services
+from .attachments import read_upload
 from .forms import (
     AttachmentForm,
     DocumentFilterForm,
@@ -273,7 +274,5 @@ class AttachmentUploadView(DocumentActionView):
     success_message = "附件已上传。"
 
     def perform(self, form, document):
-        from .attachments import read_upload
-
         upload = form.cleaned_data["file"]  # refused by its size before it is read
         return services.add_attachment(document, user=self.request.user, name=upload.name, content=read_upload(upload))

@@ -22,7 +22,14 @@ from .forms import (
     ModerateForm,
     PublishForm,
 )
-from .models import CommentStatus, Consultation, OnlineInterview, PressConference, PublicConcernResponse
+from .models import (
+    CommentStatus,
+    Consultation,
+    ConsultationKind,
+    OnlineInterview,
+    PressConference,
+    PublicConcernResponse,
+)
 
 CAP = Capability.INTERACTION_HANDLE
 
@@ -45,8 +52,6 @@ class IndexView(StaffRequiredMixin, View):
 
 def _rules():
     """The minimum per kind with the rule that sets it (shown on the create page)."""
-    from .models import ConsultationKind
-
     return [(label, conf.rule_for(kind)) for kind, label in ConsultationKind.choices if conf.rule_for(kind)]
 
 

@@ -52,6 +52,7 @@ from catalog.models import (
 from catalog.numbers import format_index_number, normalise_document_number
 from catalog.sanitising import clean_html
 from orgs.models import Agency
+from search.services import rebuild
 
 from . import corpus
 from .files import make_docx, make_pdf
@@ -376,6 +377,7 @@ def _bare_title(title: str) -> str:
 def plan_catalogue(region_plan, documents: int, *, year: int, seed: int, is_working_day) -> CataloguePlan:
     """The catalogue as data: `documents` items published in `year`, plus the earlier years' 行政规范性文件
     (and their interpretations). `is_working_day(date) -> bool` is the working-day calendar."""
+    # cycle: demo.generator imports this module at module level (plan_catalogue, build_catalogue, …)
     from .generator import DemoError
 
     if region_plan.profile != "county":
@@ -492,11 +494,7 @@ def _body_text(paragraphs: list[str]) -> str:
 
 
 def rebuild_search_index() -> str:
-    """Rebuild the search index when the search app provides one; the demo works either way."""
-    try:
-        from search.services import rebuild
-    except (ImportError, AttributeError):
-        return "搜索索引模块尚未提供 rebuild()，未重建搜索索引。"
+    """Rebuild the search index (search.services.rebuild)."""
     started = time.monotonic()
     rebuild()
     return f"已重建搜索索引，用时 {time.monotonic() - started:.1f} 秒。"

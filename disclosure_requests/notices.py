@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from audit.services import record
 from gongkai.gongwen import Block, cn_date, rmb_upper, write_docx
+from gongkai.pdf import html_to_pdf
 from orgs.models import AgencyKind, AgencyLevel
 from orgs.scoping import Capability, require_capability
 from workdays.calendar import count_working_days_detail
@@ -459,8 +460,6 @@ def pdf_enabled() -> bool:
 
 
 def render_pdf(content: NoticeContent, agency) -> bytes:
-    from gongkai.pdf import html_to_pdf
-
     return html_to_pdf(notice_html(content, agency), what="文书")
 
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import record
@@ -20,6 +21,7 @@ from gongkai.privacy import identity_key
 from orgs.scoping import Capability, has_capability, require_capability
 from orgs.sequences import next_serial
 from workdays.calendar import add_working_days
+from workdays.services import AffectedCase
 
 from . import deadlines, fees
 from .identity import identity_error
@@ -950,10 +952,6 @@ def promote(case: DisclosureRequest, *, user):
 def redate_open_cases(old_snapshot, new_snapshot):
     """The workdays re-dating hook: when the calendar is corrected, every open case whose due date moves is
     re-dated in the same transaction (a preview runs in a rolled-back savepoint) and listed."""
-    from django.urls import reverse
-
-    from workdays.services import AffectedCase
-
     affected = []
     cases = (DisclosureRequest.objects.filter(state__in=OPEN_STATES, clock_start_on__isnull=False)
              .select_related("agency").prefetch_related("pauses__opinion_request", "extensions__approver"))

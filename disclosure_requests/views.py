@@ -29,7 +29,7 @@ from orgs.scoping import (
 )
 from orgs.views import apply_validation_error
 
-from . import services
+from . import notices, services
 from .deadlines import confirmation_due_on, confirmation_overdue, working_days_left
 from .forms import (
     ConfirmForm,
@@ -292,8 +292,6 @@ def _issue_notice(request, case, d):
 
 
 def _record_delivery(request, case, d):
-    from . import notices
-
     return notices.record_delivery(d["notice"], d["method"], d["delivered_on"], d["reference"], user=request.user)
 
 

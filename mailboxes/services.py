@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from audit.services import record
 from catalog.attachments import inspect_attachment
+from disclosure_requests import services as request_services
+from disclosure_requests.models import Outcome
 from gongkai import pii
 from gongkai.pii import find_pii, mask_pii
 from orgs.scoping import Capability, require_capability
@@ -326,8 +328,6 @@ def convert_to_request(letter: Letter, *, user=None, applicant, requested_form: 
     letter's own date as its submission date (the writer must not lose time), as an online submission
     awaiting confirmation (第三十一条(三)). Staff fill in the identity document the 条例 requires
     (第二十九条), which letters do not collect. The letter leaves the reply clock."""
-    from disclosure_requests import services as request_services
-
     letter = _lock(letter)
     _require(user, letter.agency)
     _expect(letter, *OPEN_STATES, action="转为政府信息公开申请")
@@ -345,8 +345,6 @@ def letter_from_request(case, *, user=None, mailbox: Mailbox, letter_type: str =
     """条例 第三十九条: a “request” that is really a complaint, petition or report is answered as not a
     disclosure request (its own outcome, recorded in disclosure_requests) and handled as a letter, with the
     request's original dates."""
-    from disclosure_requests.models import Outcome
-
     _require(user, case.agency)
     _require(user, mailbox.agency)
     if case.outcome != Outcome.NOT_PROCESSED_COMPLAINT:

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from gongkai.spreadsheet_cells import append
 from orgs.models import Agency
 from orgs.scoping import Capability, Scope, scope_for, scoped_agencies
 
@@ -160,8 +161,6 @@ REPORT_TITLE = "政府网站与政务公开自查报告"
 def report_xlsx(user) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
-
-    from gongkai.spreadsheet_cells import append
 
     context = report_context(user)
     book = Workbook()  # every cell through gongkai.spreadsheet_cells: agency names never run as formulas

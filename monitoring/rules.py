@@ -33,6 +33,8 @@ from django.urls import Resolver404, resolve, reverse
 
 from catalog.models import INTERPRETATION_GENRE, Attachment, Document, DocumentKind
 from disclosure_requests.models import OPEN_STATES, DisclosureRequest
+from mailboxes.models import OPEN_STATES as LETTER_OPEN_STATES
+from mailboxes.models import Letter
 from orgs.models import Agency, AgencyKind
 
 from .models import Severity
@@ -454,9 +456,6 @@ class LettersUnanswered(Rule):
         return "有效留言3个月内答复"
 
     def run(self, agencies, today):
-        from mailboxes.models import OPEN_STATES as LETTER_OPEN_STATES
-        from mailboxes.models import Letter
-
         by_id = _by_id(agencies)
         letters = (Letter.objects.filter(agency__in=list(by_id), state__in=LETTER_OPEN_STATES,
                                          veto_on__lt=today).order_by("veto_on", "id"))

@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
+from stdnum.cn import uscc
+
 # GB 32100-2015 code set: digits and 21 capital letters (no I, O, S, V, Z).
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -15,9 +16,14 @@ class CreditCodeError:
 
 
 def credit_check_character(first17: str) -> str:
-    """The 18th character for the first 17 (which must already be in the code set)."""
-    total = sum(CREDIT_CHARSET.index(ch) * w for ch, w in zip(first17, CREDIT_WEIGHTS, strict=True))
-    return CREDIT_CHARSET[(31 - total % 31) % 31]
+    """The 18th character for the first 17 (which must already be in the code set).
+
+    Only python-stdnum's check-character arithmetic is used, not `uscc.validate`: that also refuses a letter
+    in the first 8 positions (登记管理部门/机构类别 codes such as A, N, Y are letters) and strips inner
+    spaces and dashes, which check_credit_code does not."""
+    if len(first17) != 17:
+        raise ValueError(f"expected 17 characters, got {len(first17)}")
+    return uscc.calc_check_digit(first17)
 
 
 def org_code_check_character(first8: str) -> str:

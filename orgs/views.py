@@ -22,6 +22,7 @@ from .scoping import (
     scope_for,
     scoped_agencies,
 )
+from .transfer import export_agencies, import_agencies
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -224,8 +225,6 @@ class AgencyExportView(StaffRequiredMixin, View):
     http_method_names = ["get"]
 
     def get(self, request):
-        from .transfer import export_agencies
-
         fmt = request.GET.get("format", "xlsx")
         if fmt not in ("xlsx", "csv"):
             fmt = "xlsx"
@@ -250,8 +249,6 @@ class AgencyImportView(StaffRequiredMixin, FormView):
         return kwargs
 
     def form_valid(self, form):
-        from .transfer import import_agencies
-
         upload = form.cleaned_data["file"]
         # The upload itself: read_table refuses it by its size before reading it.
         result = import_agencies(upload, upload.name, dry_run=form.cleaned_data["dry_run"],

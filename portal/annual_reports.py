@@ -23,7 +23,9 @@ from django.views.decorators.http import require_safe
 from orgs.models import Agency
 from reports import services as report_services
 from reports.models import AnnualReport, ReportStatus
+from reports.rendering import EXPORT_TYPES, export, export_filename
 from reports.rendering.document import report_title
+from reports.rendering.html import render_html
 
 from .catalogue import paginate, parse_filters, public_agencies
 from .errors import error_page
@@ -100,8 +102,6 @@ def rendered_body(report: AnnualReport) -> str:
     key = f"portal:annual-report-html:{report.pk}:v{report.version}"
     body = cache.get(key)
     if body is None:
-        from reports.rendering.html import render_html
-
         body = str(render_html(report_services.document_for(report), standalone=False))
         cache.set(key, body, RENDER_CACHE_SECONDS)
     # render_html escapes every text it prints (reports.rendering.html); the body holds no user HTML.
@@ -137,8 +137,6 @@ def annual_report(request, code, year):
 def published_export(report: AnnualReport, fmt: str) -> bytes:
     """A published version's file. Versions never change (reports.services.publish fixes what they print), so
     each file is rendered once per cache lifetime, not per download (a PDF takes seconds)."""
-    from reports.rendering import export
-
     key = f"portal:annual-report-file:{report.pk}:{report.version}:{fmt}"
     content = cache.get(key)
     if content is None:
@@ -154,8 +152,6 @@ def annual_report_download(request, code, year, version, fmt):
     report = published_reports().filter(agency__code=code, year=year, version=version).first()
     if report is None:
         raise Http404("该版本不存在或尚未发布")
-    from reports.rendering import EXPORT_TYPES, export_filename
-
     try:
         content = published_export(report, fmt)
     except ImproperlyConfigured:  # the PDF libraries are missing on this server

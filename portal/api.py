@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from catalog.models import Document, LocalItem, StatutoryItem, Validity
+from reports.services import export_json
 
+from .annual_reports import ReportQueryError, chosen_version, report_path, versions_of
 from .catalogue import (
     interpretations_of,
     interpreted_by,
@@ -152,10 +154,6 @@ def annual_report(request, code, year):
     """A published 政府信息公开工作年度报告's cells in the auditor's JSON contract (reports.services.export_json):
     the latest published version, or ?version=N. The validator's findings are left out: they compare with
     other years' figures that may not be public."""
-    from reports.services import export_json
-
-    from .annual_reports import ReportQueryError, chosen_version, report_path, versions_of
-
     try:
         versions = versions_of(code, year)
         report = chosen_version(versions, request.GET.get("version"))

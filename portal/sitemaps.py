@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from catalog.models import Document
 
+from .annual_reports import latest_published
 from .catalogue import public_agencies
 
 
@@ -51,8 +52,6 @@ class AnnualReportSitemap(Sitemap):
     limit = 5_000
 
     def items(self):
-        from .annual_reports import latest_published
-
         return latest_published().only("agency", "agency__code", "year", "version", "published_at")
 
     def location(self, report):

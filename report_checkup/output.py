@@ -7,6 +7,7 @@ import html
 import json
 from pathlib import Path
 
+from gongkai.spreadsheet_cells import append
 from report_checkup.checkup import counts
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -30,8 +31,6 @@ def write_json(reports: list[dict], path) -> None:
 def write_xlsx(reports: list[dict], path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from gongkai.spreadsheet_cells import append
 
     # Every cell through gongkai.spreadsheet_cells: uploaded file names and report text never run as formulas.
     book = Workbook()

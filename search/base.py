@@ -9,6 +9,9 @@ from datetime import date
 from django.db import connections, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from catalog.models import Attachment, DisclosureAttribute, Document, DocumentStatus, Genre, Topic
+from orgs.models import Agency
+
 from .query import Term
 
 SNIPPET_CHARS = 120
@@ -40,8 +43,6 @@ class Backend:
     def rebuild(self, progress: ProgressCallback | None = None) -> int:
         """Empty the index and refill it from Document.objects.public() in one transaction (readers keep the old
         index until it commits); returns the number of documents indexed. `progress(done, total)` as it goes."""
-        from catalog.models import Document
-
         public = Document.objects.using(self.using).public()
         total = public.count()
         done = last = 0
@@ -77,8 +78,6 @@ class Backend:
 
 def attachment_texts(document_ids: list[int], using: str = "default") -> dict[int, list[str]]:
     """The non-empty extracted texts of the documents' attachments, in their display order, by document id."""
-    from catalog.models import Attachment
-
     texts: dict[int, list[str]] = {}
     for document_id, text in Attachment.objects.using(using).filter(document_id__in=document_ids).exclude(
             text="").order_by("document_id", "sort_order", "id").values_list("document_id", "text"):
@@ -105,9 +104,6 @@ def filtered_public(query, using: str = "default"):
     The agency subtree, the theme with its sub-themes and the genre are looked up first and filtered by id:
     a join to orgs_agency on the path made SQLite walk every public document (2.4 s at 1,000,000), while an
     id list walks the (publisher, status, …) index (31 ms for a department's 47,751 documents)."""
-    from catalog.models import Document, Genre, Topic
-    from orgs.models import Agency
-
     documents = Document.objects.using(using).public().order_by()
     if query.agency_path:
         documents = documents.filter(publisher_id__in=_ids(
@@ -131,8 +127,6 @@ def filtered_public(query, using: str = "default"):
 
 def like_condition(term: Term, lookup: str = "contains") -> Q:
     """`term` occurs in the title, 文号, summary, keywords, body or an attachment's text."""
-    from catalog.models import Attachment
-
     fields = ("title", "document_number", "summary", "keywords", "body_text")
     condition = Q()
     for name in fields:
@@ -190,8 +184,7 @@ def _marked(text: str, start: int, end: int, pattern: re.Pattern | None) -> str:
 
 def hits(ranked: list[tuple[int, float]], terms: list[Term], using: str = "default"):
     """SearchHits for (document_id, score) in rank order; anything no longer public is dropped."""
-    from catalog.models import Attachment, DisclosureAttribute, Document, DocumentStatus
-
+    # cycle: search.services imports this module at module level (hits) and defines SearchHit
     from .services import SearchHit
 
     ids = [document_id for document_id, _ in ranked]

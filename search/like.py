@@ -6,6 +6,8 @@ Ranking: number of query terms found in the title (or 文号), then newest first
 from django.db import connections
 from django.db.models import Case, IntegerField, Value, When
 
+from catalog.models import Document
+
 from .base import Backend, filtered_public, like_condition
 
 
@@ -41,8 +43,6 @@ class LikeBackend(Backend):
         """Nothing to maintain: every search reads the documents themselves."""
 
     def rebuild(self, progress=None):
-        from catalog.models import Document
-
         total = Document.objects.using(self.using).public().count()
         if progress:
             progress(total, total)

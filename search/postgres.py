@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
 
+from catalog.models import Document
+
 from .base import Backend, attachment_texts, filtered_public, has_filters, indexed_text
 from .bigrams import MAX_TERM_CHARS, chunks, term_tokens, tokens
 from .query import Term
@@ -295,8 +297,6 @@ class PostgresBackend(Backend):
                            values)
 
     def document_changed(self, document_id):
-        from catalog.models import Document
-
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             # Waits for a running rebuild (SHARE ROW EXCLUSIVE), and one change per document at a time, so
             # that the old tokens read below are the ones being replaced and search_df stays exact.

@@ -11,6 +11,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from orgs.models import Agency
+
+from .base import hits
+from .like import LikeBackend
+from .postgres import PostgresBackend
+from .query import parse
+from .sqlite_fts import SqliteFtsBackend
+
 MAX_LIMIT = 100
 
 
@@ -55,16 +63,10 @@ def get_backend(name: str | None = None):
     if name == "auto":
         name = {"sqlite": "sqlite", "postgresql": "postgres"}.get(connection.vendor, "like")
     if name == "sqlite":
-        from .sqlite_fts import SqliteFtsBackend
-
         return SqliteFtsBackend()
     if name == "postgres":
-        from .postgres import PostgresBackend
-
         return PostgresBackend()
     if name == "like":
-        from .like import LikeBackend
-
         return LikeBackend()
     raise ValueError(f"未知的搜索后端：{name}（可选 auto、sqlite、postgres、like）")
 
@@ -72,9 +74,6 @@ def get_backend(name: str | None = None):
 def search(query: SearchQuery, backend=None) -> SearchResult:
     """Public documents matching every term of `query.text` (see search.query), filtered, counted
     exactly and ranked (docs/search.md states the ranking functions)."""
-    from .base import hits
-    from .query import parse
-
     started = time.perf_counter()
     terms = parse(query.text)
     if not terms:
@@ -94,8 +93,6 @@ def search(query: SearchQuery, backend=None) -> SearchResult:
 
 
 def _excludes_any_agency(agency_path: str, using: str) -> bool:
-    from orgs.models import Agency
-
     return Agency.objects.using(using).exclude(path__startswith=agency_path).exists()
 
 

@@ -33,8 +33,11 @@ from datetime import date
 from django.db import connections, transaction
 from django.db.models.expressions import RawSQL
 
+from catalog.models import Document, Genre, Topic
+from orgs.models import Agency
+
 from .base import INDEXED_FIELDS, Backend, attachment_texts, filtered_public, has_filters, indexed_text
-from .bigrams import token_text
+from .bigrams import term_tokens, token_text
 from .query import Term
 
 BM25_LIMIT = 5_000
@@ -68,8 +71,6 @@ def _quoted(tokens: str) -> str:
 
 def phrase(term: Term) -> str:
     """The FTS5 phrase that matches `term` as a substring (see search.bigrams)."""
-    from .bigrams import term_tokens
-
     tokens, prefix = term_tokens(term.text)
     return _quoted(" ".join(tokens)) + (" *" if prefix else "")
 
@@ -80,8 +81,6 @@ def match_expression(terms: list[Term]) -> str:
 
 def single_token(terms: list[Term]) -> str | None:
     """The one bigram a one-term, two-character query consists of, else None."""
-    from .bigrams import term_tokens
-
     if len(terms) != 1:
         return None
     tokens, prefix = term_tokens(terms[0].text)
@@ -120,9 +119,6 @@ class SqliteFtsBackend(Backend):
         """(facet clauses to AND to the MATCH expression, SQL conditions on the FTS rowid, their parameters).
         Year bounds are rowid ranges; the other filters are facet tokens (see facet_tokens), except an agency
         subtree of more than FACET_OR_LIMIT agencies, which is tested on the document table."""
-        from catalog.models import Genre
-        from orgs.models import Agency
-
         facets, sql, params = [], [], []
         if (keys := key_range(query)) is not None:
             sql.append("{t}.rowid >= %s")
@@ -213,8 +209,6 @@ class SqliteFtsBackend(Backend):
     @staticmethod
     def _bm25_affordable(cursor, terms, total: int) -> bool:
         """BM25 only where its IDF pass is cheap: few matches, and no frequent multi-bigram term (see above)."""
-        from .bigrams import term_tokens
-
         if total > BM25_LIMIT:
             return False
         for term in terms:
@@ -251,8 +245,6 @@ class SqliteFtsBackend(Backend):
 
     # --- maintaining -------------------------------------------------------------------------------
     def document_changed(self, document_id):
-        from catalog.models import Document
-
         document = Document.objects.using(self.using).public().select_related("topic").filter(pk=document_id).first()
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
             self._remove(cursor, document_id)
@@ -302,8 +294,6 @@ class SqliteFtsBackend(Backend):
     rebuild_fields = (*INDEXED_FIELDS, *FACET_FIELDS)
 
     def begin_rebuild(self, cursor):
-        from catalog.models import Topic
-
         cursor.execute("DELETE FROM search_entry")
         cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
         cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")

@@ -5,16 +5,14 @@ gone, within about a second; run a second worker so a long 年报体检 batch ne
 
 from jobs.runner import background
 
+from . import services
+
 
 @background("检索索引：更新一篇政府信息")
 def reindex_document(document_id: int) -> None:
-    from .services import document_changed
-
-    document_changed(document_id)
+    services.document_changed(document_id)
 
 
 @background("检索索引：重建", max_attempts=1)
 def rebuild_index(backend: str | None = None) -> dict:
-    from .services import get_backend
-
-    return {"documents": get_backend(backend).rebuild()}
+    return {"documents": services.get_backend(backend).rebuild()}

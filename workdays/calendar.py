@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Sum
 
+from .models import CalendarDay, CalendarStatus, WorkdayCalendar
+
 REASON_WORKDAY = "工作日"
 REASON_WEEKEND = "周末"
 REASON_HOLIDAY = "法定节假日"
@@ -183,8 +185,6 @@ class CalendarSnapshot:
 
 def calendar_generation() -> str:
     """A key that changes with every change of calendar data (see the module docstring)."""
-    from .models import WorkdayCalendar
-
     agg = WorkdayCalendar.objects.aggregate(n=Count("id"), v=Sum("version"), t=Max("updated_at"))
     raw = f"{agg['n']}|{agg['v']}|{agg['t'].isoformat() if agg['t'] else ''}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
@@ -192,8 +192,6 @@ def calendar_generation() -> str:
 
 def load_snapshot() -> CalendarSnapshot:
     """Straight from the database, bypassing every cache."""
-    from .models import CalendarDay, CalendarStatus, WorkdayCalendar
-
     years = {
         y: YearState(v, s == CalendarStatus.CONFIRMED)
         for y, v, s in WorkdayCalendar.objects.values_list("year", "version", "status")

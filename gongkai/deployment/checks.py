@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from gongkai.privacy import key_problem
+
 PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",
                       "django.core.cache.backends.dummy.DummyCache")
 
@@ -60,8 +62,6 @@ IDENTITY_HASH_KEY_MIN_CHARS = 32
 
 @register(Tags.security)
 def field_keys(app_configs=None, **kwargs):
-    from gongkai.privacy import key_problem
-
     messages = []
     keys = list(settings.GONGKAI_FIELD_KEYS)
     for position, key in enumerate(keys, start=1):

@@ -37,58 +37,6 @@ BOTTOM_APPS = {"audit": {"gongkai"}}  # app → the only first-party packages it
 INFRASTRUCTURE = {"gongkai", "report_formats"}  # import no app
 TOP = {"workbench"}  # imported by nothing (except the project root)
 
-# Function-level imports without a comment when the rule came in (issue 14); the list may only shrink.
-KNOWN_UNEXPLAINED = frozenset({
-    "audit/verification.py → audit.services",
-    "catalog/forms.py → catalog.models",
-    "catalog/services.py → catalog.attachments",
-    "catalog/views.py → catalog.attachments",
-    "consultations/views.py → consultations.models",
-    "demo/catalogue.py → demo.generator",
-    "demo/catalogue.py → search.services",
-    "disclosure_requests/notices.py → gongkai.pdf",
-    "disclosure_requests/services.py → workdays.services",
-    "disclosure_requests/views.py → disclosure_requests",
-    "gongkai/deployment/checks.py → gongkai.privacy",
-    "mailboxes/services.py → disclosure_requests",
-    "mailboxes/services.py → disclosure_requests.models",
-    "monitoring/reporting.py → gongkai.spreadsheet_cells",
-    "monitoring/rules.py → mailboxes.models",
-    "orgs/views.py → orgs.transfer",
-    "portal/annual_reports.py → reports.rendering",
-    "portal/annual_reports.py → reports.rendering.html",
-    "portal/api.py → portal.annual_reports",
-    "portal/api.py → reports.services",
-    "portal/sitemaps.py → portal.annual_reports",
-    "report_checkup/output.py → gongkai.spreadsheet_cells",
-    "reports/management/commands/requests.py → disclosure_requests.tasks",
-    "reports/rendering/__init__.py → reports.rendering.document",
-    "reports/rendering/__init__.py → reports.rendering.docx",
-    "reports/rendering/__init__.py → reports.rendering.html",
-    "reports/rendering/__init__.py → reports.rendering.pdf",
-    "reports/rendering/__init__.py → reports.rendering.xlsx",
-    "reports/rendering/docx.py → reports.rendering.charts",
-    "reports/rendering/xlsx.py → gongkai.spreadsheet_cells",
-    "search/base.py → catalog.models",
-    "search/base.py → orgs.models",
-    "search/base.py → search.services",
-    "search/like.py → catalog.models",
-    "search/management/commands/search.py → orgs.models",
-    "search/management/commands/search_index.py → search.tasks",
-    "search/postgres.py → catalog.models",
-    "search/services.py → orgs.models",
-    "search/services.py → search.base",
-    "search/services.py → search.like",
-    "search/services.py → search.postgres",
-    "search/services.py → search.query",
-    "search/services.py → search.sqlite_fts",
-    "search/sqlite_fts.py → catalog.models",
-    "search/sqlite_fts.py → orgs.models",
-    "search/sqlite_fts.py → search.bigrams",
-    "search/tasks.py → search.services",
-    "workdays/calendar.py → workdays.models",
-})
-
 
 def first_party_packages() -> list[str]:
     return sorted(p.name for p in ROOT.iterdir()
@@ -313,11 +261,10 @@ def unexplained_function_level_imports() -> set[str]:
 
 
 def test_function_level_imports_say_why():
-    """No new unexplained function-level import; KNOWN_UNEXPLAINED is the debt found when the rule came in
-    (issue 14) and only shrinks: hoist the import or write why, then delete its line here."""
-    new = sorted(unexplained_function_level_imports() - KNOWN_UNEXPLAINED)
-    assert not new, ("import at module level, or say why not in a comment (# cycle: … / # lazy: …):\n"
-                     + "\n".join(new))
+    """Every function-level import of a first-party module says why it is not at module level (issue 14)."""
+    unexplained = sorted(unexplained_function_level_imports())
+    assert not unexplained, ("import at module level, or say why not in a comment (# cycle: … / # lazy: …):\n"
+                             + "\n".join(unexplained))
 
 
 def describe() -> str:

@@ -27,6 +27,7 @@ from gongkai.gongwen import (
 )
 from report_formats.layout import Grid, GridCell, column_widths_mm, label_indent
 
+from .charts import chart_png
 from .document import ATTACHMENTS_HEADING, HEADING_2, Chart, ReportDocument, attachments_line, subtitle
 
 FONT_HEADING_1 = "黑体"
@@ -220,8 +221,6 @@ class _Writer:
 
     def chart(self, chart: Chart) -> None:
         from docx.shared import Cm
-
-        from .charts import chart_png
 
         run = self.paragraph("", STYLE_FIGURE).add_run()
         shape = run.add_picture(io.BytesIO(chart_png(chart)), width=Cm(CHART_WIDTH_CM))

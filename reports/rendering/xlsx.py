@@ -10,6 +10,7 @@ import io
 import math
 from decimal import Decimal
 
+from gongkai.spreadsheet_cells import put
 from report_formats.formats import ALL_CELLS, FORMATS, CellType
 from report_formats.layout import Grid, column_widths_mm, format_value, label_indent
 from report_formats.validation import SEVERITY_ORDER, TABLE_NAMES, Finding, Severity
@@ -47,8 +48,6 @@ class _Book:
 
     def put(self, sheet, row: int, column: int, value, *, font=None, align: str | None = None, wrap=True,
             indent: int = 0, border=False, number_format: str | None = None):
-        from gongkai.spreadsheet_cells import put
-
         cell = put(sheet.cell(row=row, column=column), value)  # text as text, never a formula
         cell.alignment = self.Alignment(horizontal=align, vertical="center", wrap_text=wrap, indent=indent)
         if font is not None:

@@ -19,6 +19,7 @@ from appeals import statistics as appeal_stats
 from audit.context import acting_as
 from disclosure_requests import statistics as stats
 from disclosure_requests.models import DisclosureRequest
+from disclosure_requests.tasks import send_due_reminders
 from orgs.models import Agency
 
 FORMAT_LABELS = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）"}
@@ -64,8 +65,6 @@ class Command(BaseCommand):
 
     # -- remind ---------------------------------------------------------------------------------------
     def do_remind(self, options):
-        from disclosure_requests.tasks import send_due_reminders
-
         today = None
         if options["date"]:
             try:

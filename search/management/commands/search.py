@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from orgs.models import Agency
 from search.services import MAX_LIMIT, SearchQuery, search
 
 
@@ -19,8 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出。")
 
     def handle(self, *args, **options):
-        from orgs.models import Agency
-
         agency_path = None
         if options["agency"]:
             agency = Agency.objects.filter(code=options["agency"]).first()

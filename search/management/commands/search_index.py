@@ -7,6 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from search.services import get_backend
+from search.tasks import rebuild_index
 
 
 class Command(BaseCommand):
@@ -21,8 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["background"]:
-            from search.tasks import rebuild_index
-
             job = rebuild_index.enqueue(backend=options["backend"])
             self.stdout.write(f"已交给后台任务进程：任务 #{job.pk}（{job.get_state_display()}）。")
             return
