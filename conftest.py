@@ -4,6 +4,7 @@ import contextlib
 import os
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection
 
 # CI runs the PostgreSQL suite as the production roles (docs/operations.md §3): DATABASE_URL names the owner,
@@ -33,6 +34,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from audit.roles import runtime_grants_sql
 
     with django_db_blocker.unblock():
+        # The shared cache's table is the owner's too (gongkai migrate creates it in production); the suite's
+        # settings use the local-memory cache, so Django's test set-up did not create it.
+        call_command("createcachetable", "gongkai_cache", verbosity=0)
         with connection.cursor() as cursor:
             for sql in runtime_grants_sql(connection.ops.quote_name(RUNTIME_ROLE)):
                 cursor.execute(sql)
