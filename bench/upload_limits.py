@@ -36,23 +36,28 @@ def _replace(template: bytes, name: str, body) -> bytes:
     return out.getvalue()
 
 
+def _bomb(template: bytes, part: str, head: bytes, unit: bytes, tail: bytes, xml_mb: int) -> bytes:
+    """`template` with `part` replaced by `head`, `xml_mb` MB of `unit`, `tail`, streamed into the archive."""
+    count = xml_mb * 1024 * 1024 // len(unit)
+
+    def body():
+        yield head
+        for _ in range(count // 10_000):
+            yield unit * 10_000
+        yield tail
+    return _replace(template, part, body())
+
+
 def xlsx_bomb(xml_mb: int) -> bytes:
     """A valid workbook whose sheet is `xml_mb` MB of rows (compresses ~300×, under the old 300 MB cap)."""
     from openpyxl import Workbook
 
     out = io.BytesIO()
     Workbook().save(out)
-    row = b'<row><c t="inlineStr"><is><t>0</t></is></c></row>'
-    count = xml_mb * 1024 * 1024 // len(row)
-    head = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main"><sheetData>')
-
-    def body():
-        yield head
-        for _ in range(count // 10_000):
-            yield row * 10_000
-        yield b"</sheetData></worksheet>"
-    return _replace(out.getvalue(), "xl/worksheets/sheet1.xml", body())
+    return _bomb(out.getvalue(), "xl/worksheets/sheet1.xml",
+                 b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                 b'spreadsheetml/2006/main"><sheetData>',
+                 b'<row><c t="inlineStr"><is><t>0</t></is></c></row>', b"</sheetData></worksheet>", xml_mb)
 
 
 def docx_bomb(xml_mb: int) -> bytes:
@@ -60,17 +65,10 @@ def docx_bomb(xml_mb: int) -> bytes:
 
     out = io.BytesIO()
     Document().save(out)
-    paragraph = b"<w:p><w:r><w:t>0</w:t></w:r></w:p>"
-    count = xml_mb * 1024 * 1024 // len(paragraph)
-    head = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
-            b'wordprocessingml/2006/main"><w:body>')
-
-    def body():
-        yield head
-        for _ in range(count // 10_000):
-            yield paragraph * 10_000
-        yield b"</w:body></w:document>"
-    return _replace(out.getvalue(), "word/document.xml", body())
+    return _bomb(out.getvalue(), "word/document.xml",
+                 b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                 b'wordprocessingml/2006/main"><w:body>',
+                 b"<w:p><w:r><w:t>0</w:t></w:r></w:p>", b"</w:body></w:document>", xml_mb)
 
 
 # ------------------------------------------------------------------------------------------------ readers
