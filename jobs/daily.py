@@ -32,7 +32,7 @@ def verify_audit_trail(day: str | None = None) -> dict:
 def check_calendar(day: str | None = None) -> dict:
     """From GONGKAI_CALENDAR_CHECK_FROM (month-day, default 12-01): next year's 节假日安排 must be confirmed,
     else the platform admins get a mail every day until it is (deadlines in that year stay flagged 未确认)."""
-    today = date.fromisoformat(day) if day else date.today()
+    today = date.fromisoformat(day) if day else timezone.localdate()
     month, dom = (int(x) for x in settings.GONGKAI_CALENDAR_CHECK_FROM.split("-"))
     if (today.month, today.day) < (month, dom):
         return {"checked": False}
