@@ -4,6 +4,7 @@ needed) and drills down from the traffic light to the offending document."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -17,14 +18,14 @@ def test_run_and_drill_down(page, region, make_staff, doc, tmp_path):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/workbench/$"))
     page.get_by_role("navigation", name="工作台导航").get_by_role("link", name="网站监测").click()
-    assert page.get_by_role("heading", name="网站监测", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="网站监测", exact=True)).to_be_visible()
     page.get_by_role("button", name="立即监测").click()
     page.wait_for_url(re.compile(r"/workbench/monitoring/$"))
-    assert page.get_by_role("status").get_by_text("监测已完成").is_visible()
-    assert page.get_by_role("img", name="每次监测发现的问题数").is_visible()
+    expect(page.get_by_role("status").get_by_text("监测已完成")).to_be_visible()
+    expect(page.get_by_role("img", name="每次监测发现的问题数")).to_be_visible()
     page.screenshot(path=str(tmp_path / "monitoring.png"), full_page=True)
     row = page.get_by_role("row", name=re.compile(region["edu"].name))
-    assert row.get_by_text("不合格").is_visible()
+    expect(row.get_by_text("不合格")).to_be_visible()
     row.get_by_role("link", name=region["edu"].name).click()
     page.get_by_role("link", name=stale.title).first.click()
     page.wait_for_url(re.compile(rf"/workbench/documents/{stale.pk}/$"))

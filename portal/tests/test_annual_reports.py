@@ -17,6 +17,7 @@ from django.http import Http404
 from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import expect
 
 from portal.annual_reports import ReportQueryError, chosen_version
 from report_formats.formats import SECTION_TITLES
@@ -348,10 +349,10 @@ def test_the_report_page_reads_on_a_phone(page, reports, tmp_path):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/agencies/health/annual-reports/2024/")
     assert page.get_by_role("heading", level=1).inner_text() == HEALTH_TITLE
-    assert page.get_by_role("heading", name="三、收到和处理政府信息公开申请情况", level=2).is_visible()
+    expect(page.get_by_role("heading", name="三、收到和处理政府信息公开申请情况", level=2)).to_be_visible()
     table = page.locator("table#gk-table-t3")
-    assert table.is_visible()
-    assert table.get_by_role("rowheader", name="一、本年新收政府信息公开申请数量").is_visible()
+    expect(table).to_be_visible()
+    expect(table.get_by_role("rowheader", name="一、本年新收政府信息公开申请数量")).to_be_visible()
     wrapper = page.locator(".gk-table-wrap").filter(has=table)
     assert wrapper.get_attribute("tabindex") == "0" and wrapper.get_attribute("role") == "region"
     assert wrapper.get_attribute("aria-labelledby") == "gk-table-t3-caption"
@@ -369,10 +370,10 @@ def test_the_report_page_reads_on_a_phone(page, reports, tmp_path):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 390
     assert len(png) > 50_000  # a long page of text and tables, not a blank or an error page
     page.get_by_role("link", name="第1版").first.click()
-    assert "?version=1" in page.url and page.locator("table.version-table").is_visible()
+    expect("?version=1" in page.url and page.locator("table.version-table")).to_be_visible()
     for url in ("/annual-reports/", "/agencies/health/annual-reports/"):  # the lists fit the phone too
         page.goto(url)
-        assert page.get_by_role("link", name=HEALTH_TITLE).is_visible(), url
+        expect(page.get_by_role("link", name=HEALTH_TITLE), url).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
 
 

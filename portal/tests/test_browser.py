@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from catalog import services
 
@@ -31,17 +32,17 @@ def test_browse_from_home_to_a_document_and_its_interpretation(page, published, 
     page.goto("/")
     page.screenshot(path=str(tmp_path / "home-desktop.png"), full_page=True)
     page.get_by_role("link", name="演示县教育局", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "演示县教育局 · 政府信息公开"
+    expect(page.get_by_role("heading", level=1)).to_have_text("演示县教育局 · 政府信息公开")
     column_nav = page.get_by_role("navigation", name="政府信息公开栏目")
     assert column_nav.get_by_role("link").all_inner_texts() == [
         "政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开工作年度报告"]
     column_nav.get_by_role("link", name="法定主动公开内容").click()
-    assert page.get_by_role("heading", name="法定主动公开内容", level=1).is_visible()
+    expect(page.get_by_role("heading", name="法定主动公开内容", level=1)).to_be_visible()
     assert page.locator("td.empty", has_text="暂无信息").count() >= 13  # empty items stay listed
     page.screenshot(path=str(tmp_path / "statutory-desktop.png"), full_page=True)
     page.get_by_role("link", name="（一）行政法规、规章和规范性文件").click()
     page.get_by_role("link", name="关于做好2024年秋季学期学生资助工作的通知", exact=True).click()
-    assert page.get_by_role("heading", level=1).inner_text() == "关于做好2024年秋季学期学生资助工作的通知"
+    expect(page.get_by_role("heading", level=1)).to_have_text("关于做好2024年秋季学期学生资助工作的通知")
     meta = page.locator("table.meta-table")
     for label, value in (("索引号", published["policy"].index_number), ("文号", "盐教发〔2024〕12号"),
                          ("成文日期", "2024-09-02"), ("发布日期", "2024-09-10"), ("有效性", "有效"),
@@ -50,9 +51,9 @@ def test_browse_from_home_to_a_document_and_its_interpretation(page, published, 
         assert cell.inner_text() == value, label
     page.screenshot(path=str(tmp_path / "document-desktop.png"), full_page=True)
     page.get_by_role("link", name="《关于做好2024年秋季学期学生资助工作的通知》政策解读").first.click()
-    assert page.get_by_role("heading", name="解读的文件").is_visible()
+    expect(page.get_by_role("heading", name="解读的文件")).to_be_visible()
     page.get_by_role("region", name="解读的文件").get_by_role("link").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "关于做好2024年秋季学期学生资助工作的通知"
+    expect(page.get_by_role("heading", level=1)).to_have_text("关于做好2024年秋季学期学生资助工作的通知")
 
 
 def test_search_highlights_and_opens_the_result(page, published, tmp_path):
@@ -66,7 +67,7 @@ def test_search_highlights_and_opens_the_result(page, published, tmp_path):
     assert page.locator("ol.search-results mark").first.inner_text() == "资助"
     page.screenshot(path=str(tmp_path / "search-desktop.png"), full_page=True)
     results.first.get_by_role("link").first.click()
-    assert page.locator("table.meta-table").is_visible()
+    expect(page.locator("table.meta-table")).to_be_visible()
     assert "资助" in page.get_by_role("heading", level=1).inner_text()
 
 
@@ -76,7 +77,7 @@ def test_search_inside_an_agency_column(page, published):
     page.get_by_label("在本栏目中检索").press("Enter")
     page.wait_for_url(re.compile(r"agency=health"))
     assert "共找到 0 条" in page.get_by_role("status").first.inner_text()
-    assert page.get_by_text("没有找到相关信息").is_visible()
+    expect(page.get_by_text("没有找到相关信息")).to_be_visible()
 
 
 def test_print_view(page, published, tmp_path):
@@ -84,14 +85,15 @@ def test_print_view(page, published, tmp_path):
     page.get_by_role("link", name="打印版").click()
     assert "print=1" in page.url
     assert page.get_by_role("navigation", name="主导航").count() == 0
-    assert page.locator("table.meta-table").is_visible() and page.locator(".doc-body").is_visible()
+    expect(page.locator("table.meta-table")).to_be_visible()
+    expect(page.locator(".doc-body")).to_be_visible()
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     # The ordinary page printed from the browser hides the navigation too (print stylesheet).
     page.goto(f"/documents/{published['policy'].pk}/")
     page.emulate_media(media="print")
-    assert not page.get_by_role("navigation", name="主导航").is_visible()
-    assert not page.locator(".site-footer").is_visible()
-    assert page.locator("table.meta-table").is_visible()
+    expect(page.get_by_role("navigation", name="主导航")).not_to_be_visible()
+    expect(page.locator(".site-footer")).not_to_be_visible()
+    expect(page.locator("table.meta-table")).to_be_visible()
 
 
 def test_pages_fit_a_phone_and_work_without_javascript(browser, live_server, published, tmp_path):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from playwright.sync_api import expect
 
 from audit.context import acting_as
 from audit.models import AuditEntry
@@ -369,10 +370,10 @@ def test_office_head_edits_the_intro_and_sees_it_on_the_portal(page, region, mak
     assert intro.get_attribute("placeholder") == DEFAULT_GUIDE["intro"]
     intro.fill("演示县教育局负责本局政府信息公开的日常工作。\n联系电话见第四部分。")
     page.get_by_role("button", name="保存指南").click()
-    assert page.get_by_role("status").get_by_text("已保存政府信息公开指南。").is_visible()
+    expect(page.get_by_role("status").get_by_text("已保存政府信息公开指南。")).to_be_visible()
     page.get_by_role("link", name="预览公众看到的指南").click()
     page.wait_for_url(re.compile(r"/agencies/edu/guide/$"))
     section = page.get_by_role("region", name="一、概述")
-    assert section.get_by_text("演示县教育局负责本局政府信息公开的日常工作。").is_visible()
-    assert section.get_by_text("联系电话见第四部分。").is_visible()
+    expect(section.get_by_text("演示县教育局负责本局政府信息公开的日常工作。")).to_be_visible()
+    expect(section.get_by_text("联系电话见第四部分。")).to_be_visible()
     assert page.get_by_text(DEFAULT_GUIDE["intro"]).count() == 0

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 # serialized_rollback: the flush after a live-server test must not lose the migrated calendar data.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -17,11 +18,11 @@ def test_login_and_see_the_workbench(page, region, make_staff, tmp_path):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"^https?://[^/]+/workbench/$"))
     page.screenshot(path=str(tmp_path / "workbench.png"), full_page=True)
-    assert page.get_by_role("heading", name="工作台").is_visible()
-    assert page.get_by_text("刘洋").first.is_visible()
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.get_by_text("刘洋").first).to_be_visible()
     nav = page.get_by_role("navigation", name="工作台导航")
     nav.get_by_role("link", name="机构管理").click()
-    assert page.get_by_role("link", name=region["edu"].name).is_visible()
+    expect(page.get_by_role("link", name=region["edu"].name)).to_be_visible()
     assert not page.get_by_text(region["other"].name).count()
 
 
