@@ -382,6 +382,12 @@ GONGKAI_MONITOR_TREND_RUNS = env_int("GONGKAI_MONITOR_TREND_RUNS", 10)
 # 告知书 as PDF too (WeasyPrint with Debian's fonts-noto-cjk); DOCX is always produced. GONGKAI_LETTERS_PDF is
 # the deprecated name (before issue 14), still read when the new one is not set.
 GONGKAI_NOTICES_PDF = env_bool("GONGKAI_NOTICES_PDF", env_bool("GONGKAI_LETTERS_PDF", True))
+# The applicant's side of a case (docs/configuration.md): SMS provider (a dotted path to a class with
+# send(phone, text); the default only records the message in the case's notice log), and the files of a 补正
+# answered online or released with a reply: size per file and number per upload.
+GONGKAI_SMS_BACKEND = os.environ.get("GONGKAI_SMS_BACKEND", "disclosure_requests.sms.LogBackend")
+GONGKAI_REQUEST_FILE_MAX_MB = env_int("GONGKAI_REQUEST_FILE_MAX_MB", 20)
+GONGKAI_REQUEST_FILES_MAX = env_int("GONGKAI_REQUEST_FILES_MAX", 10)
 # 答复告知书的救济途径 (disclosure_requests/notices.py). 《中华人民共和国行政复议法》（2023年修订，2024年1月1日起施行）
 # 第二十三条第一款第（四）项: 申请政府信息公开，行政机关不予公开的，先申请行政复议（复议前置），第二款: the agency must
 # say so. Whether 无法提供 / 不予处理 also count as 不予公开 is debated, hence settings (表三 row ids, comma-separated):
