@@ -266,7 +266,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("GONGKAI_STATIC_ROOT", BASE_DIR / "var" / "static"))  # `gongkai collectstatic` writes here
 STATICFILES_DIRS = [BASE_DIR / "gongkai" / "static"]  # the project-wide stylesheet (not an app)
 MEDIA_ROOT = Path(os.environ.get("GONGKAI_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -302,6 +302,8 @@ EMAIL_BACKEND = os.environ.get("GONGKAI_EMAIL_BACKEND", "django.core.mail.backen
 EMAIL_HOST = os.environ.get("GONGKAI_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("GONGKAI_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = os.environ.get("GONGKAI_DEFAULT_FROM_EMAIL", "gongkai@localhost")
+# With GONGKAI_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (`make stack`): one file per mail here.
+EMAIL_FILE_PATH = os.environ.get("GONGKAI_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 
 LOGGING = {
     "version": 1,
