@@ -88,6 +88,7 @@ class DocumentFilterForm(forms.Form):
     kind = forms.ChoiceField(label="文件种类", required=False,
                              choices=[("", "全部"), *DocumentKind.choices])
     late = forms.BooleanField(label="只看超期发布", required=False)
+    mine = forms.BooleanField(label="只看我起草的", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,6 +57,8 @@ class DocumentListView(StaffRequiredMixin, TemplateView):
                 documents = documents.filter(status=data["status"])
             if data["kind"]:
                 documents = documents.filter(kind=data["kind"])
+            if data["mine"]:
+                documents = documents.filter(created_by=user)
             if data["late"]:
                 documents = documents.filter(
                     Q(publish_deadline_wd__isnull=True, publication_lag_wd__gt=settings.GONGKAI_PROACTIVE_PUBLISH_WD)

@@ -233,6 +233,9 @@ class QueueFilterForm(PlainForm):
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *RequestState.choices])
     overdue = forms.BooleanField(label="只看逾期", required=False)
     confirmation_overdue = forms.BooleanField(label="只看超时未确认", required=False)
+    due_soon = forms.BooleanField(label="只看5个工作日内到期", required=False)
+    corrected = forms.BooleanField(label="只看已收到补正", required=False)
+    opinion_lapsed = forms.BooleanField(label="只看征求意见期满", required=False)
     agency = forms.ModelChoiceField(label="机关", required=False, queryset=Agency.objects.none(),
                                     empty_label="全部")
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)

@@ -28,6 +28,7 @@ from orgs.scoping import (
     scoped_agencies,
 )
 from orgs.views import apply_validation_error
+from workdays.calendar import add_working_days
 
 from . import notices, services
 from .deadlines import confirmation_due_on, confirmation_overdue, working_days_left
@@ -96,6 +97,8 @@ def annotate_days_left(cases, today):
     for case in cases:
         case.days_left = working_days_left(case.due_on, today) if case.is_open and case.due_on else None
         case.overdue = bool(case.is_open and case.due_on and case.due_on < today)
+        # Shown as "已逾期 N 个工作日": a positive count (days_left is negative when overdue).
+        case.overdue_days = -case.days_left if case.overdue and case.days_left else None
         case.confirmation_overdue = confirmation_overdue(case, today)
     return cases
 
@@ -129,6 +132,14 @@ class QueueView(StaffRequiredMixin, TemplateView):
                 listed = listed.filter(state__in=OPEN_STATES, due_on__lt=today)
             if data["confirmation_overdue"]:
                 listed = listed.filter(pk__in=confirmation_overdue_ids(cases, today))
+            if data["due_soon"]:  # the 待办 desk's "due within 5 working days"
+                listed = listed.filter(state__in=OPEN_STATES, due_on__gte=today,
+                                       due_on__lte=add_working_days(today, 5).day)
+            if data["corrected"]:
+                listed = listed.filter(state=RequestState.IN_PROGRESS, correction_received_on__isnull=False)
+            if data["opinion_lapsed"]:
+                listed = listed.filter(state__in=OPEN_STATES, opinion_requests__result=OpinionResult.PENDING,
+                                       opinion_requests__reply_due_on__lt=today).distinct()
             if data["agency"]:
                 listed = listed.filter(agency=data["agency"])
             if data["year"]:

@@ -27,7 +27,7 @@ from .forms import (
     PublishForm,
     ReportCreateForm,
 )
-from .models import AnnualReport, EnteredFigures, EnteredValue, ReportStatus
+from .models import AnnualReport, EnteredFigures, EnteredValue, FiguresStatus, ReportStatus
 from .narrative import is_prose_finding
 from .rendering import EXPORT_TYPES, export, export_filename
 from .rendering.document import paragraphs
@@ -45,8 +45,22 @@ class ReportListView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        reports = scope_queryset(AnnualReport.objects.select_related("agency"), self.request.user, COMPILE)
+        user = self.request.user
+        reports = scope_queryset(AnnualReport.objects.select_related("agency"), user, COMPILE)
+        # Filters the 待办 desk links to (an unknown value is ignored: the whole list).
+        status = self.request.GET.get("status", "")
+        if status in ReportStatus.values:
+            reports = reports.filter(status=status)
+            context["status_label"] = ReportStatus(status).label
+        figures_status = self.request.GET.get("figures", "")
+        if figures_status in FiguresStatus.values:
+            capability = APPROVE if figures_status == FiguresStatus.SUBMITTED else COMPILE
+            context["figures"] = (scope_queryset(EnteredFigures.objects.select_related("agency"), user, capability)
+                                  .filter(status=figures_status).order_by("-year", "agency__path")[:500])
+            context["figures_label"] = FiguresStatus(figures_status).label
         context["reports"] = reports.order_by("-year", "agency__path", "-version")[:500]
+        context["status_choices"] = ReportStatus.choices
+        context["status"] = status
         return context
 
 

@@ -7,6 +7,8 @@ from audit.services import record
 from orgs.models import Role
 from orgs.scoping import StaffRequiredMixin, is_platform_admin
 
+from .desk import desk_for, waiting_total
+
 
 class StaffLoginView(LoginView):
     """Failed logins are counted by django-axes (settings.AXES_*); a locked pair sees workbench/lockout.html."""
@@ -30,6 +32,8 @@ class HomeView(StaffRequiredMixin, TemplateView):
         context["is_platform_admin"] = is_platform_admin(user)
         context["has_no_role"] = not assignments and not context["is_platform_admin"]
         context["role_labels"] = dict(Role.choices)
+        context["desk"] = desk_for(user)
+        context["desk_total"] = waiting_total(context["desk"])
         return context
 
 

@@ -1,0 +1,142 @@
+"""The 待办 desk (workbench home): per role, only what that user may act on, counted, each kind linking to
+its filtered list, and that list showing the same items."""
+
+from datetime import date, datetime, time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog import services as catalog_services
+from catalog.models import Genre, Topic
+from disclosure_requests import services as request_services
+from jobs.models import Job, JobState
+from mailboxes import services as letter_services
+from mailboxes.models import Mailbox
+from workbench.desk import desk_for
+
+TODAY = date(2024, 11, 20)  # a Wednesday
+APPLICANT = request_services.ApplicantData(
+    applicant_type="natural_person", name="马文静", id_type="resident_id", id_number="11010519491231002X",
+    phone="13995123456", email="mwj@example.cn", address="盐池县花马池镇盐州路88号", postcode="751500")
+
+
+def freeze(monkeypatch, day: date) -> None:
+    real_localdate = timezone.localdate
+    moment = timezone.make_aware(datetime.combine(day, time(12, 0)))
+    monkeypatch.setattr("django.utils.timezone.localdate",
+                        lambda value=None, timezone=None: real_localdate(value, timezone) if value is not None else day)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+
+
+def items(user, today=TODAY) -> dict:
+    return {item.key: item for group in desk_for(user, today) for item in group.items}
+
+
+@pytest.fixture
+def desk(region, make_staff):
+    people = {
+        "handler": make_staff("edu-handler", ("request_handler", region["edu"])),
+        "town_handler": make_staff("town-handler", ("request_handler", region["town"])),
+        "head": make_staff("gkb-head", ("office_head", region["county"])),
+        "staff": make_staff("gkb-staff", ("office_staff", region["county"])),
+        "editor": make_staff("edu-editor", ("editor", region["edu"])),
+        "reviewer": make_staff("edu-reviewer", ("reviewer", region["edu"])),
+        "other_handler": make_staff("other-handler", ("request_handler", region["other_edu"])),
+    }
+
+    def case(agency, on, channel="in_person", user=None, description="2024年学生资助资金分配文件"):
+        return request_services.register(
+            agency=agency, user=user or people["handler"], channel=channel, applicant=APPLICANT,
+            description=description, requested_form="electronic", delivery_method="email", submitted_on=on)
+
+    cases = {
+        "fax": case(region["edu"], date(2024, 11, 1), channel="fax"),  # 待确认 for 19 days
+        "soon": case(region["edu"], date(2024, 10, 28)),  # due 25 November: within 5 working days
+        "overdue": case(region["edu"], date(2024, 9, 2)),  # due in October
+        "other": case(region["other_edu"], date(2024, 9, 2), user=people["other_handler"]),
+    }
+    genre, topic = Genre.objects.get(code="normative"), Topic.objects.get(code="02")
+    fields = {"summary": "部署工作。", "genre": genre, "topic": topic, "kind": "normative_document",
+              "statutory_item": 1, "written_on": date(2024, 9, 2), "body": "<p>各学校：</p>"}
+    submitted = catalog_services.create_draft(publisher=region["edu"], user=people["editor"],
+                                              title="关于做好秋季学期学生资助工作的通知",
+                                              document_number="盐教发〔2024〕12号", **fields).document
+    catalog_services.submit(submitted, user=people["editor"])
+    catalog_services.create_draft(publisher=region["edu"], user=people["editor"], title="关于学校食堂管理的通知",
+                                  document_number="盐教发〔2024〕13号", **fields)
+    mailbox = Mailbox.objects.create(agency=region["county"], code="county-head", name="县长信箱", kind="leader")
+    letter_services.submit_letter(
+        mailbox=mailbox, writer=letter_services.WriterData(name="马文静", phone="13995123456", email="mwj@example.cn",
+                                                           address="盐池县花马池镇盐州路88号"),
+        letter_type="inquiry", subject="学校招生咨询", body="请问今年小学招生的报名时间？", consent_to_publish=True,
+        submitted_at=timezone.make_aware(datetime(2024, 11, 18, 10)))
+    Job.objects.create(name="search.tasks.reindex_document", label="重建文件索引", state=JobState.FAILED,
+                       error="连接超时", finished_at=timezone.make_aware(datetime(2024, 11, 19, 3)))
+    return {"people": people, "cases": cases}
+
+
+def test_request_handler_sees_the_cases_of_their_agency_by_urgency(desk):
+    mine = items(desk["people"]["handler"])
+    assert mine["requests_submitted"].count == 1
+    pending = mine["requests_submitted"].rows[0]
+    assert desk["cases"]["fax"].tracking_number in pending.text
+    assert "已等待 19 天" in pending.note and "超过确认期限" in pending.note and pending.flagged
+    assert mine["requests_submitted"].urgent
+    assert [r.text.split(" ")[0] for r in mine["requests_due_soon"].rows] == [desk["cases"]["soon"].tracking_number]
+    assert "剩余 3 个工作日" in mine["requests_due_soon"].rows[0].note
+    overdue = mine["requests_overdue"]
+    assert overdue.count == 1 and desk["cases"]["overdue"].tracking_number in overdue.rows[0].text
+    assert "已逾期" in overdue.rows[0].note and "-" not in overdue.rows[0].note.split("个工作日")[0]
+    # Not theirs to act on: documents, reports, background jobs; nothing of the neighbouring county.
+    assert not any(key.startswith(("documents_", "reports_", "figures_", "jobs_")) for key in mine)
+    assert items(desk["people"]["other_handler"])["requests_overdue"].count == 1
+    assert items(desk["people"]["town_handler"])["requests_overdue"].count == 0
+
+
+def test_office_sees_the_subtree_letters_and_failed_jobs(desk):
+    for who in ("head", "staff"):
+        office = items(desk["people"][who])
+        assert office["requests_overdue"].count == 1  # 教育局's case, in the county's subtree
+        assert office["letters_unscreened"].count == 1
+        assert office["letters_unscreened"].rows[0].text.endswith("学校招生咨询")
+        assert office["jobs_failed"].count == 1 and office["jobs_failed"].rows[0].text == "重建文件索引"
+        assert "reports_draft" in office
+    assert "reports_submitted" in items(desk["people"]["head"])  # approval: the head, not the staff
+    assert "reports_submitted" not in items(desk["people"]["staff"])
+    assert items(desk["people"]["handler"])["letters_unscreened"].count == 0  # the county's mailbox, not 教育局's
+
+
+def test_editor_and_reviewer_see_their_documents(desk):
+    editor = items(desk["people"]["editor"])
+    assert set(editor) == {"documents_drafts"}
+    assert [r.text for r in editor["documents_drafts"].rows] == ["关于学校食堂管理的通知"]
+    reviewer = items(desk["people"]["reviewer"])
+    assert set(reviewer) == {"documents_secrecy", "documents_review"}
+    assert [r.text for r in reviewer["documents_secrecy"].rows] == ["关于做好秋季学期学生资助工作的通知"]
+    assert reviewer["documents_review"].count == 0
+
+
+def test_the_desk_is_the_home_page_and_its_links_list_the_same_items(desk, client, monkeypatch):
+    freeze(monkeypatch, TODAY)
+    client.force_login(desk["people"]["handler"])
+    page = client.get(reverse("workbench:home")).content.decode()
+    assert "<h1>待办</h1>" in page and "待确认的申请" in page and desk["cases"]["fax"].tracking_number in page
+    mine = items(desk["people"]["handler"])
+    for key, case in (("requests_submitted", "fax"), ("requests_due_soon", "soon"), ("requests_overdue", "overdue")):
+        listed = client.get(mine[key].url).content.decode()
+        wanted = desk["cases"][case].tracking_number
+        others = [c.tracking_number for name, c in desk["cases"].items() if name != case]
+        all_list = listed.split('id="all-heading"')[1]
+        assert wanted in all_list, key
+        assert not any(number in all_list for number in others), key
+    client.force_login(desk["people"]["reviewer"])
+    listed = client.get(items(desk["people"]["reviewer"])["documents_secrecy"].url).content.decode()
+    assert "关于做好秋季学期学生资助工作的通知" in listed and "关于学校食堂管理的通知" not in listed.split("<table")[-1]
+
+
+def test_overdue_rows_in_the_queue_count_days_positively(desk, client, monkeypatch):
+    freeze(monkeypatch, TODAY)
+    client.force_login(desk["people"]["handler"])
+    listed = client.get(reverse("disclosure_requests:index") + "?overdue=1").content.decode()
+    assert "已逾期 " in listed and "已逾期 -" not in listed
