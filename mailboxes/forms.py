@@ -9,7 +9,7 @@ from disclosure_requests.models import DeliveryMethod, IdentityDocumentType, Req
 from gongkai import file_reading
 from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm
 
-from .models import InvalidReason, LetterType, MailboxKind
+from .models import InvalidReason, LetterType, MailboxKind, Satisfaction
 from .services import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS, WriterData
 
 PUBLISH_CHOICES = [("yes", "公开：同意在网站公开来信和答复（隐去姓名、联系方式等个人信息）"),
@@ -95,6 +95,19 @@ class LetterLookupForm(PlainForm):
         return "".join(self.cleaned_data["lookup_code"].split()).upper()
 
 
+class RatingForm(LetterLookupForm):
+    """满意度评价: the number and 查询码 travel again (hidden, POST only) so the rating proves the writer."""
+
+    satisfaction = forms.ChoiceField(label="您对本次答复的评价", choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="评价意见（选填）", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget = forms.HiddenInput()
+        self.fields["lookup_code"].widget = forms.HiddenInput()
+
+
 # --- Staff ----------------------------------------------------------------------------------------------
 
 
@@ -139,6 +152,14 @@ class PublishForm(PlainForm):
                                   widget=forms.Textarea(attrs={"rows": 6}))
     public_reply = forms.CharField(label="公开的答复内容（已遮盖个人信息，请核对）", max_length=10000,
                                    widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class ApprovePublicationForm(PlainForm):
+    """No fields: the reviewer approves the texts shown on the page as proposed."""
+
+
+class ReturnPublicationForm(PlainForm):
+    reason = forms.CharField(label="退回理由", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class UnpublishForm(PlainForm):

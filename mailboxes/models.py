@@ -47,6 +47,19 @@ class InvalidReason(models.TextChoices):
     OTHER = "other", "其他（见说明）"
 
 
+class Satisfaction(models.TextChoices):
+    """The five grades of 政务服务“好差评” (国办发〔2019〕51号); the last two are 差评, which the agency follows up."""
+
+    VERY_SATISFIED = "very_satisfied", "非常满意"
+    SATISFIED = "satisfied", "满意"
+    FAIRLY_SATISFIED = "fairly_satisfied", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+    VERY_DISSATISFIED = "very_dissatisfied", "非常不满意"
+
+
+POOR_RATINGS = (Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED)
+
+
 class Mailbox(models.Model):
     agency = models.ForeignKey("orgs.Agency", verbose_name="所属机关", on_delete=models.PROTECT,
                                related_name="mailboxes")
@@ -111,9 +124,21 @@ class Letter(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复撰写人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     public_reply = models.TextField("公开的答复内容", blank=True)
     public_body = models.TextField("公开的来信内容", blank=True)
+    # Publication is proposed by one person and approved by another, never by the reply's author.
+    publication_proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提请公开人", null=True,
+                                                blank=True, on_delete=models.SET_NULL, related_name="+")
+    publication_proposed_at = models.DateTimeField("提请公开时间", null=True, blank=True)
+    publication_reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公开审核人", null=True,
+                                                blank=True, on_delete=models.SET_NULL, related_name="+")
+    publication_returned_note = models.CharField("退回说明", max_length=500, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True, db_index=True)
+    satisfaction = models.CharField("满意度评价", max_length=20, choices=Satisfaction.choices, blank=True)
+    satisfaction_comment = models.CharField("评价意见", max_length=500, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     converted_request = models.OneToOneField("disclosure_requests.DisclosureRequest", verbose_name="转为的公开申请",
                                              null=True, blank=True, on_delete=models.PROTECT,
                                              related_name="from_letter")
@@ -138,6 +163,14 @@ class Letter(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def publication_pending(self) -> bool:
+        return self.publication_proposed_at is not None and self.published_at is None
+
+    @property
+    def poorly_rated(self) -> bool:
+        return self.satisfaction in POOR_RATINGS
 
 
 class LetterTransfer(models.Model):

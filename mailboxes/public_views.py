@@ -28,7 +28,7 @@ from gongkai.public_forms import (
 from orgs.views import apply_validation_error
 
 from . import services, statistics
-from .forms import LetterLookupForm, PublicLetterForm
+from .forms import LetterLookupForm, PublicLetterForm, RatingForm
 from .models import Letter, LetterState, Mailbox
 
 logger = logging.getLogger("gongkai.letters.public")
@@ -120,6 +120,14 @@ def find_letter(number: str, code: str) -> Letter | None:
     return letter if letter is not None and matched else None
 
 
+def _status_page(request, letter, form, error="", code=200, rating_form=None, notice=""):
+    if letter is not None and rating_form is None and letter.state == LetterState.ANSWERED and not letter.rated_at:
+        rating_form = RatingForm(initial={"number": letter.number, "lookup_code": letter.lookup_code})
+    return render(request, "mailboxes/public/status.html",
+                  {"form": form, "letter": letter, "error": error, "rating_form": rating_form, "notice": notice},
+                  status=code)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def status(request):
@@ -134,5 +142,32 @@ def status(request):
                 error = NOT_FOUND
     else:
         form = LetterLookupForm()
-    return render(request, "mailboxes/public/status.html",
-                  {"form": form, "letter": letter, "error": error}, status=code)
+    return _status_page(request, letter, form, error, code)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def rate(request):
+    """满意度评价 of an answered letter; the number and 查询码 are checked again, under the lookup limit."""
+    rating_form = RatingForm(request.POST)
+    ip = client_ip(request)
+    if LOOKUPS.hit(ip) > LOOKUPS.limit:
+        return _status_page(request, None, LetterLookupForm(), _too_many("查询", LOOKUPS.limit), 429)
+    letter = None
+    if rating_form.is_valid() or {"number", "lookup_code"} <= set(rating_form.cleaned_data):
+        letter = find_letter(rating_form.cleaned_data["number"], rating_form.cleaned_data["lookup_code"])
+    if letter is None:
+        return _status_page(request, None, LetterLookupForm(), NOT_FOUND, 404)
+    lookup = LetterLookupForm(initial={"number": letter.number})
+    if not rating_form.is_valid():
+        return _status_page(request, letter, lookup, rating_form=rating_form, code=400)
+    try:
+        with acting_as(user=None, ip_address=ip, label="来信人（满意度评价）"):
+            letter = services.rate_reply(letter, satisfaction=rating_form.cleaned_data["satisfaction"],
+                                         comment=rating_form.cleaned_data["comment"])
+    except ValidationError as exc:
+        apply_validation_error(rating_form, exc)
+        # The letter may no longer take a rating (rated already, not answered): say why at the top.
+        return _status_page(request, letter, lookup, " ".join(rating_form.non_field_errors()),
+                            rating_form=rating_form, code=400)
+    return _status_page(request, letter, lookup, notice="感谢您的评价，评价结果已记录。")

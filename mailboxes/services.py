@@ -39,6 +39,7 @@ from .models import (
     LetterTransfer,
     LetterType,
     Mailbox,
+    Satisfaction,
 )
 
 LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
@@ -80,7 +81,8 @@ def _snapshot(letter: Letter) -> dict:
     # Never the writer's details or the text: the audit trail is read by many staff.
     return {"state": letter.state, "agency": letter.agency_id, "letter_type": letter.letter_type,
             "is_valid": letter.is_valid, "invalid_reason": letter.invalid_reason, "due_on": letter.due_on,
-            "replied_on": letter.replied_on, "published": letter.published_at is not None}
+            "replied_on": letter.replied_on, "published": letter.published_at is not None,
+            "publication_pending": letter.publication_pending, "satisfaction": letter.satisfaction}
 
 
 def _save(letter: Letter, action: str, before: dict | None, note: str = "") -> Letter:
@@ -258,6 +260,7 @@ def reply(letter: Letter, *, user=None, text: str, on: date | None = None) -> Le
         raise ValidationError({"on": "答复日期应在受理日期和今天之间。"})
     before = _snapshot(letter)
     letter.reply_text, letter.replied_on, letter.reply_agency = text.strip(), on, letter.agency
+    letter.replied_by = user if getattr(user, "pk", None) else None
     if letter.handler_id is None and getattr(user, "pk", None):
         letter.handler = user
     letter.state = LetterState.ANSWERED
@@ -276,15 +279,7 @@ def suggested_public_text(letter: Letter) -> tuple[str, str]:
     return mask_pii(letter.body, extra), mask_pii(letter.reply_text, extra)
 
 
-@transaction.atomic
-def publish(letter: Letter, *, user=None, public_body: str, public_reply: str) -> Letter:
-    """Publish the exchange with the writer's consent only, and only text in which no personal data is
-    found (the writer's own details or any phone, ID, e-mail or card number)."""
-    letter = _lock(letter)
-    _require(user, letter.agency)
-    _expect(letter, LetterState.ANSWERED, action="公开")
-    if not letter.consent_to_publish:
-        raise ValidationError("来信人选择了不公开，不能公开本件来信。")
+def _check_public_text(letter: Letter, public_body: str, public_reply: str) -> None:
     errors = {}
     # The agency's reply often names an office's address (a heuristic hit); the writer's letter may not carry any.
     reply_kinds = tuple(kind for kind in pii.ORDER if kind != pii.ADDRESS)
@@ -295,11 +290,95 @@ def publish(letter: Letter, *, user=None, public_body: str, public_reply: str) -
             errors[field] = f"内容中含有个人信息（{'、'.join(found)}），请删除或遮盖后再公开。"
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def propose_publication(letter: Letter, *, user=None, public_body: str, public_reply: str) -> Letter:
+    """提请公开: the texts to publish, checked now — with the writer's consent only, and only text in which no
+    personal data is found (the writer's own details or any phone, ID, e-mail or card number). Another
+    person approves (approve_publication)."""
+    letter = _lock(letter)
+    _require(user, letter.agency)
+    _expect(letter, LetterState.ANSWERED, action="提请公开")
+    if not letter.consent_to_publish:
+        raise ValidationError("来信人选择了不公开，不能公开本件来信。")
+    if letter.published_at is not None:
+        raise ValidationError("本件答复已公开。")
+    _check_public_text(letter, public_body, public_reply)
     before = _snapshot(letter)
     letter.public_body, letter.public_reply = public_body.strip(), public_reply.strip()
+    letter.publication_proposed_by = user if getattr(user, "pk", None) else None
+    letter.publication_proposed_at = timezone.now()
+    letter.publication_returned_note = ""
+    letter.save()
+    record("letters.propose_publication", letter, before=before, after=_snapshot(letter))
+    return letter
+
+
+def may_review_publication(letter: Letter, user) -> bool:
+    """The reviewer is neither the reply's author nor the person who proposed publishing it."""
+    author_ids = {letter.replied_by_id, letter.publication_proposed_by_id} - {None}
+    return getattr(user, "pk", None) is not None and user.pk not in author_ids
+
+
+@transaction.atomic
+def approve_publication(letter: Letter, *, user) -> Letter:
+    """审核公开: a second person approves the proposed texts, which are checked again before they go out."""
+    letter = _lock(letter)
+    _require(user, letter.agency)
+    if not letter.publication_pending:
+        raise ValidationError("本件来信没有待审核的公开申请。")
+    if not may_review_publication(letter, user):
+        raise ValidationError("答复的撰写人或提请公开的人不能审核自己的公开申请，请由其他工作人员审核。")
+    if not letter.consent_to_publish:
+        raise ValidationError("来信人选择了不公开，不能公开本件来信。")
+    _check_public_text(letter, letter.public_body, letter.public_reply)
+    before = _snapshot(letter)
+    letter.publication_reviewed_by = user
     letter.published_at = timezone.now()
     letter.save()
-    record("letters.publish", letter, before=before, after=_snapshot(letter))
+    record("letters.approve_publication", letter, before=before, after=_snapshot(letter))
+    return letter
+
+
+@transaction.atomic
+def return_publication(letter: Letter, *, user, reason: str) -> Letter:
+    """退回: the reviewer sends the proposed texts back with a reason; nothing is published."""
+    letter = _lock(letter)
+    _require(user, letter.agency)
+    if not letter.publication_pending:
+        raise ValidationError("本件来信没有待审核的公开申请。")
+    if not may_review_publication(letter, user):
+        raise ValidationError("答复的撰写人或提请公开的人不能审核自己的公开申请，请由其他工作人员审核。")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写退回的理由。"})
+    before = _snapshot(letter)
+    letter.publication_proposed_at = None
+    letter.publication_returned_note = reason.strip()[:500]
+    letter.save()
+    record("letters.return_publication", letter, before=before, after=_snapshot(letter), note=reason.strip())
+    return letter
+
+
+@transaction.atomic
+def rate_reply(letter: Letter, *, satisfaction: str, comment: str = "") -> Letter:
+    """满意度评价 by the writer (who proved it with the 来信编号 and 查询码): once, after the reply, on the five
+    grades of 政务服务“好差评” (国办发〔2019〕51号). A 差评 (不满意 / 非常不满意) is flagged for follow-up."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.state != LetterState.ANSWERED:
+        raise ValidationError("来信答复后才能评价。")
+    if letter.rated_at is not None:
+        raise ValidationError("您已评价过本件来信，每件来信只能评价一次。")
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": "请选择满意度。"})
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise ValidationError({"comment": "评价意见不能超过500字。"})
+    before = _snapshot(letter)
+    letter.satisfaction, letter.satisfaction_comment, letter.rated_at = satisfaction, comment, timezone.now()
+    letter.save()
+    # The comment may carry personal data: the trail keeps the grade only.
+    record("letters.rate", letter, before=before, after=_snapshot(letter))
     return letter
 
 
@@ -313,6 +392,7 @@ def unpublish(letter: Letter, *, user=None, reason: str) -> Letter:
         raise ValidationError({"reason": "请填写撤下的理由。"})
     before = _snapshot(letter)
     letter.published_at = None
+    letter.publication_proposed_at = None
     letter.save()
     record("letters.unpublish", letter, before=before, after=_snapshot(letter), note=reason.strip())
     return letter

@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from .deadlines import working_days_taken
-from .models import LetterState
+from .models import POOR_RATINGS, LetterState
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,17 @@ class LetterStats:
     # the three-month line: valid letters still unanswered past the line, or answered after it
     open_beyond_3_months: int
     average_wd: float | None
+    rated: int = 0  # 满意度评价 given by writers (国办发〔2019〕51号 five grades)
+    poorly_rated: int = 0  # 不满意 + 非常不满意 (差评)
 
     @property
     def reply_rate(self) -> float | None:
         return round(100 * self.answered / self.valid, 1) if self.valid else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Share of ratings that are not 差评 (非常满意, 满意 or 基本满意)."""
+        return round(100 * (self.rated - self.poorly_rated) / self.rated, 1) if self.rated else None
 
     @property
     def on_time_rate(self) -> float | None:
@@ -52,7 +59,8 @@ def compute(letters: QuerySet, today: date) -> LetterStats:
         answered=len(answered),
         answered_on_time=sum(1 for x in answered if x.due_on and x.replied_on <= x.due_on),
         published=sum(1 for x in rows if x.published_at), open_beyond_3_months=breached,
-        average_wd=round(sum(taken) / len(taken), 1) if taken else None)
+        average_wd=round(sum(taken) / len(taken), 1) if taken else None,
+        rated=sum(1 for x in rows if x.rated_at), poorly_rated=sum(1 for x in rows if x.satisfaction in POOR_RATINGS))
 
 
 def yearly(letters: QuerySet, year: int, today: date) -> tuple[LetterStats, list[tuple[int, LetterStats]]]:

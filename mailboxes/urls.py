@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/extend/", views.ExtendView.as_view(), name="extend"),
     path("<int:pk>/reply/", views.ReplyView.as_view(), name="reply"),
     path("<int:pk>/publish/", views.PublishView.as_view(), name="publish"),
+    path("<int:pk>/approve-publication/", views.ApprovePublicationView.as_view(), name="approve_publication"),
+    path("<int:pk>/return-publication/", views.ReturnPublicationView.as_view(), name="return_publication"),
     path("<int:pk>/unpublish/", views.UnpublishView.as_view(), name="unpublish"),
     path("<int:pk>/convert/", views.ConvertView.as_view(), name="convert"),
 ]

@@ -28,6 +28,7 @@ from orgs.views import apply_validation_error
 
 from . import deadlines, services, statistics
 from .forms import (
+    ApprovePublicationForm,
     AssignForm,
     ConvertForm,
     ExtendForm,
@@ -36,6 +37,7 @@ from .forms import (
     PublishForm,
     QueueFilterForm,
     ReplyForm,
+    ReturnPublicationForm,
     ScreenForm,
     UnpublishForm,
 )
@@ -116,6 +118,8 @@ def render_letter(request, letter, forms=None, open_action=""):
         "reply": ReplyForm(initial={"on": today}),
         "publish": PublishForm(initial={"public_body": letter.public_body or body,
                                         "public_reply": letter.public_reply or reply_text}),
+        "approve_publication": ApprovePublicationForm(),
+        "return_publication": ReturnPublicationForm(),
         "unpublish": UnpublishForm(),
         "convert": ConvertForm(initial={"name": letter.writer_name, "phone": letter.writer_phone,
                                         "email": letter.writer_email, "address": letter.writer_address,
@@ -131,8 +135,11 @@ def render_letter(request, letter, forms=None, open_action=""):
             actions.append(("assign", "交办或转办"))
         if state == LetterState.IN_PROGRESS:
             actions += [("extend", "延期"), ("reply", "答复")]
-        if state == LetterState.ANSWERED and letter.consent_to_publish and not letter.published_at:
-            actions.append(("publish", "公开答复"))
+        if (state == LetterState.ANSWERED and letter.consent_to_publish and not letter.published_at
+                and not letter.publication_pending):
+            actions.append(("publish", "提请公开答复"))
+        if letter.publication_pending and services.may_review_publication(letter, request.user):
+            actions += [("approve_publication", "审核通过并公开"), ("return_publication", "退回公开申请")]
         if letter.published_at:
             actions.append(("unpublish", "撤下公开"))
         if state in (LetterState.SUBMITTED, LetterState.IN_PROGRESS) and has_capability(
@@ -140,6 +147,7 @@ def render_letter(request, letter, forms=None, open_action=""):
             actions.append(("convert", "转为政府信息公开申请"))
     return render(request, "mailboxes/detail.html", {
         "letter": letter, "standing": deadlines.standing(letter, today), "can_handle": can_handle,
+        "may_review": services.may_review_publication(letter, request.user),
         "actions": [(key, label, defaults[key]) for key, label in actions], "open_action": open_action,
         "transfers": letter.transfers.select_related("from_agency", "to_agency", "by"),
         "attachments": letter.attachments.all(), "period": services.reply_period_wd(letter),
@@ -214,11 +222,25 @@ class ReplyView(ActionView):
 
 
 class PublishView(ActionView):
-    key, form_class, success_message = "publish", PublishForm, "答复已公开。"
+    key, form_class, success_message = "publish", PublishForm, "已提请公开，等待其他工作人员审核后公开。"
 
     def call(self, letter, data):
-        services.publish(letter, user=self.request.user, public_body=data["public_body"],
-                         public_reply=data["public_reply"])
+        services.propose_publication(letter, user=self.request.user, public_body=data["public_body"],
+                                     public_reply=data["public_reply"])
+
+
+class ApprovePublicationView(ActionView):
+    key, form_class, success_message = "approve_publication", ApprovePublicationForm, "审核通过，答复已在门户网站公开。"
+
+    def call(self, letter, data):
+        services.approve_publication(letter, user=self.request.user)
+
+
+class ReturnPublicationView(ActionView):
+    key, form_class, success_message = "return_publication", ReturnPublicationForm, "已退回，答复未公开。"
+
+    def call(self, letter, data):
+        services.return_publication(letter, user=self.request.user, reason=data["reason"])
 
 
 class UnpublishView(ActionView):

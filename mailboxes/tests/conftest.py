@@ -27,6 +27,12 @@ def handler(make_staff, region):
     return make_staff("letters-office", ("office_head", region["county"]))
 
 
+@pytest.fixture
+def reviewer(make_staff, region):
+    """A second person of the same office: publication needs someone other than the reply's author."""
+    return make_staff("letters-reviewer", ("office_head", region["county"]))
+
+
 def at(y, m, d, hour=10):
     return timezone.make_aware(datetime(y, m, d, hour))
 

@@ -162,7 +162,7 @@ def test_staff_without_the_capability_cannot_open_the_queue(client, make_staff, 
     assert client.get(reverse("mailboxes:index")).status_code == 403
 
 
-def test_reply_then_publish_with_consent_and_without_personal_data(write, handler, client):
+def test_reply_then_publish_with_consent_and_without_personal_data(write, handler, reviewer, client):
     """Publication of replies (docs/law/letters-mailbox.md): 受理日期、答复日期、答复部门、答复内容; personal
     data never published (the privacy masking rule, docs/law/web.md §3); the writer's 公开/不公开 choice is
     respected."""
@@ -173,9 +173,11 @@ def test_reply_then_publish_with_consent_and_without_personal_data(write, handle
     body, reply_text = services.suggested_public_text(letter)
     assert "马文静" not in reply_text and "6012345" not in reply_text
     with pytest.raises(ValidationError) as error:
-        services.publish(letter, user=handler, public_body=letter.body, public_reply=letter.reply_text)
+        services.propose_publication(letter, user=handler, public_body=letter.body, public_reply=letter.reply_text)
     assert "个人信息" in str(error.value)
-    services.publish(letter, user=handler, public_body=body, public_reply=reply_text)
+    services.propose_publication(letter, user=handler, public_body=body, public_reply=reply_text)
+    assert client.get(reverse("mailboxes_public:reply", kwargs={"number": letter.number})).status_code == 404
+    services.approve_publication(letter, user=reviewer)
     page = client.get(reverse("mailboxes_public:reply", kwargs={"number": letter.number})).content.decode()
     for shown in ("2024-09-25", "2024-09-30", "演示县人民政府", "报名时间为7月"):
         assert shown in page
@@ -190,7 +192,7 @@ def test_no_consent_no_publication(write, handler):
     letter = services.screen(write(consent=False), user=handler, valid=True, on=date(2024, 9, 26))
     letter = services.reply(letter, user=handler, text="答复", on=date(2024, 9, 27))
     with pytest.raises(ValidationError):
-        services.publish(letter, user=handler, public_body="问", public_reply="答")
+        services.propose_publication(letter, user=handler, public_body="问", public_reply="答")
     from django.utils import timezone
     with pytest.raises(IntegrityError), transaction.atomic():
         Letter.objects.filter(pk=letter.pk).update(published_at=timezone.now())
@@ -203,9 +205,9 @@ def test_publish_refuses_numbers_in_any_width_or_grouping(write, handler):
     letter = services.reply(letter, user=handler, text="答复", on=date(2024, 9, 30))
     for carried in ("１３９０９５１２３４５", "139.0951.2345", "110105 19491231 002X", "盐池县盐州路12号"):
         with pytest.raises(ValidationError) as error:
-            services.publish(letter, user=handler, public_body=f"请联系{carried}", public_reply="已答复")
+            services.propose_publication(letter, user=handler, public_body=f"请联系{carried}", public_reply="已答复")
         assert "public_body" in error.value.error_dict, carried
-    services.publish(letter, user=handler, public_body="请问招生时间？",
+    services.propose_publication(letter, user=handler, public_body="请问招生时间？",
                      public_reply="请到县政务服务中心（盐州路1号）咨询。")
 
 
