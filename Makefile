@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 export GONGKAI_DEMO ?= 1
 
-.PHONY: run test lint lock pdf-deps browser-deps clean
+.PHONY: run test lint lock pdf-deps browser-deps stack-deps stack stack-stop clean
 
 # Installs exactly the versions in the lock file (with their hashes), then Gongkai itself without looking
 # at its dependencies again. Re-runs when pyproject.toml or the lock changes. requirements.lock is the same
@@ -65,6 +65,19 @@ pdf-deps:
 
 browser-deps:
 	$(call ensure_packages,$(PDF_PACKAGES) $(BROWSER_PACKAGES))
+
+# The production stack on this machine (deploy/stack.sh; docs/operations.md, "本机完整部署"): nginx on
+# 127.0.0.1:8080 → gunicorn (4 workers) → PostgreSQL (database gongkai_stack) + Redis, with the background
+# worker and the scheduler; everything it writes is under var/stack/. `make stack-stop` stops what it started.
+STACK_PACKAGES := nginx curl postgresql redis-server
+stack-deps:
+	$(call ensure_packages,$(STACK_PACKAGES))
+
+stack: $(STAMP) pdf-deps stack-deps
+	deploy/stack.sh start
+
+stack-stop:
+	deploy/stack.sh stop
 
 # pytest's exit 5 ("no tests collected") is a failure, not a pass. The suite runs on every core (at most 4;
 # each worker has its own test database); PYTEST_PARALLEL= runs it in one process.
