@@ -4,9 +4,10 @@ highlighted snippets, and the backend protocol."""
 import html
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from catalog.models import Attachment, DisclosureAttribute, Document, DocumentStatus, Genre, Topic
@@ -22,12 +23,103 @@ ProgressCallback = Callable[[int, int], None]  # (done, total)
 INDEXED_FIELDS = ("published_on", "title", "document_number", "summary", "keywords", "body_text")
 
 
+@dataclass(frozen=True)
+class IndexStatus:
+    """What `gongkai check`, `migrate` and the 后台任务 page say about an index. state: "ok", "missing" (public
+    documents but an empty or absent index), "stale" (the index holds another number of documents than the
+    catalogue: run `verify` for which), "building" (a rebuild is under way beside the live index)."""
+
+    state: str
+    public: int = 0  # public documents in the database
+    indexed: int = 0  # documents in the live index
+    building: int | None = None  # documents already in the index being built beside, if any
+
+    @property
+    def message(self) -> str:
+        text = {"ok": "全文检索索引完整",
+                "missing": "全文检索索引缺失或为空，检索不到任何公开信息",
+                "stale": "全文检索索引与数据库不一致（篇数不同）",
+                "building": "全文检索索引正在后台重建，检索暂由旧索引回答"}[self.state]
+        detail = f"：数据库中公开信息 {self.public} 篇，索引中 {self.indexed} 篇"
+        if self.building is not None:
+            detail += f"，新索引已写入 {self.building} 篇"
+        return text + detail + "。"
+
+
+@dataclass
+class VerifyReport:
+    """`gongkai search-index verify`: document ids, in id order (at most VERIFY_LIST of each kept)."""
+
+    checked: int = 0  # public documents compared
+    missing: list[int] = field(default_factory=list)  # public, not in the index
+    extra: list[int] = field(default_factory=list)  # in the index, not (or no longer) public
+    stale: list[int] = field(default_factory=list)  # in both, but indexed with other text, date or facets
+    counts: dict[str, int] = field(default_factory=lambda: {"missing": 0, "extra": 0, "stale": 0})
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.counts.values())
+
+    def add(self, kind: str, document_id: int) -> None:
+        self.counts[kind] += 1
+        listed = getattr(self, kind)
+        if len(listed) < VERIFY_LIST:
+            listed.append(document_id)
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            return f"索引与数据库一致：{self.checked} 篇公开的政府信息均已按当前内容编入索引。"
+        parts = []
+        for kind, label in (("missing", "索引中缺少"), ("extra", "索引中多出（已非公开或已删除）"),
+                            ("stale", "索引内容过期")):
+            if self.counts[kind]:
+                ids = "、".join(str(i) for i in getattr(self, kind))
+                more = "等" if self.counts[kind] > len(getattr(self, kind)) else ""
+                parts.append(f"{label} {self.counts[kind]} 篇（编号 {ids}{more}）")
+        return ("索引与数据库不一致：" + "；".join(parts) + "。请运行 gongkai search-index rebuild 重建索引。")
+
+
+VERIFY_LIST = 10
+
+
 class Backend:
     """One search engine. `search` must count exactly and see only public documents.
 
-    An index backend implements `rebuild` by supplying three steps to `rebuild` here: `begin_rebuild` (empty
-    the index, return any state the batches need), `write_batch` (index one batch of public documents) and
-    `finish_rebuild`; the loop over the catalogue, the transaction and the progress reports are shared."""
+    The contract an index backend implements (SqliteFtsBackend is the reference; the loops are shared here):
+
+    Searching and following changes
+      search(query, terms) -> (total, [(document_id, score)]) and document_changed(document_id), as before.
+      document_changed must also update the index being built beside (below) when one exists and the
+      document's id is at or below its progress; it must serialise with write_batch (SQLite: both take the
+      write lock at BEGIN IMMEDIATE; PostgreSQL: e.g. both lock the side table's progress row), so that a
+      change committed while a batch is being written is never lost.
+
+    Rebuilding beside the live index, resumably (Backend.rebuild drives it; readers keep the live index):
+      side_progress(cursor) -> int | None: the highest document id already written into the index being built
+        beside the live one, 0 when it exists but is empty, None when there is none. It is the rebuild's stored
+        progress: a batch and its progress commit together, so a rebuild killed at any point resumes after
+        the last committed batch.
+      begin_rebuild(cursor, resume) -> state: resume=False: create the empty side index (dropping any left
+        over); resume=True: keep it. Returns what write_batch needs (e.g. a lookup table), recomputed on resume.
+      write_batch(cursor, [(Document, [attachment texts])], state): index these public documents, in id order,
+        none of them in the side index yet, into the side index. Each batch is its own transaction.
+      finish_rebuild(cursor, documents, state): after the last batch (statistics, merging, ANALYZE); may take
+        long, and must leave the live index answering.
+      swap(cursor): in one transaction, the side index becomes the live one and the old live one is dropped.
+      drop_side(cursor): throw away a side index (`search-index rebuild --restart`).
+
+    Checking (Backend.verify and Backend.status drive them):
+      indexed_count(cursor) -> int: documents in the live index (raise DatabaseError when it does not exist).
+      indexed_fingerprints(cursor, after_id, limit) -> [(document_id, fingerprint)]: the live index's
+        documents with id > after_id, in id order, at most `limit`.
+      fingerprint(document, texts, state) -> str: what the index would hold for this (Document with
+        rebuild_fields, attachment texts), comparable with indexed_fingerprints (e.g. a hash of the indexed
+        text, date key and filter values). state = begin_state().
+      begin_state() -> state: what fingerprint needs (the same as write_batch's, without touching the index).
+
+    A backend that does not implement side_progress is rebuilt in place in one transaction, as before this
+    contract: begin_rebuild(cursor) empties the live index, then write_batch and finish_rebuild, no swap."""
 
     name = ""
     using = "default"
@@ -40,18 +132,53 @@ class Backend:
     def document_changed(self, document_id: int) -> None:
         raise NotImplementedError
 
-    def rebuild(self, progress: ProgressCallback | None = None) -> int:
-        """Empty the index and refill it from Document.objects.public() in one transaction (readers keep the old
-        index until it commits); returns the number of documents indexed. `progress(done, total)` as it goes."""
+    # --- rebuilding ---------------------------------------------------------------------------------
+    def rebuild(self, progress: ProgressCallback | None = None, restart: bool = False) -> int:
+        """Build a new index from Document.objects.public() beside the live one, batch by batch (each batch
+        commits with its progress, so running it again after an interruption continues where it stopped),
+        then swap it in; search answers from the old index until the swap. Returns the number of documents
+        indexed. `progress(done, total)` as it goes; restart=True discards a half-built side index."""
+        public = Document.objects.using(self.using).public()
+        connection = connections[self.using]
+        if type(self).side_progress is Backend.side_progress:
+            return self._rebuild_in_place(progress)
+        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            if restart:
+                self.drop_side(cursor)
+            last = self.side_progress(cursor)
+            state = self.begin_rebuild(cursor, resume=last is not None)
+        last = last or 0
+        total = public.count()
+        done = public.filter(pk__lte=last).count() if last else 0
+        if progress:
+            progress(done, total)
+        while True:
+            # Keyset pagination: constant cost per batch however far into the catalogue. The batch is read
+            # inside its write transaction, so document_changed (serialised with it) cannot slip between.
+            with transaction.atomic(using=self.using), connection.cursor() as cursor:
+                batch = list(public.filter(pk__gt=last).order_by("pk").only(*self.rebuild_fields)[:self.rebuild_batch])
+                if not batch:
+                    break
+                texts = attachment_texts([document.pk for document in batch], self.using)
+                self.write_batch(cursor, [(document, texts.get(document.pk, [])) for document in batch], state)
+            last = batch[-1].pk
+            done += len(batch)
+            if progress:
+                progress(done, max(total, done))
+        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            self.finish_rebuild(cursor, done, state)
+            self.swap(cursor)
+            return self.indexed_count(cursor)
+
+    def _rebuild_in_place(self, progress: ProgressCallback | None) -> int:
         public = Document.objects.using(self.using).public()
         total = public.count()
         done = last = 0
         if progress:
             progress(0, total)
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            state = self.begin_rebuild(cursor)
+            state = self.begin_rebuild(cursor)  # the in-place contract: empty the live index
             while True:
-                # Keyset pagination: constant cost per batch however far into the catalogue.
                 batch = list(public.filter(pk__gt=last).order_by("pk").only(*self.rebuild_fields)[:self.rebuild_batch])
                 if not batch:
                     break
@@ -64,16 +191,110 @@ class Backend:
             self.finish_rebuild(cursor, done, state)
         return done
 
-    def begin_rebuild(self, cursor):
-        """Empty the index inside the rebuild's transaction; returns the state passed to the other steps."""
+    def side_progress(self, cursor) -> int | None:
+        raise NotImplementedError
+
+    def begin_rebuild(self, cursor, resume: bool):
         raise NotImplementedError
 
     def write_batch(self, cursor, documents: list[tuple[object, list[str]]], state) -> None:
-        """Index (Document, its attachments' texts) pairs, none of them indexed yet."""
         raise NotImplementedError
 
     def finish_rebuild(self, cursor, documents: int, state) -> None:
-        """After the last batch (`documents` indexed in all), before the commit."""
+        """After the last batch (`documents` written in this run), before the swap."""
+
+    def swap(self, cursor) -> None:
+        raise NotImplementedError
+
+    def drop_side(self, cursor) -> None:
+        raise NotImplementedError
+
+    # --- checking -----------------------------------------------------------------------------------
+    def indexed_count(self, cursor) -> int:
+        raise NotImplementedError
+
+    def indexed_fingerprints(self, cursor, after_id: int, limit: int) -> list[tuple[int, str]]:
+        raise NotImplementedError
+
+    def fingerprint(self, document, texts: list[str], state) -> str:
+        raise NotImplementedError
+
+    def begin_state(self):
+        return None
+
+    def status(self) -> IndexStatus:
+        """Cheap enough for `migrate` and `gongkai check`: two counts and the rebuild's progress."""
+        public = Document.objects.using(self.using).public().count()
+        try:
+            with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+                indexed = self.indexed_count(cursor)
+                building = None
+                if type(self).side_progress is not Backend.side_progress and self.side_progress(cursor) is not None:
+                    building = self.side_count(cursor)
+        except DatabaseError:  # the index's tables do not exist (yet)
+            return IndexStatus("missing" if public else "ok", public, 0)
+        if building is not None:
+            state = "building"
+        elif public and not indexed:
+            state = "missing"
+        elif public != indexed:
+            state = "stale"
+        else:
+            state = "ok"
+        return IndexStatus(state, public, indexed, building)
+
+    def side_count(self, cursor) -> int:
+        """Documents already in the index being built beside (only called when side_progress is not None)."""
+        raise NotImplementedError
+
+    def verify(self, progress: ProgressCallback | None = None, batch: int = 2000) -> VerifyReport:
+        """Compare the live index with the database, document by document: every public document indexed
+        with its current text, date and filter values (fingerprint), and nothing else indexed. Both sides
+        are walked in id order in batches, so memory stays flat at any size."""
+        report = VerifyReport()
+        public = Document.objects.using(self.using).public()
+        total = public.count()
+        state = self.begin_state()
+        indexed: list[tuple[int, str]] = []
+        indexed_after = 0  # the highest id fetched from the index so far
+        indexed_done = False
+        last = 0
+        with connections[self.using].cursor() as cursor:
+            def refill():
+                nonlocal indexed_after, indexed_done
+                if not indexed and not indexed_done:
+                    indexed.extend(self.indexed_fingerprints(cursor, indexed_after, batch))
+                    indexed.reverse()  # popped from the end
+                    if indexed:
+                        indexed_after = indexed[0][0]
+                    else:
+                        indexed_done = True
+
+            while True:
+                documents = list(public.filter(pk__gt=last).order_by("pk").only(*self.rebuild_fields)[:batch])
+                texts = attachment_texts([document.pk for document in documents], self.using)
+                for document in documents:
+                    expected = self.fingerprint(document, texts.get(document.pk, []), state)
+                    refill()
+                    while indexed and indexed[-1][0] < document.pk:
+                        report.add("extra", indexed.pop()[0])
+                        refill()
+                    if indexed and indexed[-1][0] == document.pk:
+                        if indexed.pop()[1] != expected:
+                            report.add("stale", document.pk)
+                    else:
+                        report.add("missing", document.pk)
+                    report.checked += 1
+                if not documents:
+                    break
+                last = documents[-1].pk
+                if progress:
+                    progress(report.checked, max(total, report.checked))
+            refill()
+            while indexed:
+                report.add("extra", indexed.pop()[0])
+                refill()
+        return report
 
 
 def attachment_texts(document_ids: list[int], using: str = "default") -> dict[int, list[str]]:

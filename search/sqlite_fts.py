@@ -28,6 +28,7 @@ itself (at 1,000,000 documents "乡村振兴 项目", 14,633 matches: 43 ms for 
 term that frequent BM25 mostly rewards long documents; title + recency is what such a searcher needs.
 """
 
+import hashlib
 from datetime import date
 
 from django.db import connections, transaction
@@ -247,11 +248,21 @@ class SqliteFtsBackend(Backend):
     def document_changed(self, document_id):
         document = Document.objects.using(self.using).public().select_related("topic").filter(pk=document_id).first()
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            self._remove(cursor, document_id)
+            row = None
             if document is not None:
                 texts = attachment_texts([document_id], self.using).get(document_id, [])
                 parent = document.topic.parent_id if document.topic_id else None
-                self._add(cursor, [self._row(document, texts, parent)], count_terms=True)
+                row = self._row(document, texts, parent)
+            self._remove(cursor, document_id, LIVE)
+            if row is not None:
+                self._add(cursor, [row], LIVE, count_terms=True)
+            # A rebuild under way has passed this document already: its side index follows the change too
+            # (the write lock, taken at BEGIN IMMEDIATE, keeps this and a batch apart).
+            progress = self.side_progress(cursor)
+            if progress is not None and document_id <= progress:
+                self._remove(cursor, document_id, SIDE, count_terms=False)
+                if row is not None:
+                    self._add(cursor, [row], SIDE, count_terms=False)
 
     @staticmethod
     def _row(document, texts, topic_parent_id):
@@ -259,30 +270,34 @@ class SqliteFtsBackend(Backend):
                 facet_tokens(document, topic_parent_id))
 
     @staticmethod
-    def _remove(cursor, document_id: int) -> None:
-        cursor.execute("SELECT key, title, body, facets FROM search_entry WHERE doc_id = %s", [document_id])
+    def _remove(cursor, document_id: int, suffix: str, count_terms: bool = True) -> None:
+        cursor.execute(f"SELECT key, title, body, facets FROM search_entry{suffix} WHERE doc_id = %s",  # noqa: S608
+                       [document_id])
         row = cursor.fetchone()
         if row is None:
             return
         key, title, body, facets = row
         title_tokens, body_tokens = token_text(title), token_text(body)
-        cursor.execute("INSERT INTO search_fts(search_fts, rowid, title, body, facets) "
+        cursor.execute(f"INSERT INTO search_fts{suffix}(search_fts{suffix}, rowid, title, body, facets) "  # noqa: S608
                        "VALUES ('delete', %s, %s, %s, %s)", [key, title_tokens, body_tokens, facets])
-        cursor.execute("INSERT INTO search_title_fts(search_title_fts, rowid, title, facets) "
+        cursor.execute(f"INSERT INTO search_title_fts{suffix}(search_title_fts{suffix}, rowid, title, facets) "  # noqa: S608
                        "VALUES ('delete', %s, %s, %s)", [key, title_tokens, facets])
-        terms = [[term] for term in set(title_tokens.split(" ")) | set(body_tokens.split(" ")) if term]
-        cursor.executemany("UPDATE search_df SET df = df - 1 WHERE term = %s", terms)
-        cursor.executemany("DELETE FROM search_df WHERE term = %s AND df <= 0", terms)
-        cursor.execute("DELETE FROM search_entry WHERE doc_id = %s", [document_id])
+        if count_terms:
+            terms = [[term] for term in set(title_tokens.split(" ")) | set(body_tokens.split(" ")) if term]
+            cursor.executemany("UPDATE search_df SET df = df - 1 WHERE term = %s", terms)
+            cursor.executemany("DELETE FROM search_df WHERE term = %s AND df <= 0", terms)
+        cursor.execute(f"DELETE FROM search_entry{suffix} WHERE doc_id = %s", [document_id])  # noqa: S608
 
     @staticmethod
-    def _add(cursor, rows, count_terms: bool) -> None:
+    def _add(cursor, rows, suffix: str, count_terms: bool) -> None:
         """rows: (key, document id, title text, body text, facet tokens)."""
         tokenised = [(key, token_text(title), token_text(body), facets) for key, _, title, body, facets in rows]
-        cursor.executemany("INSERT INTO search_entry (doc_id, key, title, body, facets) VALUES (%s, %s, %s, %s, %s)",
+        cursor.executemany(f"INSERT INTO search_entry{suffix} (doc_id, key, title, body, facets) "  # noqa: S608
+                           "VALUES (%s, %s, %s, %s, %s)",
                            [(document_id, key, title, body, facets) for key, document_id, title, body, facets in rows])
-        cursor.executemany("INSERT INTO search_fts (rowid, title, body, facets) VALUES (%s, %s, %s, %s)", tokenised)
-        cursor.executemany("INSERT INTO search_title_fts (rowid, title, facets) VALUES (%s, %s, %s)",
+        cursor.executemany(f"INSERT INTO search_fts{suffix} (rowid, title, body, facets) "  # noqa: S608
+                           "VALUES (%s, %s, %s, %s)", tokenised)
+        cursor.executemany(f"INSERT INTO search_title_fts{suffix} (rowid, title, facets) VALUES (%s, %s, %s)",  # noqa: S608
                            [(key, title, facets) for key, title, _, facets in tokenised])
         if count_terms:
             for _, title, body, _ in tokenised:
@@ -290,25 +305,91 @@ class SqliteFtsBackend(Backend):
                 cursor.executemany("INSERT INTO search_df (term, df) VALUES (%s, 1) "
                                    "ON CONFLICT (term) DO UPDATE SET df = df + 1", terms)
 
-    # rebuild (the loop is Backend.rebuild): empty, add batch by batch, then the frequencies in one pass.
+    # --- rebuilding beside the live index (the loop is Backend.rebuild) --------------------------------
+    # The side index is the same five tables with the suffix _next; the swap renames them over the live ones.
     rebuild_fields = (*INDEXED_FIELDS, *FACET_FIELDS)
 
-    def begin_rebuild(self, cursor):
-        cursor.execute("DELETE FROM search_entry")
-        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
-        cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('delete-all')")
-        cursor.execute("DELETE FROM search_df")
+    def side_progress(self, cursor) -> int | None:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [f"search_entry{SIDE}"])
+        if cursor.fetchone() is None:
+            return None
+        cursor.execute(f"SELECT coalesce(max(doc_id), 0) FROM search_entry{SIDE}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+    def side_count(self, cursor) -> int:
+        cursor.execute(f"SELECT count(*) FROM search_entry{SIDE}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+    def begin_state(self):
         return dict(Topic.objects.using(self.using).values_list("pk", "parent_id"))  # a theme's parent
+
+    def begin_rebuild(self, cursor, resume: bool = False):
+        if not resume:
+            self.drop_side(cursor)
+            for sql in create_tables(SIDE):
+                cursor.execute(sql)
+        return self.begin_state()
 
     def write_batch(self, cursor, documents, parents):
         self._add(cursor, [self._row(document, texts, parents.get(document.topic_id)) for document, texts in documents],
-                  count_terms=False)
+                  SIDE, count_terms=False)
 
     def finish_rebuild(self, cursor, documents, parents):
         # Document frequencies in one pass of C over the finished index, instead of per document. Text tokens
         # only (one or two characters; facet tokens are longer), as document_changed keeps them.
-        cursor.execute("INSERT INTO search_df (term, df) SELECT term, doc FROM search_fts_vocab "
+        cursor.execute(f"CREATE VIRTUAL TABLE temp.search_side_vocab USING fts5vocab(main, search_fts{SIDE}, row)")
+        cursor.execute(f"INSERT INTO search_df{SIDE} (term, df) SELECT term, doc FROM temp.search_side_vocab "  # noqa: S608
                        "WHERE length(term) <= 2")
+        cursor.execute("DROP TABLE temp.search_side_vocab")
         # One b-tree per index: fewer segments to merge on every query.
-        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-        cursor.execute("INSERT INTO search_title_fts(search_title_fts) VALUES ('optimize')")
+        cursor.execute(f"INSERT INTO search_fts{SIDE}(search_fts{SIDE}) VALUES ('optimize')")  # noqa: S608
+        cursor.execute(f"INSERT INTO search_title_fts{SIDE}(search_title_fts{SIDE}) VALUES ('optimize')")  # noqa: S608
+
+    def swap(self, cursor):
+        cursor.execute("DROP TABLE IF EXISTS search_fts_vocab")
+        for table in INDEX_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"ALTER TABLE {table}{SIDE} RENAME TO {table}")
+        cursor.execute("CREATE VIRTUAL TABLE search_fts_vocab USING fts5vocab(search_fts, row)")
+
+    def drop_side(self, cursor):
+        for table in INDEX_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}{SIDE}")
+
+    # --- checking ------------------------------------------------------------------------------------
+    def indexed_count(self, cursor) -> int:
+        cursor.execute("SELECT count(*) FROM search_entry")
+        return cursor.fetchone()[0]
+
+    def indexed_fingerprints(self, cursor, after_id, limit):
+        cursor.execute("SELECT doc_id, key, title, body, facets FROM search_entry WHERE doc_id > %s "
+                       "ORDER BY doc_id LIMIT %s", [after_id, limit])
+        return [(row[0], _fingerprint(*row[1:])) for row in cursor.fetchall()]
+
+    def fingerprint(self, document, texts, parents):
+        key, _, title, body, facets = self._row(document, texts, parents.get(document.topic_id))
+        return _fingerprint(key, title, body, facets)
+
+
+def _fingerprint(key: int, title: str, body: str, facets: str) -> str:
+    return hashlib.blake2b(f"{key}\x00{title}\x00{body}\x00{facets}".encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
+
+
+LIVE, SIDE = "", "_next"
+# search_fts_vocab reads search_fts by name and is recreated after the swap.
+INDEX_TABLES = ("search_fts", "search_title_fts", "search_entry", "search_df")
+# unicode61 told that every category except separators and controls is part of a token, so it splits only at
+# the spaces between the bigram tokens written by search.bigrams (as catalog migration 0003 made the tables).
+TOKENIZE = "unicode61 remove_diacritics 0 categories 'L* M* N* P* S* Co Cn'"
+
+
+def create_tables(suffix: str) -> list[str]:
+    """The index's tables as catalog migrations 0003 and 0008 left them, under the given suffix."""
+    return [
+        f"""CREATE VIRTUAL TABLE search_fts{suffix} USING fts5(title, body, facets, content='', tokenize="{TOKENIZE}")""",
+        f"""CREATE VIRTUAL TABLE search_title_fts{suffix} USING fts5(title, facets, content='', tokenize="{TOKENIZE}")""",
+        f"""CREATE TABLE search_entry{suffix} (doc_id INTEGER PRIMARY KEY, key INTEGER NOT NULL UNIQUE,
+                                   title TEXT NOT NULL, body TEXT NOT NULL, facets TEXT NOT NULL DEFAULT '')""",
+        f"CREATE TABLE search_df{suffix} (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+    ]
