@@ -15,6 +15,7 @@ from orgs.scoping import (
     ScopedObjectMixin,
     StaffRequiredMixin,
     has_capability,
+    holder_names,
     scope_queryset,
     scoped_agencies,
 )
@@ -196,14 +197,18 @@ class DocumentActionView(DocumentScopedMixin, TransitionView):
 
 
 class SubmitView(DocumentActionView):
-    success_message = "已提交保密审查。"
+    def get_success_message(self, document, outcome):
+        names = holder_names(Capability.CATALOG_REVIEW, document.publisher, exclude=self.request.user)
+        return f"已提交保密审查，等待{names or '本机关审核人员'}审查：《{document.title}》。"
 
     def perform(self, form, document):
         return services.submit(document, user=self.request.user)
 
 
 class SecrecyReviewView(DocumentActionView):
-    success_message = "保密审查通过，已转审核。"
+    def get_success_message(self, document, outcome):
+        names = holder_names(Capability.CATALOG_REVIEW, document.publisher, exclude=self.request.user)
+        return f"保密审查通过，已转审核，等待{names or '本机关审核人员'}审核发布：《{document.title}》。"
 
     def perform(self, form, document):
         return services.pass_secrecy_review(document, user=self.request.user)
@@ -219,7 +224,10 @@ class ReturnView(DocumentActionView):
 
 
 class PublishView(DocumentActionView):
-    success_message = "已发布。"
+    def get_success_message(self, document, outcome):
+        document.refresh_from_db(fields=["index_number"])
+        number = f"，索引号 {document.index_number}" if document.index_number else ""
+        return f"已发布：《{document.title}》{number}。"
 
     def perform(self, form, document):
         return services.publish(document, user=self.request.user)

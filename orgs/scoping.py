@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Agency, Role
+from .models import Agency, Role, RoleAssignment
 
 
 class Capability(StrEnum):
@@ -135,6 +135,35 @@ def scope_for(user, capability: Capability) -> Scope:
     scope = Scope(subtree_paths=minimal, agency_ids=frozenset(ids))
     cache["scopes"][capability] = scope
     return scope
+
+
+def holders(capability: Capability, agency: Agency, *, exclude=None) -> list:
+    """The people who hold `capability` for `agency` through a role (not platform administrators), nearest
+    agency first: whom an action's message names as the next to act ("等待××审核")."""
+    parts = [part for part in agency.path.strip("/").split("/") if part]
+    ancestors = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    people, seen = [], set()
+    rows = (RoleAssignment.objects.filter(Q(agency=agency) | Q(agency__path__in=ancestors), user__is_active=True)
+            .select_related("user", "agency").order_by("user_id"))
+    for assignment in sorted(rows, key=lambda a: -len(a.agency.path)):
+        grant = ROLE_GRANTS.get(assignment.role)
+        if not grant or capability not in grant.capabilities:
+            continue
+        if assignment.agency_id != agency.pk and not grant.subtree:
+            continue
+        user = assignment.user
+        if user.pk in seen or (exclude is not None and user.pk == exclude.pk):
+            continue
+        seen.add(user.pk)
+        people.append(user)
+    return people
+
+
+def holder_names(capability: Capability, agency: Agency, *, exclude=None, limit: int = 3) -> str:
+    """"张三、李四" (with their role), or "" when nobody holds it: for messages such as "等待××审核"."""
+    people = holders(capability, agency, exclude=exclude)
+    names = [p.display_name for p in people[:limit]]
+    return "、".join(names) + ("等" if len(people) > limit else "")
 
 
 def forget_scopes(user) -> None:

@@ -5,7 +5,9 @@ agency's object is a 404); the action's form (if it has fields) is bound to the 
 calls the owning app's service, which checks the capability (PermissionDenied → 403) and the rules. A
 ValidationError from the service becomes the form's errors (apply_validation_error); a refused form is
 either re-rendered on the object's page (views whose page shows the form override `render_failure`) or,
-by default, shown as messages on the object's page. On success: the action's message and a redirect.
+by default, shown as messages on the object's page. On success: the action's message and a redirect. Every
+action says what happened ("已提交审核，等待××审核", "已发布：《…》"): a subclass sets `success_message` or
+overrides `get_success_message`; there is no generic "操作已完成" (orgs/tests/test_transitions.py walks them).
 
 Several buttons behind one URL (a form of buttons with `name="action"`): set `actions` to the
 TransitionView per value; an unknown value is refused with a message.
@@ -14,7 +16,7 @@ It lives in orgs next to ScopedObjectMixin because the case apps import it and n
 workbench (gongkai/tests/test_app_graph.py)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import View
@@ -32,7 +34,7 @@ def form_error_messages(form) -> list[str]:
 class TransitionView(ScopedObjectMixin, View):
     http_method_names = ["post"]
     form_class = None  # None: the action has no fields
-    success_message = "操作已完成。"
+    success_message = ""  # what happened, in a sentence; or override get_success_message
     detail_url_name = ""  # the object's page, reversed with its pk
     actions: dict | None = None  # {POST "action" value: TransitionView subclass} for one URL with several buttons
 
@@ -55,6 +57,8 @@ class TransitionView(ScopedObjectMixin, View):
         return self.get_detail_url(obj)
 
     def get_success_message(self, obj, outcome) -> str:
+        if not self.success_message:
+            raise ImproperlyConfigured(f"{type(self).__name__}: the action's message says what happened.")
         return self.success_message
 
     def render_failure(self, obj, form):

@@ -12,7 +12,14 @@ from django.utils.http import content_disposition_header
 from django.views.generic import FormView, TemplateView, View
 
 from orgs.models import Agency
-from orgs.scoping import Capability, ScopedObjectMixin, StaffRequiredMixin, has_capability, scope_queryset
+from orgs.scoping import (
+    Capability,
+    ScopedObjectMixin,
+    StaffRequiredMixin,
+    has_capability,
+    holder_names,
+    scope_queryset,
+)
 from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
 from report_formats.formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
@@ -128,20 +135,37 @@ class ReportTransitionView(TransitionView):
         return type(self).service(report, self.request.user)
 
 
+def _report_name(report) -> str:
+    return f"{report.agency.name}{report.year}年政府信息公开工作年度报告（第{report.version}版）"
+
+
 class RecomputeView(ReportTransitionView):
     service = services.recompute
+
+    def get_success_message(self, report, outcome):
+        return f"已按平台最新数据重新计算《{_report_name(report)}》的各表。"
 
 
 class SubmitView(ReportTransitionView):
     service = services.submit
 
+    def get_success_message(self, report, outcome):
+        names = holder_names(APPROVE, report.agency, exclude=self.request.user)
+        return f"已提交审核，等待{names or '公开办负责人'}审核：《{_report_name(report)}》。"
+
 
 class ReturnView(ReportTransitionView):
     service = services.return_to_draft
 
+    def get_success_message(self, report, outcome):
+        return f"已退回修改：《{_report_name(report)}》回到草稿状态，修改后请重新提交审核。"
+
 
 class ApproveView(ReportTransitionView):
     service = services.approve
+
+    def get_success_message(self, report, outcome):
+        return f"已审核通过：《{_report_name(report)}》，可以发布。"
 
 
 class CorrectView(ReportTransitionView):
@@ -204,7 +228,7 @@ class PublishView(ScopedObjectMixin, TemplateView):
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                messages.success(request, "年度报告已发布。")
+                messages.success(request, f"已发布：《{_report_name(report)}》，公众可在门户网站“年度报告”栏目查看。")
                 return redirect("reports:detail", pk=report.pk)
         return self._page(report, form, status=400)
 
@@ -319,8 +343,20 @@ class FiguresTransitionView(_UnitMixin, TransitionView):
         return self.figures_url()
 
     def perform(self, form, agency):
-        transition = self.transitions[self.request.POST["action"]]
+        transition = self.transitions.get(self.request.POST.get("action", ""))
+        if transition is None:
+            raise ValidationError("未知的操作。")
         return transition(services.figures_for(agency, self.year), self.request.user)
+
+    def get_success_message(self, agency, figures):
+        what = f"{agency.name}{self.year}年填报数据"
+        action = self.request.POST["action"]
+        if action == "submit":
+            names = holder_names(APPROVE, agency, exclude=self.request.user)
+            return f"已提交{what}，等待{names or '公开办负责人'}审核。"
+        if action == "approve":
+            return f"已审核通过{what}，汇总报告将使用这些数字。"
+        return f"已退回{what}，可以修改后重新提交。"
 
 
 class FiguresTemplateView(_UnitMixin, View):
