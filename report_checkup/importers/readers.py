@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 from gongkai import file_reading
 
+from . import pdf_tables
 from .decode import decode_text, to_simplified
 from .document import Document, Row
 
@@ -186,7 +187,7 @@ def read_html(text: str) -> Document:
     return doc
 
 
-def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1) -> None:
+def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1, page: int | None = None) -> None:
     total = sum(len(r.cells) for r in doc.rows if r.structured)
     for t, grid in enumerate(grids, start=start):
         for r, cells in enumerate(grid, start=1):
@@ -195,8 +196,9 @@ def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1) -> 
                 doc.findings.append(_finding("IMP-W02", "warning", f"表格单元格过多，只读取了前{MAX_TABLE_CELLS}个", ""))
                 return
             cleaned = [re.sub(r"\s+", lambda m: "\n" if "\n" in m.group(0) else " ", c).strip() for c in cells]
-            doc.rows.append(Row(cleaned, f"表{t}第{r}行", structured=True))
-            doc.lines.append((" ".join(c for c in cleaned if c), f"表{t}第{r}行"))
+            where = f"第{page}页表{t}第{r}行" if page else f"表{t}第{r}行"
+            doc.rows.append(Row(cleaned, where, structured=True))
+            doc.lines.append((" ".join(c for c in cleaned if c), where))
 
 
 # --- DOCX -------------------------------------------------------------------------------------------------
@@ -245,7 +247,73 @@ class PdfUnreadable(Exception):
 
 
 def read_pdf(data: bytes, budget: file_reading.Budget | None = None) -> Document:
-    """pypdf layout extraction keeps the columns as runs of spaces. A cell boundary is two or more spaces:
+    """By the page geometry (pdf_tables.py): ruled tables become rows of cell strings (blank cells in place,
+    merged cells expanded as in HTML), read in a child process with a page cap, the time budget and a memory
+    limit. Text outside the ruled tables is read line by line, cut into pieces at wide gaps, each with its
+    horizontal centre (an unruled table is then placed column by column, or reported unreadable)."""
+    doc = Document("pdf")
+    seconds = max(budget.left if budget is not None else file_reading.default_seconds(), 1)
+    read = pdf_tables.read_pages(data, seconds=seconds, memory_mb=file_reading.PDF_MEMORY_MB,
+                                 max_pages=MAX_PDF_PAGES)
+    if read.needs_password:
+        raise PdfUnreadable("PDF设置了打开密码或已加密，无法读取文字")
+    if read.error and not read.pages:
+        raise PdfUnreadable(read.error)
+    if read.stopped in ("time", "memory") and not read.pages:
+        why = f"超过{seconds:g}秒" if read.stopped == "time" else "所需内存过多"
+        raise PdfUnreadable(f"读取{why}，已停止，未能读取任何一页")
+    if read.stopped == "pages":
+        doc.findings.append(_finding("IMP-W02", "warning", f"PDF共{read.page_count}页，只读取前{MAX_PDF_PAGES}页", ""))
+    elif read.stopped in ("time", "memory"):
+        why = f"超过{seconds:g}秒" if read.stopped == "time" else "所需内存过多"
+        doc.findings.append(_finding("IMP-W02", "warning", f"PDF读取{why}，只读取了前{len(read.pages)}页", ""))
+    tables = 0
+    chars = garbled = 0
+    for page in read.pages:
+        p = page["number"]
+        if page["error"]:
+            doc.findings.append(_finding("IMP-W04", "warning", f"第{p}页无法提取文字：{page['error']}", f"第{p}页"))
+            continue
+        chars += page["chars"]
+        garbled += page["garbled"]
+        if page["garbled"]:
+            doc.findings.append(_finding(
+                "IMP-W14", "warning", f"第{p}页有{page['garbled']}个字符所用的字体没有可用的字符映射（ToUnicode），"
+                "无法解码：这些文字和数字标为无法读取，不按字形猜测", f"第{p}页"))
+        line_no = 0
+        for item in page["items"]:
+            if "table" in item:
+                tables += 1
+                grid = [[_simplify(cell, doc) for cell in row] for row in item["table"]]
+                _add_tables(doc, [grid], start=tables, page=p)
+                continue
+            line_no += 1
+            text = _simplify(item["line"], doc)
+            if _PAGE_NUMBER.match(text):
+                continue
+            where = f"第{p}页第{line_no}行"
+            cells, offsets = [], []
+            for piece, centre in item["cells"]:
+                piece = _simplify(piece, doc)
+                for start, end in _split_label_number(piece):
+                    cells.append(piece[start:end])
+                    offsets.append(centre)
+            doc.rows.append(Row(cells, where, structured=False, offsets=offsets))
+            doc.lines.append((text, where))
+    scanned = [page["number"] for page in read.pages if not page["error"] and not page["chars"] and not page["items"]]
+    if not tables and not garbled and not scanned and any(t for t, _ in doc.lines):
+        # No ruled table anywhere: the columns can only be told by their spacing (pypdf's layout text).
+        return read_pdf_layout(data, budget)
+    if garbled and garbled == chars:
+        doc.findings.append(_finding("IMP-E02", "error", "PDF的文字全部使用缺少字符映射（ToUnicode）的字体，无法解码，"
+                                                         "需要人工录入", ""))
+    elif not any(t for t, _ in doc.lines):
+        doc.findings.append(_finding("IMP-E02", "error", "PDF没有可提取的文字层（可能是扫描件），需要人工录入", ""))
+    return doc
+
+
+def read_pdf_layout(data: bytes, budget: file_reading.Budget | None = None) -> Document:
+    """For a PDF without ruled tables (tables set by spaces): pypdf layout extraction keeps the columns as runs of spaces. A cell boundary is two or more spaces:
     one space never separates cells, so a number is never split or joined across columns. pypdf runs in a
     child process (gongkai.file_reading.pdf_text) with a page cap, the time budget and a memory limit."""
     doc = Document("pdf")
