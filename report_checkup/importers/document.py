@@ -24,3 +24,5 @@ class Document:
     rows: list[Row] = field(default_factory=list)  # table candidates, in reading order
     findings: list[dict] = field(default_factory=list)  # reader-level findings (size caps, unreadable file)
     encoding: str = ""
+    # OCR'd pages (importers/ocr.py): a cell's text as read → the lowest word confidence (0–100) behind it.
+    confidence: dict[str, float] = field(default_factory=dict)

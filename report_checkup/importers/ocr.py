@@ -1,0 +1,527 @@
+"""Scanned reports: OCR of image-only PDF pages and of page images (PNG/JPEG), with the table grid found from
+the ruling lines of the page image, so that every recognised word lands in the cell whose box holds it.
+
+- The page is rendered by `pdftoppm` (Debian poppler-utils: it decodes every image codec scanned PDFs use,
+  JBIG2 and CCITT included) at `GONGKAI_OCR_DPI`, in a child process with the file's time budget.
+- Ruling lines: a long run of dark pixels (horizontal ≥ half an inch, vertical ≥ 12 pt at the page's
+  resolution) is a line; numpy only (running sums along rows and columns, i.e. a morphological opening).
+  Horizontal and vertical lines make the elementary grid; two neighbouring grid boxes with no line between them
+  are one merged cell. The cells become rows of cell strings, merged cells expanded as for HTML
+  (`readers.expand_grid`), for the one label-driven recogniser (`tables.py`).
+- Words: Tesseract (Debian tesseract-ocr + tesseract-ocr-chi-sim) run once per page over the crops of all the
+  cells (a list of image files, one "page" per cell, `--psm 6`), TSV output with each word's confidence;
+  then once over the page with the tables blanked out, for the title and the prose.
+- Confidence: a cell's confidence is the lowest of its words'. A cell that reads as a number with a confidence
+  below `GONGKAI_OCR_MIN_CONFIDENCE` is replaced by `LOW_CONFIDENCE` (no digits), which the recogniser
+  reports as unreadable: never a guessed number. Every number kept carries its confidence
+  (`Document.confidence`, then `cell_sources[cid]["confidence"]`).
+
+Tesseract and pdftoppm run as subprocesses (no Python wrapper package: pytesseract would only build the same
+command line); when either is missing the page is reported unreadable with the reason (`available()`)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .document import Document, Row
+
+DEFAULT_DPI = 300
+DEFAULT_MIN_CONFIDENCE = 80
+LOW_CONFIDENCE = "〔识别不清〕"
+MAX_PIXELS = 40_000_000  # a page image beyond this (e.g. 600 dpi A3) is scaled down before OCR
+_NUMERIC = re.compile(r"^[-+]?[\d,.]+%?$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff（）]")
+
+
+def _setting(name: str, default):
+    try:
+        from django.conf import settings
+
+        return type(default)(getattr(settings, name, default))
+    except Exception:  # noqa: BLE001 - settings not configured (a bench script): the documented default
+        return default
+
+
+def min_confidence() -> int:
+    return _setting("GONGKAI_OCR_MIN_CONFIDENCE", DEFAULT_MIN_CONFIDENCE)
+
+
+def dpi() -> int:
+    return _setting("GONGKAI_OCR_DPI", DEFAULT_DPI)
+
+
+@lru_cache(maxsize=1)
+def available() -> str:
+    """"" when OCR can run, else the reason in Chinese."""
+    tesseract = shutil.which("tesseract")
+    if not tesseract:
+        return "本机未安装 Tesseract（tesseract-ocr），无法识别扫描件"
+    try:
+        langs = subprocess.run([tesseract, "--list-langs"], capture_output=True, timeout=20,  # noqa: S603
+                               check=False).stdout.decode("utf-8", "replace").split()
+    except (OSError, subprocess.SubprocessError):
+        return "Tesseract 无法运行，无法识别扫描件"
+    if "chi_sim" not in langs:
+        return "本机未安装 Tesseract 简体中文语言包（tesseract-ocr-chi-sim），无法识别扫描件"
+    if not shutil.which("pdftoppm"):
+        return "本机未安装 pdftoppm（poppler-utils），无法把扫描页转为图像"
+    return ""
+
+
+class OcrStopped(Exception):
+    """Time ran out or a tool failed; the message is for the finding."""
+
+
+# --- page images ------------------------------------------------------------------------------------------
+
+def render_pdf_page(data: bytes, page: int, resolution: int, seconds: float):
+    """Page `page` (from 1) as a greyscale PIL image, rendered by pdftoppm in a child process."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as tmp:
+        source = Path(tmp) / "in.pdf"
+        source.write_bytes(data)
+        try:
+            subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(resolution), "-gray", "-png",  # noqa: S603, S607
+                            "-singlefile", str(source), str(Path(tmp) / "page")],
+                           capture_output=True, timeout=max(seconds, 1), check=True)
+        except subprocess.TimeoutExpired as error:
+            raise OcrStopped(f"第{page}页转为图像超过{max(seconds, 1):g}秒") from error
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise OcrStopped(f"第{page}页无法转为图像") from error
+        image = Image.open(Path(tmp) / "page.png")
+        image.load()
+        return image.convert("L")
+
+
+def open_image(data: bytes):
+    """A PNG/JPEG page image as a greyscale PIL image, scaled down beyond MAX_PIXELS."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = 4 * MAX_PIXELS  # a decompression bomb raises before decoding
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    image = image.convert("L")
+    if image.width * image.height > MAX_PIXELS:
+        scale = (MAX_PIXELS / (image.width * image.height)) ** 0.5
+        image = image.resize((int(image.width * scale), int(image.height * scale)))
+    return image
+
+
+# --- the table grid ---------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    r0: int
+    c0: int
+    r1: int  # exclusive
+    c1: int
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels
+    text: str = ""
+    confidence: float | None = None
+
+
+@dataclass
+class Grid:
+    ys: list[int]
+    xs: list[int]
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+
+def _opening(dark, length: int, axis: int):
+    """Pixels on a run of at least `length` dark pixels along `axis` (erosion then dilation by running sums)."""
+    import numpy as np
+
+    a = dark if axis == 1 else dark.T
+    h, w = a.shape
+    if length >= w:
+        return np.zeros_like(dark)
+    s = np.zeros((h, w + 1), dtype=np.int32)
+    np.cumsum(a, axis=1, out=s[:, 1:])
+    eroded = (s[:, length:] - s[:, :-length]) == length  # run of `length` starting at column j
+    e = np.zeros((h, w + 1), dtype=np.int32)
+    np.cumsum(np.pad(eroded, ((0, 0), (0, length - 1))), axis=1, out=e[:, 1:])
+    # pixel j is covered when any run start in [j - length + 1, j] is set
+    idx = np.arange(w)
+    lo = np.clip(idx - length + 1, 0, None)
+    covered = (e[:, idx + 1] - e[:, lo]) > 0
+    return covered if axis == 1 else covered.T
+
+
+def _lines(mask, axis: int, min_length: int) -> list[tuple[int, int, int]]:
+    """Line segments of a one-direction mask: (centre, start, end) — centre across the line, extent along it.
+    Bands of adjacent rows (columns) are cut into their runs: two tables one above the other, or the strokes
+    of characters in one column of text, are separate segments, each at least `min_length` long."""
+    import numpy as np
+
+    counts = mask.sum(axis=1 if axis == 1 else 0)
+    rows = np.nonzero(counts >= min_length)[0]
+    out = []
+    if rows.size == 0:
+        return out
+    for g in np.split(rows, np.nonzero(np.diff(rows) > 2)[0] + 1):
+        band = mask[g[0]:g[-1] + 1, :] if axis == 1 else mask[:, g[0]:g[-1] + 1]
+        along = np.nonzero(band.any(axis=0 if axis == 1 else 1))[0]
+        for run in np.split(along, np.nonzero(np.diff(along) > 3)[0] + 1):
+            if run.size and run[-1] - run[0] + 1 >= min_length:
+                out.append((int((g[0] + g[-1]) // 2), int(run[0]), int(run[-1])))
+    return out
+
+
+def find_grids(gray, resolution: int = DEFAULT_DPI) -> tuple[list[Grid], object, object]:
+    """The ruled tables of a page image: (grids, horizontal-line mask, vertical-line mask)."""
+    import numpy as np
+
+    dark = np.asarray(gray) < 140
+    h_len = max(resolution // 2, 20)
+    v_len = max(resolution * 12 // 72, 12)
+    hmask = _opening(dark, h_len, 1)
+    vmask = _opening(dark, v_len, 0)
+    hlines = _lines(hmask, 1, h_len)
+    tol = max(resolution // 50, 3)
+    vlines = _lines(vmask, 0, v_len)
+    # A table broken across pages has no line where the page cuts it: where three or more vertical lines that
+    # meet a horizontal line at one end stop at the same height, that height closes the table.
+    for end in (1, 2):
+        other = 3 - end
+        ends = sorted(v[end] for v in vlines if _meets(hlines, v[0], v[other], tol) and not _meets(hlines, v[0], v[end], tol))
+        for group in _clusters(ends, tol):
+            if len(group) >= 3:
+                y = group[len(group) // 2]
+                xs_ = [v[0] for v in vlines if abs(v[end] - y) <= tol]
+                hlines.append((y, min(xs_), max(xs_)))
+    # A ruling line meets a horizontal line at both ends; a stroke of a character (丨 in a heading) does not.
+    vlines = [(x, s, e) for x, s, e in vlines if _meets(hlines, x, s, tol) and _meets(hlines, x, e, tol)]
+    hlines = [(y, s, e) for y, s, e in hlines if sum(1 for x, vs, ve in vlines
+                                                    if s - tol <= x <= e + tol and vs - tol <= y <= ve + tol) >= 2]
+    # Tables: vertical extents of the vertical lines, merged; each with at least two horizontal lines.
+    spans = sorted((s, e) for _, s, e in vlines)
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1] + tol:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    grids = []
+    for top, bottom in merged:
+        gap = max(resolution * 8 // 72, 6)  # no row or column is narrower than 8 pt
+        ys = _dedupe([y for y, s, e in hlines if top - tol <= y <= bottom + tol], gap)
+        inside = [(x, s, e) for x, s, e in vlines if s >= top - tol and e <= bottom + tol]
+        xs = _dedupe([x for x, _, _ in inside], gap)
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+        grid = Grid(ys, xs)
+        _merge_cells(grid, hmask, vmask, tol)
+        grids.append(grid)
+    return grids, hmask, vmask
+
+
+def _clusters(values: list[int], gap: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= gap:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return out
+
+
+def _meets(hlines, x: int, y: int, tol: int) -> bool:
+    return any(abs(hy - y) <= tol and hs - tol <= x <= he + tol for hy, hs, he in hlines)
+
+
+def _dedupe(values: list[int], gap: int = 6) -> list[int]:
+    out: list[int] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= gap:
+            out[-1] = (out[-1] + v) // 2
+        else:
+            out.append(v)
+    return out
+
+
+def _merge_cells(grid: Grid, hmask, vmask, tol: int) -> None:
+    """Elementary boxes joined where no ruling line separates them (merged cells), by union-find."""
+    ys, xs = grid.ys, grid.xs
+    rows, cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(rows * cols))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(a, b):
+        parent[find(a)] = find(b)
+
+    def covered(mask, fixed, a, b, vertical) -> bool:
+        pad = max((b - a) // 8, 1)
+        lo, hi = a + pad, b - pad
+        if hi <= lo:
+            return True
+        band = mask[lo:hi, max(fixed - tol, 0):fixed + tol + 1] if vertical else \
+            mask[max(fixed - tol, 0):fixed + tol + 1, lo:hi]
+        hits = band.any(axis=1 if vertical else 0)
+        return hits.mean() >= 0.6
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and not covered(vmask, xs[c + 1], ys[r], ys[r + 1], True):
+                union(r * cols + c, r * cols + c + 1)
+            if r + 1 < rows and not covered(hmask, ys[r + 1], xs[c], xs[c + 1], False):
+                union(r * cols + c, (r + 1) * cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            groups.setdefault(find(r * cols + c), []).append((r, c))
+    for members in groups.values():
+        r0 = min(r for r, _ in members)
+        r1 = max(r for r, _ in members) + 1
+        c0 = min(c for _, c in members)
+        c1 = max(c for _, c in members) + 1
+        grid.cells.append(Cell(r0, c0, r1, c1, (xs[c0], ys[r0], xs[c1], ys[r1])))
+    grid.cells.sort(key=lambda cell: (cell.r0, cell.c0))
+
+
+def grid_rows(grid: Grid) -> list[list[tuple[str, int, int]]]:
+    """The grid as raw rows of (text, rowspan, colspan), the form `readers.expand_grid` takes for HTML. Cells
+    covered by a bigger (non-rectangular) group are dropped rather than guessed."""
+    rows: list[list[tuple[str, int, int]]] = [[] for _ in range(len(grid.ys) - 1)]
+    taken: set[tuple[int, int]] = set()
+    for cell in grid.cells:
+        spots = {(r, c) for r in range(cell.r0, cell.r1) for c in range(cell.c0, cell.c1)}
+        if spots & taken:
+            continue
+        taken |= spots
+        rows[cell.r0].append((cell.text, cell.r1 - cell.r0, cell.c1 - cell.c0))
+    return rows
+
+
+# --- Tesseract --------------------------------------------------------------------------------------------
+
+@dataclass
+class Word:
+    image: int  # which image of the run (from 0)
+    block: int
+    par: int
+    line: int
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    text: str
+
+
+def tesseract(images: list, seconds: float, psm: int = 6) -> list[Word]:
+    """One Tesseract run over `images` (PIL), chi_sim, TSV: every word with its box and confidence."""
+    if not images:
+        return []
+    with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as tmp:
+        names = []
+        for i, image in enumerate(images):
+            name = Path(tmp) / f"{i:05d}.png"
+            image.save(name)
+            names.append(str(name))
+        listing = Path(tmp) / "list.txt"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        try:
+            done = subprocess.run(["tesseract", str(listing), "stdout", "-l", "chi_sim", "--psm", str(psm),  # noqa: S603, S607
+                                   "-c", "preserve_interword_spaces=1", "tsv"],
+                                  capture_output=True, timeout=max(seconds, 1), check=False,
+                                  env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
+        except subprocess.TimeoutExpired as error:
+            raise OcrStopped(f"文字识别超过{max(seconds, 1):g}秒") from error
+        except OSError as error:
+            raise OcrStopped("Tesseract 无法运行") from error
+    words = []
+    for line in done.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 12 or parts[0] != "5" or not parts[11].strip():
+            continue
+        try:
+            words.append(Word(int(parts[1]) - 1, int(parts[2]), int(parts[3]), int(parts[4]), int(parts[6]),
+                              int(parts[7]), int(parts[8]), int(parts[9]), float(parts[10]), parts[11].strip()))
+        except ValueError:
+            continue
+    return words
+
+
+def join_words(words: list[Word]) -> str:
+    """Words of one line in reading order: no space between CJK characters (chi_sim splits them), one space
+    elsewhere, so that "1 8" stays two numbers and is reported unreadable, never joined."""
+    out = ""
+    for w in sorted(words, key=lambda w: w.left):
+        text = unicodedata.normalize("NFKC", w.text)
+        if out and not (_CJK.search(out[-1]) or _CJK.search(text[0])):
+            out += " "
+        out += text
+    return out
+
+
+def _lines_of(words: list[Word]) -> list[list[Word]]:
+    lines: dict[tuple[int, int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault((w.image, w.block, w.par, w.line), []).append(w)
+    return sorted(lines.values(), key=lambda ws: (ws[0].image, min(w.top for w in ws), min(w.left for w in ws)))
+
+
+# --- one page ---------------------------------------------------------------------------------------------
+
+@dataclass
+class PageRead:
+    lines: list[str] = field(default_factory=list)  # text outside the tables, in reading order
+    grids: list[Grid] = field(default_factory=list)
+    low_confidence: int = 0  # numbers dropped for their confidence
+
+
+def read_page(gray, resolution: int, seconds: float, threshold: float | None = None) -> PageRead:
+    """OCR of one page image: the tables cell by cell, then the rest of the page."""
+    import numpy as np
+    from PIL import Image
+
+    started = time.monotonic()
+    threshold = min_confidence() if threshold is None else threshold
+    grids, hmask, vmask = find_grids(gray, resolution)
+    pixels = np.asarray(gray).copy()
+    pixels[hmask | vmask] = 255  # ruling lines erased: Tesseract reads them as 丨 一 _ otherwise
+    clean = Image.fromarray(pixels)
+    inset = max(resolution // 100, 2)
+    crops, owners = [], []
+    for grid in grids:
+        for cell in grid.cells:
+            x0, y0, x1, y1 = cell.box
+            box = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+            if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+                continue
+            region = pixels[box[1]:box[3], box[0]:box[2]]
+            if not (region < 140).any():
+                continue  # blank cell
+            crop = Image.new("L", (box[2] - box[0] + 2 * inset + 20, box[3] - box[1] + 2 * inset + 20), 255)
+            crop.paste(clean.crop(box), (inset + 10, inset + 10))
+            crops.append(crop)
+            owners.append(cell)
+    left = seconds - (time.monotonic() - started)
+    if left <= 0:
+        raise OcrStopped("文字识别超过限定时间")
+    words = tesseract(crops, left, psm=6)
+    by_image: dict[int, list[Word]] = {}
+    for w in words:
+        by_image.setdefault(w.image, []).append(w)
+    page = PageRead(grids=grids)
+    for i, cell in enumerate(owners):
+        ws = by_image.get(i, [])
+        cell.text = "\n".join(join_words(line) for line in _lines_of(ws))
+        cell.confidence = min((w.confidence for w in ws), default=None)
+        # Ink without a word read, or a number below the threshold: unreadable, never blank or guessed.
+        if not cell.text.strip() or (_NUMERIC.match(re.sub(r"\s+", "", cell.text)) and (cell.confidence or 0) < threshold):
+            cell.text = LOW_CONFIDENCE
+            page.low_confidence += 1
+    # The rest of the page: tables blanked out.
+    for grid in grids:
+        x0, y0, x1, y1 = grid.box
+        pixels[max(y0 - inset, 0):y1 + inset, max(x0 - inset, 0):x1 + inset] = 255
+    left = seconds - (time.monotonic() - started)
+    if left <= 0:
+        raise OcrStopped("文字识别超过限定时间")
+    rest = tesseract([Image.fromarray(pixels)], left, psm=4)
+    page.lines = [join_words(line) for line in _lines_of(rest) if join_words(line).strip()]
+    page.lines = [re.sub(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])", "", t) for t in page.lines]
+    return page
+
+
+def add_page(doc: Document, page: PageRead, number: int, first_table: int) -> int:
+    """The page's text and tables into `doc` (tables numbered from `first_table`); returns the next number.
+    Tables come after the page's other text: a scanned report's tables sit under their section heading,
+    and the recogniser needs only the rows' order within a table."""
+    from .readers import _add_tables, expand_grid  # cycle: readers dispatches image-only pages here
+
+    prefix = f"第{number}页（扫描件识别）"
+    for n, text in enumerate(page.lines, start=1):
+        doc.lines.append((text, f"{prefix}第{n}行"))
+        doc.rows.append(Row([text], f"{prefix}第{n}行"))
+    t = first_table
+    for grid in page.grids:
+        rows_from, lines_from = len(doc.rows), len(doc.lines)
+        _add_tables(doc, [expand_grid(grid_rows(grid))], start=t)
+        for row in doc.rows[rows_from:]:
+            row.where = f"{prefix}{row.where}"
+        doc.lines[lines_from:] = [(text, f"{prefix}{where}") for text, where in doc.lines[lines_from:]]
+        for cell in grid.cells:
+            if cell.confidence is not None and cell.text and cell.text != LOW_CONFIDENCE:
+                key = re.sub(r"\s+", " ", cell.text).strip()
+                doc.confidence[key] = min(doc.confidence.get(key, 100.0), round(cell.confidence, 1))
+        t += 1
+    return t
+
+
+def read_scanned_pages(data: bytes, pages: list[int], doc: Document, seconds: float) -> None:
+    """OCR of the image-only pages `pages` of a PDF into `doc`, with a finding per page that says so."""
+    from .readers import _finding  # cycle: readers dispatches image-only pages here
+
+    reason = available()
+    if reason:
+        doc.findings.append(_finding("IMP-W13", "warning", f"第{'、'.join(map(str, pages))}页只有图像（扫描件）：{reason}", ""))
+        return
+    started = time.monotonic()
+    resolution = dpi()
+    table_no = 1 + sum(1 for r in doc.rows if r.structured and r.where.endswith("第1行"))
+    for p in pages:
+        left = seconds - (time.monotonic() - started)
+        try:
+            if left <= 0:
+                raise OcrStopped("已用完限定时间")
+            gray = render_pdf_page(data, p, resolution, left)
+            page = read_page(gray, resolution, seconds - (time.monotonic() - started))
+        except OcrStopped as stopped:
+            doc.findings.append(_finding("IMP-W13", "warning", f"第{p}页为扫描件，未能识别：{stopped}", f"第{p}页"))
+            continue
+        table_no = add_page(doc, page, p, table_no)
+        doc.findings.append(_scan_note(p, page))
+
+
+def _scan_note(p: int, page: PageRead) -> dict:
+    from .readers import _finding  # cycle: readers dispatches image-only pages here
+
+    low = f"；{page.low_confidence}个数字识别置信度低于{min_confidence()}，按未能读取处理" if page.low_confidence else ""
+    return _finding("IMP-I14", "info", f"第{p}页为扫描件，已用文字识别（OCR）读取，表格{len(page.grids)}个{low}",
+                    f"第{p}页")
+
+
+def read_image(data: bytes, seconds: float) -> Document:
+    """A report page saved as an image (PNG/JPEG): OCR as for a scanned PDF page."""
+    from .readers import PdfUnreadable  # cycle: readers dispatches image files here
+
+    doc = Document("image")
+    reason = available()
+    if reason:
+        raise PdfUnreadable(reason)
+    try:
+        gray = open_image(data)
+        resolution = _guess_resolution(gray)
+        page = read_page(gray, resolution, seconds)
+    except OcrStopped as stopped:
+        raise PdfUnreadable(f"图像未能识别：{stopped}") from stopped
+    add_page(doc, page, 1, 1)
+    doc.findings.append(_scan_note(1, page))
+    return doc
+
+
+def _guess_resolution(gray) -> int:
+    """An image has no page size: take it for an A4 page (portrait or landscape) to scale the line lengths."""
+    short = min(gray.width, gray.height)
+    return max(72, min(600, round(short / 8.27)))
