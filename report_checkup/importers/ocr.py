@@ -327,8 +327,8 @@ class Word:
     text: str
 
 
-def tesseract(images: list, seconds: float, psm: int = 6) -> list[Word]:
-    """One Tesseract run over `images` (PIL), chi_sim, TSV: every word with its box and confidence."""
+def tesseract(images: list, seconds: float, psm: int = 6, lang: str = "chi_sim", options: tuple = ()) -> list[Word]:
+    """One Tesseract run over `images` (PIL), TSV: every word with its box and confidence."""
     if not images:
         return []
     with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as tmp:
@@ -340,8 +340,8 @@ def tesseract(images: list, seconds: float, psm: int = 6) -> list[Word]:
         listing = Path(tmp) / "list.txt"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
         try:
-            done = subprocess.run(["tesseract", str(listing), "stdout", "-l", "chi_sim", "--psm", str(psm),  # noqa: S603, S607
-                                   "-c", "preserve_interword_spaces=1", "tsv"],
+            done = subprocess.run(["tesseract", str(listing), "stdout", "-l", lang, "--psm", str(psm),  # noqa: S603, S607
+                                   "-c", "preserve_interword_spaces=1", *options, "tsv"],
                                   capture_output=True, timeout=max(seconds, 1), check=False,
                                   env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"})
         except subprocess.TimeoutExpired as error:
@@ -427,6 +427,24 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
         ws = by_image.get(i, [])
         cell.text = "\n".join(join_words(line) for line in _lines_of(ws))
         cell.confidence = min((w.confidence for w in ws), default=None)
+    # Cells without Chinese (numbers, or nothing read) again as one line of digits: the Chinese model is weak
+    # on lone digits. The digits-only pass decides such a cell, with its own confidence.
+    again = [i for i, cell in enumerate(owners) if not _CJK.search(cell.text)]
+    left = seconds - (time.monotonic() - started)
+    if again and left > 0:
+        digits = tesseract([crops[i] for i in again], left, psm=7, lang="eng",
+                           options=("-c", "tessedit_char_whitelist=0123456789.,-%"))
+        by_digit: dict[int, list[Word]] = {}
+        for w in digits:
+            by_digit.setdefault(w.image, []).append(w)
+        for k, i in enumerate(again):
+            ws = by_digit.get(k, [])
+            text, confidence = join_words(ws), min((w.confidence for w in ws), default=None)
+            cell = owners[i]
+            first_is_number = bool(_NUMERIC.match(re.sub(r"\s+", "", cell.text)))
+            if _NUMERIC.match(text) and (not first_is_number or (confidence or 0) > (cell.confidence or 0)):
+                cell.text, cell.confidence = text, confidence
+    for cell in owners:
         # Ink without a word read, or a number below the threshold: unreadable, never blank or guessed.
         if not cell.text.strip() or (_NUMERIC.match(re.sub(r"\s+", "", cell.text)) and (cell.confidence or 0) < threshold):
             cell.text = LOW_CONFIDENCE
