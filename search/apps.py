@@ -1,4 +1,7 @@
+import sys
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SearchConfig(AppConfig):
@@ -11,6 +14,22 @@ class SearchConfig(AppConfig):
         from catalog.signals import document_changed
 
         document_changed.connect(_reindex, dispatch_uid="search.reindex")
+        from . import checks  # noqa: F401 - registers the index check
+
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="search.after_migrate")
+
+
+def _after_migrate(sender, using="default", verbosity=1, stdout=None, **kwargs) -> None:
+    """Migrations only change the index's structure (a migration that recreates its tables leaves them empty);
+    the data is the rebuild job's. When the index is missing or out of step with the catalogue, queue that
+    job once and say so."""
+    from .services import schedule_rebuild_if_needed
+
+    status, job = schedule_rebuild_if_needed(using)
+    if job is not None and verbosity >= 1:
+        (stdout or sys.stdout).write(
+            f"{status.message}已安排后台任务 #{job.pk}（检索索引：重建），由 gongkai worker 执行；"
+            f"也可直接运行 gongkai search-index rebuild。\n")
 
 
 def _reindex(sender, document_id: int, **kwargs) -> None:

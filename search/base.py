@@ -27,7 +27,8 @@ INDEXED_FIELDS = ("published_on", "title", "document_number", "summary", "keywor
 class IndexStatus:
     """What `gongkai check`, `migrate` and the 后台任务 page say about an index. state: "ok", "missing" (public
     documents but an empty or absent index), "stale" (the index holds another number of documents than the
-    catalogue: run `verify` for which), "building" (a rebuild is under way beside the live index)."""
+    catalogue: run `verify` for which), "building" (a rebuild is under way beside the live index), "unknown"
+    (the backend does not implement indexed_count)."""
 
     state: str
     public: int = 0  # public documents in the database
@@ -39,7 +40,8 @@ class IndexStatus:
         text = {"ok": "全文检索索引完整",
                 "missing": "全文检索索引缺失或为空，检索不到任何公开信息",
                 "stale": "全文检索索引与数据库不一致（篇数不同）",
-                "building": "全文检索索引正在后台重建，检索暂由旧索引回答"}[self.state]
+                "building": "全文检索索引正在后台重建，检索暂由旧索引回答",
+                "unknown": "该检索后端不报告索引状态"}[self.state]
         detail = f"：数据库中公开信息 {self.public} 篇，索引中 {self.indexed} 篇"
         if self.building is not None:
             detail += f"，新索引已写入 {self.building} 篇"
@@ -140,7 +142,7 @@ class Backend:
         indexed. `progress(done, total)` as it goes; restart=True discards a half-built side index."""
         public = Document.objects.using(self.using).public()
         connection = connections[self.using]
-        if type(self).side_progress is Backend.side_progress:
+        if not self.builds_beside():
             return self._rebuild_in_place(progress)
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
             if restart:
@@ -169,6 +171,16 @@ class Backend:
             self.finish_rebuild(cursor, done, state)
             self.swap(cursor)
             return self.indexed_count(cursor)
+
+    def builds_beside(self) -> bool:
+        """The backend implements the side-index contract (else it is rebuilt in place)."""
+        return type(self).side_progress is not Backend.side_progress
+
+    def discard_rebuild(self) -> None:
+        """Throw away a half-built side index, so the next rebuild starts over."""
+        if self.builds_beside():
+            with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+                self.drop_side(cursor)
 
     def _rebuild_in_place(self, progress: ProgressCallback | None) -> int:
         public = Document.objects.using(self.using).public()
@@ -225,11 +237,13 @@ class Backend:
     def status(self) -> IndexStatus:
         """Cheap enough for `migrate` and `gongkai check`: two counts and the rebuild's progress."""
         public = Document.objects.using(self.using).public().count()
+        if type(self).indexed_count is Backend.indexed_count:
+            return IndexStatus("unknown", public)
         try:
             with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
                 indexed = self.indexed_count(cursor)
                 building = None
-                if type(self).side_progress is not Backend.side_progress and self.side_progress(cursor) is not None:
+                if self.builds_beside() and self.side_progress(cursor) is not None:
                     building = self.side_count(cursor)
         except DatabaseError:  # the index's tables do not exist (yet)
             return IndexStatus("missing" if public else "ok", public, 0)

@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from catalog.models import Document
 
-from .base import Backend, filtered_public, like_condition
+from .base import Backend, IndexStatus, VerifyReport, filtered_public, like_condition
 
 
 class LikeBackend(Backend):
@@ -42,8 +42,16 @@ class LikeBackend(Backend):
     def document_changed(self, document_id):
         """Nothing to maintain: every search reads the documents themselves."""
 
-    def rebuild(self, progress=None):
+    def rebuild(self, progress=None, restart=False):
         total = Document.objects.using(self.using).public().count()
         if progress:
             progress(total, total)
         return total
+
+    def status(self):
+        public = Document.objects.using(self.using).public().count()
+        return IndexStatus("ok", public, public)
+
+    def verify(self, progress=None, batch=0):
+        """Nothing can disagree: the scan reads the documents themselves."""
+        return VerifyReport(checked=self.rebuild(progress))

@@ -169,6 +169,14 @@ class PostgresBackend(Backend):
             * len(queries))
         return queries, matches, [value for q in queries for value in (q, *params)]
 
+    def match_ids(self, query, terms) -> list[int]:
+        """Every matching document id (for the exactness tests and the benchmark's recall)."""
+        self._resolved = None
+        with self._cursor() as cursor:
+            _, matches, params = self._matches(query, terms)
+            cursor.execute(matches, params)
+            return [row[0] for row in cursor.fetchall()]
+
     def _df(self, cursor, term: str) -> int:
         cursor.execute("SELECT df FROM search_df WHERE term = %s", [term])
         row = cursor.fetchone()

@@ -11,6 +11,10 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
+from django.db import connections
+
+from jobs.models import ACTIVE_STATES, Job
 from orgs.models import Agency
 
 from .base import hits
@@ -55,19 +59,16 @@ class SearchResult:
     took_ms: float = 0.0
 
 
-def get_backend(name: str | None = None):
-    from django.conf import settings
-    from django.db import connection
-
+def get_backend(name: str | None = None, using: str = "default"):
     name = name or getattr(settings, "GONGKAI_SEARCH_BACKEND", "auto")
     if name == "auto":
-        name = {"sqlite": "sqlite", "postgresql": "postgres"}.get(connection.vendor, "like")
+        name = {"sqlite": "sqlite", "postgresql": "postgres"}.get(connections[using].vendor, "like")
     if name == "sqlite":
-        return SqliteFtsBackend()
+        return SqliteFtsBackend(using)
     if name == "postgres":
-        return PostgresBackend()
+        return PostgresBackend(using)
     if name == "like":
-        return LikeBackend()
+        return LikeBackend(using)
     raise ValueError(f"未知的搜索后端：{name}（可选 auto、sqlite、postgres、like）")
 
 
@@ -101,7 +102,36 @@ def document_changed(document_id: int) -> None:
     get_backend().document_changed(document_id)
 
 
-def rebuild(progress=None) -> int:
-    """Rebuild the index of the configured backend from Document.objects.public(); returns the number of
-    documents indexed. `progress(done, total)` is called as it goes."""
-    return get_backend().rebuild(progress)
+def rebuild(progress=None, restart: bool = False, backend=None) -> int:
+    """Rebuild the index of the configured backend from Document.objects.public() beside the live one, then
+    swap it in (search answers from the old index meanwhile); resumes a rebuild that was interrupted unless
+    `restart`. Returns the number of documents indexed. `progress(done, total)` is called as it goes."""
+    return (backend or get_backend()).rebuild(progress, restart=restart)
+
+
+def discard_rebuild(backend=None) -> None:
+    """Drop a half-built index left by an interrupted rebuild: the next rebuild starts over."""
+    (backend or get_backend()).discard_rebuild()
+
+
+def verify(progress=None, backend=None):
+    """The index against the database, document by document (search.base.VerifyReport)."""
+    return (backend or get_backend()).verify(progress)
+
+
+def index_status(backend=None, using: str = "default"):
+    """search.base.IndexStatus of the configured backend: cheap (two counts)."""
+    return (backend or get_backend(using=using)).status()
+
+
+def schedule_rebuild_if_needed(using: str = "default"):
+    """After `migrate`: when the index is missing or holds another number of documents than the catalogue,
+    queue one rebuild job (unless one is queued or running already). Returns (IndexStatus, Job or None)."""
+    status = index_status(using=using)
+    if status.state not in ("missing", "stale", "building"):
+        return status, None
+    # cycle: search.tasks imports this module (the jobs call services)
+    from .tasks import rebuild_index
+
+    active = Job.objects.using(using).filter(name=rebuild_index.job_name, state__in=ACTIVE_STATES).first()
+    return status, active or rebuild_index.enqueue()

@@ -2,8 +2,10 @@
 title parts. Nothing on other databases (SQLite got its own search_df in 0003).
 
 search_df(term, df): the number of indexed documents containing each token, and under the empty term the
-number of indexed documents. It is filled here from the existing search_part rows, so an index built before
-this migration stays correct without a rebuild; afterwards document_changed and rebuild keep it exact."""
+number of indexed documents; document_changed and rebuild keep it exact. Migrations change structure only:
+this one first filled the table from the existing search_part rows; now it creates it empty, and an index
+built before it needs `gongkai search-index rebuild` (docs/search.md). Databases that applied the earlier
+version keep their filled table."""
 
 from django.db import migrations
 
@@ -12,12 +14,6 @@ POSTGRES_FORWARD = [
     # would recheck the phrase in every body chunk that has its bigrams.
     "CREATE INDEX search_part_title_tsv ON search_part USING gin (tsv) WHERE part = 0;",
     "CREATE TABLE search_df (term text PRIMARY KEY, df integer NOT NULL);",
-    """INSERT INTO search_df (term, df)
-       SELECT term, count(*) FROM (SELECT DISTINCT doc_id, unnest(tsvector_to_array(tsv)) AS term
-                                   FROM search_part) AS t
-       GROUP BY term;""",
-    "INSERT INTO search_df (term, df) SELECT '', count(*) FROM search_part WHERE part = 0;",
-    "ANALYZE search_df;",
 ]
 POSTGRES_BACKWARD = ["DROP TABLE IF EXISTS search_df;", "DROP INDEX IF EXISTS search_part_title_tsv;"]
 
