@@ -118,6 +118,38 @@ class Outcome(models.TextChoices):
                 "not": OutcomeGroup.NOT_PROCESSED, "other": OutcomeGroup.OTHER}[prefix]
 
 
+# What the applicant reads as the result (the public case page, the notices to the applicant): plain words,
+# not the 表三 row wording, which is written for the statistics ("部分公开（区分处理的，只计这一情形…）"). One
+# entry per Outcome (disclosure_requests/tests/test_applicant_side.py checks that none is missing).
+CITIZEN_OUTCOME_LABELS = {
+    "granted": "已同意公开",
+    "partially_granted": "部分公开（部分信息不予公开，理由见答复书）",
+    "withheld_state_secret": "不予公开：属于国家秘密",
+    "withheld_prohibited_by_law": "不予公开：法律、行政法规禁止公开",
+    "withheld_security_stability": "不予公开：公开后可能危及国家安全、公共安全、经济安全、社会稳定",
+    "withheld_third_party_rights": "不予公开：涉及商业秘密、个人隐私等第三方合法权益",
+    "withheld_internal_affairs": "不予公开：属于行政机关内部事务信息",
+    "withheld_process_info": "不予公开：属于讨论记录、过程稿等过程性信息",
+    "withheld_enforcement_file": "不予公开：属于行政执法案卷",
+    "withheld_admin_inquiry": "请通过其他途径查询：该信息另有专门的查询办法",
+    "unavailable_not_held": "无法提供：本机关没有该信息（答复书写明负责公开的机关）",
+    "unavailable_needs_creation": "无法提供：没有现成的信息，需另行制作",
+    "unavailable_still_unclear": "无法提供：补正后的申请内容仍不明确",
+    "not_processed_complaint": "不作为信息公开申请处理：属于信访、投诉、举报，请按相应途径反映",
+    "not_processed_duplicate": "不再重复处理：已就同一内容答复过",
+    "not_processed_publication": "不作为信息公开申请处理：所要信息是公开出版物，请通过出版物获取",
+    "not_processed_excessive": "不予处理：申请的数量、频次明显超过合理范围",
+    "not_processed_reconfirmation": "不予处理：要求确认或重新出具已获取的信息",
+    "other_no_correction": "已终止：未在期限内补正，视为放弃申请",
+    "other_fee_unpaid": "已终止：未在期限内缴纳信息处理费，视为放弃申请",
+    "other_misc": "已办结（详见答复书）",
+}
+
+
+def citizen_outcome_label(outcome: str) -> str:
+    return CITIZEN_OUTCOME_LABELS.get(outcome, "") if outcome else ""
+
+
 # Outcomes whose reply must give reasons (docs/law/requests.md §9).
 OUTCOMES_NEEDING_REASONS = [o for o in Outcome if o.group in (OutcomeGroup.WITHHELD, OutcomeGroup.UNAVAILABLE,
                                                               OutcomeGroup.NOT_PROCESSED, OutcomeGroup.PARTIAL)]
@@ -263,6 +295,11 @@ class DisclosureRequest(models.Model):
     correction_items = models.TextField("需要补正的事项", blank=True)
     correction_due_on = models.DateField("补正期限", null=True, blank=True)
     correction_received_on = models.DateField("收到补正之日", null=True, blank=True)
+    # What the applicant corrected (typed online, or written down by staff from the paper): the reply quotes it.
+    correction_text = models.TextField("补正后的申请内容", blank=True)
+    correction_answered_at = models.DateTimeField("网上提交补正时间", null=True, blank=True)
+    # 送达 by 在线下载: the applicant's first download of the reply letter or a released file.
+    served_at = models.DateTimeField("在线下载送达时间", null=True, blank=True)
     correction_notice_late = models.BooleanField("补正告知超过7个工作日", default=False, editable=False)
     reason_requested_on = models.DateField("要求说明理由日期（第三十五条）", null=True, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True, db_index=True)
@@ -464,3 +501,99 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.issued_on}）"
+
+
+class CaseFileKind(models.TextChoices):
+    CORRECTION = "correction", "补正材料"
+    RELEASE = "release", "公开的政府信息"
+
+
+class CaseFile(models.Model):
+    """A file of the exchange with the applicant: material sent with a 补正 (from the applicant), or information
+    released with the reply (from the agency). Stored through default_storage under a name made of the case
+    number, never the applicant's file name; never public: the applicant reaches it with number + 查询码."""
+
+    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField("类型", max_length=16, choices=CaseFileKind.choices)
+    file = models.FileField("文件", upload_to="request-files/%Y/", max_length=300)
+    name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    downloaded_at = models.DateTimeField("申请人首次下载时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申请文件"
+        verbose_name_plural = "申请文件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.name}"
+
+
+class NotificationEvent(models.TextChoices):
+    SUBMITTED = "submitted", "网上申请已提交"
+    RECEIVED = "received", "已收到申请"
+    CORRECTION = "correction", "需要补正"
+    CORRECTION_RECEIVED = "correction_received", "已收到补正"
+    EXTENSION = "extension", "延长答复期限"
+    OPINION = "opinion", "征求意见（期限中止）"
+    REPLY = "reply", "已答复"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "电子邮件"
+    SMS = "sms", "短信"
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", "待发送"
+    SENT = "sent", "已发送"
+    LOGGED = "logged", "已记录（未接入短信服务，未实际发送）"
+    FAILED = "failed", "发送失败"
+
+
+class ApplicantNotification(models.Model):
+    """The notice log of a case: each message to the applicant (e-mail or SMS) with its text and what became
+    of it. The address or phone number is not stored: the sending job reads it from the applicant when it
+    runs, so the log, the job table and the worker's log never hold it."""
+
+    request = models.ForeignKey(DisclosureRequest, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField("事项", max_length=24, choices=NotificationEvent.choices)
+    channel = models.CharField("方式", max_length=8, choices=NotificationChannel.choices)
+    status = models.CharField("状态", max_length=8, choices=NotificationStatus.choices,
+                              default=NotificationStatus.QUEUED)
+    subject = models.CharField("标题", max_length=200, blank=True)
+    body = models.TextField("内容")
+    error = models.CharField("错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申请人通知"
+        verbose_name_plural = "申请人通知"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()}（{self.get_channel_display()}）"
+
+
+class NotificationTemplate(models.Model):
+    """A staff-edited wording of one notice to the applicant (event × channel); without a row the shipped
+    default (disclosure_requests.messaging.DEFAULTS) is used. Django template syntax over a small context of
+    plain values (messaging.CONTEXT_NAMES), checked when saved (messaging.save_template)."""
+
+    event = models.CharField("事项", max_length=24, choices=NotificationEvent.choices)
+    channel = models.CharField("方式", max_length=8, choices=NotificationChannel.choices)
+    subject = models.CharField("邮件标题", max_length=200, blank=True)
+    body = models.TextField("内容")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "申请人通知模板"
+        verbose_name_plural = "申请人通知模板"
+        constraints = [models.UniqueConstraint(fields=["event", "channel"], name="notification_template_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()}（{self.get_channel_display()}）"

@@ -132,7 +132,7 @@ def _fee_standard(method: str) -> str:
 _ITEM_NUMBER = re.compile(r"^\s*(?:[（(]?[0-9一二三四五六七八九十]+[)）.、．]|[-•·])\s*")
 
 
-def _items(text: str) -> list[str]:
+def correction_item_list(text: str) -> list[str]:
     """补正事项, one per line; numbering the staff typed is dropped because the template numbers them."""
     return [_ITEM_NUMBER.sub("", line).strip() for line in text.splitlines() if _ITEM_NUMBER.sub("", line).strip()]
 
@@ -297,7 +297,7 @@ def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> di
             "correction_requested_on": cn_date(case.correction_requested_on),
             "correction_due_on": cn_date(case.correction_due_on),
             "correction_received_on": cn_date(case.correction_received_on),
-            "correction_items": _items(case.correction_items),
+            "correction_items": correction_item_list(case.correction_items),
             "reason_requested_on": cn_date(case.reason_requested_on),
             "outcome": case.outcome, "outcome_label": outcome.label if outcome else "",
             "outcome_detail": case.outcome_detail, "legal_basis": case.legal_basis, "reasons": case.reasons,

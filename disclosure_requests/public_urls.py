@@ -11,5 +11,8 @@ urlpatterns = [
     path("", public_views.choose_agency, name="index"),
     path("status/", public_views.status, name="status"),
     path("receipt/", public_views.receipt, name="receipt"),
+    path("cases/<str:number>/", public_views.case_page, name="case"),
+    path("cases/<str:number>/correction/", public_views.correction, name="correction"),
+    path("cases/<str:number>/<str:what>/<int:item_id>/", public_views.download, name="download"),
     path("agencies/<str:code>/", public_views.apply, name="apply"),
 ]

@@ -23,7 +23,7 @@ from orgs.sequences import next_serial
 from workdays.calendar import add_working_days
 from workdays.services import AffectedCase
 
-from . import deadlines, fees
+from . import case_files, deadlines, fees, messaging
 from .identity import identity_error
 from .models import (
     LEGACY_TO_OUTCOME,
@@ -31,12 +31,15 @@ from .models import (
     OUTCOMES_NEEDING_REASONS,
     Applicant,
     ApplicantType,
+    CaseFileKind,
     ClockPause,
     DisclosureRequest,
     Extension,
     FeeMethod,
     FeeNotice,
     LegacyOutcome,
+    NoticeKind,
+    NotificationEvent,
     OpinionKind,
     OpinionRequest,
     OpinionResult,
@@ -259,6 +262,7 @@ def submit_online(*, agency, applicant: ApplicantData, description: str, request
     # The tracking number is issued at once so the applicant can follow the case; the clock starts later.
     _issue_tracking_number(case, timezone.localdate().year)
     _save(case, "submit", note="网上申请")
+    messaging.notify(case, NotificationEvent.SUBMITTED)
     return case
 
 
@@ -299,6 +303,8 @@ def register(*, agency, user=None, channel: str, applicant: ApplicantData, descr
         _receive(case, received)
     case.full_clean(exclude=["applicant", "agency", "handler", "parent", "transferred_from"])
     _save(case, "register", note=channel.label)
+    if case.state == RequestState.REGISTERED:
+        messaging.notify(case, NotificationEvent.RECEIVED)
     return case
 
 
@@ -326,6 +332,7 @@ def confirm_receipt(case: DisclosureRequest, *, user=None, confirmed_on: date) -
     if case.handler_id is None and getattr(user, "pk", None):
         case.handler = user
     _save(case, "confirm", before_state=RequestState.SUBMITTED, received_on=confirmed_on)
+    messaging.notify(case, NotificationEvent.RECEIVED)
     return case
 
 
@@ -371,21 +378,50 @@ def request_correction(case: DisclosureRequest, *, user=None, items: str, correc
     case.state = RequestState.AWAITING_CORRECTION
     _save(case, "correction.request", before_state=before, correction_due_on=correction_due_on,
           note="补正告知晚于收到申请后7个工作日" if case.correction_notice_late else "")
+    messaging.notify(case, NotificationEvent.CORRECTION)
     return case
 
 
 @transaction.atomic
-def correction_received(case: DisclosureRequest, *, user=None, on: date) -> DisclosureRequest:
-    """第三十条: the reply period runs again, in full, from the receipt of the corrected application."""
+def correction_received(case: DisclosureRequest, *, user=None, on: date, text: str = "", files=(),
+                        online: bool = False) -> DisclosureRequest:
+    """第三十条: the reply period runs again, in full, from the receipt of the corrected application.
+
+    The one way a 补正 is received: staff record one that came on paper (登记收到补正, with what it says when they
+    type it in), and the applicant's online answer (answer_correction_online) comes through here too. `text` is
+    the corrected request, which the reply letter quotes; `files` its material (case_files: checked, stored)."""
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.AWAITING_CORRECTION, action="登记补正")
     _check_step_date(case, on, "收到补正的日期", field="on")
+    text, files = (text or "").strip(), list(files or ())
+    if len(text) > CORRECTION_TEXT_MAX:
+        raise ValidationError({"text": f"补正内容不能超过 {CORRECTION_TEXT_MAX} 字。"})
+    case_files.validate(files)
     case.correction_received_on = on
     case.clock_start_on = on
+    case.correction_text = text
+    if online:
+        case.correction_answered_at = timezone.now()
     case.state = RequestState.IN_PROGRESS
-    _save(case, "correction.received", before_state=RequestState.AWAITING_CORRECTION, correction_received_on=on)
+    _save(case, "correction.received", before_state=RequestState.AWAITING_CORRECTION, correction_received_on=on,
+          online=online, files=len(files), note="申请人在线补正" if online else "")
+    case_files.store(case, CaseFileKind.CORRECTION, files)
+    messaging.notify(case, NotificationEvent.CORRECTION_RECEIVED)
     return case
+
+
+CORRECTION_TEXT_MAX = 5000
+
+
+def answer_correction_online(case: DisclosureRequest, *, text: str, files=()) -> DisclosureRequest:
+    """The applicant answers the 补正 notice on the case page (number + 查询码): the corrected request and its
+    material, received today. Exactly what 登记收到补正 records (第三十条: the reply period starts again from
+    the day the corrected application is received), through the same service function."""
+    files = list(files or ())
+    if not (text or "").strip() and not files:
+        raise ValidationError({"text": "请填写补正后的申请内容，或上传补正材料。"})
+    return correction_received(case, user=None, on=timezone.localdate(), text=text, files=files, online=True)
 
 
 @transaction.atomic
@@ -437,6 +473,7 @@ def open_opinion_request(case: DisclosureRequest, *, user=None, kind: str, addre
         opinion.reply_due_on = add_working_days(received_on, settings.GONGKAI_OPINION_WD).day
     opinion.save()
     _save(case, "opinion.open", kind=kind, sent_on=sent_on)
+    messaging.notify(case, NotificationEvent.OPINION)
     return opinion
 
 
@@ -540,6 +577,7 @@ def extend(case: DisclosureRequest, *, user, working_days: int, reason: str, app
     extension = Extension.objects.create(request=case, working_days=working_days, reason=reason.strip(),
                                          approver=user, approved_on=approved_on, notified_on=notified_on)
     _save(case, "extend", working_days=working_days, approved_on=approved_on)
+    messaging.notify(case, NotificationEvent.EXTENSION)
     return extension
 
 
@@ -687,6 +725,7 @@ def _close(case: DisclosureRequest, outcome: str, on: date, *, legal_basis: str,
     record(f"requests.{action}", case, before={"state": before},
            after={"state": case.state, "outcome": outcome, "closed_on": on, "closed_late": case.closed_late},
            note=note)
+    messaging.notify(case, NotificationEvent.REPLY)
     return case
 
 
@@ -968,3 +1007,51 @@ def redate_open_cases(old_snapshot, new_snapshot):
                                      reverse("disclosure_requests:detail", kwargs={"pk": case.pk}),
                                      before.due_on, after.due_on))
     return affected
+
+
+# --- The applicant's side: released files, 送达 by download ---------------------------------------------------
+
+
+@transaction.atomic
+def add_release_files(case: DisclosureRequest, *, user, files) -> list:
+    """The information released with the reply (第四十条: in the form asked for where possible), stored with the
+    case; the applicant downloads it from the case page when 在线下载 is the delivery method."""
+    case = _lock(case)
+    _require(user, Capability.REQUESTS_HANDLE, case)
+    _expect(case, RequestState.CLOSED, action="上传公开的信息")
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": "请选择要上传的文件。"})
+    case_files.validate(files)
+    stored = case_files.store(case, CaseFileKind.RELEASE, files)
+    record("requests.files.release", case, after={"files": len(stored)}, note="、".join(f.name for f in stored)[:300])
+    return stored
+
+
+DOWNLOAD_REFERENCE = "申请人在线下载"
+
+
+@transaction.atomic
+def record_download(case: DisclosureRequest, *, notice=None, case_file=None) -> DisclosureRequest:
+    """送达 by 在线下载: the applicant's first download of the reply letter or of a released file is the 送达 record
+    of the case (date and time, DisclosureRequest.served_at), and of the reply letter (Notice delivery:
+    在线下载, that day). Later downloads change nothing. Only for a closed case whose delivery method is 在线下载."""
+    case = _lock(case)
+    if case.delivery_method != "download" or case.state not in (RequestState.CLOSED, RequestState.ARCHIVED):
+        return case
+    now = timezone.now()
+    if case_file is not None and case_file.downloaded_at is None:
+        type(case_file).objects.filter(pk=case_file.pk, downloaded_at__isnull=True).update(downloaded_at=now)
+    if case.served_at is not None:
+        return case
+    case.served_at = now
+    case.save(update_fields=["served_at", "updated_at"])
+    reply_notices = case.notices.filter(kind=NoticeKind.REPLY, delivered_on__isnull=True)
+    for item in reply_notices:
+        if item.issued_on <= timezone.localdate():
+            item.delivery_method, item.delivered_on = "download", timezone.localdate()
+            item.delivery_reference = DOWNLOAD_REFERENCE
+            item.save(update_fields=["delivery_method", "delivered_on", "delivery_reference"])
+    what = (f"答复告知书 {notice.issued_on}" if notice is not None else f"文件“{case_file.name}”" if case_file else "")
+    record("requests.served.download", case, after={"served_at": now}, note=f"申请人首次在线下载{what}，视为送达")
+    return case

@@ -34,6 +34,7 @@ from . import notices, services
 from .deadlines import confirmation_due_on, confirmation_overdue, working_days_left
 from .forms import (
     ConfirmForm,
+    CorrectionReceivedForm,
     CorrectionRequestForm,
     DateOnlyForm,
     ExtendForm,
@@ -49,6 +50,7 @@ from .forms import (
     QueueFilterForm,
     ReasonDecideForm,
     RegisterForm,
+    ReleaseFilesForm,
     ReplyForm,
     ThirdPartyNoticeForm,
     TransferForm,
@@ -56,8 +58,11 @@ from .forms import (
 )
 from .models import (
     OPEN_STATES,
+    CaseFileKind,
+    DeliveryMethod,
     DisclosureRequest,
     FeeNotice,
+    NoticeKind,
     OpinionKind,
     OpinionResult,
     Outcome,
@@ -81,6 +86,7 @@ TIMELINE_LABELS = {
     "requests.opinion.receipt": "登记对方收到征求意见书日期",
     "requests.opinion.disclosure_notice": "书面告知第三方决定公开（第三十二条）",
     "requests.transfer.receive": "转办收到申请",
+    "requests.files.release": "上传公开的信息", "requests.served.download": "申请人在线下载（送达）",
 }
 # A notice's audit entries: "disclosure_requests.letter" is what they were filed under before the model was
 # renamed Notice (issue 14); the audit trail is append-only, so the old entries keep it.
@@ -285,12 +291,23 @@ def _reply_form(case, data=None, prefix=None):
 
 
 def _reply(request, case, d):
-    return services.reply(case, user=request.user, outcome=d.get("outcome", ""),
+    """The reply, then what goes with it: the released files (checked by the form already), and, when the
+    applicant chose 在线下载, the 答复告知书 generated at once so that it can be downloaded from the case page."""
+    case = services.reply(case, user=request.user, outcome=d.get("outcome", ""),
                           legacy_outcome=d.get("legacy_outcome", ""), legal_basis=d["legal_basis"],
                           reasons=d["reasons"], detail=d.get("detail", ""),
                           secondary_outcomes=d.get("secondary_outcomes", []), competent_agency=d["competent_agency"],
                           competent_agency_unknown=d["competent_agency_unknown"], on=d["on"],
                           close_opinions=d.get("close_opinions", False))
+    if d.get("files"):
+        services.add_release_files(case, user=request.user, files=d["files"])
+    if case.delivery_method == DeliveryMethod.DOWNLOAD and not case.notices.filter(kind=NoticeKind.REPLY).exists():
+        try:
+            notices.render_notice(case, NoticeKind.REPLY, user=request.user)
+        except (ValidationError, ImproperlyConfigured) as error:
+            messages.warning(request, "答复告知书未能自动生成，请在“生成文书”中生成：" + "；".join(
+                getattr(error, "messages", None) or [str(error)]))
+    return case
 
 
 def _issue_notice(request, case, d):
@@ -326,8 +343,9 @@ ACTIONS = [
            success="已告知补正；答复期限自收到补正申请之日起重新计算。",
            help="第三十条：一次性告知全部需要补正的事项和合理的补正期限。"),
     Action("correction_received", "登记收到补正", available=_state(RequestState.AWAITING_CORRECTION),
-           form=_date_form("收到补正申请之日"),
-           perform=lambda r, c, d: services.correction_received(c, user=r.user, on=d["on"]),
+           form=_plain(CorrectionReceivedForm),
+           perform=lambda r, c, d: services.correction_received(c, user=r.user, on=d["on"], text=d["text"],
+                                                                files=d["files"]),
            success="已登记收到补正，答复期限重新计算。"),
     Action("correction_lapsed", "按逾期不补正办结", available=_state(RequestState.AWAITING_CORRECTION),
            form=_date_form("办结日期", "补正期限届满，申请人无正当理由逾期不补正的，视为放弃申请（第三十条）。"),
@@ -408,6 +426,10 @@ ACTIONS = [
     Action("notice_delivery", "登记送达",
            available=lambda c, p: p.handle and c.state != RequestState.ARCHIVED and c.notices.exists(),
            form=_with_case(NoticeDeliveryForm), perform=_record_delivery, success="已登记送达。"),
+    Action("release_files", "上传公开的信息", available=_state(RequestState.CLOSED), form=_plain(ReleaseFilesForm),
+           perform=lambda r, c, d: services.add_release_files(c, user=r.user, files=d["files"]),
+           success="已上传；申请人选择在线下载的，可在办理进度页面下载。",
+           help="第四十条：按申请人要求的形式提供；申请人选择“在线下载”的，其首次下载即为送达。"),
     Action("archive", "归档", available=_state(RequestState.CLOSED),
            perform=lambda r, c, d: services.archive(c, user=r.user), success="已归档。"),
 ]
@@ -501,6 +523,9 @@ def render_case(request, case, failed: tuple[str, object] | None = None, status:
         "objections": list(_objections(case)) if case.is_open else [],
         "transferred_to": DisclosureRequest.objects.filter(transfer_of=case).select_related("agency").first(),
         "can_see_transfer": visible_cases(user).filter(Q(transfer_of=case) | Q(transferred_to=case)).exists(),
+        "correction_files": list(case.files.filter(kind=CaseFileKind.CORRECTION)),
+        "release_files": list(case.files.filter(kind=CaseFileKind.RELEASE)),
+        "notifications": list(case.notifications.all()),
     }
     return render(request, "disclosure_requests/detail.html", context, status=status)
 
@@ -531,6 +556,8 @@ class CaseActionView(CaseScopedMixin, View):
         case = self.get_object()
         action = self.action
         form = action.form(case, data=request.POST, prefix=action.key) if action.form else None
+        if form is not None:
+            form.files = request.FILES  # the reply's released files, a 补正's material
         if form is not None and not form.is_valid():
             return render_case(request, case, failed=(action.key, form))
         try:
@@ -591,3 +618,24 @@ class NoticeDownloadView(CaseScopedMixin, View):
         except FileNotFoundError as exc:
             raise Http404("文书文件不存在。") from exc
         return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+class CaseFileDownloadView(CaseScopedMixin, View):
+    """A file of the exchange (补正材料, 公开的信息) for the staff who handle the case's agency."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request, pk, file_id):
+        case = self.get_object()
+        if not has_capability(request.user, Capability.REQUESTS_HANDLE, case.agency):
+            raise PermissionDenied("申请文件仅限本机关承办人员下载。")
+        item = case.files.filter(pk=file_id).first()
+        if item is None:
+            raise Http404("文件不存在。")
+        try:
+            handle = item.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("文件不存在。") from exc
+        response = FileResponse(handle, as_attachment=True, filename=item.name)
+        response["Cache-Control"] = "private, no-store"
+        return response
