@@ -1,0 +1,250 @@
+"""The production stack as a citizen and a 公开办 member meet it: HTTP through nginx (127.0.0.1:8080) to gunicorn's
+4 workers, PostgreSQL, Redis, the background worker and the scheduler (deploy/stack.sh), and a second app server
+behind nginx on 127.0.0.1:8089 sharing the database, Redis and the media folder.
+
+Different citizens are different source addresses on the loopback (127.a.b.c): nginx passes the TCP peer
+($remote_addr) on in X-Forwarded-For, as it does for real visitors, and the application believes exactly that
+entry (GONGKAI_TRUSTED_PROXY_COUNT=1); what a client writes into X-Forwarded-For itself is not believed."""
+
+import email
+import json
+import re
+import secrets
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bench.load import Visitor, form_fields, hidden_fields, resident_id
+from report_checkup.tests.test_importers_fixtures import as_html, as_pdf
+
+from .conftest import ROOT, stack_command
+
+pytestmark = pytest.mark.stack
+
+STACK_DIR = ROOT / "var" / "stack"
+MAIL_DIR = STACK_DIR / "mail"
+PASSWORD = "Gongkai@demo2026"  # the demo logins (`gongkai demo --print-logins`)
+
+
+def first_agency(visitor: Visitor) -> str:
+    page = visitor.get("/apply/")
+    return re.search(r'href="/apply/agencies/([^/"]+)/"', page.text).group(1)
+
+
+def application(fields: dict, marker: str) -> dict:
+    serial = secrets.randbelow(10**6)
+    fields.update({
+        "applicant_type": "natural_person", "name": "栈测试申请人", "id_type": "resident_id",
+        "id_number": resident_id(serial), "phone": "13900000000", "email": "", "address": "", "postcode": "",
+        "purpose": "", "description": f"请公开本机关2025年部门预算（{marker}）", "requested_form": "electronic",
+        "delivery_method": "email", "email": f"stack{serial}@example.cn"})
+    return fields
+
+
+def submit(visitor: Visitor, agency: str, marker: str, headers=None):
+    path = f"/apply/agencies/{agency}/"
+    return visitor.post(path, application(visitor.form(path), marker), headers=headers)
+
+
+def login(visitor: Visitor, username: str) -> None:
+    fields = visitor.form("/workbench/login/")
+    fields.update(username=username, password=PASSWORD)
+    response = visitor.post("/workbench/login/", fields)
+    assert response.status == 302, f"login {username}: HTTP {response.status}"
+
+
+def audit_addresses(stack_db, marker_action: str, since_id: int) -> list[str]:
+    rows = stack_db.execute("SELECT host(ip_address) FROM audit_auditentry WHERE action = %s AND id > %s",
+                            [marker_action, since_id]).fetchall()
+    return [row[0] for row in rows]
+
+
+def last_audit_id(stack_db) -> int:
+    return stack_db.execute("SELECT coalesce(max(id), 0) FROM audit_auditentry").fetchone()[0]
+
+
+# --- The client's address -----------------------------------------------------------------------------------
+
+def test_the_audit_trail_records_the_address_nginx_saw_not_one_the_client_wrote(stack_url, stack_db, new_address):
+    citizen = Visitor(stack_url, new_address())
+    agency = first_agency(citizen)
+    before = last_audit_id(stack_db)
+    # A forged X-Forwarded-For: nginx appends the real peer after it, and only that last entry is believed.
+    response = submit(citizen, agency, secrets.token_hex(4), headers={"X-Forwarded-For": "203.0.113.9"})
+    assert response.status == 302 and response.location.endswith("/apply/receipt/")
+    assert audit_addresses(stack_db, "requests.submit", before) == [citizen.source]
+
+
+def test_each_client_address_has_its_own_submission_limit(stack_url, new_address):
+    """5 applications per address in 10 minutes (GONGKAI_PUBLIC_SUBMISSIONS_PER_WINDOW): the sixth from one
+    address is refused, while another address behind the same nginx is still served."""
+    first, second = Visitor(stack_url, new_address()), Visitor(stack_url, new_address())
+    agency = first_agency(first)
+    answers = [submit(first, agency, secrets.token_hex(4)).status for _ in range(6)]
+    assert answers == [302] * 5 + [429]
+    assert submit(second, agency, secrets.token_hex(4)).status == 302
+
+
+def test_the_lookup_limit_holds_across_all_gunicorn_workers(stack_url, new_address):
+    """20 status look-ups per address in 10 minutes, counted in Redis: the 21st is refused whichever worker
+    answers it. gunicorn's access log (deploy/stack.sh's format) names the worker process of each request."""
+    address = new_address()
+    probe = secrets.token_hex(6)
+
+    def lookup(n):
+        visitor = Visitor(stack_url, address)
+        fields = visitor.form("/apply/status/")
+        fields.update(tracking_number="YSQ-0000-00000", lookup_code="AAAAAAAA")
+        return visitor.post(f"/apply/status/?probe={probe}-{n}", fields).status
+
+    with ThreadPoolExecutor(4) as pool:
+        first_twenty = list(pool.map(lookup, range(20)))
+    assert first_twenty == [200] * 20  # answered ("受理编号或查询码不正确"), not refused
+    assert [lookup(20 + n) for n in range(5)] == [429] * 5
+    assert lookup(99) == 429
+    other = Visitor(stack_url, new_address())
+    fields = other.form("/apply/status/")
+    fields.update(tracking_number="YSQ-0000-00000", lookup_code="AAAAAAAA")
+    assert other.post("/apply/status/", fields).status == 200
+    log = (STACK_DIR / "log" / "gunicorn-a-access.log").read_text(errors="replace")
+    pids = set(re.findall(rf'pid=<?(\d+)>? "POST /apply/status/\?probe={probe}-\d+', log))
+    assert len(pids) > 1, f"only worker(s) {pids} answered"
+
+
+def test_a_human_check_is_accepted_once_across_workers_and_app_servers(stack_url, second_url, new_address):
+    """One answered question posted six times at once, half through each app server, each post with other
+    content: one application is made, the other posts are told the question was used."""
+    address = new_address()
+    first = Visitor(stack_url, address)
+    agency = first_agency(first)
+    path = f"/apply/agencies/{agency}/"
+    fields = first.form(path)
+    marker = secrets.token_hex(4)
+
+    def post(n):
+        visitor = Visitor(second_url if n % 2 else stack_url, address, cookies=dict(first.cookies))
+        return visitor.post(path, application(dict(fields), f"{marker}-{n}"))
+
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(post, range(6)))
+    assert sorted(r.status for r in responses) == [200] * 5 + [302]
+    assert all("该验证问题已使用过" in r.text for r in responses if r.status == 200)
+
+
+# --- Mail -----------------------------------------------------------------------------------------------------
+
+REMINDER_SETUP = """
+import json
+from disclosure_requests.models import DisclosureRequest, OPEN_STATES
+from orgs.models import User
+from orgs.scoping import Capability, has_capability
+from workdays.calendar import is_working_day
+from datetime import timedelta
+case = next(c for c in DisclosureRequest.objects.filter(state__in=OPEN_STATES, due_on__isnull=False).order_by("pk"))
+user = next(u for u in User.objects.filter(is_active=True).order_by("pk")
+            if has_capability(u, Capability.REQUESTS_HANDLE, case.agency))
+User.objects.filter(pk=user.pk).update(email="stack-reminder@example.cn")
+DisclosureRequest.objects.filter(pk=case.pk).update(handler=user)
+day = case.due_on
+while not is_working_day(day):
+    day -= timedelta(days=1)
+from disclosure_requests.tasks import remind_requests
+remind_requests.enqueue(day=day.isoformat())
+print(json.dumps({"case": case.pk}))
+"""
+
+
+def mails_since(started: float) -> list[email.message.Message]:
+    found = []
+    for path in sorted(MAIL_DIR.glob("*.log")):
+        if path.stat().st_mtime >= started:
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    found.append(email.message_from_bytes(chunk.strip()))
+    return found
+
+
+def body_of(message: email.message.Message) -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+
+
+def test_a_reminder_mail_sent_by_the_worker_carries_absolute_links(stack_url):
+    """The daily reminder (run by the worker, as the scheduler would start it) is written by the file mail
+    backend to var/stack/mail; its links start with GONGKAI_SITE_URL."""
+    started = time.time() - 1
+    case = json.loads(stack_command("manage", "shell", "-c", REMINDER_SETUP).strip().splitlines()[-1])["case"]
+    deadline = time.time() + 60
+    reminders = []
+    while time.time() < deadline and not reminders:
+        time.sleep(1)
+        reminders = [m for m in mails_since(started) if "stack-reminder@example.cn" in (m["To"] or "")]
+    assert reminders, "no reminder mail within 60 s (var/stack/log/worker.log)"
+    body = body_of(reminders[0])
+    assert f"{stack_url}/workbench/requests/{case}/" in body
+    links = re.findall(r"\S*/workbench/\S*", body)
+    assert links and all(link.startswith("http://127.0.0.1:8080/") for link in links)
+
+
+# --- 年报体检 through the worker ------------------------------------------------------------------------------
+
+def start_checkup(visitor: Visitor, files: list[tuple[str, bytes]]) -> str:
+    page = visitor.get("/workbench/checkup/")
+    assert page.status == 200, f"/workbench/checkup/: HTTP {page.status}"
+    select = re.search(r'<select name="agency"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    agency = re.search(r'<option value="(\d+)"', select).group(1)
+    fields = {**hidden_fields(page.text), "source": "upload", "agency": agency}
+    fields.pop("challenge", None)
+    response = visitor.request("POST", "/workbench/checkup/", data=fields, files={"files": files})
+    assert response.status == 302, f"HTTP {response.status}"
+    return response.location
+
+
+def progress(visitor: Visitor, batch_path: str) -> tuple[int, int]:
+    text = visitor.get(batch_path).text
+    done, total = re.search(r"已处理 (\d+) / (\d+) 份", text).groups()
+    return int(done), int(total)
+
+
+def wait_until(condition, seconds: float, every: float = 0.5):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    return condition()
+
+
+def test_a_checkup_batch_is_done_by_the_worker(stack_url, new_address):
+    office = Visitor(stack_url, new_address())
+    login(office, "gkb-staff")
+    batch = start_checkup(office, [(f"报告{i}.html", as_html().encode()) for i in range(3)])
+    assert wait_until(lambda: progress(office, batch) == (3, 3), 60), progress(office, batch)
+    page = office.get(batch).text
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(stack_url, second_url, new_address):
+    """The worker is SIGKILLed while it checks a batch of PDFs (uploaded through the second app server) and
+    started again: the batch resumes where it stopped (each report is committed on its own; the scheduler
+    re-dispatches a job whose worker stopped beating: GONGKAI_JOB_STALE_MINUTES=1 in the stack) and
+    completes with every report checked once."""
+    office = Visitor(second_url, new_address())
+    login(office, "gkb-staff")
+    pdf = as_pdf()
+    total = 10
+    batch = start_checkup(office, [(f"年报{i}.pdf", pdf) for i in range(total)])
+    assert wait_until(lambda: 1 <= progress(office, batch)[0] < total, 60, every=0.2), progress(office, batch)
+    stack_command("worker-kill")
+    killed_at = progress(office, batch)[0]
+    assert killed_at < total
+    time.sleep(3)
+    assert progress(office, batch)[0] == killed_at  # nobody works on it
+    stack_command("worker-start")
+    done = wait_until(lambda: progress(office, batch) == (total, total), 180, every=2)
+    assert done, progress(office, batch)
+    page = Visitor(stack_url, office.source, cookies=dict(office.cookies)).get(batch).text  # through the first app
+    assert "已处理 10 / 10 份" in page and all(f"年报{i}.pdf" in page for i in range(total))
