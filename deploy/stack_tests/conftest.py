@@ -3,7 +3,7 @@ They run only when GONGKAI_STACK_URL is set — .ci/run's stack step sets it aft
 skipped, saying so, in `make test`, which needs nothing but Python."""
 
 import os
-import random
+import secrets
 import subprocess
 from pathlib import Path
 
@@ -55,7 +55,7 @@ def new_address():
 
     def make():
         while True:
-            address = f"127.{random.randint(10, 250)}.{random.randint(0, 255)}.{random.randint(2, 250)}"
+            address = f"127.{10 + secrets.randbelow(240)}.{secrets.randbelow(256)}.{2 + secrets.randbelow(248)}"
             if address not in used:
                 used.add(address)
                 return address
@@ -65,7 +65,7 @@ def new_address():
 
 def stack_command(*args: str, timeout: float = 60) -> str:
     """deploy/stack.sh with arguments (e.g. `manage shell -c …`, `worker-kill`); its standard output."""
-    done = subprocess.run([str(ROOT / "deploy" / "stack.sh"), *args], capture_output=True, text=True,
+    done = subprocess.run([str(ROOT / "deploy" / "stack.sh"), *args], capture_output=True, text=True,  # noqa: S603
                           timeout=timeout, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout

@@ -12,11 +12,10 @@ import re
 import secrets
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from bench.load import Visitor, form_fields, hidden_fields, resident_id
+from bench.load import Visitor, hidden_fields, resident_id
 from report_checkup.tests.test_importers_fixtures import as_html, as_pdf
 
 from .conftest import ROOT, stack_command
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.stack
 
 STACK_DIR = ROOT / "var" / "stack"
 MAIL_DIR = STACK_DIR / "mail"
-PASSWORD = "Gongkai@demo2026"  # the demo logins (`gongkai demo --print-logins`)
+PASSWORD = "Gongkai@demo2026"  # noqa: S105 - the demo logins (`gongkai demo --print-logins`)
 
 
 def first_agency(visitor: Visitor) -> str:
@@ -37,7 +36,7 @@ def application(fields: dict, marker: str) -> dict:
     serial = secrets.randbelow(10**6)
     fields.update({
         "applicant_type": "natural_person", "name": "栈测试申请人", "id_type": "resident_id",
-        "id_number": resident_id(serial), "phone": "13900000000", "email": "", "address": "", "postcode": "",
+        "id_number": resident_id(serial), "phone": "13900000000", "address": "", "postcode": "",
         "purpose": "", "description": f"请公开本机关2025年部门预算（{marker}）", "requested_form": "electronic",
         "delivery_method": "email", "email": f"stack{serial}@example.cn"})
     return fields
