@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "disclosure_requests",
     "appeals",
     "mailboxes",
+    "rectifications",
     "consultations",
     "reports",
     "report_checkup",  # 年报体检: checks published annual reports (docs/auditor.md)
@@ -373,6 +374,8 @@ GONGKAI_LETTER_REMINDER_WD = env_int("GONGKAI_LETTER_REMINDER_WD", GONGKAI_REMIN
 GONGKAI_CONSULTATION_MIN_DAYS = env_int_map("GONGKAI_CONSULTATION_MIN_DAYS")
 GONGKAI_CONSULTATION_MIN_WD = env_int_map("GONGKAI_CONSULTATION_MIN_WD")
 GONGKAI_CONSULTATION_FEEDBACK_WD = env_int("GONGKAI_CONSULTATION_FEEDBACK_WD", 20)
+# 更正申请 (docs/law/rectification.md): the 条例 sets no period; 20 working days as 第三十三条第二款.
+GONGKAI_RECTIFICATION_WD = env_int("GONGKAI_RECTIFICATION_WD", 20)
 # 网站监测 (monitoring/rules.py, docs/law/web.md §2).
 GONGKAI_MONITOR_HOMEPAGE_DAYS = env_int("GONGKAI_MONITOR_HOMEPAGE_DAYS", 14)
 GONGKAI_MONITOR_HOMEPAGE_WARN_DAYS = env_int("GONGKAI_MONITOR_HOMEPAGE_WARN_DAYS", 7)

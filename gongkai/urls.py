@@ -13,6 +13,7 @@ urlpatterns = [
     path("workbench/jobs/", include("jobs.urls")),
     path("workbench/letters/", include("mailboxes.urls")),
     path("workbench/consultations/", include("consultations.urls")),
+    path("workbench/corrections/", include("rectifications.urls")),
     path("workbench/reports/", include("reports.urls")),
     path("workbench/checkup/", include("report_checkup.urls")),
     path("workbench/guides/", include("portal.staff_urls")),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("apply/", include("disclosure_requests.public_urls")),
     path("letters/", include("mailboxes.public_urls")),
     path("consultations/", include("consultations.public_urls")),
+    path("corrections/", include("rectifications.public_urls")),
     path("", include("portal.urls")),
 ]
 

@@ -7,28 +7,13 @@ from django.core.validators import RegexValidator
 from disclosure_requests.forms import APPLICANT_TYPE_CHOICES
 from disclosure_requests.models import DeliveryMethod, IdentityDocumentType, RequestedForm
 from gongkai import file_reading
-from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm
+from gongkai.public_forms import DateInput, HumanCheckMixin, MultipleFileField, PlainForm
 
 from .models import InvalidReason, LetterType, MailboxKind, Satisfaction
 from .services import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS, WriterData
 
 PUBLISH_CHOICES = [("yes", "公开：同意在网站公开来信和答复（隐去姓名、联系方式等个人信息）"),
                    ("no", "不公开：来信和答复只告知本人")]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
 
 
 class LetterForm(PlainForm):
