@@ -12,7 +12,7 @@ from pathlib import Path
 
 from report_checkup.importers import import_document
 from report_formats import validation as V
-from report_formats.formats import ReportFormat, format_for_year
+from report_formats.formats import ALL_CELLS, FORMATS, ReportFormat, format_for_year
 from report_formats.prose import prose_facts
 
 SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".tsv", ".csv", ""}
@@ -45,10 +45,12 @@ def check_bytes(data: bytes, name: str) -> dict:
         report_format, cells = format_for_year(year), {}
     else:
         report_format = ReportFormat(fmt)
-        # An unreadable cell is present but unusable (flag invalid), never a missing row.
+        coverage(report, report_format)
+        # A cell not read (unreadable, or not found in a table that was found) is present but has no number
+        # (flag unread): no identity that needs it runs, it is never an error and never a missing row.
         cells = {**report["cells"], **dict.fromkeys(report["unreadable"])}
     flags = {cid: src["flags"] for cid, src in report["cell_sources"].items()}
-    flags.update({cid: ["invalid"] for cid in report["unreadable"]})
+    flags.update({cid: ["unread"] for cid in report["unreadable"]})
     try:
         found = V.validate(cells, report_format=report_format, year=year, flags=flags,
                            prose_figures=prose_facts(report), period=report.get("period"),
@@ -66,6 +68,57 @@ def check_bytes(data: bytes, name: str) -> dict:
             d["where"] = sources[d["cells"][0]]["where"]
         report["findings"].append(d)
     return report
+
+
+# Severity of a cell the reader could not read: its own class (未能读取), never an error or a warning.
+UNREAD = "unread"
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示", UNREAD: "未能读取"}
+# The importer's findings about cells it could not read (IMP-W01), and the per-table summary (IMP-U01).
+UNREAD_CODES = {"IMP-W01", "IMP-U01"}
+
+
+def coverage(report: dict, report_format: ReportFormat) -> None:
+    """Per table of the format that the document has (a cell read or unreadable): how many cells were read of
+    how many expected (report["tables"]). The expected cells not found join `unreadable`; the importer's
+    IMP-W01 findings and one IMP-U01 summary per table with unread cells get the severity 未能读取."""
+    spec = FORMATS[report_format]
+    read, unreadable = set(report["cells"]), set(report["unreadable"])
+    tables = []
+    for table in spec.tables:
+        ids = table.cell_ids()
+        if not (read | unreadable) & set(ids):
+            continue  # the table is absent (D-E02 says so when the year's format needs it)
+        missing = [cid for cid in ids if cid not in read]
+        if report_format not in (ReportFormat.F2019, ReportFormat.F2021):
+            # The 2014 statistical table and local tables varied by place: a row not found may not be printed
+            # at all, which the validator reports (missing_row). Only 表二–表四 are fixed by the template.
+            missing = [cid for cid in missing if cid in unreadable]
+        unreadable |= set(missing)
+        name = V.TABLE_NAMES.get(table.id, table.id)
+        tables.append({"table": table.id, "name": name, "expected": len(ids), "read": len(ids) - len(missing)})
+        if missing:
+            shown = "、".join(_cell_name(c) for c in missing[:8]) + ("等" if len(missing) > 8 else "")
+            report["findings"].append({
+                "code": "IMP-U01", "severity": UNREAD, "cells": missing, "where": name,
+                "message": f"{name}应有{len(ids)}个单元格，读到{len(ids) - len(missing)}个；"
+                           f"未能读取{len(missing)}个（{shown}），这些单元格不参与校验，请对照原件核对"})
+    for f in report["findings"]:
+        if f["code"] == "IMP-W01":
+            f["severity"] = UNREAD
+    report["unreadable"] = sorted(unreadable)
+    report["tables"] = tables
+
+
+def _cell_name(cid: str) -> str:
+    spec = ALL_CELLS.get(cid)
+    if spec is None:
+        return cid
+    return f"「{spec.row_label}」" if spec.table in ("lg", "fj") else f"「{spec.row_label} × {spec.column_label}」"
+
+
+def tables_line(report: dict) -> str:
+    """"表二 10/10，表三 120/126，表四 15/15" (cells read / expected per table), or ""."""
+    return "，".join(f"{t['name']} {t['read']}/{t['expected']}" for t in report.get("tables") or [])
 
 
 def check_file(path_or_bytes, name: str | None = None) -> dict:
@@ -134,7 +187,10 @@ def _shingles(text: str, k: int = 5) -> set[str]:
 
 
 def counts(report: dict) -> dict[str, int]:
+    """Findings per severity; "unread" counts the cells not read (not findings), never errors."""
     out = {"error": 0, "warning": 0, "info": 0}
     for f in report.get("findings", []):
-        out[f["severity"]] = out.get(f["severity"], 0) + 1
+        if f["severity"] != UNREAD:
+            out[f["severity"]] = out.get(f["severity"], 0) + 1
+    out[UNREAD] = len(report.get("unreadable") or [])
     return out

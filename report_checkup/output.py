@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 from gongkai.spreadsheet_cells import append
-from report_checkup.checkup import counts
+from report_checkup.checkup import SEVERITY_LABELS, counts, tables_line
 
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY = SEVERITY_LABELS  # error 错误, warning 警告, info 提示, unread 未能读取 (a cell not read: never an error)
 FORMAT = {"2021": "2021年格式", "2019": "2019年试行格式", "legacy": "2014年统计表", "local": "地方统计表",
           "prose": "无统计表"}
 CONTRACT_KEYS = ("source", "agency", "year", "format", "cells", "unreadable", "prose_figures", "findings")
@@ -21,6 +21,7 @@ def _contract(report: dict) -> dict:
     out["prose_figures"] = [{"text": f["text"], "value": f["value"], "refers_to": f["refers_to"]}
                             for f in report.get("prose_figures", [])]
     out["cell_sources"] = report.get("cell_sources", {})
+    out["tables"] = report.get("tables", [])  # per table: cells read of cells expected
     return out
 
 
@@ -36,11 +37,11 @@ def write_xlsx(reports: list[dict], path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "报告"
-    append(sheet, ["文件", "机关", "年度", "格式", "错误", "警告", "提示", "单元格数", "无法读取"])
+    append(sheet, ["文件", "机关", "年度", "格式", "错误", "警告", "提示", "单元格数", "未能读取", "各表读取（读到/应有）"])
     for r in reports:
         c = counts(r)
         append(sheet, [r.get("source"), r.get("agency"), r.get("year"), FORMAT.get(r.get("format"), r.get("format")),
-                      c["error"], c["warning"], c["info"], len(r.get("cells", {})), len(r.get("unreadable", []))])
+                      c["error"], c["warning"], c["info"], len(r.get("cells", {})), c["unread"], tables_line(r)])
     findings = book.create_sheet("问题")
     append(findings, ["文件", "机关", "年度", "代码", "级别", "说明", "单元格", "位置"])
     for r in reports:
@@ -56,7 +57,7 @@ def write_xlsx(reports: list[dict], path) -> None:
             append(cells, [r.get("source"), r.get("agency"), r.get("year"), cid, value, src.get("raw"), src.get("where"),
                           "、".join(src.get("flags", []))])
         for cid in r.get("unreadable", []):
-            append(cells, [r.get("source"), r.get("agency"), r.get("year"), cid, None, None, None, "无法读取"])
+            append(cells, [r.get("source"), r.get("agency"), r.get("year"), cid, None, None, None, "未能读取"])
     for ws in (sheet, findings, cells):
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -66,7 +67,7 @@ def write_xlsx(reports: list[dict], path) -> None:
 
 _CSS = """body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #bbb;padding:3px 8px;font-size:14px}
-th{background:#f0f0f0}.error{color:#b00020;font-weight:bold}.warning{color:#a45a00}.info{color:#555}
+th{background:#f0f0f0}.error{color:#b00020;font-weight:bold}.warning{color:#a45a00}.info{color:#555}.unread{color:#555;font-style:italic}
 h2{border-bottom:2px solid #ccc;padding-bottom:4px}.num{text-align:right}"""
 
 
@@ -75,14 +76,14 @@ def write_html(reports: list[dict], path) -> None:
     parts = ["<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>年报体检结果</title>",
              f"<style>{_CSS}</style></head><body><h1>政府信息公开工作年度报告体检结果</h1>",
              "<h2>概览</h2><table><tr><th>文件</th><th>机关</th><th>年度</th><th>格式</th><th>错误</th><th>警告</th>"
-             "<th>提示</th><th>单元格</th><th>无法读取</th></tr>"]
+             "<th>提示</th><th>单元格</th><th>未能读取</th><th>各表读取（读到/应有）</th></tr>"]
     for i, r in enumerate(reports):
         c = counts(r)
         parts.append(f"<tr><td><a href='#r{i}'>{e(str(r.get('source')))}</a></td><td>{e(r.get('agency') or '—')}</td>"
                      f"<td>{r.get('year') or '—'}</td><td>{e(FORMAT.get(r.get('format'), str(r.get('format'))))}</td>"
                      f"<td class='num error'>{c['error']}</td><td class='num warning'>{c['warning']}</td>"
                      f"<td class='num info'>{c['info']}</td><td class='num'>{len(r.get('cells', {}))}</td>"
-                     f"<td class='num'>{len(r.get('unreadable', []))}</td></tr>")
+                     f"<td class='num'>{c['unread']}</td><td>{e(tables_line(r) or '—')}</td></tr>")
     parts.append("</table>")
     for i, r in enumerate(reports):
         parts.append(f"<h2 id='r{i}'>{e(r.get('agency') or '（未识别机关）')} {r.get('year') or ''}"

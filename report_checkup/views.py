@@ -80,7 +80,7 @@ class CheckupIndexView(StaffRequiredMixin, TemplateView):
 def _finding_rows(findings):
     return [{**f, "severity_label": SEVERITY.get(f.get("severity"), f.get("severity")),
              "cell_labels": [(c, services.cell_label(c)) for c in f.get("cells") or []]}
-            for f in sorted(findings, key=lambda f: ({"error": 0, "warning": 1}.get(f.get("severity"), 2),
+            for f in sorted(findings, key=lambda f: ({"error": 0, "warning": 1, "unread": 2}.get(f.get("severity"), 3),
                                                      f.get("code", "")))]
 
 

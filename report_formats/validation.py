@@ -143,6 +143,9 @@ class _Report:
         self.known = self.spec.cells()
         self.values: dict[str, Decimal | None] = {}
         self.invalid: set[str] = set()
+        # Cells a reader could not read (flag "unread"): no number is known, so no identity that needs one
+        # runs, and none of them is an error of the report (the checkup reports them as 未能读取).
+        self.unread: set[str] = set()
         self.flags: dict[str, set] = {}
         self.derived: dict[str, Decimal] = {}
         for cid, raw in (cells or {}).items():
@@ -155,7 +158,10 @@ class _Report:
                     self.flags[cid] = {str(f) for f in fl}
                 except TypeError:
                     self.flags[cid] = set()
-                if "invalid" in self.flags[cid]:
+                if "unread" in self.flags[cid]:
+                    self.unread.add(cid)
+                    self.values[cid] = None
+                elif "invalid" in self.flags[cid]:
                     self.invalid.add(cid)
 
     def _clean(self, cid, raw) -> Decimal | None:
@@ -184,7 +190,8 @@ class _Report:
 
     def blank(self, cid) -> bool:
         """Printed blank (not derived, not an unreadable value, not a missing row)."""
-        return cid in self.values and self.values[cid] is None and cid not in self.derived and cid not in self.invalid
+        return (cid in self.values and self.values[cid] is None and cid not in self.derived
+                and cid not in self.invalid and cid not in self.unread)
 
     def num(self, cid) -> Decimal:
         """The value an identity uses: derived total, else the value, blank and missing as 0."""
@@ -198,7 +205,7 @@ class _Report:
         return cid in self.derived or self.values.get(cid) is not None
 
     def unusable(self, cids) -> bool:
-        return any(c in self.invalid or "approximate" in self.flags.get(c, ()) for c in cids)
+        return any(c in self.invalid or c in self.unread or "approximate" in self.flags.get(c, ()) for c in cids)
 
     def table_present(self, table_id) -> bool:
         return any(cid in self.values for cid in self.spec.table(table_id).cell_ids())

@@ -1,4 +1,6 @@
-"""gongkai checkup FILE_OR_DIR… [--out report.html|.xlsx|.json]: 年报体检 for published annual reports."""
+"""gongkai checkup FILE_OR_DIR… [--out report.html|.xlsx|.json]: 年报体检 for published annual reports.
+One line per report (errors, warnings, notes, cells not read per table), then each of its errors in full;
+`gongkai audit` is the same command under the name issue 17 uses."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from report_checkup.checkup import check_many, counts
+from report_checkup.checkup import check_many, counts, tables_line
 from report_checkup.output import write_html, write_json, write_xlsx
 
 
@@ -40,8 +42,13 @@ class Command(BaseCommand):
             err.write("\n")
         for r in reports:
             c = counts(r)
+            read = f"（{tables_line(r)}）" if r.get("tables") else ""
             self.stdout.write(f"{r.get('agency') or '（未识别机关）'}\t{r.get('year') or '-'}\t{r.get('format')}\t"
-                              f"错误{c['error']}\t警告{c['warning']}\t提示{c['info']}\t{r.get('source')}")
+                              f"错误{c['error']}\t警告{c['warning']}\t提示{c['info']}\t未能读取{c['unread']}{read}\t"
+                              f"{r.get('source')}")
+            for f in r.get("findings", []):
+                if f.get("severity") == "error":  # every error in full; warnings and notes are in --out
+                    self.stdout.write(f"  错误 {f['code']}：{f['message']}{'（' + f['where'] + '）' if f.get('where') else ''}")
         self.stdout.write(scorecard(reports, time.perf_counter() - started))
         if out:
             suffix = Path(out).suffix.lower()
@@ -63,9 +70,9 @@ def scorecard(reports: list[dict], seconds: float) -> str:
     with_warnings = sum(1 for r in reports if counts(r)["warning"] and not counts(r)["error"])
     clean = total - with_errors - with_warnings
     cells = sum(len(r.get("cells", {})) for r in reports)
-    unreadable = sum(len(r.get("unreadable", [])) for r in reports)
+    unreadable = sum(counts(r)["unread"] for r in reports)
     formats = "，".join(f"{k} {v}份" for k, v in sorted(by_format.items()))
     return (f"合计：{total}份报告（{formats}）；有错误{with_errors}份，仅有警告{with_warnings}份，无问题{clean}份；"
-            f"读取单元格{cells}个，无法读取{unreadable}个；用时{seconds:.1f}秒")
+            f"读取单元格{cells}个，未能读取{unreadable}个（不计为错误）；用时{seconds:.1f}秒")
 
 
