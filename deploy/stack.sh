@@ -65,7 +65,8 @@ PY
   GONGKAI_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
   GONGKAI_EMAIL_FILE_PATH="$STACK/mail"
   GONGKAI_TASKS_BACKEND=database
-  GONGKAI_JOB_STALE_MINUTES=1            # a killed worker's job is taken up again after a minute (default 15)
+  GONGKAI_JOB_STALE_MINUTES=0.25         # a killed worker's job is taken up again after 15 s (default 15 minutes)
+  GONGKAI_SCHEDULER_INTERVAL_SECONDS=5   # the scheduler looks for due and stale jobs every 5 s (default 30)
   GONGKAI_WEB_WORKERS=4
   MPLCONFIGDIR="$STACK/matplotlib"
   TMPDIR="$STACK/tmp"

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",  # Django 6's background-task API on 5.2 (docs/dependencies.md)
     "django_tasks_db",  # its database backend: the queue is a table, the worker `gongkai worker`
+    "django_prose_editor",  # the document body's rich-text editor, self-hosted static files (docs/dependencies.md)
     "gongkai.deployment",  # deployment checks (`gongkai check --deploy`) and the database cache's table
     # Gongkai's domain apps (see docs/architecture.md)
     "audit",
@@ -217,7 +219,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        # The nonce is only sent on pages that use it: the body editor's import map (catalog/document_form.html).
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
@@ -291,7 +294,7 @@ if GONGKAI_TASKS_BACKEND not in _TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[GONGKAI_TASKS_BACKEND]}}
 GONGKAI_JOB_MAX_ATTEMPTS = env_int("GONGKAI_JOB_MAX_ATTEMPTS", 3)
 GONGKAI_JOB_RETRY_SECONDS = env_int("GONGKAI_JOB_RETRY_SECONDS", 60)  # then ×4 per attempt: 60 s, 4 min, 16 min
-GONGKAI_JOB_STALE_MINUTES = env_int("GONGKAI_JOB_STALE_MINUTES", 15)
+GONGKAI_JOB_STALE_MINUTES = float(os.environ.get("GONGKAI_JOB_STALE_MINUTES") or 15)  # fractions allowed (0.25: 15 s)
 GONGKAI_JOB_KEEP_DAYS = env_int("GONGKAI_JOB_KEEP_DAYS", 30)
 GONGKAI_SCHEDULER_INTERVAL_SECONDS = env_int("GONGKAI_SCHEDULER_INTERVAL_SECONDS", 30)
 GONGKAI_SCHEDULE = dict(item.split("=", 1) for item in env_list("GONGKAI_SCHEDULE", []))  # "monitor=05:30,…"

@@ -229,7 +229,7 @@ def test_a_checkup_batch_is_done_by_the_worker(stack_url, new_address):
 def test_a_worker_killed_mid_batch_loses_nothing(stack_url, second_url, new_address):
     """The worker is SIGKILLed while it checks a batch of PDFs (uploaded through the second app server) and
     started again: the batch resumes where it stopped (each report is committed on its own; the scheduler
-    re-dispatches a job whose worker stopped beating: GONGKAI_JOB_STALE_MINUTES=1 in the stack) and
+    re-dispatches a job whose worker stopped beating: GONGKAI_JOB_STALE_MINUTES=0.25 in the stack) and
     completes with every report checked once."""
     office = Visitor(second_url, new_address())
     login(office, "gkb-staff")
