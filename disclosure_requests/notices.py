@@ -297,6 +297,8 @@ def _context(case: DisclosureRequest, kind: str, subject, issued_on: date) -> di
             "correction_requested_on": cn_date(case.correction_requested_on),
             "correction_due_on": cn_date(case.correction_due_on),
             "correction_received_on": cn_date(case.correction_received_on),
+            # What the applicant corrected (online, or typed in by staff from the paper): the reply quotes it.
+            "correction_text": case.correction_text,
             "correction_items": correction_item_list(case.correction_items),
             "reason_requested_on": cn_date(case.reason_requested_on),
             "outcome": case.outcome, "outcome_label": outcome.label if outcome else "",
