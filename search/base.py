@@ -2,6 +2,8 @@
 highlighted snippets, and the backend protocol."""
 
 import html
+import itertools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -309,6 +311,22 @@ class Backend:
                 report.add("extra", indexed.pop()[0])
                 refill()
         return report
+
+
+def title_tiers(document_frequencies: list[float]) -> list[tuple[int, ...]]:
+    """The relevance order shared by the index backends, as tiers of documents: each tier is the set of query
+    terms (their indexes) a document's title (标题 + 文号) holds, every other term being only in the body.
+    Tiers go by how many terms the title holds, then, among as many, rarer terms first (the smaller product of
+    document frequencies, i.e. the larger sum of log(N / df): BM25's IDF, whatever N); a document holding no
+    term in its title comes last (not listed here). Within a tier, newest first.
+
+    This is BM25 with a dominant title weight, minus the term-frequency and length factors, plus recency: a
+    function of the query and of each document alone, so it never changes with the size of the catalogue (no
+    switch between ranking functions at a number of matches), and it is cheap at every size, since each
+    tier is read newest first and the reading stops at the page."""
+    count = len(document_frequencies)
+    subsets = [subset for size in range(count, 0, -1) for subset in itertools.combinations(range(count), size)]
+    return sorted(subsets, key=lambda subset: (-len(subset), math.prod(document_frequencies[i] for i in subset)))
 
 
 def attachment_texts(document_ids: list[int], using: str = "default") -> dict[int, list[str]]:

@@ -14,18 +14,14 @@ Tables (created by catalog migrations 0003 and 0008 on SQLite):
 The FTS rowid is ``key = published_on.toordinal() << 32 | document id``: rowid order is date order, so
 "newest first" is FTS5's native rowid-descending scan with LIMIT, which stops after the page.
 
-Ranking (order="relevance"), stated exactly in docs/search.md:
+Ranking (order="relevance"), stated exactly in docs/search.md: title tiers (search.base.title_tiers), newest
+first within a tier; score = the number of query terms in the title. The first tier (every term in the title)
+reads search_title_fts alone; each other tier is one MATCH on search_fts — all terms anywhere, these in the
+title, NOT the others in the title — newest first with LIMIT, so it stops at the page. After MAX_TIER_QUERIES
+tiers (only reached with four terms or more) the rest of the page is the newest remaining matches.
 
-* total ≤ BM25_LIMIT and every term of two or more bigrams has a rarest bigram in at most BM25_TERM_LIMIT
-  documents: FTS5 bm25() with column weights title 10, body 1 (k1 1.2, b 0.75); score = −bm25; ties newest
-  first.
-* otherwise: documents whose title (or 文号) contains every term first, then the rest; newest first within
-  each group; score = 1 or 0.
-
-Why the limits: bm25() scores every match, and before that counts the documents containing each term (its
-IDF) by walking that term's postings, which for a frequent multi-character term costs as much as the search
-itself (at 1,000,000 documents "乡村振兴 项目", 14,633 matches: 43 ms for the BM25 page, 0.1 ms for title-first). For a
-term that frequent BM25 mostly rewards long documents; title + recency is what such a searcher needs.
+Earlier versions used FTS5 bm25() below 5,000 matches and title-first above, so a query's order changed as the
+catalogue grew past that count; bm25() also scores every match (43 ms for "乡村振兴 项目" at 1,000,000).
 """
 
 import hashlib
@@ -37,17 +33,24 @@ from django.db.models.expressions import RawSQL
 from catalog.models import Document, Genre, Topic
 from orgs.models import Agency
 
-from .base import INDEXED_FIELDS, Backend, attachment_texts, filtered_public, has_filters, indexed_text
+from .base import (
+    INDEXED_FIELDS,
+    Backend,
+    attachment_texts,
+    filtered_public,
+    has_filters,
+    indexed_text,
+    title_tiers,
+)
 from .bigrams import term_tokens, token_text
 from .query import Term
 
-BM25_LIMIT = 5_000
-BM25_TERM_LIMIT = 20_000
+MAX_TIER_QUERIES = 7  # title tiers queried one by one; then every other match newest first (see title_tiers)
+EVERY_DOCUMENT = float(1 << 40)  # the document frequency assumed for a prefix term
 # An agency subtree too large for facets, holding more documents than this, is tested per match instead of
 # listed (see _agency_condition).
 FILTER_LIST_LIMIT = 50_000
 ID_MASK = (1 << 32) - 1
-TITLE_WEIGHT, BODY_WEIGHT = 10.0, 1.0
 
 
 def document_key(document_id: int, published_on: date | None) -> int:
@@ -192,57 +195,60 @@ class SqliteFtsBackend(Backend):
             return cursor.fetchone()[0]
 
     def page(self, query, terms, total: int, filters=None) -> list[tuple[int, float]]:
-        """(document id, score) of the requested page; `total` (from count) picks the ranking function."""
+        """(document id, score) of the requested page: newest first (order="date"), or by title tiers
+        (search.base.title_tiers), newest first within a tier; score = the number of terms in the title."""
         filters = filters or self._filters(query)
         with connections[self.using].cursor() as cursor:
             if query.order == "date":
                 ranked = self._newest(cursor, query, terms, "search_fts", query.offset + query.limit, filters)
                 return [(key & ID_MASK, 0.0) for key in ranked[query.offset:]]
-            if self._bm25_affordable(cursor, terms, total):
-                expression, where, params = self._match(query, terms, filters=filters)
-                cursor.execute(
-                    f"SELECT rowid, bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0.0) AS r FROM search_fts "  # noqa: S608
-                    f"WHERE search_fts MATCH %s{where} ORDER BY r, rowid DESC LIMIT %s OFFSET %s",
-                    [expression, *params, query.limit, query.offset])
-                return [(key & ID_MASK, -score) for key, score in cursor.fetchall()]
-            return self._title_first(cursor, query, terms, filters)
+            return self._by_tiers(cursor, query, terms, filters)
 
-    @staticmethod
-    def _bm25_affordable(cursor, terms, total: int) -> bool:
-        """BM25 only where its IDF pass is cheap: few matches, and no frequent multi-bigram term (see above)."""
-        if total > BM25_LIMIT:
-            return False
-        for term in terms:
-            tokens, prefix = term_tokens(term.text)
-            if prefix:
-                return False  # 'c*' walks every token starting with c
-            if len(tokens) < 2:
-                continue  # one bigram: its IDF pass only counts one posting list
-            cursor.execute(f"SELECT term, df FROM search_df WHERE term IN ({', '.join(['%s'] * len(tokens))})",  # noqa: S608
-                           tokens)
+    def _term_df(self, cursor, terms) -> list[float]:
+        """Each term's document frequency as its rarest bigram's (an upper bound; a one-character term, a
+        prefix, counts as in every document)."""
+        token_lists = [term_tokens(term.text) for term in terms]
+        wanted = sorted({token for tokens, prefix in token_lists if not prefix for token in tokens})
+        found = {}
+        if wanted:
+            cursor.execute(f"SELECT term, df FROM search_df WHERE term IN ({', '.join(['%s'] * len(wanted))})",  # noqa: S608
+                           wanted)
             found = dict(cursor.fetchall())
-            if min(found.get(token, 0) for token in tokens) > BM25_TERM_LIMIT:
-                return False
-        return True
+        return [EVERY_DOCUMENT if prefix or not tokens else min(found.get(token, 0) for token in tokens)
+                for tokens, prefix in token_lists]
+
+    def _by_tiers(self, cursor, query, terms, filters):
+        offset, wanted = query.offset, query.offset + query.limit
+        facets, where, params = filters
+        ranked: list[tuple[int, float]] = []
+        for inside in title_tiers(self._term_df(cursor, terms))[:MAX_TIER_QUERIES]:
+            need = wanted - len(ranked)
+            if len(inside) == len(terms):  # every term in the title: the title index alone
+                table, expression = "search_title_fts", f"title : ({match_expression(terms)})"
+            else:
+                table = "search_fts"
+                expression = (f"{{title body}} : ({match_expression(terms)}) AND "
+                              f"title : ({match_expression([terms[i] for i in inside])})")
+                for index, term in enumerate(terms):
+                    if index not in inside:
+                        expression = f"({expression}) NOT title : ({phrase(term)})"
+            cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where.format(t=table)} "  # noqa: S608
+                           "ORDER BY rowid DESC LIMIT %s", [f"({expression}){facets}", *params, need])
+            ranked.extend((row[0], float(len(inside))) for row in cursor.fetchall())
+            if len(ranked) == wanted:
+                return [(key & ID_MASK, score) for key, score in ranked[offset:]]
+        # Every tier listed so far is exhausted, so the rest of the page is the newest other matches.
+        seen = {key for key, _ in ranked}
+        rest = [key for key in self._newest(cursor, query, terms, "search_fts", wanted + len(seen), filters)
+                if key not in seen]
+        ranked.extend((key, 0.0) for key in rest[:wanted - len(ranked)])
+        return [(key & ID_MASK, score) for key, score in ranked[offset:]]
 
     def _newest(self, cursor, query, terms, table, count, filters) -> list[int]:
         expression, where, params = self._match(query, terms, table, filters)
         cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where} "  # noqa: S608
                        "ORDER BY rowid DESC LIMIT %s", [expression, *params, count])
         return [row[0] for row in cursor.fetchall()]
-
-    def _title_first(self, cursor, query, terms, filters):
-        offset, wanted = query.offset, query.offset + query.limit
-        in_title = self._newest(cursor, query, terms, "search_title_fts", wanted, filters)
-        if len(in_title) == wanted:
-            return [(key & ID_MASK, 1.0) for key in in_title[offset:]]
-        # Fewer title hits than the page needs, so `in_title` is all of them: the rest of the page comes
-        # from the newest other matches.
-        title_keys = set(in_title)
-        others = [key for key in self._newest(cursor, query, terms, "search_fts", wanted + len(in_title), filters)
-                  if key not in title_keys]
-        ranked = [(key, 1.0) for key in in_title] + [(key, 0.0) for key in others]
-        return [(key & ID_MASK, score) for key, score in ranked[offset:wanted]]
 
     # --- maintaining -------------------------------------------------------------------------------
     def document_changed(self, document_id):
