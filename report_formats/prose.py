@@ -8,7 +8,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from .validation import ProseFacts, ProseFigure
+from .validation import ProseFacts, ProseFigure, ProsePercentage
 
 _TITLE_AGENCY_FIRST = re.compile(
     r"(?P<agency>[\u4e00-\u9fa5（）()·]{2,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年(?:度)?\s*政府信息公开(?:工作)?年度?报告")
@@ -106,6 +106,11 @@ _NUMBER = re.compile(r"(?<![\d.])(?P<pre>约|近|逾|超过)?(?P<num>\d+(?:\.\d+
 _KINDS = (
     ("carried_in", ("上年结转", "上年度结转", "上一年度结转", "上年度未办结")),
     ("carried_out", ("结转下年", "结转下一年", "转入下一年", "结转到下")),
+    # Combined categories of real prose: compared with the sum of their cells (SUMS), never one of them.
+    ("granted_or_partial", ("予以公开及部分公开", "予以公开和部分公开", "予以公开或部分公开", "公开及部分公开",
+                            "全部公开或部分公开", "全部或部分公开", "公开和部分公开", "予以公开（含部分公开）",
+                            "予以公开(含部分公开)")),
+    ("not_processed", ("不予处理",)),
     ("partially_granted", ("部分公开",)),
     ("withheld", ("不予公开", "不同意公开")),
     ("unavailable", ("无法提供",)),
@@ -134,6 +139,26 @@ _REFERS = {
               "via_website": "fj.via_website.year"},
 }
 _REFERS["2019"] = _REFERS["2021"]
+_WITHHELD = ("state_secret", "prohibited_by_law", "security_stability", "third_party_rights", "internal_affairs",
+             "process_info", "enforcement_file", "admin_inquiry")
+# Kinds whose figure is the sum of several cells of the 2019/2021 tables (sum_of): 予以公开及部分公开 = （一）+（二）;
+# 不予公开, 无法提供, 不予处理 overall = the sum of their numbered sub-rows' 总计; 行政诉讼 = both 诉讼 blocks.
+SUMS = {
+    "granted_or_partial": ("t3.granted.total", "t3.partially_granted.total"),
+    "withheld": tuple(f"t3.withheld_{k}.total" for k in _WITHHELD),
+    "unavailable": tuple(f"t3.unavailable_{k}.total" for k in ("not_held", "needs_creation", "still_unclear")),
+    "not_processed": tuple(f"t3.not_processed_{k}.total" for k in ("complaint", "duplicate", "publication", "excessive",
+                                                                    "reconfirmation")),
+    "suit": ("t4.suit_direct.total", "t4.suit_after_review.total"),
+}
+# 纠错率 (correction rate) of 行政复议 / 行政诉讼: 结果纠正 ÷ 审结（总计 − 尚未审结）, or ÷ 总计 as some agencies
+# print it; the validator accepts either and names the formula (docs/auditor.md, 正文与表格).
+CORRECTION_RATE = {
+    "review": (("t4.review.corrected",), (("t4.review.total", "-t4.review.pending"), ("t4.review.total",))),
+    "suit": (("t4.suit_direct.corrected", "t4.suit_after_review.corrected"),
+             (("t4.suit_direct.total", "t4.suit_after_review.total", "-t4.suit_direct.pending",
+               "-t4.suit_after_review.pending"), ("t4.suit_direct.total", "t4.suit_after_review.total"))),
+}
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 # A part (其中, 州本级, 县市) is not the table total: such figures keep refers_to None.
 PART_MARKERS = ("其中", "本级", "分别", "累计", "历年")
@@ -144,9 +169,16 @@ def is_prose(text: str) -> bool:
 
 
 def prose_figures(lines: list[tuple[str, str]], fmt: str) -> list[dict]:
+    """Every number of the prose with its kind, the one cell it states (`refers_to`) or, for a combined category
+    of the 2019/2021 tables, the cells it is the sum of (`sum_of`), the sentence and its section heading."""
     refers = _REFERS.get(fmt, {})
+    sums = SUMS if fmt in ("2019", "2021") else {}
     figures = []
+    section = ""
     for text, where in lines:
+        head = re.split(r"[。：:]", text.strip(), maxsplit=1)[0].strip()
+        if len(head) <= 42 and _HEADING.match(head.rstrip(".")):
+            section = head
         if not is_prose(text):
             continue
         for sm in _SENTENCE.finditer(text):
@@ -155,7 +187,7 @@ def prose_figures(lines: list[tuple[str, str]], fmt: str) -> list[dict]:
             for m in _NUMBER.finditer(clean):
                 clause = re.split(r"[，,：:（(]", clean[:m.start()])[-1][-30:]
                 if m.group("unit") == "%":
-                    kind = "percent"
+                    kind = "correction_rate" if "纠错率" in clause else "percent"
                 else:
                     kind = next((k for k, words in _KINDS if any(w in clause for w in words)), None)
                     if kind is None:
@@ -167,9 +199,17 @@ def prose_figures(lines: list[tuple[str, str]], fmt: str) -> list[dict]:
                 value = int(num) if num == num.to_integral_value() and "." not in m.group("num") else m.group("num")
                 approximate = bool(m.group("approx") or m.group("pre"))
                 part = any(p in clean[:m.start()] for p in PART_MARKERS)
-                refers_to = None if (approximate or part or kind == "percent") else refers.get(kind)
-                figures.append({"text": sentence, "value": value, "refers_to": refers_to, "kind": kind,
-                                "unit": m.group("unit"), "approximate": approximate, "where": where})
+                exact = not (approximate or part or m.group("unit") == "%")
+                refers_to = refers.get(kind) if exact else None
+                sum_of = list(sums[kind]) if exact and refers_to is None and kind in sums else None
+                figure = {"text": sentence, "value": value, "refers_to": refers_to, "kind": kind,
+                          "unit": m.group("unit"), "approximate": approximate, "where": where, "section": section}
+                if sum_of:
+                    figure["sum_of"] = sum_of
+                if kind == "correction_rate" and fmt in ("2019", "2021"):
+                    scope = "suit" if "诉讼" in clean[:m.start()] and "复议" not in clause else "review"
+                    figure["rate_of"] = scope
+                figures.append(figure)
     return figures
 
 
@@ -181,19 +221,30 @@ def prose_facts(report: dict) -> ProseFacts:
     """The validator's facts from a report in the checkup's JSON contract (its `prose_text` and
     `prose_figures`; either may be absent)."""
     text = report.get("prose_text") or ""
-    figures = []
+    figures, percentages = [], []
     for f in report.get("prose_figures", []):
-        if f.get("refers_to"):
-            try:
-                figures.append(ProseFigure((f["refers_to"],), Decimal(str(f["value"])), f["text"],
-                                           bool(f.get("approximate"))))
-            except (ArithmeticError, ValueError):
-                continue
+        cells = (f["refers_to"],) if f.get("refers_to") else tuple(f.get("sum_of") or ())
+        try:
+            if cells:
+                figures.append(ProseFigure(cells, Decimal(str(f["value"])), f["text"], bool(f.get("approximate")),
+                                           section=f.get("section") or ""))
+            elif f.get("rate_of") in CORRECTION_RATE and not f.get("approximate"):
+                numerator, denominators = CORRECTION_RATE[f["rate_of"]]
+                value = str(f["value"])
+                decimals = len(value.split(".")[1]) if "." in value else 0
+                percentages.append(ProsePercentage(Decimal(value), decimals, numerator, None, f["text"],
+                                                   denominators=denominators, name="纠错率",
+                                                   section=f.get("section") or ""))
+        except (ArithmeticError, ValueError):
+            continue
+    upheld = re.search(r"[^。；;！!？?\n]*均(?:获|被|予)?维持[^。；;！!？?\n]*[。；;]?", text)
     return ProseFacts(
         figures=figures,
         states_no_requests=bool(re.search(r"未收到[^，。；]{0,12}申请|收到[^，。；]{0,12}申请0件", text)),
         states_no_fee_items=bool(re.search(r"(?:无|没有|未设)[^，。；]{0,6}行政事业性收费", text)),
-        states_appeals_all_upheld=bool(re.search(r"均(?:获|被|予)?维持", text)),
+        states_appeals_all_upheld=bool(upheld),
+        appeals_upheld_sentence=upheld.group(0).strip() if upheld else "",
+        percentages=percentages,
         text=text,
         headings=list(report.get("headings") or []),
         agency_name=report.get("agency") or "",

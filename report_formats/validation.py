@@ -62,6 +62,7 @@ class ProseFigure:
     value: Decimal
     text: str = ""
     approximate: bool = False  # "2100余条": never used in a strict comparison
+    section: str = ""  # the section heading the sentence is under, quoted in the finding
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class ProsePercentage:
     numerator: tuple[str, ...] | Decimal
     denominator: tuple[str, ...] | Decimal | None = None
     text: str = ""
+    # Candidate denominators tried in order when `denominator` is None (default: the 表三 ones of T3-W03).
+    # A cell id written "-t4.review.pending" is subtracted: 纠错率 = 结果纠正 ÷ (总计 − 尚未审结).
+    denominators: tuple = ()
+    name: str = ""  # what the share is called in the prose ("纠错率"), for the message
+    section: str = ""  # the section heading the sentence is under
 
 
 @dataclass
@@ -83,6 +89,7 @@ class ProseFacts:
     states_no_requests: bool = False  # "未收到…申请" / "0件" (T3-W04)
     states_no_fee_items: bool = False  # "无行政事业性收费项目" (T2-W04)
     states_appeals_all_upheld: bool = False  # "均获维持" (T4-W03)
+    appeals_upheld_sentence: str = ""  # the sentence that says so, quoted in T4-W03 (复议 only / 诉讼 only by its words)
     text: str = ""  # the prose, tables excluded (D-W06, D-I07, D-W08, D-W01)
     headings: list[str] = field(default_factory=list)  # section headings as printed (D-E01, D-W01)
     agency_name: str = ""  # publisher's name (D-I07)
@@ -547,18 +554,21 @@ def _block(cid: str) -> str:
 def _sum_of(report: _Report, ref) -> Decimal | None:
     if isinstance(ref, Decimal | int):
         return Decimal(ref)
-    cids = tuple(ref)
+    signed = tuple(ref)
+    cids = tuple(c[1:] if c.startswith("-") else c for c in signed)
     if not cids or any(c not in ALL_CELLS for c in cids) or not all(report.present(c) for c in cids) \
             or report.unusable(cids):
         return None
-    return sum((report.num(c) for c in cids), Decimal(0))
+    return sum((-report.num(c[1:]) if c.startswith("-") else report.num(c) for c in signed), Decimal(0))
 
 
 def _prose(v: _Validator, facts: ProseFacts, agency_level):
     r = v.r
+    checked = set()
     for fig in facts.figures:
-        if fig.approximate or not fig.cells:
-            continue
+        if fig.approximate or not fig.cells or (fig.cells, fig.value) in checked:
+            continue  # the same statement twice (a combined category mapped by two readers) is one finding
+        checked.add((fig.cells, fig.value))
         table_value = _sum_of(r, fig.cells)
         try:
             stated = Decimal(fig.value)
@@ -576,7 +586,7 @@ def _prose(v: _Validator, facts: ProseFacts, agency_level):
         else:
             code, severity = "narrative", Severity.WARNING
         v.add(code, severity, list(fig.cells),
-              f"正文“{fig.text}”所述 {_n(stated)} 与表中{'、'.join(_label(c) for c in fig.cells)}"
+              f"正文“{fig.text}”{f'（{fig.section}）' if fig.section else ''}所述 {_n(stated)} 与表中{'、'.join(_label(c) for c in fig.cells)}"
               f"{'之和' if len(fig.cells) > 1 else ''} {_n(table_value)} 不一致。", expected=table_value, actual=stated)
     for pct in facts.percentages:
         _percentage(v, pct)
@@ -591,10 +601,18 @@ def _prose(v: _Validator, facts: ProseFacts, agency_level):
               f"正文称本机关没有行政事业性收费项目，但表二本年收费金额为 {_n(r.num('t2.fees.amount'))} 万元。",
               actual=r.num("t2.fees.amount"))
     if facts.states_appeals_all_upheld:
-        cids = [f"t4.{b}.{c}" for b in T4_BLOCKS for c in ("corrected", "other", "pending") if r.num(f"t4.{b}.{c}") > 0]
+        said = facts.appeals_upheld_sentence
+        blocks = T4_BLOCKS
+        if "复议" in said and "诉讼" not in said:
+            blocks = ("review",)
+        elif "诉讼" in said and "复议" not in said:
+            blocks = ("suit_direct", "suit_after_review")
+        cids = [f"t4.{b}.{c}" for b in blocks for c in ("corrected", "other", "pending") if r.num(f"t4.{b}.{c}") > 0]
         if cids:
+            quoted = f"（“{said}”）" if said else ""
             v.add("T4-W03", Severity.WARNING, cids,
-                  f"正文称复议诉讼“均获维持”，但表四{'、'.join(f'{_label(c)} {_n(r.num(c))}' for c in cids)}。")
+                  f"正文称复议诉讼“均获维持”{quoted}，但表四{'、'.join(f'{_label(c)} {_n(r.num(c))}' for c in cids)}"
+                  f"（被纠正、其他结果或尚未审结的案件不是“维持”）。")
     if str(agency_level or "") == "township":
         cids = [c for c in r.values if c.startswith("t3.") and c.split(".")[2] in ("research_institution",
                                                                                    "public_welfare_org")
@@ -616,7 +634,7 @@ def _percentage(v: _Validator, pct: ProsePercentage):
         return
     if num is None or not printed.is_finite() or not 0 <= decimals <= 10:
         return
-    candidates = [pct.denominator] if pct.denominator is not None else list(T3_DENOMINATORS)
+    candidates = [pct.denominator] if pct.denominator is not None else list(pct.denominators or T3_DENOMINATORS)
     tolerance = Decimal("0.5") * Decimal(10) ** -decimals + Decimal("1e-9")
     tried = []
     for ref in candidates:
@@ -632,8 +650,15 @@ def _percentage(v: _Validator, pct: ProsePercentage):
     ref, den, computed = tried[0]
     shown = computed.quantize(Decimal(10) ** -(decimals + 2))
     cells = [cid for ref_ in (pct.numerator, ref) if not isinstance(ref_, Decimal | int) for cid in ref_]
+    cells = [c.lstrip("-") for c in cells]
+    if pct.name == "纠错率":
+        v.add("T4-W04", Severity.WARNING, cells,
+              f"正文“{pct.text}”{f'（{pct.section}）' if pct.section else ''}所述纠错率 {_n(printed)}%，按表四计算：结果纠正 {_n(num)} ÷ 已审结（总计 − 尚未审结）"
+              f"{_n(den)} = {_n(shown)}%，按 {decimals} 位小数应为 {_n(computed.quantize(Decimal(10) ** -decimals))}%"
+              f"（以总计作分母也不相符）。", expected=computed, actual=printed)
+        return
     v.add("T3-W03", Severity.WARNING, cells,
-          f"正文“{pct.text}”印作 {_n(printed)}%，但 {_n(num)} ÷ {_n(den)} = {_n(shown)}%，"
+          f"正文“{pct.text}”{f'（{pct.section}）' if pct.section else ''}印作 {_n(printed)}%，但 {_n(num)} ÷ {_n(den)} = {_n(shown)}%，"
           f"按 {decimals} 位小数应为 {_n(computed.quantize(Decimal(10) ** -decimals))}%"
           f"{'（已依次尝试办理结果总计、本年新收、新收加上年结转作分母）' if pct.denominator is None else ''}。",
           expected=computed, actual=printed)
