@@ -50,8 +50,12 @@ NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 class Response:
     status: int
     headers: dict[str, str]
-    text: str
+    body: bytes
     ms: float
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
 
     @property
     def location(self) -> str:
@@ -98,7 +102,7 @@ class Visitor:
                 for key, morsel in SimpleCookie(value).items():
                     self.cookies[key] = morsel.value
         return Response(reply.status, {k.lower(): v for k, v in reply.getheaders()},
-                        raw.decode("utf-8", "replace"), ms)
+                        raw, ms)
 
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)

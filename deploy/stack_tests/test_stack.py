@@ -10,8 +10,11 @@ import email
 import json
 import re
 import secrets
+import struct
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 
 import pytest
 
@@ -247,3 +250,88 @@ def test_a_worker_killed_mid_batch_loses_nothing(stack_url, second_url, new_addr
     assert done, progress(office, batch)
     page = Visitor(stack_url, office.source, cookies=dict(office.cookies)).get(batch).text  # through the first app
     assert "已处理 10 / 10 份" in page and all(f"年报{i}.pdf" in page for i in range(total))
+
+
+# --- Two app servers -------------------------------------------------------------------------------------------
+
+def form_values(html: str) -> dict:
+    """What a browser would post for the page's form unchanged: inputs' values, checked boxes, selected options,
+    text areas."""
+    values: dict = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = kind.group(1) if kind else "text"
+        if not name or kind in ("submit", "file"):
+            continue
+        if kind in ("checkbox", "radio"):
+            if "checked" in tag:
+                values.setdefault(name.group(1), []).append(unescape(value.group(1)) if value else "on")
+        else:
+            values[name.group(1)] = unescape(value.group(1)) if value else ""
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = [v for v, attrs in re.findall(r'<option value="([^"]*)"([^>]*)>', options) if "selected" in attrs]
+        values[name] = unescape(chosen[0]) if chosen else ""
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        values[name] = unescape(text).removeprefix("\n")
+    return values
+
+
+def first_option(html: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.search(r'<option value="([^"]+)"', select).group(1)
+
+
+def tiny_png(seed: int) -> bytes:
+    """A valid 4×4 PNG whose pixels depend on `seed` (so each run uploads other bytes)."""
+    rows = b"".join(b"\x00" + bytes((x * seed + y * 13) % 256 for x in range(12)) for y in range(4))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def post_ok(visitor: Visitor, path: str) -> None:
+    response = visitor.post(path, {"csrfmiddlewaretoken": visitor.cookies["csrftoken"]})
+    assert response.status == 302, f"POST {path}: HTTP {response.status}"
+    messages = re.findall(r'<li class="message message-(?:error|warning)[^"]*">(.*?)</li>',
+                          visitor.get(response.location).text, re.S)
+    assert not messages, messages
+
+
+def test_a_file_uploaded_through_one_app_server_is_served_by_the_other(stack_url, second_url, new_address):
+    """The editor drafts a catalogue item and uploads its attachment through the first app server (:8080); the
+    reviewer reviews and publishes it through the second (:8089), which serves the file: both read the one
+    media storage (GONGKAI_MEDIA_ROOT), nothing is kept on one server's local disk."""
+    marker = secrets.token_hex(4)
+    image = tiny_png(int(marker, 16) % 251 + 3)
+    editor = Visitor(stack_url, new_address())
+    login(editor, "jyj-editor")
+    page = editor.get("/workbench/documents/new/").text
+    fields = form_values(page)
+    fields.update(title=f"栈测试附件（{marker}）", summary="两台应用服务器共用一个文件存储的检验。", body="<p>正文。</p>",
+                  written_on="2026-12-01", genre=first_option(page, "genre"),
+                  statutory_item=first_option(page, "statutory_item"))
+    created = editor.post("/workbench/documents/new/", fields)
+    assert created.status == 302, f"HTTP {created.status}"
+    document = created.location  # /workbench/documents/<pk>/
+    uploaded = editor.request("POST", f"{document}attachments/", data={"csrfmiddlewaretoken": editor.cookies["csrftoken"]},
+                              files={"file": [(f"附件{marker}.png", image)]})
+    assert uploaded.status == 302
+    post_ok(editor, f"{document}submit/")
+
+    reviewer = Visitor(second_url, new_address())
+    login(reviewer, "jyj-reviewer")
+    post_ok(reviewer, f"{document}secrecy-review/")
+    post_ok(reviewer, f"{document}publish/")
+
+    pk = re.search(r"/(\d+)/$", document).group(1)
+    public = Visitor(second_url, new_address())
+    links = re.findall(r'href="(/attachments/\d+/)"', public.get(f"/documents/{pk}/").text)
+    assert len(links) == 1
+    served_by_second = public.get(links[0])
+    assert served_by_second.status == 200 and served_by_second.body == image
+    assert Visitor(stack_url, new_address()).get(links[0]).body == image
