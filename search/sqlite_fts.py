@@ -73,14 +73,24 @@ def _quoted(tokens: str) -> str:
     return '"' + tokens.replace('"', '""') + '"'
 
 
-def phrase(term: Term) -> str:
-    """The FTS5 phrase that matches `term` as a substring (see search.bigrams)."""
+TEXT_COLUMNS = "{title body}"
+
+
+def phrase(term: Term, columns: str = TEXT_COLUMNS) -> str:
+    """The FTS5 phrase that matches `term` as a substring (see search.bigrams).
+
+    Only a prefix (a one-character term) carries a column filter: it could match a facet token (all start
+    with @, e.g. "@" *). A bigram never does (facet tokens have three characters or more), and a column
+    filter makes FTS5 decode the positions of every candidate: without it, "安全生产 检查" counts in 41 ms
+    instead of 59 ms, "盐池县人民政府办公室" in 113 instead of 146 (200,000 documents, a loaded machine)."""
     tokens, prefix = term_tokens(term.text)
-    return _quoted(" ".join(tokens)) + (" *" if prefix else "")
+    if prefix:
+        return f"{columns} : ({_quoted(' '.join(tokens))} *)"
+    return _quoted(" ".join(tokens))
 
 
-def match_expression(terms: list[Term]) -> str:
-    return " AND ".join(phrase(term) for term in terms)
+def match_expression(terms: list[Term], columns: str = TEXT_COLUMNS) -> str:
+    return " AND ".join(phrase(term, columns) for term in terms)
 
 
 def single_token(terms: list[Term]) -> str | None:
@@ -171,7 +181,7 @@ class SqliteFtsBackend(Backend):
         when the caller already has it (its agency and genre lookups are queries)."""
         facets, where, params = filters or self._filters(query)
         columns = "{title body}" if table == "search_fts" else "title"
-        return f"{columns} : ({match_expression(terms)}){facets}", where.format(t=table), params
+        return f"({match_expression(terms, columns)}){facets}", where.format(t=table), params
 
     def search(self, query, terms):
         filters = self._filters(query)  # once for the count and every query of the page
@@ -224,14 +234,14 @@ class SqliteFtsBackend(Backend):
         for inside in title_tiers(self._term_df(cursor, terms))[:MAX_TIER_QUERIES]:
             need = wanted - len(ranked)
             if len(inside) == len(terms):  # every term in the title: the title index alone
-                table, expression = "search_title_fts", f"title : ({match_expression(terms)})"
+                table, expression = "search_title_fts", f"title : ({match_expression(terms, 'title')})"
             else:
                 table = "search_fts"
-                expression = (f"{{title body}} : ({match_expression(terms)}) AND "
-                              f"title : ({match_expression([terms[i] for i in inside])})")
+                expression = (f"({match_expression(terms)}) AND "
+                              f"title : ({match_expression([terms[i] for i in inside], 'title')})")
                 for index, term in enumerate(terms):
                     if index not in inside:
-                        expression = f"({expression}) NOT title : ({phrase(term)})"
+                        expression = f"({expression}) NOT title : ({phrase(term, 'title')})"
             cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{where.format(t=table)} "  # noqa: S608
                            "ORDER BY rowid DESC LIMIT %s", [f"({expression}){facets}", *params, need])
             ranked.extend((row[0], float(len(inside))) for row in cursor.fetchall())
