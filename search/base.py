@@ -151,27 +151,31 @@ class Backend:
                 self.drop_side(cursor)
             last = self.side_progress(cursor)
             state = self.begin_rebuild(cursor, resume=last is not None)
-        last = last or 0
         total = public.count()
         done = public.filter(pk__lte=last).count() if last else 0
         if progress:
             progress(done, total)
         while True:
             # Keyset pagination: constant cost per batch however far into the catalogue. The batch is read
-            # inside its write transaction, so document_changed (serialised with it) cannot slip between.
+            # inside its write transaction, so document_changed (serialised with it) cannot slip between, and
+            # starts after the side index's progress as committed (a second rebuild running at the same time
+            # shares the work instead of writing the same documents twice).
             with transaction.atomic(using=self.using), connection.cursor() as cursor:
+                last = self.side_progress(cursor)
+                if last is None:  # another rebuild finished and swapped, or --restart dropped it
+                    return self.indexed_count(cursor)
                 batch = list(public.filter(pk__gt=last).order_by("pk").only(*self.rebuild_fields)[:self.rebuild_batch])
                 if not batch:
                     break
                 texts = attachment_texts([document.pk for document in batch], self.using)
                 self.write_batch(cursor, [(document, texts.get(document.pk, [])) for document in batch], state)
-            last = batch[-1].pk
             done += len(batch)
             if progress:
                 progress(done, max(total, done))
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
-            self.finish_rebuild(cursor, done, state)
-            self.swap(cursor)
+            if self.side_progress(cursor) is not None:
+                self.finish_rebuild(cursor, done, state)
+                self.swap(cursor)
             return self.indexed_count(cursor)
 
     def builds_beside(self) -> bool:
