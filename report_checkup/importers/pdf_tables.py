@@ -176,6 +176,8 @@ def grid_rows(cells: list[Box], chars: list[Char], tolerance: float = 2.0) -> tu
         if 0 <= r < nrows and 0 <= c < ncols and owner[r][c] is not None:
             contents.setdefault(owner[r][c], []).append(ch)
     texts = {k: cell_text(v) for k, v in contents.items()}
+    for k in _spilled(chars, xs, ys, owner):
+        texts[k] = REPLACEMENT  # text running over a column line: which part belongs where cannot be told
     rows = []
     for r in range(nrows):
         row: list[str] = []
@@ -187,6 +189,25 @@ def grid_rows(cells: list[Box], chars: list[Char], tolerance: float = 2.0) -> tu
                 row.append(texts.get(k, ""))  # a box spanning columns appears once
         rows.append(row)
     return rows, ys[:nrows]
+
+
+def _spilled(chars: list[Char], xs: list[float], ys: list[float], owner) -> set[int]:
+    """The cells on both sides of a column line that a character straddles (a number too wide for its cell,
+    printed over the line into the next cell: "688772" reads as "68877" beside "2" + "3691")."""
+    out: set[int] = set()
+    for ch in chars:
+        r = bisect.bisect_right(ys, ch.cy) - 1
+        if not 0 <= r < len(owner):
+            continue
+        margin = 0.5  # points: a glyph box touching a line is not yet over it
+        for j in range(bisect.bisect_right(xs, ch.x0 + margin), len(xs)):
+            if xs[j] >= ch.x1 - margin:
+                break
+            left = owner[r][j - 1] if 0 <= j - 1 < len(owner[r]) else None
+            right = owner[r][j] if j < len(owner[r]) else None
+            if left != right:  # a line between two cells (not one inside a cell spanning columns)
+                out.update(k for k in (left, right) if k is not None)
+    return out
 
 
 # --- fonts whose text cannot be trusted ----------------------------------------------------------------------
@@ -398,7 +419,14 @@ def unreliable_fonts(reader, number: int) -> set[str]:
             if "/ToUnicode" in spec:
                 continue
             base = str(spec.get("/BaseFont", ""))[1:]
-            if spec.get("/Subtype") in ("/Type0", "/Type3") or _is_subset(base):
+            subtype = spec.get("/Subtype")
+            if subtype == "/Type0":
+                # A predefined CMap (UniGB-UCS2-H, GBK-EUC-H…) names the characters; Identity-H or an embedded
+                # CMap stream gives glyph numbers only.
+                encoding = spec.get("/Encoding")
+                if not isinstance(encoding, str) or str(encoding).startswith("/Identity"):
+                    found.add(base.split("+", 1)[-1])
+            elif subtype == "/Type3" or _is_subset(base):
                 found.add(base.split("+", 1)[-1])
         xobjects = resources.get("/XObject")
         for xobj in (xobjects.get_object().values() if xobjects is not None else []):

@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 
 from gongkai import file_reading
 
-from . import pdf_tables
+from . import docx_grid, ocr, pdf_tables, text_tables
 from .decode import decode_text, to_simplified
 from .document import Document, Row
+from .tables import is_exact_label, is_value
 
 MAX_CHARS = 2_000_000  # about 1000 pages of text; beyond it the text is cut with a finding
 MAX_PDF_PAGES = 300
@@ -46,7 +47,13 @@ def read_text(text: str, doc: Document | None = None) -> Document:
     text = _simplify(_cap_text(text.replace("\r\n", "\n").replace("\r", "\n"), doc), doc)
     for number, line in enumerate(text.split("\n"), start=1):
         where = f"第{number}行"
-        if "\t" in line and line.strip():
+        bars = text_tables.split_row(line)  # "| 规章 | 0 | 0 | 2 |", box drawing; [] for a rule row
+        if bars == []:
+            continue
+        if bars is not None:
+            doc.rows.append(Row(bars, where, structured=True))
+            doc.lines.append((" ".join(c for c in bars if c), where))
+        elif "\t" in line and line.strip():
             cells = [c.strip() for c in line.split("\t")]
             doc.rows.append(Row(cells, where, structured=True))
             doc.lines.append((" ".join(c for c in cells if c), where))
@@ -195,7 +202,7 @@ def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1, pag
             if total > MAX_TABLE_CELLS:
                 doc.findings.append(_finding("IMP-W02", "warning", f"表格单元格过多，只读取了前{MAX_TABLE_CELLS}个", ""))
                 return
-            cleaned = [re.sub(r"\s+", lambda m: "\n" if "\n" in m.group(0) else " ", c).strip() for c in cells]
+            cleaned = [_clean_cell(c) for c in cells]
             where = f"第{page}页表{t}第{r}行" if page else f"表{t}第{r}行"
             doc.rows.append(Row(cleaned, where, structured=True))
             doc.lines.append((" ".join(c for c in cleaned if c), where))
@@ -206,37 +213,24 @@ def _add_tables(doc: Document, grids: list[list[list[str]]], start: int = 1, pag
 def read_docx(data: bytes, budget: file_reading.Budget | None = None) -> Document:
     """Through gongkai.file_reading: ZIP limits before anything inflates, python-docx given the XML parts
     only, and the time budget checked between paragraphs and tables (FileRefused / FileTooSlow)."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
     doc = Document("docx")
     budget = budget or file_reading.Budget(file_reading.default_seconds())
     document = file_reading.open_docx(data, budget=budget)
-    grids = []
+    # The XML itself (docx_grid): merged cells by w:gridSpan / w:vMerge whatever w:tblGrid says (WPS writes it
+    # short), tables nested in cells read as tables, a layout table walked through in reading order.
+    tables = 0
     paragraph_no = 0
-    body = document.element.body
-    for child in body.iterchildren():
+    for kind, content in docx_grid.blocks(document.element.body, budget.check):
         budget.check()
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = _simplify(Paragraph(child, document).text, doc).strip()
+        if kind == "p":
+            text = _simplify(content, doc).strip()
             paragraph_no += 1
             if text:
                 doc.lines.append((text, f"第{paragraph_no}段"))
                 doc.rows.append(Row([text], f"第{paragraph_no}段"))
-        elif tag == "tbl":
-            table = Table(child, document)
-            # row.cells repeats a merged cell in every grid position it covers (gridSpan and vMerge).
-            grid = []
-            for row in table.rows:
-                cells, previous = [], None
-                for cell in row.cells:  # a horizontally merged cell is repeated by python-docx: keep it once
-                    if cell._tc is not previous:
-                        cells.append(_simplify(cell.text, doc))
-                    previous = cell._tc
-                grid.append(cells)
-            grids.append(grid)
-            _add_tables(doc, [grid], start=len(grids))
+        else:
+            tables += 1
+            _add_tables(doc, [[[_simplify(cell, doc) for cell in row] for row in content]], start=tables)
     return doc
 
 
@@ -269,6 +263,17 @@ def read_pdf(data: bytes, budget: file_reading.Budget | None = None) -> Document
         doc.findings.append(_finding("IMP-W02", "warning", f"PDF读取{why}，只读取了前{len(read.pages)}页", ""))
     tables = 0
     chars = garbled = 0
+    last_table = None  # (grid, index of its first row in doc.rows) when a table ends its page
+
+    def first_item(page) -> int:
+        return next((n for n, it in enumerate(page["items"]) if "table" in it or not _PAGE_NUMBER.match(it["line"])),
+                    -1)
+
+    def last_item(page) -> int:
+        items = page["items"]
+        return next((n for n in range(len(items) - 1, -1, -1)
+                     if "table" in items[n] or not _PAGE_NUMBER.match(items[n]["line"])), -1)
+
     for page in read.pages:
         p = page["number"]
         if page["error"]:
@@ -281,12 +286,24 @@ def read_pdf(data: bytes, budget: file_reading.Budget | None = None) -> Document
                 "IMP-W14", "warning", f"第{p}页有{page['garbled']}个字符所用的字体没有可用的字符映射（ToUnicode），"
                 "无法解码：这些文字和数字标为无法读取，不按字形猜测", f"第{p}页"))
         line_no = 0
-        for item in page["items"]:
+        for n, item in enumerate(page["items"]):
             if "table" in item:
                 tables += 1
                 grid = [[_simplify(cell, doc) for cell in row] for row in item["table"]]
+                if n == first_item(page) and last_table is not None and grid:
+                    # the header rows repeated at the top of the page (the same rows as above) come first
+                    k = next((k for k, row in enumerate(grid) if row not in last_table[0][:6]), len(grid))
+                    joined = _join_split_row(last_table[0][-1], grid[k]) if k < len(grid) else None
+                    if joined is not None:
+                        doc.rows[last_table[1]] = Row([_clean_cell(c) for c in joined], doc.rows[last_table[1]].where,
+                                                      structured=True)
+                        grid = grid[:k] + grid[k + 1:]
+                before = len(doc.rows)
                 _add_tables(doc, [grid], start=tables, page=p)
+                last_table = (grid, len(doc.rows) - 1) if n == last_item(page) and len(doc.rows) > before else None
                 continue
+            if n == last_item(page):
+                last_table = None
             line_no += 1
             text = _simplify(item["line"], doc)
             if _PAGE_NUMBER.match(text):
@@ -301,6 +318,8 @@ def read_pdf(data: bytes, budget: file_reading.Budget | None = None) -> Document
             doc.rows.append(Row(cells, where, structured=False, offsets=offsets))
             doc.lines.append((text, where))
     scanned = [page["number"] for page in read.pages if not page["error"] and not page["chars"] and not page["items"]]
+    if scanned:  # image-only pages (scans): OCR (ocr.py) within the time left
+        ocr.read_scanned_pages(data, scanned, doc, max(budget.left if budget is not None else seconds, 1))
     if not tables and not garbled and not scanned and any(t for t, _ in doc.lines):
         # No ruled table anywhere: the columns can only be told by their spacing (pypdf's layout text).
         return read_pdf_layout(data, budget)
@@ -356,6 +375,33 @@ def read_pdf_layout(data: bytes, budget: file_reading.Budget | None = None) -> D
     return doc
 
 
+def _join_split_row(above: list[str], below: list[str]) -> list[str] | None:
+    """A table row broken by a page break: its numbers (and the start of its label) at the foot of one page,
+    the rest of its label at the top of the next, with the number cells there empty. The two parts are one
+    row (returned) when (a) the part above has no label at all, or (b) the part above's label is not a row
+    label by itself and the two together are. Any other pair of rows: None."""
+    if len(above) != len(below):
+        return None
+
+    def is_text(c: str) -> bool:
+        return bool(c.strip()) and not is_value(c)
+
+    if any(c.strip() and not is_text(c) for c in below) or not any(is_text(c) for c in below):
+        return None  # the part below must be label text only
+    if not any(c.strip() and not is_text(c) for c in above):
+        return None  # the part above must hold the numbers
+    joined = [a + b if is_text(a) or is_text(b) else a for a, b in zip(above, below, strict=True)]
+    label_above = [c for c in above if is_text(c)]
+    label_joined = [c for c in joined if is_text(c)]
+    if label_above and (is_exact_label(label_above[-1]) or not is_exact_label(label_joined[-1])):
+        return None
+    return joined
+
+
+def _clean_cell(cell: str) -> str:
+    return re.sub(r"\s+", lambda m: "\n" if "\n" in m.group(0) else " ", cell).strip()
+
+
 # A page number printed in the footer ("- 3 -", "—3—", "第 3 页"): never table data or prose.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?)\s*$")
 _NUMERIC_TOKEN = re.compile(r"^[-+]?[\d.,]+%?$")
@@ -382,6 +428,8 @@ def read_bytes(data: bytes, kind: str, budget: file_reading.Budget | None = None
         return read_pdf(data, budget)
     if kind == "docx":
         return read_docx(data, budget)
+    if kind == "image":  # a scanned page saved as PNG/JPEG: OCR (ocr.py)
+        return ocr.read_image(data, max(budget.left if budget is not None else file_reading.default_seconds(), 1))
     text, encoding = decode_text(data)
     doc = read_html(text) if kind == "html" else read_text(text)
     doc.encoding = encoding

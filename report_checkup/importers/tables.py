@@ -95,6 +95,8 @@ def is_unit(text: str) -> bool:
 def is_value(text: str) -> bool:
     """A cell that holds a number, a placeholder (- / 无) or an annotated number (1（新闻通气会）)."""
     t = text.strip()
+    if "\ufffd" in t:
+        return True  # text the PDF reader could not decode: a value slot that stays unreadable, never a label
     if not t or len(t) > 40:
         return False
     if t.isascii() and t.isdigit():
@@ -108,6 +110,12 @@ def is_value(text: str) -> bool:
 
 def lookup(label: str) -> list[Entry]:
     return list(_lookup(label))
+
+
+def is_exact_label(text: str) -> bool:
+    """A printed row label as a whole (after normalisation and the curated aliases), not a prefix of one."""
+    nl = _norm(text)
+    return bool(INDEX.get(nl.text) or INDEX.get(nl.core))
 
 
 @lru_cache(maxsize=65536)
@@ -454,6 +462,10 @@ class Recogniser:
                 if lg.structured and len(values) > 15 and all(not v[0].strip() for v in values[:-15]):
                     values = values[-15:]
                 pdf = values[0][2] is not None
+                if lg.structured and len(values) == 10:
+                    review = _t4_review_part(logicals, start)
+                    if review is not None:  # 表四 printed as two tables: 行政复议 (5), then 行政诉讼 (10)
+                        values = review + values
                 if pdf and j + 1 < len(logicals) and logicals[j + 1].label is None and logicals[j + 1].values:
                     # The data row is one line in a PDF: numbers on the next line are digits wrapped in their cells.
                     self.result.tables_seen["t4"] = 1
@@ -495,6 +507,19 @@ class Recogniser:
                 cid = f"t3.other.{column.id}"
                 if cid in cells and cells[cid].value is None:
                     del cells[cid]
+
+
+def _t4_review_part(logicals: list[Logical], start: int):
+    """表四 split into two printed tables: the 行政复议 table's data row (5 cells, no label) among the few rows
+    before the 行政诉讼 header, under a header naming 行政复议. None when there is no such row."""
+    for k in range(start - 1, max(start - 5, 0) - 1, -1):
+        lg = logicals[k]
+        if lg.label is None and lg.structured and len(lg.values) == 5:
+            heads = {_norm(t).core for j in range(max(k - 3, 0), k) for t in logicals[j].texts}
+            return list(lg.values) if "行政复议" in heads else None
+        if lg.values:
+            return None
+    return None
 
 
 def _next_line(above: str, below: str) -> bool:
