@@ -1,6 +1,9 @@
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from .actions import action_label
 
 
 class AuditEntryQuerySet(models.QuerySet):
@@ -60,6 +63,24 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("审计日志只能追加，不能删除。")
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (audit.actions); the code itself is shown only as a tooltip."""
+        return action_label(self.action)
+
+    @property
+    def actor_name(self) -> str:
+        """The person by name (their account name is in actor_label, as it was when the entry was written)."""
+        name = self.actor.get_full_name() if self.actor_id and self.actor is not None else ""
+        return name or self.actor_label or "系统"
+
+    @property
+    def object_type_label(self) -> str:
+        try:
+            return str(django_apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return "其他对象"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         before, after = self.before or {}, self.after or {}

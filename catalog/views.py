@@ -153,7 +153,7 @@ class DocumentDetailView(DocumentScopedMixin, TemplateView):
             can_decide_pii=status in (DocumentStatus.SECRECY_REVIEW, DocumentStatus.REVIEW) and can_review
             and not is_drafter,
             pii_decisions=PersonalDataDecision.Decision.choices,
-            history=AuditEntry.objects.filter(object_type="catalog.document", object_id=str(document.pk))
+            history=AuditEntry.objects.select_related("actor").filter(object_type="catalog.document", object_id=str(document.pk))
             .order_by("at", "id"),
         )
         return context

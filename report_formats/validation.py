@@ -142,6 +142,12 @@ def _where(cid: str) -> str:
     return f"{TABLE_NAMES.get(spec.table, spec.table)} {_label(cid)}"
 
 
+def describe_cell(cid: str) -> str:
+    """A cell id in words ("表三 …"), for every page that would otherwise show the id (issue 19); the id
+    itself when it names no cell."""
+    return _where(cid) or cid
+
+
 class _Report:
     """The cells of one report, sanitised: values as finite Decimals, with blank/invalid/derived bookkeeping."""
 
