@@ -11,6 +11,7 @@ from django.views.generic import TemplateView, View
 
 from orgs.models import Agency
 from orgs.scoping import ScopedObjectMixin, StaffRequiredMixin, scope_queryset
+from report_formats.validation import check_label
 
 from . import services
 from .forms import CheckupPublishedForm, CheckupUploadForm
@@ -78,7 +79,7 @@ class CheckupIndexView(StaffRequiredMixin, TemplateView):
 
 
 def _finding_rows(findings):
-    return [{**f, "severity_label": SEVERITY.get(f.get("severity"), f.get("severity")),
+    return [{**f, "severity_label": SEVERITY.get(f.get("severity"), f.get("severity")), "label": check_label(f.get("code", "")),
              "cell_labels": [(c, services.cell_label(c)) for c in f.get("cells") or []]}
             for f in sorted(findings, key=lambda f: ({"error": 0, "warning": 1, "unread": 2}.get(f.get("severity"), 3),
                                                      f.get("code", "")))]
