@@ -1,6 +1,7 @@
 import sys
 
 from django.apps import AppConfig
+from django.db import DatabaseError
 from django.db.models.signals import post_migrate
 
 
@@ -23,9 +24,13 @@ def _after_migrate(sender, using="default", verbosity=1, stdout=None, **kwargs) 
     """Migrations only change the index's structure (a migration that recreates its tables leaves them empty);
     the data is the rebuild job's. When the index is missing or out of step with the catalogue, queue that
     job once and say so."""
+    # lazy: search.services imports models, which cannot be imported while the app registry loads this module
     from .services import schedule_rebuild_if_needed
 
-    status, job = schedule_rebuild_if_needed(using)
+    try:
+        status, job = schedule_rebuild_if_needed(using)
+    except DatabaseError:  # a partial migrate (e.g. back to before the catalogue or the job queue existed)
+        return
     if job is not None and verbosity >= 1:
         (stdout or sys.stdout).write(
             f"{status.message}已安排后台任务 #{job.pk}（检索索引：重建），由 gongkai worker 执行；"
