@@ -134,7 +134,7 @@ DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request",
                              "opinion_notice", "extend", "reason_ask",
                              "reason_decide", "fee_notice", "fee_settled", "fee_lapsed", "reply", "on_the_spot",
                              "withdraw", "transfer", "notice_issue", "notice_delivery", "archive", "promote",
-                             "notice_download")
+                             "notice_download", "release_files", "file_download")
 
 OBJECT_ROUTES = {
     "orgs:detail": lambda r, key: {"pk": r[key].pk},
@@ -220,7 +220,8 @@ def test_platform_wide_changes_are_refused_to_agency_staff(client, two_counties,
 
 def _is_post_only(name):
     if name.startswith("disclosure_requests:"):
-        return name not in ("disclosure_requests:detail", "disclosure_requests:notice_download")
+        return name not in ("disclosure_requests:detail", "disclosure_requests:notice_download",
+                            "disclosure_requests:file_download")
     if name == "appeals:decide":
         return True
     if name.startswith("consultations:"):
