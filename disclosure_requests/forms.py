@@ -321,6 +321,17 @@ class CorrectionAnswerForm(PlainForm):
         return cleaned
 
 
+class NotificationTemplateForm(PlainForm):
+    subject = forms.CharField(label="邮件标题", max_length=200, required=False)
+    body = forms.CharField(label="内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, channel="email", **kwargs):
+        super().__init__(*args, **kwargs)
+        if channel != "email":
+            del self.fields["subject"]
+            self.fields["body"].help_text = "短信按纯文本发送，超过300字的部分不发送。"
+
+
 class ReleaseFilesForm(PlainForm):
     files = MultipleFileField(label="公开的政府信息（文件）")
 

@@ -16,5 +16,6 @@ urlpatterns = [
       for action in views.ACTIONS],
     path("<int:pk>/promote/", views.PromoteView.as_view(), name="promote"),
     path("<int:pk>/notices/download/", views.NoticeDownloadView.as_view(), name="notice_download"),
-    path("<int:pk>/files/<int:file_id>/", views.CaseFileDownloadView.as_view(), name="file_download"),
+    path("<int:pk>/files/download/", views.CaseFileDownloadView.as_view(), name="file_download"),
+    path("notification-templates/", views.NotificationTemplatesView.as_view(), name="notification_templates"),
 ]

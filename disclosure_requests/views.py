@@ -30,7 +30,7 @@ from orgs.scoping import (
 from orgs.views import apply_validation_error
 from workdays.calendar import add_working_days
 
-from . import notices, services
+from . import messaging, notices, services
 from .deadlines import confirmation_due_on, confirmation_overdue, working_days_left
 from .forms import (
     ConfirmForm,
@@ -43,6 +43,7 @@ from .forms import (
     LegacyReplyForm,
     NoticeDeliveryForm,
     NoticeIssueForm,
+    NotificationTemplateForm,
     OnTheSpotForm,
     OpinionCloseForm,
     OpinionOpenForm,
@@ -63,6 +64,9 @@ from .models import (
     DisclosureRequest,
     FeeNotice,
     NoticeKind,
+    NotificationChannel,
+    NotificationEvent,
+    NotificationTemplate,
     OpinionKind,
     OpinionResult,
     Outcome,
@@ -625,13 +629,15 @@ class CaseFileDownloadView(CaseScopedMixin, View):
 
     http_method_names = ["get", "head"]
 
-    def get(self, request, pk, file_id):
+    def get(self, request, pk):
         case = self.get_object()
         if not has_capability(request.user, Capability.REQUESTS_HANDLE, case.agency):
             raise PermissionDenied("申请文件仅限本机关承办人员下载。")
-        item = case.files.filter(pk=file_id).first()
+        file_id = request.GET.get("file", "")
+        item = case.files.filter(pk=int(file_id)).first() if file_id.isdigit() else None
         if item is None:
-            raise Http404("文件不存在。")
+            messages.error(request, "请从申请页面的文件列表中选择要下载的文件。")
+            return redirect("disclosure_requests:detail", pk=case.pk)
         try:
             handle = item.file.open("rb")
         except FileNotFoundError as exc:
@@ -639,3 +645,58 @@ class CaseFileDownloadView(CaseScopedMixin, View):
         response = FileResponse(handle, as_attachment=True, filename=item.name)
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class NotificationTemplatesView(StaffRequiredMixin, View):
+    """通知申请人模板: the wording of each notice to the applicant (event × e-mail / SMS), edited by the 公开办
+    负责人 (who approves extensions, Capability.REQUESTS_APPROVE_EXTENSION); platform-wide. A save is checked by
+    messaging.save_template (syntax, allowed names, no tags that reach outside the text); 恢复默认 deletes the row."""
+
+    capability = Capability.REQUESTS_APPROVE_EXTENSION
+    http_method_names = ["get", "post"]
+
+    def _rows(self, failed=None):
+        stored = {(t.event, t.channel): t for t in NotificationTemplate.objects.select_related("updated_by")}
+        rows = []
+        for (event, channel), (subject, body) in messaging.DEFAULTS.items():
+            row = stored.get((event, channel))
+            key = f"{event}-{channel}"
+            if failed and failed[0] == key:
+                form = failed[1]
+            else:
+                form = NotificationTemplateForm(prefix=key, channel=channel, initial={
+                    "subject": row.subject if row else subject, "body": row.body if row else body})
+            rows.append({"key": key, "event": event, "channel": channel, "custom": row,
+                         "label": f"{NotificationEvent(event).label}（{NotificationChannel(channel).label}）",
+                         "form": form, "open": bool(failed and failed[0] == key)})
+        return rows
+
+    def _render(self, request, failed=None, status=200):
+        return render(request, "disclosure_requests/notification_templates.html", {
+            "rows": self._rows(failed), "names": messaging.CONTEXT_NAMES}, status=status)
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        event, channel = request.POST.get("event", ""), request.POST.get("channel", "")
+        if (event, channel) not in messaging.DEFAULTS:
+            messages.error(request, "未知的通知模板。")
+            return redirect("disclosure_requests:notification_templates")
+        label = f"{NotificationEvent(event).label}（{NotificationChannel(channel).label}）"
+        if request.POST.get("reset"):
+            messaging.reset_template(event=event, channel=channel, user=request.user)
+            messages.success(request, f"“{label}”已恢复为默认文字。")
+            return redirect("disclosure_requests:notification_templates")
+        key = f"{event}-{channel}"
+        form = NotificationTemplateForm(request.POST, prefix=key, channel=channel)
+        if form.is_valid():
+            try:
+                messaging.save_template(event=event, channel=channel, subject=form.cleaned_data.get("subject", ""),
+                                        body=form.cleaned_data["body"], user=request.user)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, f"“{label}”的通知模板已保存，此后的通知按新文字发送。")
+                return redirect("disclosure_requests:notification_templates")
+        return self._render(request, failed=(key, form))
