@@ -1,12 +1,14 @@
 """Workbench pages for government information: the queue, drafting, the review steps and publication.
 Objects are looked up through the user's scope; every change goes through catalog.services."""
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
 from audit.models import AuditEntry
@@ -78,6 +80,12 @@ class DocumentListView(StaffRequiredMixin, TemplateView):
         return context
 
 
+# The body editor (Tiptap) injects its base stylesheet as a <style> element: allowed on the two form pages only.
+# Scripts stay strict: the import map runs under the page's nonce.
+EDITOR_CSP = method_decorator(csp_update({"style-src": ["'unsafe-inline'"]}), name="dispatch")
+
+
+@EDITOR_CSP
 class DocumentCreateView(StaffRequiredMixin, FormView):
     capability = Capability.CATALOG_DRAFT
     template_name = "catalog/document_form.html"
@@ -85,7 +93,11 @@ class DocumentCreateView(StaffRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["publisher_choices"] = scoped_agencies(self.request.user, Capability.CATALOG_DRAFT).order_by("path")
+        choices = scoped_agencies(self.request.user, Capability.CATALOG_DRAFT).order_by("path")
+        kwargs["publisher_choices"] = choices
+        # The clerk's own agency: where their role is (the first), when they may draft for it.
+        own = choices.filter(role_assignments__user=self.request.user).order_by("role_assignments__granted_at")
+        kwargs["default_publisher"] = own.first() or (choices.first() if choices.count() == 1 else None)
         return kwargs
 
     def form_valid(self, form):
@@ -159,6 +171,7 @@ class DocumentDetailView(DocumentScopedMixin, TemplateView):
         return context
 
 
+@EDITOR_CSP
 class DocumentUpdateView(DocumentScopedMixin, FormView):
     template_name = "catalog/document_form.html"
     form_class = DocumentForm
@@ -266,7 +279,7 @@ class InterpretationLinkView(DocumentActionView):
 
     def perform(self, form, document):
         data = form.cleaned_data
-        return services.link_interpretation(document, data["documents"], user=self.request.user)
+        return services.link_interpretation(document, [data["document"]], user=self.request.user)
 
 
 class PiiDecisionView(DocumentActionView):
