@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -40,6 +41,7 @@ def query_of(entry: str):
     name, _, value = condition.partition("=")
     return text, value if name == "agency" else None, int(value) if name == "item" else None
 PG_DATABASE = "gongkai_bench_search"
+BACKENDS = "sqlite,pg,tantivy,like,trgm"
 BATCH = 5000
 
 
@@ -78,6 +80,15 @@ def create_pg_database(pg_url: str) -> None:
     with psycopg.connect(pg_url, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
         connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+
+
+def drop_pg_database(pg_url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(pg_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
 
 
 def build_corpus(n: int, seed: int, aliases: list[str], log) -> int:
@@ -184,6 +195,99 @@ def fts_ids(backend, query, terms) -> set[int]:
 
 
 
+class TantivyPeer:
+    """The peer: tantivy (PyPI `tantivy`, a Lucene-class engine embedded in-process) over the same bigram
+    token text (search.bigrams.token_text, whitespace tokenizer, positions), title field boosted 10 × over
+    the body, Okapi BM25 (k1 1.2, b 0.75), exact count. Filters are `facets` tokens (@p<publisher>,
+    @i<第二十条 item>). Bench-only: the product does not depend on it (pyproject extra `bench`)."""
+
+    def __init__(self, path: Path):
+        import tantivy
+
+        self.tantivy = tantivy
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("title", tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field("body", tokenizer_name="whitespace", index_option="position")
+        builder.add_text_field("facets", tokenizer_name="whitespace", index_option="basic")
+        builder.add_integer_field("doc_id", stored=True, fast=True)
+        builder.add_integer_field("key", fast=True)
+        self.schema = builder.build()
+        if path.exists():
+            for child in path.iterdir():
+                child.unlink()
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.index = tantivy.Index(self.schema, path=str(path))
+
+    def build(self, alias: str = "default") -> int:
+        from catalog.models import Document
+        from search.base import attachment_texts, indexed_text
+        from search.bigrams import token_text
+        from search.sqlite_fts import document_key
+
+        writer = self.index.writer(heap_size=200_000_000, num_threads=1)
+        last, done = 0, 0
+        public = Document.objects.using(alias).public()
+        while True:
+            batch = list(public.filter(pk__gt=last).order_by("pk")[:2000])
+            if not batch:
+                break
+            last = batch[-1].pk
+            texts = attachment_texts([document.pk for document in batch], alias)
+            for document in batch:
+                title, body = indexed_text(document, texts.get(document.pk, []))
+                facets = f"@p{document.publisher_id}" + (
+                    f" @i{document.statutory_item}" if document.statutory_item is not None else "")
+                writer.add_document(self.tantivy.Document(
+                    title=token_text(title), body=token_text(body), facets=facets, doc_id=document.pk,
+                    key=document_key(document.pk, document.published_on)))
+            done += len(batch)
+        writer.commit()
+        writer.wait_merging_threads()
+        self.index.reload()
+        self.searcher = self.index.searcher()
+        return done
+
+    def size(self) -> int:
+        return sum(child.stat().st_size for child in self.path.iterdir())
+
+    def _query(self, query, terms, agency_id):
+        from search.bigrams import term_tokens
+
+        tantivy, Occur, Q = self.tantivy, self.tantivy.Occur, self.tantivy.Query
+
+        def field_query(field, tokens, prefix):
+            if prefix and len(tokens) == 1:
+                return Q.regex_query(self.schema, field, re.escape(tokens[0]) + ".*")
+            if prefix:
+                return Q.phrase_prefix_query(self.schema, field, tokens)
+            if len(tokens) == 1:
+                return Q.term_query(self.schema, field, tokens[0])
+            return Q.phrase_query(self.schema, field, tokens)
+
+        musts = []
+        for term in terms:
+            tokens, prefix = term_tokens(term.text)
+            musts.append((Occur.Must, Q.boolean_query([
+                (Occur.Should, Q.boost_query(field_query("title", tokens, prefix), 10.0)),
+                (Occur.Should, field_query("body", tokens, prefix))])))
+        if agency_id is not None:
+            musts.append((Occur.Must, Q.term_query(self.schema, "facets", f"@p{agency_id}")))
+        if query.statutory_item is not None:
+            musts.append((Occur.Must, Q.term_query(self.schema, "facets", f"@i{query.statutory_item}")))
+        del tantivy
+        return Q.boolean_query(musts)
+
+    def search(self, query, terms, agency_id=None, limit=20) -> tuple[int, list[int]]:
+        """Exact count and the BM25 top `limit` (document ids)."""
+        result = self.searcher.search(self._query(query, terms, agency_id), limit=limit, count=True)
+        return result.count, [self.searcher.doc(address)["doc_id"][0] for _, address in result.hits]
+
+    def ids(self, query, terms, agency_id=None) -> set[int]:
+        total, _ = self.search(query, terms, agency_id, limit=1)
+        return set(self.search(query, terms, agency_id, limit=max(total, 1))[1]) if total else set()
+
+
 def trgm_search(terms, agency_id=None, item=None) -> tuple[int, list[int]]:
     """pg_trgm baseline: count + newest 20 with `LIKE` (contains, never ILIKE) on the indexed concatenation."""
     from django.db import connections
@@ -205,6 +309,7 @@ def trgm_search(terms, agency_id=None, item=None) -> tuple[int, list[int]]:
 
 
 def main(argv=None):
+    global PG_DATABASE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -219,12 +324,19 @@ def main(argv=None):
                         help="also build and time our PostgreSQL bigram backend (pg_trgm is always timed with "
                              "PostgreSQL); at 1M its build takes ~45 min here")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--backend", default=BACKENDS,
+                        help=f"comma-separated, of {BACKENDS} (LIKE is the ground truth and always run)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
+    parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL database at the end")
+    parser.add_argument("--name", default=PG_DATABASE,
+                        help="the PostgreSQL database and SQLite file name (several runs side by side)")
     args = parser.parse_args(argv)
+    PG_DATABASE = args.name
     pg_url = None if args.pg_url == "none" else args.pg_url
     workdir = ROOT / "var" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
-    sqlite_path = workdir / f"search-{args.docs}.sqlite3"
-    facts_path = workdir / f"search-{args.docs}.facts.json"
+    sqlite_path = workdir / f"{args.name}-{args.docs}.sqlite3"
+    facts_path = workdir / f"{args.name}-{args.docs}.facts.json"
 
     def log(text):
         sys.stderr.write(text)
@@ -244,7 +356,7 @@ def main(argv=None):
     from search.postgres import PostgresBackend
     from search.query import parse
     from search.services import SearchQuery, search
-    from search.sqlite_fts import BM25_LIMIT, BM25_TERM_LIMIT, SqliteFtsBackend
+    from search.sqlite_fts import SqliteFtsBackend
 
     aliases = ["default", "pg"] if pg_url else ["default"]
     # Build facts survive in a file so that a --reuse run (queries only) can still report them.
@@ -300,50 +412,105 @@ def main(argv=None):
         facts_path.write_text(json.dumps(facts))
 
     facts["load_before"] = f"{os.getloadavg()[0]:.1f}"
-    sqlite_backend = SqliteFtsBackend()
+    chosen = set(args.backend.split(","))
+    sqlite_backend = SqliteFtsBackend() if "sqlite" in chosen else None
     like_backend = LikeBackend()
-    pg_backend = PostgresBackend("pg") if pg_url and "pg_build" in facts else None
-    rows = []
+    pg_backend = PostgresBackend("pg") if pg_url and "pg" in chosen and "pg_build" in facts else None
+    peer = None
+    if "tantivy" in chosen:
+        peer = TantivyPeer(workdir / f"{args.name}-{args.docs}.tantivy")
+        seconds, _ = timed(peer.build)
+        facts["tantivy_build"] = f"{seconds:.0f} s"
+        facts["tantivy_size"] = f"{peer.size() / 2**20:,.0f} MiB = {peer.size() / facts['text_bytes']:.2f} × text"
+    rows, report = [], {}
     for label, texts in QUERIES.items():
-        timing = {key: [] for key in ("count", "top", "both", "api", "like", "pg", "trgm")}
-        found = expected = hit = 0
-        exact_total = True
+        timing: dict[str, list[float]] = {}
+        quality: dict[str, dict[str, float]] = {}
+        exact_total: dict[str, bool] = {}
+
+        def add(key, seconds, timing=timing):
+            timing.setdefault(key, []).append(seconds)
+
+        def score(name, truth, found, total, top, terms, titles, reference, quality=quality,
+                  exact_total=exact_total):
+            """Match set, total and top 20 of one backend for one query, summed over the class."""
+            entry = quality.setdefault(name, {"hit": 0, "expected": 0, "found": 0, "overlap": 0, "reference": 0,
+                                              "titled": 0, "top": 0})
+            exact_total[name] = exact_total.get(name, True) and total == len(truth)
+            if found is not None:
+                entry["hit"] += len(truth & found)
+                entry["found"] += len(found)
+                entry["expected"] += len(truth)
+            entry["top"] += len(top)
+            entry["titled"] += sum(1 for document_id in top if all(term.text in titles[document_id] for term in terms))
+            if reference is not None:
+                entry["overlap"] += len(set(top) & set(reference))
+                entry["reference"] += len(reference)
+
         for entry in texts:
             text, agency_code, item = query_of(entry)
             agency = Agency.objects.get(code=agency_code) if agency_code else None
             terms = parse(text)
             query = SearchQuery(text=text, agency_path=agency.path if agency else None, statutory_item=item)
+            agency_id = agency.pk if agency else None
             log(f"{label} {entry} …")
             truth = like_ids("default", terms, query)
-            ours = fts_ids(sqlite_backend, query, terms)
-            expected += len(truth)
-            found += len(ours)
-            hit += len(truth & ours)
+            reference = peer.search(query, terms, agency_id)[1] if peer else None  # exact BM25 top 20
+            tops: dict[str, list[int]] = {}
             for _ in range(args.repeat):
-                seconds, total = timed(sqlite_backend.count, query, terms)
-                timing["count"].append(seconds)
-                exact_total &= total == len(truth)
-                timing["top"].append(timed(sqlite_backend.page, query, terms, total)[0])
-                timing["both"].append(timing["count"][-1] + timing["top"][-1])
-                timing["api"].append(timed(search, query, sqlite_backend)[0])
+                if sqlite_backend:
+                    seconds, total = timed(sqlite_backend.count, query, terms)
+                    add("sqlite count", seconds)
+                    seconds, ranked = timed(sqlite_backend.page, query, terms, total)
+                    add("sqlite top", seconds)
+                    add("sqlite both", timing["sqlite count"][-1] + seconds)
+                    add("sqlite search", timed(search, query, sqlite_backend)[0])
+                    tops["sqlite"] = ([document_id for document_id, _ in ranked], total)
                 if pg_backend:
-                    seconds, result = timed(search, query, pg_backend)
-                    timing["pg"].append(seconds)
-                    exact_total &= result.total == len(truth)
+                    seconds, total = timed(pg_backend.count, query, terms)
+                    add("pg count", seconds)
+                    seconds, ranked = timed(pg_backend.page, query, terms, total)
+                    add("pg top", seconds)
+                    add("pg both", timing["pg count"][-1] + seconds)
+                    add("pg search", timed(search, query, pg_backend)[0])
+                    tops["pg"] = ([document_id for document_id, _ in ranked], total)
+                if peer:
+                    seconds, (total, top) = timed(peer.search, query, terms, agency_id)
+                    add("tantivy both", seconds)
+                    tops["tantivy"] = (top, total)
             for _ in range(args.like_repeat):
-                seconds, result = timed(search, query, like_backend)
-                timing["like"].append(seconds)
-                exact_total &= result.total == len(truth)
-                if pg_url:
-                    seconds, (total, _) = timed(trgm_search, terms, agency.pk if agency else None, item)
-                    timing["trgm"].append(seconds)
-                    exact_total &= total == len(truth)
+                if "like" in chosen:
+                    seconds, result = timed(search, query, like_backend)
+                    add("like search", seconds)
+                    tops["like"] = ([hit.document_id for hit in result.hits], result.total)
+                if pg_url and "trgm" in chosen:
+                    seconds, (total, top) = timed(trgm_search, terms, agency_id, item)
+                    add("trgm both", seconds)
+                    tops["trgm"] = (top, total)
+            titles = title_texts([document_id for top, _ in tops.values() for document_id in top])
+            for name, (top, total) in tops.items():
+                found = {"sqlite": lambda: fts_ids(sqlite_backend, query, terms),  # noqa: B023 - called here
+                         "pg": lambda: set(pg_backend.match_ids(query, terms)),  # noqa: B023
+                         "tantivy": lambda: peer.ids(query, terms, agency_id)}.get(name)  # noqa: B023
+                score(name, truth, found() if found else None, total, top, terms, titles, reference)
             log(f" {len(truth)} 篇\n")
-        recall = hit / expected if expected else 1.0
-        precision = hit / found if found else 1.0
-        rows.append((label, " · ".join(texts), expected // len(texts), timing, recall, precision, exact_total))
+        rows.append((label, " · ".join(texts), timing, quality, exact_total))
+        report[label] = {
+            "queries": texts,
+            "times_ms": {key: {"median": round(statistics.median(values) * 1000, 2),
+                               "p95": round(percentile(values, 0.95) * 1000, 2)} for key, values in timing.items()},
+            "quality": {name: {
+                "recall": round(q["hit"] / q["expected"], 4) if q["expected"] else (1.0 if q["found"] == 0 else None),
+                "precision": round(q["hit"] / q["found"], 4) if q["found"] else (1.0 if q["expected"] == 0 else None),
+                "totals_exact": exact_total[name],
+                "overlap_at_20_with_bm25": round(q["overlap"] / q["reference"], 3) if q["reference"] else None,
+                "top20_all_words_in_title": round(q["titled"] / q["top"], 3) if q["top"] else None,
+            } for name, q in quality.items()},
+        }
 
     facts["load_after"] = f"{os.getloadavg()[0]:.1f}"
+    if args.json:
+        print(json.dumps({"docs": args.docs, "facts": facts, "classes": report}, ensure_ascii=False, indent=1))
 
     def cell(values):
         return f"{ms(statistics.median(values))} / {ms(percentile(values, 0.95))}" if values else "—"
@@ -355,47 +522,69 @@ def main(argv=None):
         f"characters), {os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
         f"{connection.cursor().connection.execute('select sqlite_version()').fetchone()[0]}"
         + (", PostgreSQL " + connections["pg"].cursor().connection.info.parameter_status("server_version")
-           if pg_url else "") + f", {date.today().isoformat()}. Reproduce with:",
+           if pg_url else "") + (f", tantivy {peer.tantivy.__version__}" if peer else "")
+        + f", {date.today().isoformat()}. Reproduce with:",
         "",
         "    " + " ".join(["DATABASE_URL= .venv/bin/python bench/search.py", f"--docs {args.docs}",
                            f"--repeat {args.repeat}"] + ([f"--pg-url {pg_url}"] if pg_url else ["--pg-url none"])
-                          + ([] if pg_backend or not pg_url else ["--no-pg-backend"])),
+                          + ([] if pg_backend or not pg_url else ["--no-pg-backend"])
+                          + ([] if args.backend == BACKENDS else [f"--backend {args.backend}"])),
         "",
     ]
-    lines.append(f"* Load average (1 min) before the queries {facts['load_before']}, after {facts['load_after']}.")
-    if "sqlite_build" in facts:
-        lines += [
-            f"* Public text indexed: {facts['text']}; corpus generation and insert: {facts['corpus']}.",
-            f"* SQLite FTS5 bigram index (default backend): build {facts['sqlite_build']}, size {facts['sqlite_size']}.",
-        ]
-        if "pg_build" in facts:
-            lines += [
-                f"* PostgreSQL bigram tsvector + GIN (production backend): build {facts['pg_build']}, size {facts['pg_size']}.",
-            ]
-        if "trgm_build" in facts:
-            lines += [
-                f"* pg_trgm GIN over the same text (baseline): build {facts['trgm_build']}, size {facts['trgm_size']}.",
-            ]
+    lines.append(f"* Load average (1 min) before the queries {facts['load_before']}, after {facts['load_after']} "
+                 "(two cores, shared with other work while this ran).")
+    for key, label in (("sqlite", "SQLite FTS5 bigram index (default backend)"),
+                       ("pg", "PostgreSQL bigram backend (production)"), ("trgm", "pg_trgm GIN over the same text (baseline)"),
+                       ("tantivy", "tantivy peer (same bigrams, BM25)")):
+        if f"{key}_build" in facts:
+            lines.append(f"* {label}: build {facts[f'{key}_build']}, size {facts[f'{key}_size']}.")
+    if "text" in facts:
+        lines.append(f"* Public text indexed: {facts['text']}; corpus generation and insert: {facts['corpus']}.")
     lines += [
         f"* Times in ms, median / p95 over {args.repeat} runs of each query (LIKE and pg_trgm: {args.like_repeat}). "
-        "\"count\" = exact total; \"top 20\" = ranked page given the total; \"search()\" = the portal's call "
-        "(count + top 20 + loading the 20 documents and their snippets). Relevance ranking: BM25 when the total "
-        f"≤ {BM25_LIMIT:,} and no term of several bigrams is in more than {BM25_TERM_LIMIT:,} documents, else "
-        "title hits first then newest (docs/search.md).",
-        "* Recall / precision: the SQLite index's full match set against a LIKE scan of the same public documents.",
+        "\"count + top 20\" = exact total and the ranked first page (relevance order); \"search()\" = the portal's call "
+        "(count + top 20 + loading the 20 documents and their snippets); tantivy: exact count + BM25 top 20 in one "
+        "call; pg_trgm: count + newest 20.",
+        "* Recall / precision: each index's full match set against a LIKE scan of the same public documents "
+        "(SQLite · PostgreSQL · tantivy). Overlap@20: share of the top 20 also in tantivy's exact BM25 top 20; "
+        "title: share of the top 20 whose title or 文号 holds every query word.",
         "",
-        "| Class | Queries | Mean matches | FTS5 count | FTS5 top 20 | FTS5 count + top 20 | FTS5 search() "
-        "| PG bigram search() | LIKE scan (SQLite) | pg_trgm LIKE | Recall / precision | Totals exact |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| Class | Queries | FTS5 count + top 20 | FTS5 search() | PG count + top 20 | PG search() | tantivy count + top 20 "
+        "| LIKE scan | pg_trgm LIKE | Recall / precision | Totals exact | Overlap@20 FTS5 · PG | Title FTS5 · PG · tantivy |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
-    for label, texts, mean, timing, recall, precision, exact in rows:
-        lines.append(f"| {label} | {texts} | {mean:,} | {cell(timing['count'])} | {cell(timing['top'])} "
-                     f"| {cell(timing['both'])} | {cell(timing['api'])} | {cell(timing['pg'])} | {cell(timing['like'])} "
-                     f"| {cell(timing['trgm'])} | {recall:.3f} / {precision:.3f} | {'yes' if exact else 'NO'} |")
+    for label, texts, timing, quality, exact in rows:
+        def q(name, key, digits=3, label=label):
+            value = report[label]["quality"].get(name, {}).get(key)
+            return "—" if value is None else f"{value:.{digits}f}"
+
+        recall = " · ".join(f"{q(n, 'recall')}/{q(n, 'precision')}" for n in ("sqlite", "pg", "tantivy")
+                            if n in quality)
+        lines.append(
+            f"| {label} | {texts} | {cell(timing.get('sqlite both'))} | {cell(timing.get('sqlite search'))} "
+            f"| {cell(timing.get('pg both'))} | {cell(timing.get('pg search'))} | {cell(timing.get('tantivy both'))} "
+            f"| {cell(timing.get('like search'))} | {cell(timing.get('trgm both'))} | {recall} "
+            f"| {'yes' if all(exact.values()) else 'NO: ' + ', '.join(n for n, v in exact.items() if not v)} "
+            f"| {q('sqlite', 'overlap_at_20_with_bm25', 2)} · {q('pg', 'overlap_at_20_with_bm25', 2)} "
+            f"| {q('sqlite', 'top20_all_words_in_title', 2)} · {q('pg', 'top20_all_words_in_title', 2)} · "
+            f"{q('tantivy', 'top20_all_words_in_title', 2)} |")
     table = "\n".join(lines) + "\n"
-    print(table)
+    if not args.json:
+        print(table)
     if not args.no_write:
         write_section(ROOT / "docs" / "benchmarks.md", table)
+    if args.drop and pg_url:
+        drop_pg_database(pg_url)
+
+
+def title_texts(ids) -> dict[int, str]:
+    """Folded title + 文号 of the documents (for the share of title hits in a top 20)."""
+    from catalog.models import Document
+    from search.base import indexed_text
+    from search.bigrams import fold
+
+    return {document.pk: fold(indexed_text(document, [])[0])
+            for document in Document.objects.filter(pk__in=set(ids)).only("title", "document_number")}
 
 
 def write_section(path: Path, section: str) -> None:

@@ -17,6 +17,7 @@ from catalog.models import Document, DocumentStatus
 from orgs.models import Agency
 from search import services as search_module
 from search.like import LikeBackend
+from search.query import parse
 from search.services import SearchQuery, get_backend, search
 from search.tests.conftest import CORPUS_SIZE
 
@@ -339,14 +340,20 @@ def test_one_bigram_counts_stay_exact_through_changes(corpus, region, genres):
     backend.document_changed(draft.pk)
     backend.document_changed(10**9)  # no such document: nothing changes
     check()
-    if connection.vendor == "postgresql":  # the table equals a recount from the index
+    if connection.vendor == "postgresql":  # the table equals a recount from the indexed text
+        from collections import Counter
+
+        from search.bigrams import tokens
+
         with connection.cursor() as cursor:
-            cursor.execute("SELECT term, df FROM search_df ORDER BY term")
-            stored = cursor.fetchall()
-            cursor.execute("SELECT term, count(*) FROM (SELECT DISTINCT doc_id, unnest(tsvector_to_array(tsv)) "
-                           "AS term FROM search_part) AS t GROUP BY term "
-                           "UNION ALL SELECT '', count(*) FROM search_part WHERE part = 0 ORDER BY 1")
-            assert stored == cursor.fetchall()
+            cursor.execute("SELECT term, df FROM search_df")
+            stored = dict(cursor.fetchall())
+            cursor.execute("SELECT title, body FROM search_doc")
+            recount = Counter()
+            for title, body in cursor.fetchall():
+                recount.update(set(tokens(title)) | set(tokens(body)))
+                recount.update({"": 1, " title": len(title), " body": len(body)})
+            assert stored == dict(recount)
 
 
 @pytest.mark.django_db
@@ -376,26 +383,65 @@ def test_terms_in_different_parts_of_a_document(region, genres):
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
 def test_postgres_walk_and_gin_pages_are_the_same(corpus, region, monkeypatch):
-    """The page of many matches is found by walking newest-first, of few matches through GIN: same result."""
+    """Newest-first pages of many matches are found by walking the documents, of few matches through GIN;
+    relevance pages of many matches put the title hits first: the same result whichever way."""
     from search import postgres
 
-    cases = [{}, {"order": "date"}, {"offset": 20, "limit": 10}, {"offset": 95, "limit": 30},
-             {"agency_path": region["county"].path}, {"year_from": 2021, "year_to": 2022},
-             {"year_to": 2021, "order": "date"}, {"validity": "in_force", "offset": 5}]
+    cases = [{"order": "date"}, {"order": "date", "offset": 20, "limit": 10}, {"order": "date", "offset": 95, "limit": 30},
+             {"order": "date", "agency_path": region["county"].path}, {"year_from": 2021, "year_to": 2022},
+             {"year_to": 2021, "order": "date"}, {"validity": "in_force", "offset": 5}, {}]
     texts = ["政府", "公开", "通知", "县", "安全生产", "政府 公开 通知", '"人民政府办公室"', "〔2021〕", "号 县"]
 
     def pages():
         return {(text, str(case)): search(SearchQuery(text, **case)) for text in texts for case in cases}
 
+    monkeypatch.setattr(postgres, "BM25_LIMIT", 0)  # relevance: title hits first, by BM25, then newest
     monkeypatch.setattr(postgres, "WALK_FACTOR", 10**9)  # never walk
     expected = pages()
     monkeypatch.setattr(postgres, "WALK_FACTOR", 0)  # always walk
     walked = pages()
-    monkeypatch.setattr(postgres, "TITLE_WALK", 3)  # title hits rarer than the walk: found through GIN
-    title_gin = pages()
     for key, result in expected.items():
         ids = [(h.document_id, h.score) for h in result.hits]
         assert [(h.document_id, h.score) for h in walked[key].hits] == ids, key
-        assert [(h.document_id, h.score) for h in title_gin[key].hits] == ids, key
-        assert walked[key].total == title_gin[key].total == result.total
-    assert any(h.score == 1.0 for h in expected[("政府", "{}")].hits)
+        assert walked[key].total == result.total
+        if "order" in key[1]:  # newest first, as the LIKE scan orders by date
+            like = search(SearchQuery(key[0], **eval(key[1])), backend=LikeBackend())  # noqa: S307 - our own repr
+            assert [h.document_id for h in result.hits] == [h.document_id for h in like.hits], key
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
+def test_postgres_relevance_is_bm25(corpus):
+    """order=relevance is Okapi BM25 (title ×10, k1 1.2, b 0.75) over every match, recomputed here from the
+    documents' text: the same order, the same scores."""
+    import math
+
+    from search import postgres
+    from search.base import indexed_text
+
+    documents = {d.pk: d for d in Document.objects.public()}
+    texts = {pk: [postgres.normalised(part) for part in indexed_text(d, [])] for pk, d in documents.items()}
+    n = len(texts)
+    averages = [sum(len(t[i]) for t in texts.values()) / n for i in (0, 1)]
+    for text in ["扶贫", "安全生产", "扶贫 资金", "人民政府办公室", "政府 公开"]:
+        terms = parse(text)
+        matches = [pk for pk, t in texts.items() if all(term.text in t[0] or term.text in t[1] for term in terms)]
+        idf = {term: math.log(1 + (n - (df := sum(1 for t in texts.values() if term.text in t[0] or term.text in t[1]))
+                                   + 0.5) / (df + 0.5)) for term in terms}
+
+        def bm25(pk, terms=terms, idf=idf):
+            score = 0.0
+            for term in terms:
+                for field, weight in ((0, 10.0), (1, 1.0)):
+                    tf = texts[pk][field].count(term.text)
+                    norm = 1.2 * (1 - 0.75 + 0.75 * len(texts[pk][field]) / averages[field])
+                    score += idf[term] * weight * tf * 2.2 / (tf + norm)
+            return score
+
+        result = search(SearchQuery(text, limit=50))
+        assert result.total == len(matches)
+        expected = sorted(matches, key=lambda pk: (-round(bm25(pk), 6), -documents[pk].published_on.toordinal(), -pk))
+        assert [round(h.score, 6) for h in result.hits] == [round(bm25(pk), 6) for pk in expected[:50]], text
+        assert [round(bm25(h.document_id), 6) for h in result.hits] == [round(h.score, 6) for h in result.hits], text
