@@ -15,7 +15,8 @@ from report_formats import validation as V
 from report_formats.formats import ALL_CELLS, FORMATS, ReportFormat, format_for_year
 from report_formats.prose import prose_facts
 
-SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".xhtml", ".docx", ".pdf", ".tsv", ".csv", ""}
+SUFFIXES = {".txt", ".text", ".md", ".htm", ".html", ".shtml", ".xhtml", ".mhtml", ".docx", ".pdf", ".tsv", ".csv",
+            ".png", ".jpg", ".jpeg", ""}
 SIMILARITY_THRESHOLD = V.SIMILARITY_THRESHOLD  # D-W06, one setting shared with the validator
 
 

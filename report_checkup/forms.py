@@ -38,7 +38,7 @@ class _ScopeForm(forms.Form):
 
 
 class CheckupUploadForm(_ScopeForm):
-    files = MultipleFileField(label="报告文件", help_text="可一次选择多个文件：文本、HTML、DOCX 或带文字层的 PDF；"
+    files = MultipleFileField(label="报告文件", help_text="可一次选择多个文件：文本、HTML、DOCX、PDF（扫描件也可，用文字识别读取）或扫描图像（PNG、JPEG）；"
                                                       "最多 100 个文件，每个不超过 20 MB。")
 
     def clean_files(self):

@@ -45,7 +45,7 @@ from reports.rendering.charts import chart_svg
 from reports.rendering.document import TREND_FIGURES, trend_chart
 
 from .checkup import SUFFIXES, check_bytes, counts, duplicate_wording
-from .importers.decode import MAX_BYTES, sniff
+from .importers.decode import MAX_BYTES, refusal, sniff
 from .importers.importer import empty_result
 from .models import (
     CheckedOrigin,
@@ -65,7 +65,7 @@ MAX_CHARTS = 20  # year-on-year charts drawn on one page; further agencies get t
 ANNUAL_REPORT_GENRE = "annual-report"
 # The importer's "could not read this file at all" codes: such a report is listed as failed with the reason.
 UNREADABLE_CODES = {"IMP-E01", "IMP-E02"}
-ACCEPTED_HINT = "文本（.txt）、网页（.html）、Word（.docx）或带文字层的 PDF"
+ACCEPTED_HINT = "文本（.txt）、网页（.html）、Word（.docx）、PDF 或扫描图像（.png、.jpg，文字识别）"
 
 
 @dataclass
@@ -291,7 +291,9 @@ def _file_result(item: Item, row: CheckedReport) -> dict:
     # is refused, since "text" is only the fallback of the sniffer (an image decodes as GB18030 too).
     if kind == "binary" or (suffix not in SUFFIXES and kind in ("text", "empty")):
         hint = "旧版 Word（.doc）文件请另存为 DOCX 或 PDF 后上传；" if suffix in (".doc", ".wps") else ""
-        return _failure(item.name, "IMP-E02", f"不支持的文件类型（{suffix or '无扩展名'}）：{hint}只能体检{ACCEPTED_HINT}。")
+        why = refusal(data) if kind == "binary" else ""  # by content: 可执行程序, 压缩包, OFD… whatever the name says
+        return _failure(item.name, "IMP-E02", f"不支持的文件类型（{suffix or '无扩展名'}）：{why + '；' if why else hint}"
+                                              f"只能体检{ACCEPTED_HINT}。")
     return check_bytes(data, item.name)
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from gongkai import file_reading
 from report_formats import prose
 
-from .decode import MAX_BYTES, sniff
+from .decode import MAX_BYTES, refusal, sniff
 from .readers import PdfUnreadable, read_bytes
 from .tables import recognise
 
 _FORMAT_TABLES = {"2021": ("t2.", "t3.", "t4."), "2019": ("t2v19.", "t3.", "t4."), "legacy": ("lg.",),
                   "local": ("fj.",), "prose": ()}
+
+
+_KIND_NAMES = {"image": "扫描图像"}
 
 
 def _finding(code, severity, message, cells=(), where=""):
@@ -59,13 +62,14 @@ def import_document(data: bytes, name: str = "") -> dict:
     kind = "binary"
     try:
         kind = sniff(bytes(data))
-        if kind == "binary":
-            return empty_result(name, [_finding("IMP-E02", "error", "无法识别的文件类型（不是PDF、DOCX、HTML或文本）")])
+        if kind == "binary":  # an executable, an archive, an OFD…: refused by content, whatever its name
+            reason = refusal(bytes(data)) or "无法识别的文件类型（不是PDF、DOCX、HTML、文本或扫描图像），未读取"
+            return empty_result(name, [_finding("IMP-E02", "error", reason)])
         doc = read_bytes(bytes(data), kind, budget)
     except file_reading.FileRefused as refused:  # a zip bomb, a DTD, the time budget: nothing is kept
         return empty_result(name, [_finding("IMP-E02", "error", refused.for_file(), where=kind)])
     except PdfUnreadable as error:
-        return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（pdf）：{error}"[:300])])
+        return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（{_KIND_NAMES.get(kind, kind)}）：{error}"[:300])])
     except Exception as error:  # noqa: BLE001 - a damaged PDF/DOCX is a finding, never a crash
         return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（{kind}）：{type(error).__name__}: {error}"[:300])])
     findings = list(doc.findings)

@@ -530,10 +530,16 @@ def read_image(data: bytes, seconds: float) -> Document:
         raise PdfUnreadable(reason)
     try:
         gray = open_image(data)
+        if min(gray.width, gray.height) < 100:
+            raise OcrStopped("图像太小，无法识别")
         resolution = _guess_resolution(gray)
         page = read_page(gray, resolution, seconds)
     except OcrStopped as stopped:
         raise PdfUnreadable(f"图像未能识别：{stopped}") from stopped
+    except (OSError, ValueError) as error:  # PIL: a damaged or truncated image, a decompression bomb
+        raise PdfUnreadable("图像已损坏或过大，无法打开") from error
+    if not page.lines and not page.grids:
+        raise PdfUnreadable("图像中没有识别出文字（不是报告页面，或分辨率过低）")
     add_page(doc, page, 1, 1)
     doc.findings.append(_scan_note(1, page))
     return doc

@@ -45,9 +45,11 @@ def read_text(text: str, doc: Document | None = None) -> Document:
     other non-blank line is one cell of a flattened table or a prose line."""
     doc = doc or Document("text")
     text = _simplify(_cap_text(text.replace("\r\n", "\n").replace("\r", "\n"), doc), doc)
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    barred = text_tables.table_lines(lines)  # "| 规章 | 0 | 0 | 2 |", box drawing; [] for a rule row
+    for number, line in enumerate(lines, start=1):
         where = f"第{number}行"
-        bars = text_tables.split_row(line)  # "| 规章 | 0 | 0 | 2 |", box drawing; [] for a rule row
+        bars = barred[number - 1]
         if bars == []:
             continue
         if bars is not None:

@@ -72,12 +72,13 @@ def test_pre_2019_upload_gives_findings_per_report_and_a_table_across_agencies(c
     assert "D-W01" in _codes(rows[PROSE]) and rows[TOWNSHIP].format == "local"
     assert "IMP-W12" in _codes(rows[POLICY])
     scan = rows["scan.jpg"]
-    assert scan.status == CheckedStatus.FAILED and "不支持的文件类型（.jpg）" in scan.error
+    # A picture is read by OCR (a scanned page); this one holds no text, so it is listed with the reason.
+    assert scan.status == CheckedStatus.FAILED and scan.error.startswith("文件无法读取（扫描图像）")
 
     page = client.get(response["Location"])
     html = page.content.decode()
     assert "已处理 6 / 6 份" in html and "其中 1 份无法读取" in html
-    assert "不支持的文件类型（.jpg）" in html
+    assert "文件无法读取（扫描图像）" in html
     # Per report: the 行政复议 total ≠ 维持 + 纠错 + 其他 error with its cell label and where it was read.
     assert "行政复议数量" in html and "LG-E05" in html
     # The table across agencies: the prefecture's requests, reviews and lawsuits; the county had none.
@@ -110,7 +111,7 @@ def test_unusable_files_get_a_chinese_reason_and_do_not_stop_the_others(client, 
     assert rows["big.txt"].error == "文件过大（20.0 MB），每个文件不能超过20 MB，未读取。"
     assert rows["big.txt"].sha256 == ""  # never read
     assert rows["empty.txt"].error == "文件为空"
-    assert rows["old.doc"].error.startswith("不支持的文件类型（.doc）：旧版 Word（.doc）文件请另存为 DOCX 或 PDF")
+    assert rows["old.doc"].error.startswith("不支持的文件类型（.doc）：这是旧版 Word/WPS（.doc/.wps）文件：请另存为 DOCX 或 PDF")
     assert rows["broken.pdf"].error.startswith("文件无法读取（pdf）")
     for name in ("report.html", "report-gbk.txt"):
         ok = rows[name]
@@ -264,7 +265,7 @@ def test_downloads_are_the_command_line_outputs(client, region, staff):
     data = json.loads(response.content)
     assert [d["source"] for d in data] == ["report.html", "scan.png"]
     assert data[0]["agency"] == X.AGENCY and data[0]["cells"]["t3.granted.total"] == 21
-    assert data[1]["findings"][0]["code"] == "IMP-E02" and "不支持的文件类型" in data[1]["findings"][0]["message"]
+    assert data[1]["findings"][0]["code"] == "IMP-E02" and "文件无法读取（扫描图像）" in data[1]["findings"][0]["message"]
     response = client.get(reverse("report_checkup:xlsx", args=[batch.pk]))
     assert response.status_code == 200 and f'filename="checkup-{batch.pk}.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
