@@ -51,15 +51,15 @@ CHANNEL_CELLS = {"gazette": "lg.proactive.via_gazette", "website": "lg.proactive
                  "weibo": "lg.proactive.via_weibo", "wechat": "lg.proactive.via_wechat",
                  "other": "lg.proactive.via_other"}
 # Source names shown with each computed cell (provenance "computed, from which query").
-SOURCES = {
-    "t2": "catalog.statistics.article_20_item_1（规范性文件生命周期）",
-    "t2v19": "catalog.statistics.article_20_item_1（本年制发→新制作/新公开，现行有效→对外公开总数量）",
-    "t3": "disclosure_requests.statistics.table_three（依申请公开案件）",
-    "t4": "appeals.statistics.table_four（行政复议、行政诉讼记录）",
-    "lg.request": "disclosure_requests.statistics.legacy_request_counters（依申请公开案件）",
-    "lg.review": "appeals.statistics.table_four（行政复议记录）",
-    "lg.suit": "appeals.statistics.table_four（行政诉讼记录）",
-    "lg.proactive": "catalog.Document（本年发布的主动公开信息，按公开渠道）",
+SOURCES = {  # in words: the page shows them (issue 19: no code names where a person reads)
+    "t2": "平台计算：政府信息目录中的行政规范性文件（制发、废止、现行有效）",
+    "t2v19": "平台计算：政府信息目录（本年制发→新制作/新公开，现行有效→对外公开总数量）",
+    "t3": "平台计算：依申请公开案件",
+    "t4": "平台计算：行政复议、行政诉讼记录",
+    "lg.request": "平台计算：依申请公开案件",
+    "lg.review": "平台计算：行政复议记录",
+    "lg.suit": "平台计算：行政诉讼记录",
+    "lg.proactive": "平台计算：本年发布的主动公开信息，按公开渠道",
 }
 
 
