@@ -176,6 +176,7 @@ class QueueView(StaffRequiredMixin, TemplateView):
             pending=annotate_days_left(list(cases.filter(state=RequestState.SUBMITTED).order_by("submitted_at", "id")[:100]),
                                        today),
             can_register=has_capability(user, Capability.REQUESTS_HANDLE),
+            can_edit_templates=has_capability(user, Capability.REQUESTS_APPROVE_EXTENSION),
             reminder_wd=settings.GONGKAI_REMINDER_WD,
             today=today,
         )

@@ -280,3 +280,21 @@ def test_staff_edit_a_template_checked_on_save(in_person, frozen_today, handlers
     message = mail.outbox[-1]
     assert message.subject == f"收到申请 {case.tracking_number}"
     assert message.body.startswith("演示县教育局已收到，2024年")
+
+
+def test_the_template_page_is_for_the_office_head_and_refuses_bad_wording(client, handlers):
+    url = reverse("disclosure_requests:notification_templates")
+    client.force_login(handlers["handler"])
+    assert client.get(url).status_code == 403
+    client.force_login(handlers["head"])
+    page = client.get(url).content.decode()
+    assert "需要补正（电子邮件）" in page and "correction_items" in page
+    refused = client.post(url, {"event": "correction", "channel": "sms", "correction-sms-body": "{% load static %}"})
+    assert refused.status_code == 200 and "不能使用 {% load %} 标签" in refused.content.decode()
+    assert not NotificationTemplate.objects.exists()
+    saved = client.post(url, {"event": "correction", "channel": "sms",
+                              "correction-sms-body": "请于{{ correction_due_on }}前补正：{{ case_url }}"})
+    assert saved.status_code == 302
+    assert NotificationTemplate.objects.get().body == "请于{{ correction_due_on }}前补正：{{ case_url }}"
+    client.post(url, {"event": "correction", "channel": "sms", "reset": "1"})
+    assert not NotificationTemplate.objects.exists()
