@@ -1,7 +1,8 @@
 """Benchmark of the report auditor's importers (年报体检): cell-level accuracy per input kind on the labelled
-test set, and speed.
+test set and on the generated PDF corpus (report_checkup/tests/corpus), the checks' verdicts on the corpus
+(false errors on consistent reports, planted inconsistencies found), the PDF table readers compared, and speed.
 
-    .venv/bin/python bench/auditor.py [--quick]
+    GONGKAI_DEMO=1 .venv/bin/python bench/auditor.py [--quick] [--json] [--no-compare]
 
 Accuracy counts, for every expected cell: correct (same value), wrong (a different value: the failure that
 must not happen), unreadable (reported as could-not-read), missed (not found at all). Expected values come
@@ -9,7 +10,9 @@ from the labelled test set in reports/tests (synthetic pre-2019 reports, compose
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import sys
 import time
 from collections import defaultdict
@@ -79,25 +82,161 @@ def _clear_caches():
 
 
 def speed(seconds: float = 3.0, cold: bool = False):
-    """Reports per second on one core. Warm: the label/value caches are kept between reports (as in a batch,
-    where the same labels and small numbers recur); cold: cleared before every report."""
+    """Reports per second on one core: reports / CPU seconds of this process and its children (the PDF reader's
+    child process), so that other work on a shared machine does not count. Warm: the label/value caches are
+    kept between reports (as in a batch, where the same labels and small numbers recur); cold: cleared
+    before every report."""
     text_inputs = [X.as_tsv().encode(), X.as_flat().encode(), X.as_html().encode()]
     text_inputs += [L.prefecture_2017().data, L.county_2018().data]
-    pdf_inputs = [X.as_pdf()]
+    pdf_inputs = [(CORPUS / f"{name}.pdf").read_bytes() for name in ("wp-landscape", "lo-portrait", "rl-plain")]
     out = {}
     for label, inputs in (("文本/HTML", text_inputs), ("PDF", pdf_inputs), ("DOCX", [X.as_docx()])):
-        n, started = 0, time.perf_counter()
+        n, started, cpu = 0, time.perf_counter(), _cpu()
         while time.perf_counter() - started < seconds:
             if cold:
                 _clear_caches()
             import_document(inputs[n % len(inputs)], "bench")
             n += 1
-        out[label] = n / (time.perf_counter() - started)
+        out[label] = n / (_cpu() - cpu)
     return out
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "report_checkup" / "tests" / "corpus" / "files"
+CLASS_NAMES = {"pdf-weasyprint": "PDF (WeasyPrint from HTML)", "pdf-libreoffice": "PDF (LibreOffice from DOCX)",
+               "pdf-reportlab": "PDF (reportlab, drawn cell by cell)", "pdf-garbled": "PDF, fonts without ToUnicode"}
+
+
+def corpus_files():
+    """(name, expected JSON, PDF bytes) of every generated report."""
+    for path in sorted(CORPUS.glob("*.json")):
+        yield path.stem, json.loads(path.read_text(encoding="utf-8")), (CORPUS / f"{path.stem}.pdf").read_bytes()
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the PDF reader runs in a child process)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def score(expected: dict, report: dict) -> dict:
+    row = {"correct": 0, "wrong": 0, "unreadable": 0, "missed": 0}
+    for cid, value in expected["cells"].items():
+        if cid in report["cells"]:
+            row["correct" if report["cells"][cid] == value else "wrong"] += 1
+        elif cid in report["unreadable"]:
+            row["unreadable"] += 1
+        else:
+            row["missed"] += 1
+    return row
+
+
+def corpus_run():
+    """Every corpus report through the whole checkup (import and checks), as `gongkai audit` does."""
+    from report_checkup.checkup import check_bytes
+
+    classes = defaultdict(lambda: defaultdict(float))
+    details = []
+    for name, expected, data in corpus_files():
+        cpu, wall = _cpu(), time.perf_counter()
+        report = check_bytes(data, name)
+        cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+        row = score(expected, report)
+        errors = [f for f in report["findings"] if f["severity"] == "error"]
+        check_errors = [f for f in errors if not f["code"].startswith("IMP-")]
+        row["false_errors"] = len(check_errors) if expected["consistent"] else 0
+        row["planted"] = len(expected["planted"])
+        row["planted_found"] = sum(1 for cid in expected["planted"] if any(cid in f["cells"] for f in check_errors))
+        row["files"] = 1
+        row["cpu"], row["wall"] = cpu, wall
+        for k, v in row.items():
+            classes[expected["class"]][k] += v
+        details.append({"name": name, "class": expected["class"], **row,
+                        "errors": [f"{f['code']} {f['message'][:60]}" for f in errors]})
+    return classes, details
+
+
+def compare_readers():
+    """The PDF table readers side by side on the corpus, each feeding the same recogniser: ours (PDFium's
+    characters and ruling lines, pdfplumber's table finder), pdfplumber alone (characters from pdfminer.six),
+    PyMuPDF's find_tables (when installed; AGPL, not a dependency). Reading time is CPU seconds in process."""
+    from report_checkup.importers import pdf_tables
+
+    def ours(data):
+        pages = []
+        pdf_tables.extract(data, send=lambda *e: pages.append(e[1:]) if e[0] == "page" else None)
+        return [(items, n, garbled) for _, items, n, garbled, _ in pages]
+
+    readers = {"PDFium + pdfplumber finder (chosen)": ours, "pdfplumber (pdfminer.six)": pdf_tables.extract_pdfplumber}
+    try:
+        import pymupdf  # noqa: F401
+
+        readers["PyMuPDF find_tables"] = pdf_tables.extract_pymupdf
+    except ImportError:
+        pass
+    original = pdf_tables.read_pages
+    out = {}
+    try:
+        for label, reader in readers.items():
+            totals = defaultdict(float)
+            for name, expected, data in corpus_files():
+                started = _cpu()
+                try:
+                    pages = reader(data)
+                    error = ""
+                except Exception as exc:  # noqa: BLE001 - a reader failing on a file is a result
+                    pages, error = [], type(exc).__name__
+                totals["cpu"] += _cpu() - started
+                read = pdf_tables.PdfPages([{"number": k, "items": items, "chars": n, "garbled": g, "error": ""}
+                                            for k, (items, n, g) in enumerate(pages, start=1)],
+                                           page_count=len(pages), error=error)
+                pdf_tables.read_pages = lambda *_a, _read=read, **_k: _read
+                row = score(expected, import_document(data, name))
+                for k, v in row.items():
+                    totals[k] += v
+                totals["files"] += 1
+            out[label] = dict(totals)
+    finally:
+        pdf_tables.read_pages = original
+    return out
+
+
+def _pct(part, whole) -> str:
+    return f"{part / whole:.1%}" if whole else "—"
 
 
 def main():
     quick = "--quick" in sys.argv
+    as_json = "--json" in sys.argv
+    classes, corpus_details = corpus_run()
+    compared = {} if "--no-compare" in sys.argv else compare_readers()
+    if as_json:
+        totals, details = accuracy()
+        warm = speed(1.0 if quick else 3.0)
+        print(json.dumps({"corpus": {k: dict(v) for k, v in classes.items()}, "corpus_files": corpus_details,
+                          "readers": compared, "test_set": {k: dict(v) for k, v in totals.items()},
+                          "speed_warm": warm}, ensure_ascii=False, indent=1))
+        return
+    print("生成的PDF语料（report_checkup/tests/corpus）：单元格与校验结论")
+    print(f"{'类型':<36}{'份数':>4}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'读取率':>8}{'误报错误':>8}"
+          f"{'埋设错误找到':>10}{'CPU秒/份':>9}{'份/秒/核':>9}")
+    for cls, row in classes.items():
+        n = row["correct"] + row["wrong"] + row["unreadable"] + row["missed"]
+        per = row["cpu"] / row["files"]
+        print(f"{CLASS_NAMES.get(cls, cls):<36}{row['files']:>4.0f}{row['correct']:>7.0f}{row['wrong']:>5.0f}"
+              f"{row['unreadable']:>8.0f}{row['missed']:>6.0f}{_pct(row['correct'], n):>8}{row['false_errors']:>8.0f}"
+              f"{row['planted_found']:>6.0f}/{row['planted']:<3.0f}{per:>9.3f}{1 / per:>9.1f}")
+    for d in corpus_details:
+        if d["wrong"] or (d["class"] != "pdf-garbled" and (d["unreadable"] or d["missed"])) or d["false_errors"] \
+                or d["planted_found"] < d["planted"]:
+            print(f"  {d['name']}: {d}")
+    if compared:
+        print("\nPDF表格读取器对比（同一语料、同一识别器；读取时间为进程内CPU秒）")
+        print(f"{'读取器':<38}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'读取率':>8}{'CPU秒/份':>9}")
+        for label, row in compared.items():
+            n = row["correct"] + row["wrong"] + row["unreadable"] + row["missed"]
+            print(f"{label:<38}{row['correct']:>7.0f}{row['wrong']:>5.0f}{row['unreadable']:>8.0f}{row['missed']:>6.0f}"
+                  f"{_pct(row['correct'], n):>8}{row['cpu'] / row['files']:>9.3f}")
+    print()
     totals, details = accuracy()
     print("单元格准确率（按输入类型）")
     print(f"{'类型':<10}{'正确':>8}{'错误':>8}{'无法读取':>10}{'未找到':>8}{'多余':>6}{'正确率':>9}")

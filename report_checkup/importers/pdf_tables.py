@@ -60,14 +60,17 @@ def text_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters → printed lines, top to bottom, each left to right. Two characters are on one line when
     their vertical centres are closer than half the smaller size (drawing order does not matter)."""
     lines: list[list[Char]] = []
+    total = 0.0  # the sum of the vertical centres of the last line's characters
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        cy = ch.cy
         if lines:
             last = lines[-1]
-            ref = sum(c.cy for c in last) / len(last)
-            if abs(ch.cy - ref) < 0.5 * min(ch.size, last[0].size):
+            if abs(cy - total / len(last)) < 0.5 * min(ch.size, last[0].size):
                 last.append(ch)
+                total += cy
                 continue
         lines.append([ch])
+        total = cy
     return [sorted(line, key=lambda c: c.x0) for line in lines]
 
 
@@ -572,8 +575,12 @@ def extract_pymupdf(data: bytes, max_pages: int = 300) -> list[tuple[list[dict],
                             text = REPLACEMENT
                             garbled += 1
                         chars.append(Char(text, x0, x1, y0, y1, span["size"]))
+        try:  # PyMuPDF 2 gates the line-based finder by an ONNX layout model (seconds a page) unless told not to
+            found = page.find_tables(use_layout=False)
+        except TypeError:
+            found = page.find_tables()
         tables = []
-        for t in page.find_tables().tables:
+        for t in found.tables:
             tables.append((tuple(t.bbox), [tuple(cell) for cell in t.cells if cell is not None]))
         out.append((page_items(chars, tables), len(chars), garbled))
     return out
