@@ -31,10 +31,12 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from html import escape
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from audit.services import record
+from catalog import services as catalog_services
 from catalog.models import (
     Attachment,
     DisclosureAttribute,
@@ -83,6 +85,9 @@ GENRE_AGENCIES = {
     "statistics": {"tjj", "fgj", "bgs", "nyncj", "jyj", "wjj"},
     "personnel": {"rsj", "jyj", "wjj", "bgs", "gov"},
 }
+# Where a draw lands when the drawn genre is not the agency's (a 统计局 issues no 行政许可): the two general
+# genres in their own proportion, so the 通知公告 do not swell past the 工作动态.
+GENERAL_GENRES = (["news", "notice"], corpus._cumulative([corpus.GENRE_WEIGHTS["news"], corpus.GENRE_WEIGHTS["notice"]]))
 CATALOGUE_GENRES = {g: w for g, w in corpus.GENRE_WEIGHTS.items()
                     if g not in ("normative", "interpretation", "annual-report", "rule")}
 WITHDRAWAL_REASONS = ("内容有误，已更正后重新发布。", "与已发布信息重复。", "含有个人信息，经保密审查撤回。",
@@ -181,9 +186,10 @@ def _slug(code: str, root: str) -> str:
 
 
 class _Planner:
-    def __init__(self, region_plan, year: int, seed: int, is_working_day):
+    def __init__(self, region_plan, year: int, seed: int, is_working_day, until: date | None = None):
         self.region = region_plan
         self.year = year
+        self.until = until  # the current year's items are published up to this day (today)
         self.composer = corpus.Composer(seed)
         self.rng = self.composer.rng
         self.plan = CataloguePlan(year=year, seed=seed)
@@ -200,7 +206,8 @@ class _Planner:
         if year not in self.workdays:
             first = date(year, 1, 1)
             self.workdays[year] = [d for d in (first + timedelta(n) for n in range(366))
-                                   if d.year == year and self.is_working_day(d)]
+                                   if d.year == year and self.is_working_day(d)
+                                   and (self.until is None or d <= self.until)]
         return self.workdays[year]
 
     def when(self, year: int, lag: int, not_before: date | None = None) -> tuple[date, date]:
@@ -321,10 +328,34 @@ class _Planner:
             slug = weighted(slugs, slug_cum)
             genre = weighted(genres, genre_cum)
             if genre in GENRE_AGENCIES and slug not in GENRE_AGENCIES[genre]:
-                genre = "notice"
+                genre = self.composer.weighted(*GENERAL_GENRES)  # not this agency's: a 动态 or a 通知公告
             doc = self.add(slug, genre, self.year)
             if doc.lag_wd > 20 and self.rng.random() < 0.5:
                 doc.late_reason = self.rng.choice(LATE_REASONS)
+
+    def current_year(self, count: int) -> None:
+        """The year in progress, up to `until`: `count` items spread over it like the demo year's, and
+        every agency's 动态 and 通知公告 kept fresh (a news item in the last days, a notice in the last two
+        months), as a working county's site is — so 网站监测 finds what a real one would, not a site
+        abandoned since December."""
+        year = self.until.year
+        days = self.days(year)
+        if len(days) < 3:
+            return  # the first working days of January: nothing to publish yet
+        genres = list(CATALOGUE_GENRES)
+        genre_cum = corpus._cumulative(CATALOGUE_GENRES.values())
+        slugs = [s for s in self.code_of if corpus.AGENCY_WEIGHTS.get(s)]
+        slug_cum = corpus._cumulative([corpus.AGENCY_WEIGHTS[s] for s in slugs])
+        for _ in range(count):
+            slug = self.composer.weighted(slugs, slug_cum)
+            genre = self.composer.weighted(genres, genre_cum)
+            if genre in GENRE_AGENCIES and slug not in GENRE_AGENCIES[genre]:
+                genre = self.composer.weighted(*GENERAL_GENRES)  # not this agency's: a 动态 or a 通知公告
+            self.add(slug, genre, year, lag=1 + int(self.rng.random() * 8))
+        for slug in self.code_of:
+            self.add(slug, "news", year, lag=1, not_before=days[max(0, len(days) - 6)])
+            self.add(slug, "notice", year, lag=2, not_before=days[max(0, len(days) - 40)])
+            self.add(slug, "other-document", year, lag=2, not_before=days[max(0, len(days) - 100)])
 
     def special_cases(self) -> None:
         """Withdrawn, 依申请公开 and 不予公开 items among the ordinary ones."""
@@ -374,9 +405,11 @@ def _bare_title(title: str) -> str:
     return title
 
 
-def plan_catalogue(region_plan, documents: int, *, year: int, seed: int, is_working_day) -> CataloguePlan:
+def plan_catalogue(region_plan, documents: int, *, year: int, seed: int, is_working_day,
+                   until: date | None = None) -> CataloguePlan:
     """The catalogue as data: `documents` items published in `year`, plus the earlier years' 行政规范性文件
-    (and their interpretations). `is_working_day(date) -> bool` is the working-day calendar."""
+    (and their interpretations); with `until` (today, in the year after `year`), the current year up to that
+    day too. `is_working_day(date) -> bool` is the working-day calendar."""
     # cycle: demo.generator imports this module at module level (plan_catalogue, build_catalogue, …)
     from .generator import DemoError
 
@@ -384,12 +417,16 @@ def plan_catalogue(region_plan, documents: int, *, year: int, seed: int, is_work
         raise DemoError("目前只有县级演示区域（--profile county）可以生成政府信息目录。")
     if documents < MIN_DOCUMENTS:
         raise DemoError(f"政府信息条数至少为 {MIN_DOCUMENTS}（或 0，不生成目录）。")
-    planner = _Planner(region_plan, year, seed, is_working_day)
+    planner = _Planner(region_plan, year, seed, is_working_day,
+                       until=until if until is not None and until.year == year + 1 else None)
     planner.lifecycle()
     planner.annual_reports()
     planner.bulk(documents - len(planner.plan.in_year()))
     planner.special_cases()
     planner.attachments()
+    if planner.until is not None:
+        elapsed = (planner.until - date(planner.until.year, 1, 1)).days + 1
+        planner.current_year(documents * elapsed // 365 // 4)
     return planner.plan
 
 
@@ -502,3 +539,44 @@ def rebuild_search_index() -> str:
 
 __all__ = ["DEFAULT_DOCUMENTS", "FULL_SCALE_DOCUMENTS", "CataloguePlan", "CatalogueSummary", "build_catalogue",
            "default_year", "plan_catalogue", "rebuild_search_index"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Work in progress today (through catalog.services, as the editors and reviewers would)
+# ---------------------------------------------------------------------------------------------------
+WORKFLOW_GENRES = ("notice", "other-document", "plan")
+
+
+def build_workflow(region_plan, agencies: dict[str, Agency], today: date, seed: int) -> int:
+    """At each agency whose 编辑 and 审核 log in: a draft the editor is still writing, one submitted for 保密审查
+    and one that passed it and waits for 审核 — what their 待办 shows on arrival. Returns how many."""
+    users = get_user_model().objects.in_bulk(field_name="username")
+    composer = corpus.Composer(seed + today.year)
+    genres = Genre.objects.in_bulk(field_name="code")
+    topics = Topic.objects.in_bulk(field_name="code")
+    made = 0
+    for plan in region_plan.users:
+        if not plan.username.endswith("-editor"):
+            continue
+        editor = users.get(plan.username)
+        reviewer = users.get(plan.username.removesuffix("-editor") + "-reviewer")
+        code = plan.roles[0][1]
+        if editor is None or code not in agencies:
+            continue
+        agency, slug = agencies[code], _slug(code, region_plan.root)
+        if slug not in corpus.AGENCY_INDEX:
+            slug = "bgs"
+        documents = []
+        for genre in WORKFLOW_GENRES:
+            text = composer.compose(slug, genre, today, with_number=True)
+            documents.append(catalog_services.create_draft(
+                publisher=agency, user=editor, title=text.title, document_number=text.document_number,
+                summary=text.summary, keywords=text.keywords, kind=text.kind, genre=genres[text.genre_code],
+                topic=topics.get(text.topic_code), statutory_item=text.statutory_item or 15, written_on=today,
+                body=clean_html("".join(f"<p>{escape(p)}</p>" for p in text.body.split("\n")))).document)
+            made += 1
+        catalog_services.submit(documents[1], user=editor)
+        catalog_services.submit(documents[2], user=editor)
+        if reviewer is not None:
+            catalog_services.pass_secrecy_review(documents[2], user=reviewer)
+    return made

@@ -25,14 +25,19 @@ from .regions import agencies_of
 DEFAULT_SEED = 2018
 AUDIT_LABEL = "演示数据"
 
+# (kind, title, days, shortening reason, the agency whose field it is: the part of its code after the prefix;
+# the county government when the region has no such department).
 DRAFTS = [
-    (ConsultationKind.RULE_DRAFT, "城市绿化管理办法（征求意见稿）", 31, ""),
-    (ConsultationKind.NORMATIVE_DOC, "城乡居民临时救助实施细则（征求意见稿）", 14, ""),
-    (ConsultationKind.MARKET_NORMATIVE_DOC, "促进个体工商户发展若干措施（征求意见稿）", 30, ""),
-    (ConsultationKind.MAJOR_DECISION, "城区供热价格调整方案（征求意见稿）", 30, ""),
-    (ConsultationKind.MAJOR_DECISION, "防汛抗旱应急预案（修订征求意见稿）", 10, "汛期临近，预案须在汛前修订实施，征求意见期限相应缩短。"),
-    (ConsultationKind.OTHER, "全民健身设施布局规划（征求意见稿）", 20, ""),
+    (ConsultationKind.RULE_DRAFT, "城市绿化管理办法（征求意见稿）", 31, "", "zjj"),
+    (ConsultationKind.NORMATIVE_DOC, "城乡居民临时救助实施细则（征求意见稿）", 14, "", "mzj"),
+    (ConsultationKind.MARKET_NORMATIVE_DOC, "促进个体工商户发展若干措施（征求意见稿）", 30, "", "scjgj"),
+    (ConsultationKind.MAJOR_DECISION, "城区供热价格调整方案（征求意见稿）", 30, "", "fgj"),
+    (ConsultationKind.MAJOR_DECISION, "防汛抗旱应急预案（修订征求意见稿）", 10, "汛期临近，预案须在汛前修订实施，征求意见期限相应缩短。",
+     "swj"),
+    (ConsultationKind.OTHER, "全民健身设施布局规划（征求意见稿）", 20, "", "jyj"),
 ]
+# The year in progress has one consultation open today (and its comments waiting for moderation).
+OPEN_NOW = (ConsultationKind.NORMATIVE_DOC, "城乡居民医疗保障困难群众医疗救助实施办法（征求意见稿）", 30, "", "ybj")
 COMMENTS = ["建议第五条明确责任部门和办理时限。", "建议增加对老年人、残疾人的照顾条款。",
             "第十二条罚款标准偏高，建议分档设置。", "建议公开资金使用情况，接受群众监督。",
             "我是附近居民，电话13995123456，建议先听证再出台。", "广告：代办各类证件，联系微信……"]
@@ -61,8 +66,12 @@ def build_consultations(region, year: int, seed: int = DEFAULT_SEED, today: date
     rng = random.Random(seed)
     made, comments, closed, concerns = [], 0, 0, 0
     with transaction.atomic(), acting_as(label=AUDIT_LABEL):
-        for i, (kind, title, days, reason) in enumerate(DRAFTS):
-            opens = date(year, 1 + 2 * i, rng.randint(1, 20))
+        by_slug = {a.code.split("-", 1)[-1]: a for a in agencies}
+        plan = [(date(year, 1 + 2 * i, rng.randint(1, 20)), draft) for i, draft in enumerate(DRAFTS)]
+        if year == today.year:  # the last one that has started, and one open today
+            plan = [(opens, draft) for opens, draft in plan if opens + timedelta(days=draft[2]) < today - timedelta(days=20)]
+            plan.append((today - timedelta(days=rng.randint(5, 12)), OPEN_NOW))
+        for opens, (kind, title, days, reason, slug) in plan:
             if opens > today:
                 break
             closes = opens + timedelta(days=days - 1)
@@ -70,7 +79,7 @@ def build_consultations(region, year: int, seed: int = DEFAULT_SEED, today: date
                 while services.check_period(kind, opens, closes).short:
                     closes += timedelta(days=1)
             consultation = services.create_consultation(
-                agency=rng.choice(agencies), title=title, kind=kind, opens_on=opens, closes_on=closes,
+                agency=by_slug.get(slug, agencies[0]), title=title, kind=kind, opens_on=opens, closes_on=closes,
                 draft_text=f"{title.split('（')[0]}\n\n第一条 为了……，根据……，制定本办法。\n第二条 ……",
                 explanation="起草背景、主要内容和需要说明的问题。", shortening_reason=reason)
             consultation = services.publish_consultation(consultation, on=opens)

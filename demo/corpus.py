@@ -379,6 +379,7 @@ AGENCIES: tuple[tuple[str, str, str, str, tuple[tuple[str, int], ...]], ...] = (
                                ("qs", "青山乡", "青政发"), ("mhs", "麻黄山乡", "麻政发"), ("yzl", "盐州路街道", "盐街发"))),
 )
 AGENCY_INDEX = {a[0]: a for a in AGENCIES}
+_SLUG_OF_NAME = {a[1]: a[0] for a in AGENCIES}
 TOWN_SLUGS = ("hmc", "dsk", "hab", "gsw", "wlj", "fjg", "qs", "mhs", "yzl")
 # How much each agency publishes, relative (the 办公室 and big departments most, towns least).
 AGENCY_WEIGHTS = {
@@ -401,6 +402,10 @@ GENRE_TOPIC = {"finance": "04", "fees": "04", "procurement": "04", "statistics":
                "annual-report": "02", "interpretation": None}
 # Which themes suit a genre that is not about the agency's own field.
 GENRE_THEMES = {"finance": "caizheng", "statistics": "tongji", "personnel": "renshi", "emergency": "anquan"}
+# Whom an agency recruits (personnel notices); others recruit for their own 事业单位.
+RECRUITS = {"jyj": ("中小学教师", "特岗教师", "幼儿园教师"), "wjj": ("医疗卫生专业技术人员", "乡村医生"),
+            "rsj": ("事业单位工作人员", "公益性岗位人员"), "bgs": ("县属事业单位工作人员",),
+            "gov": ("县属事业单位工作人员",), "gaj": ("警务辅助人员",), "yjglj": ("专职消防员",)}
 
 _names_rng = random.Random(20240101)  # fixed: the name lists are part of the vocabulary
 _VILLAGE_A = "高杨李王张刘马冯柳沙红青石北南东西大小新老黄井长曾萌隰苏"
@@ -499,7 +504,6 @@ class Composer:
         self._agency_themes = {}
         for slug, _name, _short, _code, themes in AGENCIES:
             self._agency_themes[slug] = ([THEMES[t] for t, _ in themes], _cumulative([w for _, w in themes]))
-        self._all_themes = tuple(THEMES.values())
         self._pools: dict[str, tuple[str, ...]] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -527,10 +531,10 @@ class Composer:
         return f"{code}〔{year}〕{serial}号"
 
     def theme_for(self, slug: str, genre: str) -> Theme:
-        if genre in GENRE_THEMES and self._r() < 0.6:
+        """The agency's own fields only (a 医疗保障局 does not write about 城市绿化); the genres with a field of
+        their own (finance, statistics, emergency) mostly in that field, personnel always."""
+        if genre == "personnel" or (genre in GENRE_THEMES and self._r() < 0.6):
             return THEMES[GENRE_THEMES[genre]]
-        if self._r() < 0.12:  # every agency sometimes writes outside its own field
-            return self.pick(self._all_themes)
         themes, cum = self._agency_themes[slug]
         return self.weighted(themes, cum)
 
@@ -696,6 +700,8 @@ class Composer:
         purpose = self.pick(PURPOSES).format(s=subject)
         if genre == "notice":
             form = self._r()
+            if theme is THEMES["zhengwu"] and 0.45 <= form < 0.75:
+                form = 0.2  # 政务公开 has no 名单 to publicise: a 通知 instead
             if form < 0.45:
                 title = f"{name}关于{self.pick(('做好', '开展', '进一步加强', '切实做好'))}{year}年{subject}工作的通知"
                 lead = f"各乡镇人民政府，县直各部门、各单位：\n为{purpose}，现将有关事项通知如下："
@@ -766,10 +772,18 @@ class Composer:
             lead = f"为{purpose}，有效预防和处置突发事件，最大程度减少人员伤亡和财产损失，制定本{what}。"
             return title, lead, f"{subject}{what}。"
         if genre == "personnel":
-            what = self.pick(("公开招聘工作人员公告", "拟聘用人员公示", "资格复审公告", "体检结果公示", "人事任免通知"))
-            title = f"{REGION}{year}年{subject}{what}"
-            lead = f"根据《事业单位人事管理条例》和有关规定，经研究，现将{year}年{subject}有关事项公告如下。"
-            return title, lead, f"{year}年{subject}{what}。"
+            # Who an agency recruits fits the agency; the subject of its theme is not part of the title.
+            who = self.pick(RECRUITS.get(_SLUG_OF_NAME.get(name, ""), (f"{short.removeprefix('县')}所属事业单位工作人员",)))
+            what = self.pick(("公开招聘{w}公告", "公开招聘{w}拟聘用人员公示", "公开招聘{w}资格复审公告",
+                              "公开招聘{w}体检结果公示", "任免"))
+            if what == "任免":
+                title = f"{name}关于{self.person()}等同志职务任免的通知"
+                lead = f"经{name}党组研究决定，现将有关人员职务任免事项通知如下。"
+                return title, lead, "有关人员职务任免。"
+            what = what.format(w=who)
+            title = f"{REGION}{year}年{what}"
+            lead = f"根据《事业单位人事管理条例》和有关规定，经研究，现将{year}年{what.removesuffix('公告').removesuffix('公示')}有关事项公告如下。"
+            return title, lead, f"{year}年{what}。"
         title = f"{short}{self.pick(('机构职能', '领导信息', '办事指南', '权责清单', '办公地址及联系方式'))}"
         lead = f"{name}主要负责{subject}等工作，内设办公室、综合股和业务股等机构。办公时间：工作日上午8:30—12:00，下午14:30—18:00。"
         return title, lead, f"{name}基本情况。"

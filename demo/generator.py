@@ -38,6 +38,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connection, transaction
+from django.utils import timezone
 
 from audit.context import acting_as
 from audit.services import record, snapshot
@@ -545,7 +546,7 @@ def build_from_plan(plan: RegionPlan, *, progress: ProgressCallback | None = Non
         if documents:
             snapshot = load_snapshot()
             catalogue_plan = plan_catalogue(plan, documents, year=year or default_year(), seed=plan.seed,
-                                            is_working_day=snapshot.is_working_day)
+                                            is_working_day=snapshot.is_working_day, until=timezone.localdate())
             fresh = {a.code: a for a in Agency.objects.filter(pk__in=[a.pk for a in agencies.values()])}
             catalogue = build_catalogue(catalogue_plan, fresh)
     root = Agency.objects.get(code=plan.root)

@@ -23,6 +23,7 @@ from audit.context import acting_as
 from mailboxes import services
 from mailboxes.models import InvalidReason, Letter, LetterState, LetterType, Mailbox, MailboxKind
 from orgs.models import Agency, AgencyKind
+from orgs.scoping import Capability, holders
 from workdays.calendar import add_working_days
 
 from .regions import agencies_of
@@ -82,7 +83,7 @@ def build_letters(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_
     departments = [a for a in agencies if a.kind == AgencyKind.DEPARTMENT] or agencies
     last_day = min(date(year, 12, 31), today)
     span = (last_day - date(year, 1, 1)).days
-    made = []
+    made, reviewers = [], {}
     with transaction.atomic(), acting_as(label=AUDIT_LABEL):
         boxes = _mailboxes(agencies)
         for _ in range(n):
@@ -120,12 +121,31 @@ def build_letters(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_
                 replied = received + relativedelta(months=3) + timedelta(days=rng.randint(1, 20))
             else:
                 replied = None  # still open
+            if (replied is None or replied > today) and (today - received).days > 60:
+                # In a year still running, an old letter has been answered by now (late, within 3 months):
+                # only the recent ones are open, as in an office that works its queue.
+                replied = min(today, add_working_days(received, wd + rng.randint(1, 20)).day)
             if replied is None or replied > today:
                 continue
             letter = services.reply(letter, text=rng.choice(REPLIES), on=replied)
             if letter.consent_to_publish and rng.random() < 0.8:
+                reviewer = reviewers.setdefault(letter.agency_id, next(iter(
+                    holders(Capability.INTERACTION_HANDLE, letter.agency)), None))
+                if reviewer is None:
+                    continue  # publication needs a second person (mailboxes.services.approve_publication)
                 body_text, reply_text = services.suggested_public_text(letter)
-                services.publish(letter, public_body=body_text, public_reply=reply_text)
+                letter = services.propose_publication(letter, public_body=body_text, public_reply=reply_text)
+                services.approve_publication(letter, user=reviewer)
+        if year == today.year:
+            # This morning's post, not screened yet: what the 待办 of the office shows first.
+            for k in range(3):
+                letter_type = list(LetterType)[k % len(LetterType)]
+                subject, body = SUBJECTS[letter_type][0]
+                made.append(services.submit_letter(
+                    mailbox=boxes[k % len(boxes)], letter_type=letter_type, subject=subject, body=body,
+                    writer=services.WriterData(name=rng.choice(NAMES), phone=f"139{rng.randint(10000000, 99999999)}"),
+                    consent_to_publish=True,
+                    submitted_at=min(timezone.now(), timezone.make_aware(datetime.combine(today, time(8, 10 + k))))))
     pks = [x.pk for x in made]
     rows = Letter.objects.filter(pk__in=pks)
     return LettersSummary(year=year, letters=len(pks),

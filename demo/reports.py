@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from audit.context import acting_as
 from orgs.models import Agency, AgencyKind
@@ -20,6 +21,7 @@ from reports.services import entered_cell_ids
 AUDIT_LABEL = "演示数据"
 # Rough yearly volumes of a county department's decisions (typical published reports print thousands of 许可
 # for a county).
+FEE_COLLECTORS = {"zrzyj", "zjj", "gaj", "scjgj", "jtysj"}  # 不动产登记, 证照工本费 and the like
 DECISIONS = {"t2.licensing.decisions": (0, 400), "t2.penalty.decisions": (0, 120), "t2.coercion.decisions": (0, 15)}
 
 
@@ -57,7 +59,11 @@ def _figures(rng: random.Random, agency: Agency, fmt: ReportFormat) -> dict[str,
             scale = 0.2 if agency.kind != AgencyKind.DEPARTMENT else 1
             values[cid] = str(int(rng.randint(low, high) * scale))
     if "t2.fees.amount" in wanted:
-        values["t2.fees.amount"] = str((Decimal(rng.randint(0, 500_000)) / 100).quantize(Decimal("0.01")))
+        # 万元, as the table prints it. A county's units mostly collect nothing under this item; the few that
+        # do collect a few hundred yuan (盐池县's reports print 0 or hundredths of 万元), never thousands of 万元.
+        collects = agency.code.split("-", 1)[-1] in FEE_COLLECTORS
+        amount = Decimal(rng.randint(1, 9)) / 100 if collects else Decimal(0)
+        values["t2.fees.amount"] = str(amount.quantize(Decimal("0.01")))
     return values
 
 
@@ -87,7 +93,7 @@ def build_reports(summary, year: int, *, seed: int = 2018) -> ReportsSummary:
                 out.drafts.append(str(report))
                 continue
             report = services.approve(services.submit(report, None), None)
-            services.publish(report, None, on=date(year + 1, 1, 20))
+            services.publish(report, None, on=min(date(year + 1, 1, 20), timezone.localdate()))
             out.published.append(str(report))
         compiled = {a.pk for a, _ in chosen}
         spare = next((a for a in county if a.kind == AgencyKind.DEPARTMENT and a.pk not in compiled), None)
@@ -101,3 +107,30 @@ def _written(report):
     sections = {key: "\n".join(WRITTEN.get(p, p) for p in text.split("\n") if not p.startswith(narrative.GENERAL_PLACEHOLDER))
                 for key, text in narrative.draft(report).items()}
     return services.save_narrative(report, sections, None, note="演示数据")
+
+
+@transaction.atomic
+def build_current_reports(summary, today, *, seed: int = 2018) -> ReportsSummary:
+    """The report of the year in progress, being compiled: the county's draft (its units' figures partly
+    entered and submitted, the rest still to fill), and the 教育局's own report submitted for approval —
+    work on the desks of the 公开办 (编制, 提交) and its head (审核)."""
+    rng = random.Random(seed + today.year)
+    year, fmt = today.year, format_for_year(today.year)
+    out = ReportsSummary()
+    root = summary.root
+    county = list(Agency.objects.subtree_of(root).filter(dissolved_on__isnull=True).order_by("path"))
+    with acting_as(label=AUDIT_LABEL):
+        for i, agency in enumerate(county):
+            figures = services.enter_figures(agency, year, _figures(rng, agency, fmt), None, source="演示数据")
+            if i % 3:  # two units in three have submitted; the office approved most of those
+                figures = services.submit_figures(figures, None)
+                if i % 3 == 1:
+                    services.approve_figures(figures, None)
+        out.drafts.append(str(services.create_draft(root, year, county, None)))
+        bureau = next((a for a in county if a.code.endswith("-jyj")), None)
+        if bureau is not None:
+            report = _written(services.create_draft(bureau, year, [bureau], None))
+            if not any(f.severity == Severity.ERROR for f in services.check(report)):
+                report = services.submit(report, None)
+            out.drafts.append(str(report))
+    return out

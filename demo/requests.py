@@ -351,23 +351,52 @@ def _stories(b: _Builder) -> int:
     late_reply = services.start_processing(b.receive(b.day(3, 1, 10)))
     b.stories["late"] = b.reply(late_reply, Outcome.UNAVAILABLE_NOT_HELD, b.after(late_reply.received_on, 26),
                                 detail=OutcomeDetail.NOT_EXIST)
-    # Carried out of Y: open on 31 December in each open state; one closed in January Y+1 if that is past.
-    services.start_processing(b.receive(b.day(12, 8, 18)))  # 办理中
-    b.receive(b.day(12, 20, 24))  # 已登记
+    # Carried out of Y: open on 31 December in each open state; answered in January Y+1 when that is past
+    # (the demo's last full year is complete: nothing of it lies forgotten in a queue).
+    working = services.start_processing(b.receive(b.day(12, 8, 18)))  # 办理中
+    registered = b.receive(b.day(12, 20, 24))  # 已登记
     pending_correction = b.receive(b.day(12, 1, 10))
     asked = b.after(pending_correction.received_on, 2)
-    services.request_correction(pending_correction, items="请补充所需信息的文号或形成时间。", on=asked,
-                                correction_due_on=b.after(asked, 15))  # 待补正
+    pending_correction = services.request_correction(pending_correction, items="请补充所需信息的文号或形成时间。", on=asked,
+                                                     correction_due_on=b.after(asked, 15))  # 待补正
     reasoned = services.start_processing(b.receive(b.day(11, 20, 28)))
-    services.ask_reason(reasoned, on=b.after(reasoned.received_on, 3))  # 待说明理由
+    reasoned = services.ask_reason(reasoned, on=b.after(reasoned.received_on, 3))  # 待说明理由
     fee_case = services.start_processing(b.receive(b.day(12, 1, 8), agency=b.agency("bgs")))
-    services.issue_fee_notice(fee_case, method="per_page", served_on=b.after(fee_case.received_on, 4), pages=45)
-    b.receive(date(y, 12, b.rng.choice((29, 30))), channel="fax", confirm=False)  # 待确认: not received in Y
+    fee_notice = services.issue_fee_notice(fee_case, method="per_page", served_on=b.after(fee_case.received_on, 4),
+                                           pages=45)
+    faxed = b.receive(date(y, 12, b.rng.choice((29, 30))), channel="fax", confirm=False)  # 待确认: not received in Y
     january = b.day(1, 5, 12, y + 1)
     crossing = services.start_processing(b.receive(b.day(12, 14, 20)))
     if b.past(january):
         b.reply(crossing, Outcome.GRANTED, january, detail=OutcomeDetail.PROVIDED)
+        _close_carried(b, january, working=working, registered=registered, correction=pending_correction,
+                       reasoned=reasoned, fee=(fee_case, fee_notice), faxed=faxed)
     return len(b.cases)
+
+
+def _close_carried(b: _Builder, january: date, *, working, registered, correction, reasoned, fee, faxed) -> None:
+    """The cases open on 31 December Y, answered in January Y+1 (each step only once its day is past)."""
+    b.reply(working, Outcome.GRANTED, b.after(january, 1), detail=OutcomeDetail.PROVIDED)
+    b.reply(services.start_processing(registered), Outcome.UNAVAILABLE_NOT_HELD, b.after(january, 2),
+            detail=OutcomeDetail.NOT_EXIST)
+    # Each closes in January, never before New Year (they are the cases carried out of Y).
+    lapse = max(b.after(correction.correction_due_on, 1), january)
+    if b.past(lapse):
+        services.correction_lapsed(correction, on=lapse)
+    decided = max(b.after(reasoned.reason_requested_on, 10), january)
+    if b.past(decided):
+        services.decide_reason(reasoned, reasonable=False, on=decided)
+    case, notice = fee
+    lapsed = max(b.after(notice.fee_due_on, 1), january)
+    if b.past(lapsed):
+        services.fee_lapsed(case, on=lapsed)
+    confirmed = b.after(timezone.localdate(faxed.submitted_at), 2)
+    if not b.past(confirmed):
+        return
+    faxed = services.start_processing(services.confirm_receipt(faxed, confirmed_on=confirmed))
+    answered = b.after(confirmed, 9)
+    if b.past(answered):
+        b.reply(faxed, Outcome.GRANTED, answered, detail=OutcomeDetail.PROVIDED)
 
 
 def _appeals(b: _Builder) -> int:
@@ -409,3 +438,79 @@ def _appeals(b: _Builder) -> int:
     appeal(prior, "review", b.on_or_before(date(y - 1, 12, 29)), "other", b.day(3, 1, 20),
            summary="申请人撤回复议申请，终止审理。")
     return made
+
+
+# -- the year in progress ------------------------------------------------------------------------------------
+CURRENT_CLOSED = 24  # cases received and answered earlier this year (a county: a few dozen a year)
+
+
+def build_current(region, seed: int = DEFAULT_SEED, today: date | None = None,
+                  closed: int = CURRENT_CLOSED) -> RequestsSummary:
+    """The current year up to `today`: `closed` cases answered over the months so far, and at the agencies
+    whose 依申请承办人 log in (and the 县政府办公室) one case in each state a handler meets today — 待确认 (one
+    older than the confirmation day), 已登记, 待补正, 补正 received, paused for 征求意见, a 征求意见 whose 15
+    working days lapsed, due within 5 working days, overdue, 待说明理由, 待缴费 — with dates counted back
+    from today in working days, so the queue reads the same whatever the day."""
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    receiving = Agency.objects.filter(pk__in=region_agency_ids(region)).accepting_requests().order_by("path")
+    agencies = [a for a in receiving if a.dissolved_on is None or a.dissolved_on > today]
+    if not agencies:
+        raise ValueError("没有可以生成依申请公开案件的机构。")
+    handled = list(dict.fromkeys(
+        a.agency for a in RoleAssignment.objects.filter(role=Role.REQUEST_HANDLER, agency__in=agencies)
+        .select_related("agency").order_by("agency__path")))
+    with transaction.atomic(), acting_as(label=AUDIT_LABEL):
+        b = _Builder(agencies, today.year, seed + today.year, today)
+        office = b.agency("bgs")
+        places = (handled or [office]) * 3
+
+        def back(wd: int) -> date:
+            """The working day `wd` working days before today (0: today, or the last working day)."""
+            d = today
+            while not is_working_day(d):
+                d -= timedelta(days=1)
+            for _ in range(wd):
+                d -= timedelta(days=1)
+                while not is_working_day(d):
+                    d -= timedelta(days=1)
+            return d
+
+        # Answered earlier this year: received from January up to 25 working days ago.
+        first, last = date(today.year, 1, 2), back(25)
+        for _ in range(closed if last > first else 0):
+            received = first + timedelta(days=b.rng.randint(0, (last - first).days))
+            received = received if is_working_day(received) else b.on_or_before(received)
+            if received < first:
+                continue
+            outcome = b.rng.choices([Outcome.GRANTED, Outcome.UNAVAILABLE_NOT_HELD, Outcome.PARTIALLY_GRANTED,
+                                     Outcome.UNAVAILABLE_NEEDS_CREATION], weights=[50, 25, 15, 10])[0]
+            b.simple(outcome, received)
+        # Open today, at the handlers' agencies in turn.
+        b.receive(back(1), agency=places[0], channel="fax", confirm=False)  # 待确认 since yesterday
+        b.receive(back(4), agency=places[1], channel="ordinary_mail", confirm=False)  # 待确认, beyond its day
+        services.start_processing(b.receive(back(16), agency=places[0]))  # due within 5 working days
+        services.start_processing(b.receive(back(23), agency=places[1]))  # overdue by 3 working days
+        correcting = b.receive(back(6), agency=places[2])  # 待补正
+        services.request_correction(correcting, items="请写明所需政府信息的名称、文号或者形成时间。", on=back(3),
+                                    correction_due_on=add_working_days(back(3), 10).day)
+        corrected = b.receive(back(12), agency=places[0])  # 补正 received: the period runs again
+        corrected = services.request_correction(corrected, items="请明确所需信息涉及的项目名称和年度。", on=back(10),
+                                                correction_due_on=add_working_days(back(10), 10).day)
+        services.correction_received(corrected, on=back(2))
+        b.receive(back(1), agency=places[2])  # 已登记
+        paused = services.start_processing(b.receive(back(9), agency=places[1]))  # 征求意见, within its 15 days
+        services.open_opinion_request(paused, kind="third_party", addressee="宁夏某商贸有限公司", sent_on=back(4),
+                                      received_on=back(3))
+        lapsed = services.start_processing(b.receive(back(28), agency=places[2]))  # 征求意见 lapsed
+        services.open_opinion_request(lapsed, kind="agency", addressee="盐池县自然资源局", sent_on=back(24),
+                                      received_on=back(23))
+        reasoned = services.start_processing(b.receive(back(8), agency=office))
+        services.ask_reason(reasoned, on=back(5))  # 待说明理由
+        fee_case = services.start_processing(b.receive(back(7), agency=office))
+        services.issue_fee_notice(fee_case, method="per_page", served_on=back(3), pages=80)  # 待缴费
+    pks = [c.pk for c in b.cases]
+    states = Counter(DisclosureRequest.objects.filter(pk__in=pks).values_list("state", flat=True))
+    outcomes = Counter(o for o in DisclosureRequest.objects.filter(pk__in=pks).values_list("outcome", flat=True) if o)
+    return RequestsSummary(year=today.year, cases=len(pks), states=dict(states), outcomes=dict(outcomes), appeals=0,
+                           seconds=time.monotonic() - started)

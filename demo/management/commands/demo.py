@@ -1,19 +1,31 @@
 """`gongkai demo`: generate a demo region, or print its logins. The logic lives in demo.generator."""
 
 import unicodedata
+from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 
-from demo.catalogue import DEFAULT_DOCUMENTS, FULL_SCALE_DOCUMENTS, MIN_DOCUMENTS, default_year
+from audit.context import acting_as
+from audit.models import AuditEntry
+from demo.catalogue import (
+    DEFAULT_DOCUMENTS,
+    FULL_SCALE_DOCUMENTS,
+    MIN_DOCUMENTS,
+    build_workflow,
+    default_year,
+)
 from demo.consultations import build_consultations
 from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
-from demo.letters import build_letters
-from demo.reports import build_reports
-from demo.requests import DEFAULT_CASES, build_requests
+from demo.letters import DEFAULT_LETTERS, build_letters
+from demo.reports import build_current_reports, build_reports
+from demo.requests import DEFAULT_CASES, build_current, build_requests
 from orgs.models import Agency, AgencyKind
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+STALE_DAYS = 30  # --if-empty: older demo data than this gets a hint on how to rebuild it for today
 
 
 def _width(text: str) -> int:
@@ -75,6 +87,12 @@ class Command(BaseCommand):
         existing = Agency.objects.count()
         if options["if_empty"] and existing:
             self.stdout.write(f"数据库中已有 {existing} 个机构，演示数据已存在，未重新生成。")
+            # The first entry of the trail: the demo build (the county profile writes through the services).
+            made = AuditEntry.objects.order_by("seq").first()
+            if made is not None and (timezone.now() - made.at).days > STALE_DAYS:
+                # The demo lives relative to the day it was built: old data shows last year's queue.
+                self.stdout.write(f"演示数据生成于 {timezone.localdate(made.at):%Y-%m-%d}，其中的期限和待办以那天为准。"
+                                  "如需以今天为准重新生成，请删除数据库文件（默认 var/gongkai.sqlite3）后再运行 make run。")
             return
         progress = self.progress if options["profile"] != "county" else None
         try:
@@ -118,7 +136,28 @@ class Command(BaseCommand):
             self.stdout.write(f"年度报告：已发布 {len(made_reports.published)} 份，草稿 {len(made_reports.drafts)} 份。")
             for why in made_reports.refused:
                 self.stdout.write(f"  未能审核通过：{why}")
+            today = timezone.localdate()
+            if year == today.year - 1:
+                self.build_current_year(summary, today, options["seed"])
         self.stdout.write(f"门户网站：{summary.site.name}。运行 gongkai demo --print-logins 查看登录信息。")
+
+    def build_current_year(self, summary, today, seed: int) -> None:
+        """The year in progress up to today (the demo lives in today: cases in every state, letters this
+        month, an open consultation, this year's report being compiled, documents in the workflow)."""
+        with transaction.atomic(), acting_as(label="演示数据生成"):
+            cases = build_current(summary, seed=seed, today=today)
+            elapsed = (today - date(today.year, 1, 1)).days + 1
+            letters = build_letters(summary, today.year, seed=seed + 1, n=max(10, DEFAULT_LETTERS * elapsed // 365),
+                                    today=today)
+            consultations = build_consultations(summary, today.year, seed=seed + 1, today=today)
+            agencies = {a.code: a for a in Agency.objects.filter(pk__in=summary.agency_ids.values())}
+            documents = build_workflow(summary.plan, agencies, today, seed) if summary.catalogue is not None else 0
+            reports = build_current_reports(summary, today, seed=seed)
+        self.stdout.write(
+            f"{today.year}年（截至{today:%m月%d日}）：依申请公开 {cases.cases} 件（办理中 "
+            f"{sum(n for state, n in cases.states.items() if state not in ('closed', 'archived'))} 件），"
+            f"来信 {letters.letters} 件，意见征集 {consultations.consultations} 项，"
+            f"编辑中的文件 {documents} 件，编制中的年度报告 {len(reports.drafts)} 份。")
 
     def progress(self, done: int, total: int) -> None:
         # A counter line that overwrites itself; plain text, so not coloured as an error.
