@@ -301,6 +301,13 @@ GONGKAI_SCHEDULE = dict(item.split("=", 1) for item in env_list("GONGKAI_SCHEDUL
 GONGKAI_CALENDAR_CHECK_FROM = os.environ.get("GONGKAI_CALENDAR_CHECK_FROM", "12-01")
 # 年报体检: wall time one report may take in the worker (reading has its own GONGKAI_FILE_TIME_BUDGET_SECONDS).
 GONGKAI_CHECKUP_FILE_SECONDS = env_int("GONGKAI_CHECKUP_FILE_SECONDS", 300)
+# 年报体检: each file read in a child process with these caps (report_checkup/limits.py; 0 s = in process).
+GONGKAI_CHECKUP_READ_SECONDS = env_int("GONGKAI_CHECKUP_READ_SECONDS", 120)
+GONGKAI_CHECKUP_READ_MEMORY_MB = env_int("GONGKAI_CHECKUP_READ_MEMORY_MB", 2048)
+# 年报体检 OCR of scanned pages (report_checkup/importers/ocr.py).
+GONGKAI_OCR_DPI = env_int("GONGKAI_OCR_DPI", 300)
+GONGKAI_OCR_MIN_CONFIDENCE = env_int("GONGKAI_OCR_MIN_CONFIDENCE", 80)
+GONGKAI_OCR_PAGE_SECONDS = env_int("GONGKAI_OCR_PAGE_SECONDS", 30)
 
 EMAIL_BACKEND = os.environ.get("GONGKAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("GONGKAI_EMAIL_HOST", "localhost")
