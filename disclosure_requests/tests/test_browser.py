@@ -112,7 +112,7 @@ def test_online_application_handled_and_followed_by_the_applicant(page, region, 
     page.get_by_role("button", name="查询").click()
     result = page.get_by_role("region", name=f"受理编号 {number}")
     expect(result.get_by_text("已办结")).to_be_visible()
-    expect(result.get_by_text("予以公开")).to_be_visible()
+    expect(result.get_by_text("已同意公开")).to_be_visible()  # plain words, not the 表三 row
     for secret in (PLANTED_ID, "13995123456", "马文静"):
         assert secret not in page.content()
 
