@@ -127,7 +127,7 @@ def main(argv=None):
         f"`.venv/bin/python bench/search_ranking.py --docs {args.docs} --repeat {args.repeat}` on {date.today()}, "
         f"{platform.machine()}, {platform.python_version()}, SQLite index of bench/search.py's corpus "
         f"({documents:,} public documents), load average at the end {load} (1 / 5 / 15 min: on a shared machine "
-        "compare within a row, not across runs). Times in ms, median / p95 over the class's queries × {args.repeat} "
+        f"compare within a row, not across runs). Times in ms, median / p95 over the class's queries × {args.repeat} "
         "runs, top 20 only (no count, no snippets). Relevance per class, mean over its queries: 全在标题 = share "
         "of the top 20 whose title holds every query word; 稀有词在标题 = share whose title holds the query's "
         "rarest word; 与 BM25 重合 = share also in the exact BM25 top 20. Counts: the same total either way "

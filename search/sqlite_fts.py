@@ -234,7 +234,8 @@ class SqliteFtsBackend(Backend):
         for inside in title_tiers(self._term_df(cursor, terms))[:MAX_TIER_QUERIES]:
             need = wanted - len(ranked)
             if len(inside) == len(terms):  # every term in the title: the title index alone
-                table, expression = "search_title_fts", f"title : ({match_expression(terms, 'title')})"
+                # (no column filter on bigrams here either: the table's other column holds only facet tokens)
+                table, expression = "search_title_fts", match_expression(terms, "title")
             else:
                 table = "search_fts"
                 expression = (f"({match_expression(terms)}) AND "
