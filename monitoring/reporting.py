@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from gongkai.pdf import html_to_pdf
 from gongkai.spreadsheet_cells import append
 from orgs.models import Agency
 from orgs.scoping import Capability, Scope, scope_for, scoped_agencies
@@ -213,6 +214,4 @@ def report_html(user) -> str:
 
 
 def report_pdf(user) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=report_html(user)).write_pdf()
+    return html_to_pdf(report_html(user), what="监测报告")
