@@ -147,7 +147,10 @@ def check_many(paths: Iterable, progress: Callable[[int, int, str], None] | None
         if progress:
             progress(i, len(files), str(path))
         try:
-            reports.append(check_file(path))
+            from .limits import check_limited  # cycle: limits runs check_bytes of this module in its child
+
+            # Each file in a child process with the time and memory caps (limits.py).
+            reports.append(check_limited(path.read_bytes(), path.name))
         except OSError as error:
             reports.append({"source": str(path), "agency": None, "year": None, "format": "prose", "cells": {},
                             "unreadable": [], "prose_figures": [], "cell_sources": {},

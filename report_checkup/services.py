@@ -47,6 +47,7 @@ from reports.rendering.document import TREND_FIGURES, trend_chart
 from .checkup import SUFFIXES, check_bytes, counts, duplicate_wording
 from .importers.decode import MAX_BYTES, refusal, sniff
 from .importers.importer import empty_result
+from .limits import check_limited
 from .models import (
     CheckedOrigin,
     CheckedReport,
@@ -294,7 +295,7 @@ def _file_result(item: Item, row: CheckedReport) -> dict:
         why = refusal(data) if kind == "binary" else ""  # by content: 可执行程序, 压缩包, OFD… whatever the name says
         return _failure(item.name, "IMP-E02", f"不支持的文件类型（{suffix or '无扩展名'}）：{why + '；' if why else hint}"
                                               f"只能体检{ACCEPTED_HINT}。")
-    return check_bytes(data, item.name)
+    return check_limited(data, item.name, check=check_bytes)  # a child process with time and memory caps (limits.py)
 
 
 def _failure(name: str, code: str, message: str) -> dict:

@@ -3,6 +3,8 @@ those)."""
 
 from __future__ import annotations
 
+import re
+
 from gongkai import file_reading
 from report_formats import prose
 
@@ -66,9 +68,14 @@ def import_document(data: bytes, name: str = "") -> dict:
             reason = refusal(bytes(data)) or "无法识别的文件类型（不是PDF、DOCX、HTML、文本或扫描图像），未读取"
             return empty_result(name, [_finding("IMP-E02", "error", reason)])
         doc = read_bytes(bytes(data), kind, budget)
-    except file_reading.FileRefused as refused:  # a zip bomb, a DTD, the time budget: nothing is kept
+    except file_reading.FileTooSlow as slow:  # the time budget of the DOCX reader
+        return empty_result(name, [_finding("IMP-E02", "error", f"无法在限定时间内读取：{slow.reason}", where=kind)])
+    except file_reading.FileRefused as refused:  # a zip bomb, a DTD: nothing is kept
         return empty_result(name, [_finding("IMP-E02", "error", refused.for_file(), where=kind)])
     except PdfUnreadable as error:
+        if re.search(r"超过\s*[\d.]+\s*秒", str(error)):  # the PDF reader's child process ran out of time
+            return empty_result(name, [_finding("IMP-E02", "error", f"无法在限定时间内读取（{kind}，限定{budget.seconds:g}秒），"
+                                                                  "已停止，未能体检；请检查文件是否异常")])
         return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（{_KIND_NAMES.get(kind, kind)}）：{error}"[:300])])
     except Exception as error:  # noqa: BLE001 - a damaged PDF/DOCX is a finding, never a crash
         return empty_result(name, [_finding("IMP-E02", "error", f"文件无法读取（{kind}）：{type(error).__name__}: {error}"[:300])])

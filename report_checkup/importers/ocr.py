@@ -59,6 +59,11 @@ def dpi() -> int:
     return _setting("GONGKAI_OCR_DPI", DEFAULT_DPI)
 
 
+def page_seconds() -> int:
+    """Time for the OCR of one page (rendering, two Tesseract runs); the file's outer wall is limits.py's."""
+    return _setting("GONGKAI_OCR_PAGE_SECONDS", 30)
+
+
 @lru_cache(maxsize=1)
 def available() -> str:
     """"" when OCR can run, else the reason in Chinese."""
@@ -496,6 +501,7 @@ def read_scanned_pages(data: bytes, pages: list[int], doc: Document, seconds: fl
         doc.findings.append(_finding("IMP-W13", "warning", f"第{'、'.join(map(str, pages))}页只有图像（扫描件）：{reason}", ""))
         return
     started = time.monotonic()
+    seconds = max(seconds, page_seconds() * len(pages))  # the text reader's budget is for text, not OCR
     resolution = dpi()
     table_no = 1 + sum(1 for r in doc.rows if r.structured and r.where.endswith("第1行"))
     for p in pages:
@@ -533,7 +539,7 @@ def read_image(data: bytes, seconds: float) -> Document:
         if min(gray.width, gray.height) < 100:
             raise OcrStopped("图像太小，无法识别")
         resolution = _guess_resolution(gray)
-        page = read_page(gray, resolution, seconds)
+        page = read_page(gray, resolution, max(seconds, page_seconds()))
     except OcrStopped as stopped:
         raise PdfUnreadable(f"图像未能识别：{stopped}") from stopped
     except (OSError, ValueError) as error:  # PIL: a damaged or truncated image, a decompression bomb

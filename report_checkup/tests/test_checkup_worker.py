@@ -52,7 +52,8 @@ class WorkerKilled(BaseException):
     """What a worker killed mid-file looks like to the code after it: nothing more runs."""
 
 
-def test_a_worker_dying_mid_batch_loses_nothing(db_backend, region, monkeypatch, client, office):  # noqa: F811
+def test_a_worker_dying_mid_batch_loses_nothing(db_backend, region, monkeypatch, client, office, settings):  # noqa: F811
+    settings.GONGKAI_CHECKUP_READ_SECONDS = 0  # in process: the worker itself dies (limits.py's child is tested below)
     real = checkup.check_bytes
     calls = []
 
@@ -84,9 +85,25 @@ def test_a_file_over_the_time_limit_becomes_a_failed_row(region, office, monkeyp
     import time
 
     settings.GONGKAI_CHECKUP_FILE_SECONDS = 1
+    settings.GONGKAI_CHECKUP_READ_SECONDS = 0  # the worker's own outer limit (SIGALRM), without the child process
     real = checkup.check_bytes
     monkeypatch.setattr(checkup, "check_bytes",
                         lambda data, name: time.sleep(5) if name == "第1份.txt" else real(data, name))
     batch = checkup.check_uploads(office, region["county"], uploads(2))
     assert batch.status == CheckupBatchStatus.DONE and batch.processed == 2 and batch.failed == 1
     assert "超过1秒" in batch.reports.get(position=1).error
+
+
+def test_a_file_over_the_read_limit_is_stopped_in_its_child_process(region, office, monkeypatch, settings):
+    """limits.py: the file is read in a child process killed after GONGKAI_CHECKUP_READ_SECONDS, and the batch
+    goes on with the next file."""
+    import time
+
+    settings.GONGKAI_CHECKUP_READ_SECONDS = 2
+    real = checkup.check_bytes
+    monkeypatch.setattr(checkup, "check_bytes",
+                        lambda data, name: time.sleep(60) if name == "第1份.txt" else real(data, name))
+    batch = checkup.check_uploads(office, region["county"], uploads(2))
+    assert batch.status == CheckupBatchStatus.DONE and batch.processed == 2 and batch.failed == 1
+    assert batch.reports.get(position=1).error.startswith("无法在限定时间内读取（限定2秒）")
+    assert batch.reports.get(position=2).error == ""  # the next file is checked as usual
