@@ -43,9 +43,10 @@ run: $(STAMP) pdf-deps
 	@$(BIN)/gongkai worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gongkai runserver $(HOST):$(PORT)
 
-# Debian packages: CJK fonts, Pango and HarfBuzz's subsetter for PDFs (letters, reports); Chromium for the
+# Debian packages: CJK fonts, Pango and HarfBuzz's subsetter for PDFs (letters, reports); Tesseract with its
+# simplified-Chinese model and poppler's pdftoppm for the 年报体检's OCR of scanned reports; Chromium for the
 # browser tests. Installed when missing and we may (root + apt); otherwise those tests are skipped, loudly.
-PDF_PACKAGES     := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+PDF_PACKAGES     := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 tesseract-ocr tesseract-ocr-chi-sim poppler-utils
 BROWSER_PACKAGES := chromium
 define ensure_packages
 	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
