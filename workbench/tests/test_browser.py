@@ -18,7 +18,7 @@ def test_login_and_see_the_workbench(page, region, make_staff, tmp_path):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"^https?://[^/]+/workbench/$"))
     page.screenshot(path=str(tmp_path / "workbench.png"), full_page=True)
-    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+    expect(page.get_by_role("heading", name="待办", exact=True)).to_be_visible()  # the desk is the home page
     expect(page.get_by_text("刘洋").first).to_be_visible()
     nav = page.get_by_role("navigation", name="工作台导航")
     nav.get_by_role("link", name="机构管理").click()
