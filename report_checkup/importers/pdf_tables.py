@@ -349,7 +349,7 @@ def _edge(x0: float, top: float, x1: float, bottom: float) -> dict | None:
     return None
 
 
-def _pdfium_edges(page_handle, height: float) -> list[dict]:
+def _pdfium_edges(page_handle, view) -> list[dict]:
     """Every straight horizontal or vertical segment of the page's paths (in form XObjects too), in
     top-down coordinates: the ruling lines and the sides of rectangles (borders drawn as thin filled boxes
     give two close edges, which the finder snaps into one)."""
@@ -389,12 +389,12 @@ def _pdfium_edges(page_handle, height: float) -> list[dict]:
                 start = previous = point
                 continue
             if kind == R.FPDF_SEGMENT_LINETO and previous is not None:
-                e = _edge(previous[0], height - previous[1], point[0], height - point[1])
+                e = _edge(*view(*previous), *view(*point))
                 if e:
                     edges.append(e)
             previous = point
             if R.FPDFPathSegment_GetClose(segment) and start is not None:
-                e = _edge(point[0], height - point[1], start[0], height - start[1])
+                e = _edge(*view(*point), *view(*start))
                 if e:
                     edges.append(e)
                 previous = start
@@ -444,18 +444,34 @@ def unreliable_fonts(reader, number: int) -> set[str]:
     return found
 
 
+def viewer(quarter_turns: int, width: float, height: float):
+    """(x, y) in PDF space (y up) → (x, y) as read (y down), the page turned so that text drawn at
+    `quarter_turns` × 90° reads left to right: a landscape page printed on a rotated
+    portrait page (/Rotate 90, or content drawn turned) is read like any other."""
+    q = quarter_turns % 4  # PDFium's character angle turns clockwise
+    if q == 3:
+        return (lambda x, y: (y, x)), (height, width)
+    if q == 2:
+        return (lambda x, y: (width - x, y)), (width, height)
+    if q == 1:
+        return (lambda x, y: (height - y, width - x)), (height, width)
+    return (lambda x, y: (x, height - y)), (width, height)
+
+
 def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
     import ctypes
+    import math
 
     import pypdfium2.raw as R
 
-    height = page.get_height()
+    width, height = page.get_width(), page.get_height()
     textpage = page.get_textpage()
     tp = textpage.raw
-    chars, garbled = [], 0
+    raw, garbled = [], 0
     box = R.FS_RECTF()
     name = ctypes.create_string_buffer(256)
     font_of: dict[int, bool] = {}
+    turns: dict[int, int] = {}
     for i in range(R.FPDFText_CountChars(tp)):
         if R.FPDFText_IsGenerated(tp, i):
             continue
@@ -465,10 +481,12 @@ def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
         text = chr(code)
         if text.isspace() and text not in _THIN_SPACES:
             continue
-        if abs(R.FPDFText_GetCharAngle(tp, i)) > 0.01:
-            continue  # rotated text (a stamp, a vertical note): not table content
+        angle = R.FPDFText_GetCharAngle(tp, i)
+        q = round(angle / (math.pi / 2))
+        if abs(angle - q * math.pi / 2) > 0.01:
+            continue  # slanted text (a stamp): not table content
         R.FPDFText_GetLooseCharBox(tp, i, box)
-        size = R.FPDFText_GetFontSize(tp, i) or (box.top - box.bottom)
+        size = R.FPDFText_GetFontSize(tp, i) or abs(box.top - box.bottom)
         bad = bool(R.FPDFText_HasUnicodeMapError(tp, i)) or not _trusted(text)
         if not bad and bad_fonts:
             handle = R.FPDFText_GetTextObject(tp, i)
@@ -481,10 +499,22 @@ def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
         if bad:
             text = REPLACEMENT
             garbled += 1
-        chars.append(Char(text, box.left, box.right, height - box.top, height - box.bottom, size))
+        q %= 4
+        turns[q] = turns.get(q, 0) + 1
+        raw.append((text, box.left, box.top, box.right, box.bottom, size, q))
     textpage.close()
-    edges = _pdfium_edges(page.raw, height)
-    tables = find_tables(edges, (0, 0, page.get_width(), height)) if edges else []
+    # The page is read in the direction most of its text runs; text turned against it (a vertical note) is left out.
+    quarter = max(turns, key=turns.get) if turns else 0
+    view, (view_width, view_height) = viewer(quarter, width, height)
+    chars = []
+    for text, left, top, right, bottom, size, q in raw:
+        if q != quarter:
+            continue
+        (ax, ay), (bx, by) = view(left, top), view(right, bottom)
+        chars.append(Char(text, min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), size))
+    garbled = sum(1 for c in chars if c.text == REPLACEMENT)
+    edges = _pdfium_edges(page.raw, view)
+    tables = find_tables(edges, (0, 0, view_width, view_height)) if edges else []
     return page_items(chars, tables), len(chars), garbled
 
 

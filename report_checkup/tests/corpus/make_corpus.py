@@ -2,7 +2,7 @@
 format (and one in the 2019 format) made with the tools agencies use — WeasyPrint from HTML, LibreOffice from
 a DOCX written by python-docx, reportlab — varied on purpose the way published reports vary: labels wrapped
 over two or three lines with the numbers on the first or the middle line, the 表三 and 表四 headers with their
-spans, 表三 broken across pages with and without repeated headers, landscape pages, blank cells for zero,
+spans, 表三 broken across pages with and without repeated headers, landscape pages (one stored turned, /Rotate), blank cells for zero,
 thin spaces inside numbers, text drawn glyph by glyph in shuffled order, fonts without a ToUnicode map
 (their text must come out unreadable), 表四 printed as two tables, （六）其他处理 as one row in a 2021 report,
 label typos, 2019 labels in a 2021 report; consistent reports and reports with planted inconsistencies.
@@ -527,6 +527,23 @@ def reportlab_pdf(report: Report) -> bytes:
     return data  # (reportlab writes its font dictionaries uncompressed, so the renaming reaches every one)
 
 
+def turned(data: bytes) -> bytes:
+    """A landscape page stored as a portrait page with its content turned and /Rotate 270 (as some printer
+    drivers and scanners' PDF writers do): it looks the same, its text runs up the page."""
+    import pypdf
+    from pypdf import Transformation
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        page.add_transformation(Transformation().rotate(90).translate(height, 0))
+        page.mediabox = pypdf.generic.RectangleObject([0, 0, height, width])
+        page.rotation = 270
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def strip_tounicode(data: bytes) -> bytes:
     """Every font's ToUnicode map removed (pypdf rewrites the file): what a PDF made by an old converter or
     a font without a Unicode cmap looks like. The glyphs still print right; their codes mean nothing."""
@@ -596,6 +613,8 @@ def corpus() -> list[Report]:
     add("rl-landscape-glyphs", "reportlab", options={"landscape": True, "glyphs": True})
     add("rl-planted-leaf", "reportlab", planted=["t3.closed_total.natural_person"], options={"glyphs": True})
     add("rl-garbled-digits", "reportlab", options={"garbled_digits": True})
+    # added later: at the end, so that the numbers of the reports above stay as they were
+    add("wp-rotated-landscape", "weasyprint", options={"page": "A4 landscape", "rotate": True})
     for report in reports:
         report.unreadable = bool(report.options.get("garbled") or report.options.get("garbled_digits"))
     return reports
@@ -604,6 +623,8 @@ def corpus() -> list[Report]:
 def render(report: Report) -> bytes:
     if report.tool == "weasyprint":
         data = weasyprint_pdf(report)
+        if report.options.get("rotate"):
+            data = turned(data)
         return strip_tounicode(data) if report.options.get("garbled") else data
     if report.tool == "libreoffice":
         return libreoffice_pdf(report)
