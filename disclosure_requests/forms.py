@@ -11,7 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 # issue_challenge is re-exported: tests answer the human check through this module.
-from gongkai.public_forms import DateInput, HumanCheckMixin, PlainForm, issue_challenge  # noqa: F401
+from gongkai.public_forms import (  # noqa: F401
+    DateInput,
+    HumanCheckMixin,
+    MultipleFileField,
+    MultipleFileInput,
+    PlainForm,
+    issue_challenge,
+)
 from orgs.models import Agency, AgencyKind
 
 from . import case_files
@@ -271,23 +278,17 @@ class CorrectionRequestForm(PlainForm):
             self.fields["on"].help_text = "2008年条例第二十一条第（四）项：告知申请人作出更改、补充即为对本申请的答复，本申请随之办结。"
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field, checked together by case_files.validate (type, size, number)."""
+class CaseFilesField(MultipleFileField):
+    """Files of the exchange with the applicant, checked together by case_files.validate (type by name and
+    content, size, number), so that a bad file is refused before any step of the case is taken."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": case_files.ACCEPT, "multiple": True}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": case_files.ACCEPT}))
         kwargs.setdefault("help_text", case_files.describe_limits())
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        uploads = [single(item, initial) for item in data] if isinstance(data, list | tuple) else \
-            ([single(data, initial)] if data else [])
-        uploads = [u for u in uploads if u]
+        uploads = [u for u in super().clean(data, initial) if u]
         if not uploads and self.required:
             raise forms.ValidationError("请选择要上传的文件。")
         try:
@@ -303,7 +304,7 @@ class CorrectionReceivedForm(PlainForm):
     on = forms.DateField(label="收到补正申请之日", widget=DateInput(), initial=_today)
     text = forms.CharField(label="补正后的申请内容（选填，答复告知书将引用）", max_length=5000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label="补正材料（选填）", required=False)
+    files = CaseFilesField(label="补正材料（选填）", required=False)
 
 
 class CorrectionAnswerForm(PlainForm):
@@ -312,7 +313,7 @@ class CorrectionAnswerForm(PlainForm):
     text = forms.CharField(label="补正后的申请内容", max_length=5000, required=False,
                            widget=forms.Textarea(attrs={"rows": 6}),
                            help_text="请针对补正告知的各项逐一说明，例如写明所需信息的名称、文号、年份或其他特征。")
-    files = MultipleFileField(label="补正材料（选填）", required=False)
+    files = CaseFilesField(label="补正材料（选填）", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -333,7 +334,7 @@ class NotificationTemplateForm(PlainForm):
 
 
 class ReleaseFilesForm(PlainForm):
-    files = MultipleFileField(label="公开的政府信息（文件）")
+    files = CaseFilesField(label="公开的政府信息（文件）")
 
 
 class DateOnlyForm(PlainForm):
@@ -439,7 +440,7 @@ class ReplyForm(PlainForm):
     secondary_outcomes = forms.MultipleChoiceField(label="其他答复理由（不计入统计）", required=False,
                                                    choices=outcome_choices(blank=False),
                                                    widget=forms.CheckboxSelectMultiple)
-    files = MultipleFileField(label="公开的政府信息（选填，申请人选择在线下载时可从办理进度页面下载）", required=False)
+    files = CaseFilesField(label="公开的政府信息（选填，申请人选择在线下载时可从办理进度页面下载）", required=False)
     on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
     close_opinions = forms.BooleanField(
         label="同时结束尚未结束的征求意见", required=False,
@@ -461,7 +462,7 @@ class LegacyReplyForm(PlainForm):
     competent_agency = forms.CharField(label="负责公开的机关及联系方式（不属于本机关公开时填写）", max_length=300,
                                        required=False)
     competent_agency_unknown = forms.BooleanField(label="无法确定该政府信息的公开机关", required=False)
-    files = MultipleFileField(label="公开的政府信息（选填，申请人选择在线下载时可从办理进度页面下载）", required=False)
+    files = CaseFilesField(label="公开的政府信息（选填，申请人选择在线下载时可从办理进度页面下载）", required=False)
     on = forms.DateField(label="答复日期", widget=DateInput(), initial=_today)
     close_opinions = forms.BooleanField(
         label="同时结束尚未结束的征求第三方意见", required=False,

@@ -190,7 +190,7 @@ def find_case(number: str, code: str) -> DisclosureRequest | None:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def status(request):
-    result, error, code = None, "", 200
+    error, code = "", 200
     if request.method == "POST":
         form = StatusLookupForm(request.POST)
         if LOOKUPS.hit(client_ip(request)) > LOOKUPS.limit:
@@ -206,7 +206,7 @@ def status(request):
     else:
         form = StatusLookupForm(initial={"tracking_number": request.GET.get("number", "")[:40]})
     return render(request, "disclosure_requests/public/status.html",
-                  {"form": form, "result": result, "error": error}, status=code)
+                  {"form": form, "error": error}, status=code)
 
 
 # --- The case page (after a lookup) -------------------------------------------------------------------------
