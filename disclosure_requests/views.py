@@ -474,9 +474,9 @@ def _timeline(case):
     notice_ids = [str(pk) for pk in case.notices.values_list("pk", flat=True)]
     entries = list(AuditEntry.objects.filter(Q(object_type=CASE_OBJECT_TYPE, object_id=str(case.pk))
                                              | Q(object_type__in=NOTICE_OBJECT_TYPES, object_id__in=notice_ids))
-                   .order_by("at", "id"))
+                   .select_related("actor").order_by("at", "id"))
     for entry in entries:
-        entry.label = TIMELINE_LABELS.get(entry.action, entry.action)
+        entry.label = TIMELINE_LABELS.get(entry.action) or entry.action_label
         after = entry.after or {}
         entry.due_after = after.get("due_on") if isinstance(after, dict) else None
     return entries
