@@ -40,6 +40,9 @@ LOW_CONFIDENCE = "〔识别不清〕"
 MAX_PIXELS = 40_000_000  # a page image beyond this (e.g. 600 dpi A3) is scaled down before OCR
 _NUMERIC = re.compile(r"^[-+]?[\d,.]+%?$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff（）]")
+_JUNK = {"|", "丨", "｜", "I", "l", "i", "_", "!", "'", "\"", ".", ",", "、", "·"}
+# Brackets chi_sim reads for the full-width parentheses of the labels (（二）部分公开〈区分处理的…〉).
+_LABEL_MARKS = str.maketrans({"〈": "（", "〉": "）", "《": "（", "》": "）", "【": "（", "】": "）"})
 
 
 def _setting(name: str, default):
@@ -450,6 +453,9 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
             if _NUMERIC.match(text) and (not first_is_number or (confidence or 0) > (cell.confidence or 0)):
                 cell.text, cell.confidence = text, confidence
     for cell in owners:
+        if cell.text.strip() in _JUNK:
+            cell.text = ""  # the rest of a ruling line or a speck read as 丨 | I: no content
+        cell.text = cell.text.translate(_LABEL_MARKS)
         # Ink without a word read, or a number below the threshold: unreadable, never blank or guessed.
         if not cell.text.strip() or (_NUMERIC.match(re.sub(r"\s+", "", cell.text)) and (cell.confidence or 0) < threshold):
             cell.text = LOW_CONFIDENCE
