@@ -20,10 +20,13 @@ class SearchConfig(AppConfig):
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="search.after_migrate")
 
 
-def _after_migrate(sender, using="default", verbosity=1, stdout=None, **kwargs) -> None:
+def _after_migrate(sender, using="default", verbosity=1, stdout=None, plan=None, **kwargs) -> None:
     """Migrations only change the index's structure (a migration that recreates its tables leaves them empty);
     the data is the rebuild job's. When the index is missing or out of step with the catalogue, queue that
-    job once and say so."""
+    job once and say so. Only after `migrate` (which passes its plan): `flush` sends post_migrate too, and
+    leaves the index's raw tables full while the catalogue is empty."""
+    if plan is None:
+        return
     # lazy: search.services imports models, which cannot be imported while the app registry loads this module
     from .services import schedule_rebuild_if_needed
 
