@@ -5,7 +5,7 @@ import sys
 
 # Commands that change the schema: with GONGKAI_MIGRATE_DATABASE_URL set they connect as the schema's owner
 # (docs/operations.md §3), everything else as the runtime role of DATABASE_URL.
-OWNER_COMMANDS = {"migrate", "createcachetable"}
+OWNER_COMMANDS = {"migrate", "createcachetable", "backup", "restore"}  # backup: pg_dump reads every table and sequence
 
 
 def main(argv: list[str] | None = None) -> None:
