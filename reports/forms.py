@@ -1,5 +1,7 @@
 """Forms of the annual-report pages: creating a report (agency, year, units) and a unit's entered figures."""
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 
@@ -11,9 +13,12 @@ from .services import FIRST_YEAR, entered_cell_ids
 class ReportCreateForm(forms.Form):
     agency = forms.ModelChoiceField(label="报告机关", queryset=None, empty_label="请选择")
     year = forms.TypedChoiceField(label="报告年度", coerce=int, choices=())
+    # 全选 without JavaScript: the server takes the whole subtree (a county's report sums ~35 units).
+    all_units = forms.BooleanField(label="汇总报告机关及其全部下级单位（全选）", required=False)
     units = forms.ModelMultipleChoiceField(
-        label="汇总单位", queryset=None, widget=forms.CheckboxSelectMultiple,
-        help_text="勾选本报告汇总的单位（本机关、所属部门、乡镇街道等），须是报告机关或其下级单位。")
+        label="汇总单位", queryset=None, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="勾选本报告汇总的单位（本机关、所属部门、乡镇街道等），须是报告机关或其下级单位；"
+                  "或勾选上面的“全选”。")
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,6 +27,21 @@ class ReportCreateForm(forms.Form):
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(y, f"{y}年") for y in range(this_year, FIRST_YEAR - 1, -1)]
         self.fields["year"].initial = this_year - 1
+
+    def clean(self):
+        data = super().clean()
+        agency = data.get("agency")
+        if data.get("all_units") and agency is not None:
+            # The reporting agency and every unit under it that the user may compile for and that still
+            # existed in the year (a unit dissolved earlier reports through its successor).
+            year = data.get("year")
+            subtree = self.fields["units"].queryset.filter(path__startswith=agency.path)
+            if year:
+                subtree = subtree.exclude(dissolved_on__lt=date(year, 1, 1))
+            data["units"] = list(subtree)
+        elif not data.get("units") and "units" not in self.errors:
+            self.add_error("units", "请勾选汇总单位，或勾选“全选”汇总全部下级单位。")
+        return data
 
 
 class CorrectionForm(forms.Form):
