@@ -11,8 +11,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from disclosure_requests import messaging, notices, services
+from disclosure_requests import case_files, messaging, notices, services
 from disclosure_requests.models import (
     CITIZEN_OUTCOME_LABELS,
     ApplicantNotification,
@@ -298,3 +301,22 @@ def test_the_template_page_is_for_the_office_head_and_refuses_bad_wording(client
     assert NotificationTemplate.objects.get().body == "请于{{ correction_due_on }}前补正：{{ case_url }}"
     client.post(url, {"event": "correction", "channel": "sms", "reset": "1"})
     assert not NotificationTemplate.objects.exists()
+
+
+# --- The file check as a parser: any name and bytes --------------------------------------------------------
+
+@hypothesis_settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=0, max_size=60), ext=st.sampled_from([*case_files.TYPES, ".exe", ".html", ""]),
+       content=st.binary(min_size=0, max_size=300))
+def test_any_upload_is_accepted_or_refused_in_chinese_never_crashes(name, ext, content):
+    upload = SimpleUploadedFile((name + ext) or "x", content)
+    try:
+        case_files.validate([upload])
+    except ValidationError as error:
+        messages = error.message_dict["files"]
+        assert messages and all("“" in m and "”" in m for m in messages)
+    else:
+        shown = case_files._display_name(upload.name)
+        kind = next(k for k in case_files.TYPES if shown.lower().endswith(k))
+        magics = case_files.TYPES[kind][1]
+        assert content and (magics is None or any(content.startswith(m) for m in magics))
