@@ -52,6 +52,17 @@ def detect_format(result, year: int | None) -> tuple[str, list[dict]]:
     return "prose", findings
 
 
+def _source(read, doc) -> dict:
+    """Where a cell was read, its raw text and flags; for a cell read by OCR its confidence (0–100: the lowest
+    word confidence behind that text on the scanned pages, ocr.py)."""
+    source = {"where": read.where, "raw": read.raw, "flags": list(read.flags)}
+    if doc.confidence and "扫描件识别" in read.where:
+        confidence = doc.confidence.get(" ".join(str(read.raw).split()))
+        if confidence is not None:
+            source["confidence"] = confidence
+    return source
+
+
 def import_document(data: bytes, name: str = "") -> dict:
     if not isinstance(data, bytes | bytearray):
         raise TypeError("import_document expects bytes")
@@ -108,8 +119,7 @@ def import_document(data: bytes, name: str = "") -> dict:
         "prose_figures": prose.prose_figures(doc.lines, fmt),
         "findings": findings,
         # Beyond the contract, for people and diffs: where each cell was read, its raw text and flags.
-        "cell_sources": {cid: {"where": read.where, "raw": read.raw, "flags": list(read.flags)}
-                         for cid, read in sorted(cells.items())},
+        "cell_sources": {cid: _source(read, doc) for cid, read in sorted(cells.items())},
         "input_kind": kind,
         "prose_text": prose.prose_text(doc.lines),
         "period": prose.period_text(doc.lines),

@@ -1,0 +1,91 @@
+"""OCR'd scans for the 年报体检 (report_checkup/importers/ocr.py): reports of the generated PDF corpus
+(report_checkup/tests/corpus/files, with their expected cells) rendered to page images by pdftoppm at 150,
+200 and 300 dpi, wrapped as image-only PDFs (a scan without noise or skew), and read back through the
+checkup with its limits (report_checkup.limits.check_limited). The same PDFs with their text layer are read
+in the same run as the baseline.
+
+    GONGKAI_DEMO=1 .venv/bin/python bench/auditor_ocr.py [--dpi 150,200,300] [--files lo-portrait,rl-plain]
+
+Per cell: correct (the expected value), wrong (another value: must be 0), unreadable (reported 未能读取).
+Needs tesseract-ocr, tesseract-ocr-chi-sim and poppler-utils (make pdf-deps)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
+
+CORPUS = Path(__file__).resolve().parent.parent / "report_checkup" / "tests" / "corpus" / "files"
+DEFAULT_FILES = ("lo-portrait", "lo-landscape", "rl-plain", "wp-a4-wrapped-middle", "wp-landscape")
+
+
+def scan(pdf: bytes, dpi: int) -> bytes:
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "in.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", f"{tmp}/in.pdf", f"{tmp}/p"], check=True)  # noqa: S603, S607
+        pages = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("p*.png"))]
+        out = io.BytesIO()
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+        return out.getvalue()
+
+
+def score(result: dict, expected: dict) -> tuple[int, int, int]:
+    cells = result.get("cells", {})
+    right = sum(1 for k, v in expected.items() if k in cells and cells[k] == v)
+    wrong = sum(1 for k, v in expected.items() if k in cells and cells[k] != v)
+    return right, wrong, len(expected) - right - wrong
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from report_checkup.limits import check_limited
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dpi", default="150,200,300")
+    parser.add_argument("--files", default=",".join(DEFAULT_FILES))
+    args = parser.parse_args()
+    print(f"OCR threshold {settings.GONGKAI_OCR_MIN_CONFIDENCE}, per-page time {settings.GONGKAI_OCR_PAGE_SECONDS} s")
+    rows = []
+    for name in args.files.split(","):
+        pdf = (CORPUS / f"{name}.pdf").read_bytes()
+        expected = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))["cells"]
+        started = time.perf_counter()
+        result = check_limited(pdf, f"{name}.pdf")
+        rows.append(("text layer", name, *score(result, expected), time.perf_counter() - started))
+        for dpi in map(int, args.dpi.split(",")):
+            data = scan(pdf, dpi)
+            settings.GONGKAI_OCR_DPI = dpi
+            started = time.perf_counter()
+            result = check_limited(data, f"{name}-{dpi}.pdf")
+            rows.append((f"scan {dpi} dpi", name, *score(result, expected), time.perf_counter() - started))
+        for row in rows[-1 - len(args.dpi.split(",")):]:
+            print(f"{row[0]:<14} {row[1]:<24} correct {row[2]:>3}  wrong {row[3]:>2}  unreadable {row[4]:>3}  {row[5]:6.1f} s",
+                  flush=True)
+    print()
+    print("| input | files | cells | correct | wrong | unreadable | read | s/file |")
+    print("|---|---|---|---|---|---|---|---|")
+    for kind in dict.fromkeys(r[0] for r in rows):
+        sel = [r for r in rows if r[0] == kind]
+        total = sum(r[2] + r[3] + r[4] for r in sel)
+        right, wrong, unread = (sum(r[i] for r in sel) for i in (2, 3, 4))
+        print(f"| {kind} | {len(sel)} | {total} | {right} | {wrong} | {unread} | {right / total:.1%} | "
+              f"{sum(r[5] for r in sel) / len(sel):.1f} |")
+
+
+if __name__ == "__main__":
+    main()
