@@ -4,13 +4,14 @@ entered figures (form and XLSX template). Scoped by agency; every change goes th
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import FormView, TemplateView, View
 
+from jobs.models import JobState
 from orgs.models import Agency
 from orgs.scoping import (
     Capability,
@@ -38,6 +39,10 @@ from .models import AnnualReport, EnteredFigures, EnteredValue, FiguresStatus, R
 from .narrative import is_prose_finding
 from .rendering import EXPORT_TYPES, export, export_filename
 from .rendering.document import paragraphs
+from .services import builds
+
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "xlsx": "Excel 数据表（XLSX）",
+                 "json": "数据（JSON）"}
 
 COMPILE, APPROVE = Capability.REPORTS_COMPILE, Capability.REPORTS_APPROVE
 
@@ -119,7 +124,8 @@ class ReportDetailView(ScopedObjectMixin, TemplateView):
             units=services.unit_status(report), versions=AnnualReport.objects.filter(
                 agency=report.agency, year=report.year).order_by("version"),
             can_approve=has_capability(user, APPROVE, report.agency), correction_form=CorrectionForm(),
-            units_by_kind=services.units_by_kind(report.units.all()))
+            units_by_kind=services.units_by_kind(report.units.all()),
+            background_exports=builds.builds_in_background(report, "pdf"))
         return context
 
 
@@ -393,16 +399,26 @@ class FiguresUploadView(_UnitMixin, TemplateView):
 
 class ReportExportView(ScopedObjectMixin, View):
     """The report as DOCX, PDF, HTML, XLSX or JSON (reports.rendering.export, the same files the command line
-    writes), named after its title. An unknown format is a 404; missing PDF libraries a message."""
+    writes), named after its title. An unknown format is a 404; missing PDF libraries a message.
+
+    A report over a large tree (reports.services.builds) is not drawn in the request: the GET shows the
+    build's state (reloading itself while the worker runs it) and the download of the stored file; a POST
+    queues a build."""
 
     capability = COMPILE
     model = AnnualReport
+    http_method_names = ["get", "post"]
+
+    def _format(self, kwargs):
+        if kwargs["fmt"] not in EXPORT_TYPES:
+            raise Http404("不支持该导出格式。")
+        return kwargs["fmt"]
 
     def get(self, request, *args, **kwargs):
         report = self.get_object()
-        fmt = kwargs["fmt"]
-        if fmt not in EXPORT_TYPES:
-            raise Http404("不支持该导出格式。")
+        fmt = self._format(kwargs)
+        if builds.builds_in_background(report, fmt):
+            return self._build_page(request, report, fmt)
         try:
             content, content_type, extension = export(report, fmt)
         except ImproperlyConfigured as error:
@@ -411,3 +427,27 @@ class ReportExportView(ScopedObjectMixin, View):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, export_filename(report, extension))
         return response
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_object()
+        fmt = self._format(kwargs)
+        if not builds.builds_in_background(report, fmt):
+            return redirect("reports:export", pk=report.pk, fmt=fmt)
+        builds.request_export(report, fmt)
+        messages.success(request, "已交给后台任务生成，完成后本页提供下载。")
+        return redirect("reports:export", pk=report.pk, fmt=fmt)
+
+    def _build_page(self, request, report, fmt):
+        job = builds.latest_build(report, fmt)
+        if job is not None and request.GET.get("file") == str(job.pk):
+            try:
+                handle, filename, content_type = builds.open_build(job)
+            except FileNotFoundError:
+                messages.error(request, "生成的文件已不存在，请重新生成。")
+            else:
+                return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+        active = job is not None and job.state in (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING)
+        return render(request, "reports/export_build.html", {
+            "report": report, "fmt": fmt, "format_label": FORMAT_LABELS[fmt], "job": job, "active": active,
+            "current": job is not None and builds.is_current(job, report), "units": report.units.count(),
+            "threshold": builds.BACKGROUND_UNITS})
