@@ -59,14 +59,7 @@ def accuracy():
     details = []
     for kind, name, data, expected in cases():
         report = import_document(data, name)
-        row = defaultdict(int)
-        for cid, value in expected.items():
-            if cid in report["cells"]:
-                row["correct" if report["cells"][cid] == value else "wrong"] += 1
-            elif cid in report["unreadable"]:
-                row["unreadable"] += 1
-            else:
-                row["missed"] += 1
+        row = score({"cells": expected}, report)
         row["extra"] = len(set(report["cells"]) - set(expected))
         for k, v in row.items():
             totals[kind][k] += v
@@ -186,11 +179,15 @@ def compare_readers():
                 except Exception as exc:  # noqa: BLE001 - a reader failing on a file is a result
                     pages, error = [], type(exc).__name__
                 totals["cpu"] += _cpu() - started
+                totals["all_files"] += 1
                 read = pdf_tables.PdfPages([{"number": k, "items": items, "chars": n, "garbled": g, "error": ""}
                                             for k, (items, n, g) in enumerate(pages, start=1)],
                                            page_count=len(pages), error=error)
                 pdf_tables.read_pages = lambda *_a, _read=read, **_k: _read
                 row = score(expected, import_document(data, name))
+                if expected["unreadable"]:  # undecodable text: every cell read is a number made up from glyph codes
+                    totals["garbled_read"] += row["correct"] + row["wrong"]
+                    continue
                 for k, v in row.items():
                     totals[k] += v
                 totals["files"] += 1
@@ -202,6 +199,13 @@ def compare_readers():
 
 def _pct(part, whole) -> str:
     return f"{part / whole:.1%}" if whole else "—"
+
+
+def _cells(row) -> str:
+    """correct, wrong, unreadable, not found and the share read correctly, as table columns."""
+    n = row["correct"] + row["wrong"] + row["unreadable"] + row["missed"]
+    return (f"{row['correct']:>7.0f}{row['wrong']:>5.0f}{row['unreadable']:>8.0f}{row['missed']:>6.0f}"
+            f"{_pct(row['correct'], n):>8}")
 
 
 def main():
@@ -220,10 +224,8 @@ def main():
     print(f"{'类型':<36}{'份数':>4}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'读取率':>8}{'误报错误':>8}"
           f"{'埋设错误找到':>10}{'CPU秒/份':>9}{'份/秒/核':>9}")
     for cls, row in classes.items():
-        n = row["correct"] + row["wrong"] + row["unreadable"] + row["missed"]
         per = row["cpu"] / row["files"]
-        print(f"{CLASS_NAMES.get(cls, cls):<36}{row['files']:>4.0f}{row['correct']:>7.0f}{row['wrong']:>5.0f}"
-              f"{row['unreadable']:>8.0f}{row['missed']:>6.0f}{_pct(row['correct'], n):>8}{row['false_errors']:>8.0f}"
+        print(f"{CLASS_NAMES.get(cls, cls):<36}{row['files']:>4.0f}{_cells(row)}{row['false_errors']:>8.0f}"
               f"{row['planted_found']:>6.0f}/{row['planted']:<3.0f}{per:>9.3f}{1 / per:>9.1f}")
     for d in corpus_details:
         if d["wrong"] or (d["class"] != "pdf-garbled" and (d["unreadable"] or d["missed"])) or d["false_errors"] \
@@ -231,19 +233,16 @@ def main():
             print(f"  {d['name']}: {d}")
     if compared:
         print("\nPDF表格读取器对比（同一语料、同一识别器；读取时间为进程内CPU秒）")
-        print(f"{'读取器':<38}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'读取率':>8}{'CPU秒/份':>9}")
+        print("（可读的报告逐格统计；字体缺少ToUnicode的报告只统计读出的“数字”，应为0）")
+        print(f"{'读取器':<38}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'读取率':>8}{'乱码读成数':>10}{'CPU秒/份':>9}")
         for label, row in compared.items():
-            n = row["correct"] + row["wrong"] + row["unreadable"] + row["missed"]
-            print(f"{label:<38}{row['correct']:>7.0f}{row['wrong']:>5.0f}{row['unreadable']:>8.0f}{row['missed']:>6.0f}"
-                  f"{_pct(row['correct'], n):>8}{row['cpu'] / row['files']:>9.3f}")
+            print(f"{label:<38}{_cells(row)}{row.get('garbled_read', 0):>10.0f}{row['cpu'] / row['all_files']:>9.3f}")
     print()
     totals, details = accuracy()
     print("单元格准确率（按输入类型）")
-    print(f"{'类型':<10}{'正确':>8}{'错误':>8}{'无法读取':>10}{'未找到':>8}{'多余':>6}{'正确率':>9}")
+    print(f"{'类型':<14}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'正确率':>8}{'多余':>6}")
     for kind, row in totals.items():
-        n = row["correct"] + row["wrong"] + row["unreadable"] + row["missed"]
-        print(f"{kind:<10}{row['correct']:>8}{row['wrong']:>8}{row['unreadable']:>10}{row['missed']:>8}"
-              f"{row['extra']:>6}{row['correct'] / n:>9.1%}")
+        print(f"{kind:<14}{_cells(row)}{row['extra']:>6}")
     print()
     for kind, name, row in details:
         if row.get("wrong") or row.get("unreadable") or row.get("missed"):
