@@ -1,6 +1,8 @@
 """The relevance order (title tiers, then newest: search.base.title_tiers) on a small hand-made corpus, and the
 index's upkeep: a rebuild beside the live index that resumes, verify, status, the rebuild job."""
 
+import itertools
+import math
 from datetime import date, timedelta
 from io import StringIO
 
@@ -8,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from catalog.models import Document, DocumentStatus
 from jobs.models import Job, JobState
@@ -49,6 +53,19 @@ def _add_others(region, genres, count, start):
 
 def _ids(text, **kwargs):
     return [hit.document_id for hit in search(SearchQuery(text, limit=100, **kwargs)).hits]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=6), st.integers(min_value=2, max_value=50))
+def test_tiers_list_every_combination_once_and_ignore_the_catalogue_size(frequencies, growth):
+    tiers = title_tiers(frequencies)
+    assert sorted(tiers) == sorted(subset for size in range(1, len(frequencies) + 1)
+                                   for subset in itertools.combinations(range(len(frequencies)), size))
+    assert [len(tier) for tier in tiers] == sorted((len(tier) for tier in tiers), reverse=True)
+    # Every frequency grown by the same factor (a larger catalogue of the same kind): the same tiers, in the
+    # same order up to ties.
+    grown = title_tiers([frequency * growth for frequency in frequencies])
+    products = {tier: math.prod(frequencies[i] for i in tier) for tier in tiers}
+    assert [(len(tier), products[tier]) for tier in grown] == [(len(tier), products[tier]) for tier in tiers]
 
 
 def test_tiers_order_by_terms_in_title_then_rarer_terms():
@@ -172,3 +189,16 @@ def test_status_and_the_rebuild_job_after_an_emptied_index(ranked_corpus):
     out = StringIO()
     call_command("search-index", "status", stdout=out)
     assert "全文检索索引完整" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_command_says_it_continues_an_interrupted_rebuild(ranked_corpus, monkeypatch):
+    services.rebuild()
+    backend = get_backend()
+    with transaction.atomic(), connection.cursor() as cursor:
+        backend.begin_rebuild(cursor)  # an empty side index, as a rebuild interrupted before its first batch
+    assert services.index_status().state == "building"
+    out = StringIO()
+    call_command("search-index", "rebuild", "--quiet", stdout=out)
+    assert "接着上次未完成的重建继续" in out.getvalue() and "索引已重建：34 篇" in out.getvalue()
+    assert services.index_status().state == "ok" and services.verify().ok

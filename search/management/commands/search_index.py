@@ -47,6 +47,9 @@ class Command(BaseCommand):
             job = rebuild_index.enqueue(backend=options["backend"])
             self.stdout.write(f"已交给后台任务进程：任务 #{job.pk}（{job.get_state_display()}）。")
             return
+        status = backend.status()
+        if status.state == "building":
+            self.stdout.write(f"接着上次未完成的重建继续：新索引中已有 {status.building} 篇（--restart 可从头重建）。")
         started = time.monotonic()
         count = rebuild(self._progress(options, "重建索引"), backend=backend)
         self._end_progress(options)
