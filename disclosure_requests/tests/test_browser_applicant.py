@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from disclosure_requests.models import DisclosureRequest
+from gongkai.tests.test_accessibility_browser import _violations
 
 from .conftest import PLANTED_ID
 from .test_browser import act, log_in, log_out, solve
@@ -80,6 +81,10 @@ def test_citizen_answers_the_correction_online_and_downloads_the_reply(page, reg
     expect(page.get_by_text("请写明发文机关或文号")).to_be_visible()
     page.get_by_role("button", name="提交补正").click()
     expect(page.get_by_role("alert")).to_contain_text("请填写补正后的申请内容，或上传补正材料。")
+    assert _violations(page) == []  # axe-core, WCAG 2.1 A/AA: the case page with its form and an error
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # usable on a phone
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("补正后的申请内容").fill("2023年度学生资助资金分配文件，县教育局发文")
     page.get_by_label("补正材料（选填）").set_input_files(
         files=[{"name": "补充说明.pdf", "mimeType": "application/pdf", "buffer": PDF}])
@@ -136,3 +141,4 @@ def test_citizen_answers_the_correction_online_and_downloads_the_reply(page, reg
     log = page.get_by_role("region", name="通知申请人记录")
     expect(log.get_by_role("cell", name="需要补正").first).to_be_visible()
     expect(log.get_by_role("cell", name="已答复").first).to_be_visible()
+    assert _violations(page) == []
