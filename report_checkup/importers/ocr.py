@@ -169,6 +169,17 @@ def _opening(dark, length: int, axis: int):
     return covered if axis == 1 else covered.T
 
 
+def _grow(mask, pixels: int):
+    """The mask grown by `pixels` in every direction."""
+    import numpy as np
+
+    out = mask.copy()
+    for dy in range(-pixels, pixels + 1):
+        for dx in range(-pixels, pixels + 1):
+            out |= np.roll(np.roll(mask, dy, axis=0), dx, axis=1)
+    return out
+
+
 def _lines(mask, axis: int, min_length: int) -> list[tuple[int, int, int]]:
     """Line segments of a one-direction mask: (centre, start, end) — centre across the line, extent along it.
     Bands of adjacent rows (columns) are cut into their runs: two tables one above the other, or the strokes
@@ -406,9 +417,13 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
     threshold = min_confidence() if threshold is None else threshold
     grids, hmask, vmask = find_grids(gray, resolution)
     pixels = np.asarray(gray).copy()
-    pixels[hmask | vmask] = 255  # ruling lines erased: Tesseract reads them as 丨 一 _ otherwise
+    # Ruling lines erased with their anti-aliased edges (the mask grown by 2 px), and the page made black and
+    # white: a grey remnant of a column line beside a 0 is read as "10" otherwise.
+    lines = _grow(hmask | vmask, 2)
+    pixels = np.where(pixels < 160, 0, 255).astype(np.uint8)
+    pixels[lines] = 255
     clean = Image.fromarray(pixels)
-    inset = max(resolution // 100, 2)
+    inset = max(resolution // 50, 3)
     crops, owners = [], []
     for grid in grids:
         for cell in grid.cells:
@@ -417,8 +432,8 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
             if box[2] - box[0] < 4 or box[3] - box[1] < 4:
                 continue
             region = pixels[box[1]:box[3], box[0]:box[2]]
-            if not (region < 140).any():
-                continue  # blank cell
+            if int((region < 140).sum()) < max(8, (resolution // 40) ** 2):
+                continue  # blank cell (a speck of dust is not a number)
             crop = Image.new("L", (box[2] - box[0] + 2 * inset + 20, box[3] - box[1] + 2 * inset + 20), 255)
             crop.paste(clean.crop(box), (inset + 10, inset + 10))
             crops.append(crop)
@@ -449,8 +464,10 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
             ws = by_digit.get(k, [])
             text, confidence = join_words(ws), min((w.confidence for w in ws), default=None)
             cell = owners[i]
-            first_is_number = bool(_NUMERIC.match(re.sub(r"\s+", "", cell.text)))
-            if _NUMERIC.match(text) and (not first_is_number or (confidence or 0) > (cell.confidence or 0)):
+            first = re.sub(r"\s+", "", cell.text)
+            if _NUMERIC.match(first) and _NUMERIC.match(text) and first != re.sub(r"\s+", "", text):
+                cell.text, cell.confidence = LOW_CONFIDENCE, None  # two readings disagree: not read
+            elif _NUMERIC.match(text) and (not _NUMERIC.match(first) or (confidence or 0) > (cell.confidence or 0)):
                 cell.text, cell.confidence = text, confidence
     for cell in owners:
         if cell.text.strip() in _JUNK:
@@ -459,7 +476,7 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
         # Ink without a word read, or a number below the threshold: unreadable, never blank or guessed.
         if not cell.text.strip() or (_NUMERIC.match(re.sub(r"\s+", "", cell.text)) and (cell.confidence or 0) < threshold):
             cell.text = LOW_CONFIDENCE
-            page.low_confidence += 1
+    page.low_confidence = sum(1 for cell in owners if cell.text == LOW_CONFIDENCE)
     # The rest of the page: tables blanked out.
     for grid in grids:
         x0, y0, x1, y1 = grid.box
@@ -527,7 +544,8 @@ def read_scanned_pages(data: bytes, pages: list[int], doc: Document, seconds: fl
 def _scan_note(p: int, page: PageRead) -> dict:
     from .readers import _finding  # cycle: readers dispatches image-only pages here
 
-    low = f"；{page.low_confidence}个数字识别置信度低于{min_confidence()}，按未能读取处理" if page.low_confidence else ""
+    low = (f"；{page.low_confidence}个单元格未能可靠识别（识别置信度低于{min_confidence()}，或两次识别结果不一致），"
+           "按未能读取处理") if page.low_confidence else ""
     return _finding("IMP-I14", "info", f"第{p}页为扫描件，已用文字识别（OCR）读取，表格{len(page.grids)}个{low}",
                     f"第{p}页")
 
