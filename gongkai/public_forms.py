@@ -84,6 +84,10 @@ class RateLimit:
                 return 1
             return cache.incr(key)
 
+    def refusal(self, what: str) -> str:
+        """The message for a refused attempt: what was done too often, and the limit."""
+        return f"{what}过于频繁：同一网络地址 {int(WINDOW_MINUTES)} 分钟内最多{what} {self.limit} 次，请稍后再试。"
+
 
 # --- Form basics -----------------------------------------------------------------------------------------
 
@@ -101,6 +105,26 @@ class PlainForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class NumberAndCodeForm(PlainForm):
+    """A case looked up by its number and 查询码 (letters, 更正申请): spaces dropped, letters upper-cased, both
+    off autocomplete. Subclasses set the number's label."""
+
+    number_label = "编号"
+    number = forms.CharField(max_length=20, widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    lookup_code = forms.CharField(label="查询码", max_length=8, min_length=8,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = self.number_label
+
+    def clean_number(self):
+        return "".join(self.cleaned_data["number"].split()).upper()
+
+    def clean_lookup_code(self):
+        return "".join(self.cleaned_data["lookup_code"].split()).upper()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from disclosure_requests.forms import APPLICANT_TYPE_CHOICES
 from disclosure_requests.models import DeliveryMethod, IdentityDocumentType, RequestedForm
 from gongkai import file_reading
-from gongkai.public_forms import DateInput, HumanCheckMixin, MultipleFileField, PlainForm
+from gongkai.public_forms import DateInput, HumanCheckMixin, MultipleFileField, NumberAndCodeForm, PlainForm
 
 from .models import InvalidReason, LetterType, MailboxKind, Satisfaction
 from .services import MAX_ATTACHMENT_MB, MAX_ATTACHMENTS, WriterData
@@ -67,17 +67,8 @@ class PublicLetterForm(HumanCheckMixin, LetterForm):
     field_order = [*LetterForm.base_fields, "answer", "challenge"]
 
 
-class LetterLookupForm(PlainForm):
-    number = forms.CharField(label="来信编号", max_length=20,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    lookup_code = forms.CharField(label="查询码", max_length=8, min_length=8,
-                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-
-    def clean_number(self):
-        return "".join(self.cleaned_data["number"].split()).upper()
-
-    def clean_lookup_code(self):
-        return "".join(self.cleaned_data["lookup_code"].split()).upper()
+class LetterLookupForm(NumberAndCodeForm):
+    number_label = "来信编号"
 
 
 class RatingForm(LetterLookupForm):

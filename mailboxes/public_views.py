@@ -22,7 +22,6 @@ from gongkai.public_forms import (
     ATTEMPTS_PER_WINDOW,
     LOOKUPS_PER_WINDOW,
     SUBMISSIONS_PER_WINDOW,
-    WINDOW_MINUTES,
     RateLimit,
 )
 from orgs.views import apply_validation_error
@@ -39,10 +38,6 @@ LOOKUPS = RateLimit("letter-lookup", LOOKUPS_PER_WINDOW)
 RECEIPT_SESSION_KEY = "letters.receipt"
 NOT_FOUND = "来信编号或查询码不正确，请核对后重新输入。"
 NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET
-
-
-def _too_many(what: str, n: int) -> str:
-    return f"{what}过于频繁：同一网络地址 {WINDOW_MINUTES} 分钟内最多{what} {n} 次，请稍后再试。"
 
 
 def published_letters():
@@ -73,9 +68,9 @@ def write(request, code):
         form = PublicLetterForm(request.POST, request.FILES)
         refused = ""
         if ATTEMPTS.hit(ip) > ATTEMPTS.limit:
-            refused = _too_many("提交", ATTEMPTS.limit)
+            refused = ATTEMPTS.refusal("提交")
         elif SUBMISSIONS.exhausted(ip):
-            refused = _too_many("来信", SUBMISSIONS.limit)
+            refused = SUBMISSIONS.refusal("来信")
         if refused:
             form = PublicLetterForm(initial={k: v for k, v in request.POST.items()
                                              if k not in ("answer", "challenge", "csrfmiddlewaretoken")})
@@ -135,7 +130,7 @@ def status(request):
     if request.method == "POST":
         form = LetterLookupForm(request.POST)
         if LOOKUPS.hit(client_ip(request)) > LOOKUPS.limit:
-            error, code = _too_many("查询", LOOKUPS.limit), 429
+            error, code = LOOKUPS.refusal("查询"), 429
         elif form.is_valid():
             letter = find_letter(form.cleaned_data["number"], form.cleaned_data["lookup_code"])
             if letter is None:
@@ -152,7 +147,7 @@ def rate(request):
     rating_form = RatingForm(request.POST)
     ip = client_ip(request)
     if LOOKUPS.hit(ip) > LOOKUPS.limit:
-        return _status_page(request, None, LetterLookupForm(), _too_many("查询", LOOKUPS.limit), 429)
+        return _status_page(request, None, LetterLookupForm(), LOOKUPS.refusal("查询"), 429)
     letter = None
     if rating_form.is_valid() or {"number", "lookup_code"} <= set(rating_form.cleaned_data):
         letter = find_letter(rating_form.cleaned_data["number"], rating_form.cleaned_data["lookup_code"])

@@ -5,7 +5,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from gongkai import file_reading
-from gongkai.public_forms import DateInput, HumanCheckMixin, MultipleFileField, PlainForm
+from gongkai.public_forms import DateInput, HumanCheckMixin, MultipleFileField, NumberAndCodeForm, PlainForm
 from orgs.models import Agency
 
 from .models import Channel, RefusalReason
@@ -80,17 +80,8 @@ class RegisterForm(RectificationForm):
     field_order = ["agency", "channel", "received_on"]
 
 
-class LookupForm(PlainForm):
-    number = forms.CharField(label="更正申请编号", max_length=20,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-    lookup_code = forms.CharField(label="查询码", max_length=8, min_length=8,
-                                  widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
-
-    def clean_number(self):
-        return "".join(self.cleaned_data["number"].split()).upper()
-
-    def clean_lookup_code(self):
-        return "".join(self.cleaned_data["lookup_code"].split()).upper()
+class LookupForm(NumberAndCodeForm):
+    number_label = "更正申请编号"
 
 
 class CorrectForm(PlainForm):

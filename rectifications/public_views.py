@@ -19,7 +19,6 @@ from gongkai.public_forms import (
     ATTEMPTS_PER_WINDOW,
     LOOKUPS_PER_WINDOW,
     SUBMISSIONS_PER_WINDOW,
-    WINDOW_MINUTES,
     RateLimit,
 )
 from orgs.models import Agency
@@ -39,10 +38,6 @@ NOT_FOUND = "更正申请编号或查询码不正确，请核对后重新输入�
 NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET
 
 
-def _too_many(what: str, n: int) -> str:
-    return f"{what}过于频繁：同一网络地址 {WINDOW_MINUTES} 分钟内最多{what} {n} 次，请稍后再试。"
-
-
 def receiving_agencies():
     return Agency.objects.active_on(timezone.localdate()).order_by("path")
 
@@ -56,9 +51,9 @@ def apply(request):
         form = PublicRectificationForm(request.POST, request.FILES, agencies=agencies)
         refused = ""
         if ATTEMPTS.hit(ip) > ATTEMPTS.limit:
-            refused = _too_many("提交", ATTEMPTS.limit)
+            refused = ATTEMPTS.refusal("提交")
         elif SUBMISSIONS.exhausted(ip):
-            refused = _too_many("提出更正申请", SUBMISSIONS.limit)
+            refused = SUBMISSIONS.refusal("提出更正申请")
         if refused:
             form = PublicRectificationForm(agencies=agencies, initial={
                 k: v for k, v in request.POST.items() if k not in ("answer", "challenge", "csrfmiddlewaretoken")})
@@ -105,7 +100,7 @@ def _looked_up(request):
     """(form, case, error, status) of a POSTed lookup, under the per-address limit."""
     form = LookupForm(request.POST)
     if LOOKUPS.hit(client_ip(request)) > LOOKUPS.limit:
-        return form, None, _too_many("查询", LOOKUPS.limit), 429
+        return form, None, LOOKUPS.refusal("查询"), 429
     if not form.is_valid():
         return form, None, "", 400
     case = find_case(form.cleaned_data["number"], form.cleaned_data["lookup_code"])
