@@ -414,6 +414,9 @@ def reportlab_pdf(report: Report) -> bytes:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0  # binary streams, as office software writes them (ASCII85 text is not what agencies publish)
     o = report.options
     v = report.values
     rng = random.Random(report.name)
