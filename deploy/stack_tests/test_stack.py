@@ -335,3 +335,22 @@ def test_a_file_uploaded_through_one_app_server_is_served_by_the_other(stack_url
     served_by_second = public.get(links[0])
     assert served_by_second.status == 200 and served_by_second.body == image
     assert Visitor(stack_url, new_address()).get(links[0]).body == image
+
+
+def test_a_password_spray_locks_its_address_and_no_one_else(stack_url, second_url, new_address):
+    """Login lock-out (django-axes) by the address nginx forwarded: five failures from one address, each with
+    another user name, lock that address — on both app servers, the counter is in the shared database — while a
+    staff member behind another address logs in as usual."""
+    sprayer = new_address()
+
+    def attempt(url, username, password):
+        visitor = Visitor(url, sprayer)
+        fields = visitor.form("/workbench/login/")
+        fields.update(username=username, password=password)
+        return visitor.post("/workbench/login/", fields).status
+
+    spray = [attempt(stack_url, f"spray-{secrets.token_hex(3)}-{n}", "wrong-password-1") for n in range(5)]
+    assert spray == [200] * 4 + [429]  # the form again with its error, then the lock-out page (the fifth failure)
+    # Even the right password is refused from that address, through either app server.
+    assert [attempt(url, "gkb-staff", PASSWORD) for url in (stack_url, second_url)] == [429, 429]
+    login(Visitor(stack_url, new_address()), "gkb-staff")
