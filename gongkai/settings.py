@@ -1,6 +1,7 @@
 """Gongkai's one settings module. Every deployment choice comes from an environment variable
 (documented in docs/configuration.md); defaults are the safe production ones."""
 
+import json
 import os
 from pathlib import Path
 
@@ -273,8 +274,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("GONGKAI_STATIC_ROOT", BASE_DIR / "var" / "static"))  # `gongkai collectstatic` writes here
 STATICFILES_DIRS = [BASE_DIR / "gongkai" / "static"]  # the project-wide stylesheet (not an app)
 MEDIA_ROOT = Path(os.environ.get("GONGKAI_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Every file the app keeps goes through this storage (no other local state but a temp dir), so an object store
+# can hold them for several app servers: GONGKAI_STORAGE_BACKEND=storages.backends.s3.S3Storage (django-storages,
+# installed separately) with its options as JSON in GONGKAI_STORAGE_OPTIONS (docs/operations.md).
+try:
+    _STORAGE_OPTIONS = json.loads(os.environ.get("GONGKAI_STORAGE_OPTIONS") or "{}")
+except ValueError as _error:
+    raise ImproperlyConfigured(f"GONGKAI_STORAGE_OPTIONS 不是有效的 JSON：{_error}") from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": os.environ.get("GONGKAI_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+                "OPTIONS": _STORAGE_OPTIONS},
     # Production: hashed names from `gongkai collectstatic` (cached for a year by browsers and nginx).
     # Demo and tests serve from the app folders without collectstatic, so without a manifest.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if (DEMO or DEBUG)
