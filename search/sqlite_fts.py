@@ -2,14 +2,19 @@
 
 Tables (created by catalog migrations 0003 and 0008 on SQLite):
 
-* ``search_fts(title, body)``: contentless FTS5 holding the bigram token text; title = 标题 + 文号,
+* ``search_fts(title, body, facets)``: contentless FTS5 holding the bigram token text; title = 标题 + 文号,
   body = 内容概述, 关键词, 正文 and attachment text. The tokenizer is unicode61 told that every character
   category except separators is a token character, so it splits only at the spaces we put between tokens.
-* ``search_title_fts(title)``: the title column alone, so "title hits newest first" reads title postings only.
-* ``search_entry(doc_id, key, title, body)``: the raw text last indexed for each document; FTS5 3.40's
-  contentless tables can only delete a row when given its old tokens.
+* ``search_title_fts(title, facets)``: the title column alone, so "title hits newest first" reads title postings only.
+* ``search_entry(doc_id, key, title, body, facets)``: the raw text last indexed for each document (also what
+  verify compares with the database); FTS5 3.40's contentless tables can only delete a row when given its
+  old tokens.
 * ``search_df(term, df)``: how many indexed documents contain each token, kept exact on every change:
   the count of a one-bigram query (扶贫, 政府, 公开) is one lookup instead of a walk over its postings.
+
+A rebuild writes the same tables with the suffix ``_next`` beside them (create_tables) and renames them over
+the live ones when complete (Backend.rebuild, docs/search.md); its progress is max(doc_id) of
+``search_entry_next``.
 
 The FTS rowid is ``key = published_on.toordinal() << 32 | document id``: rowid order is date order, so
 "newest first" is FTS5's native rowid-descending scan with LIMIT, which stops after the page.
