@@ -32,6 +32,7 @@ ranks the documents holding every term in the title (found through ``search_doc_
 first beyond BM25_LIMIT of those, and the other matches follow newest first. order="date": newest first.
 """
 
+import hashlib
 import math
 from collections import Counter
 from contextlib import contextmanager
@@ -337,10 +338,19 @@ class PostgresBackend(Backend):
     def _vocabulary(title: str, body: str) -> set[str]:
         return set(tokens(title)) | set(tokens(body))
 
+    def _side_changed(self, cursor, document_id: int, values) -> None:
+        """A rebuild under way that has passed this document gets the change too."""
+        progress = self.side_progress(cursor)
+        if progress is not None and document_id <= progress:
+            cursor.execute("DELETE FROM search_doc_next WHERE doc_id = %s", [document_id])
+            if values is not None:
+                cursor.execute("INSERT INTO search_doc_next (doc_id, key, title, body, facets) "
+                               "VALUES (%s, %s, %s, %s, %s)", values)
+
     def document_changed(self, document_id):
         with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
-            # Waits for a running rebuild (SHARE ROW EXCLUSIVE), and one change per document at a time, so
-            # that the old text read below is the one being replaced and search_df stays exact.
+            # Waits for a swap, and one change per document at a time, so that the old text read below is
+            # the one being replaced and search_df stays exact.
             cursor.execute("LOCK TABLE search_doc IN ROW EXCLUSIVE MODE")
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, document_id % 2**31])
             document = Document.objects.using(self.using).public().filter(pk=document_id).only(
@@ -361,6 +371,7 @@ class PostgresBackend(Backend):
                                values)
                 new = self._vocabulary(values[2], values[3])
                 changes.update({TITLE_CHARS: len(values[2]), BODY_CHARS: len(values[3]), DOCUMENTS: 1})
+            self._side_changed(cursor, document_id, values if document is not None else None)
             changes.update({term: 1 for term in new - old})
             changes.update({term: -1 for term in old - new})
             changes = {term: change for term, change in changes.items() if change}
@@ -373,33 +384,89 @@ class PostgresBackend(Backend):
                 cursor.execute("DELETE FROM search_df WHERE term = ANY(%s) AND df <= 0 AND term NOT LIKE ' %%'",
                                [terms])
 
-    # rebuild (the loop is Backend.rebuild): the frequencies are counted in Python as the documents are
-    # tokenised and written with COPY at the end.
+    # --- checking (Backend.status and Backend.verify drive these) -----------------------------------------
+    def indexed_count(self, cursor) -> int:
+        cursor.execute("SELECT count(*) FROM search_doc")
+        return cursor.fetchone()[0]
+
+    def indexed_fingerprints(self, cursor, after_id: int, limit: int) -> list[tuple[int, str]]:
+        cursor.execute("SELECT doc_id, md5(key::text || chr(1) || title || chr(1) || body || chr(1) "
+                       "|| array_to_string(facets, chr(2))) FROM search_doc WHERE doc_id > %s ORDER BY doc_id LIMIT %s",
+                       [after_id, limit])
+        return cursor.fetchall()
+
+    def begin_state(self):
+        return dict(Topic.objects.using(self.using).values_list("pk", "parent_id"))
+
+    def fingerprint(self, document, texts, parents) -> str:
+        [(_, key, title, body, keys)] = self._rows([(document, texts)], parents)
+        return hashlib.md5(f"{key}\x01{title}\x01{body}\x01{chr(2).join(keys)}".encode(),
+                           usedforsecurity=False).hexdigest()
+
+    # --- rebuilding beside the live index (the loop is Backend.rebuild) --------------------------------------
+    # The side index is search_doc_next (+ search_df_next), filled by COPY without its GIN indexes, which
+    # finish_rebuild then builds in bulk (faster and smaller than row by row); swap renames it over the live
+    # tables in one transaction. The side table's highest doc_id is the stored progress.
     rebuild_batch = 1000
 
-    def begin_rebuild(self, cursor):
-        # Readers go on (ACCESS SHARE); document_changed waits until this commits.
-        cursor.execute("LOCK TABLE search_doc, search_df IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("DELETE FROM search_doc")
-        cursor.execute("DELETE FROM search_df")
-        return Counter(), dict(Topic.objects.using(self.using).values_list("pk", "parent_id"))
+    def side_progress(self, cursor) -> int | None:
+        cursor.execute("SELECT to_regclass('search_doc_next') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return None
+        # Serialises a batch (which calls this first, then reads its documents) with document_changed, which
+        # takes the same lock before updating the side table, and with a second rebuild.
+        cursor.execute("LOCK TABLE search_doc_next IN SHARE ROW EXCLUSIVE MODE")
+        cursor.execute("SELECT coalesce(max(doc_id), 0) FROM search_doc_next")
+        return cursor.fetchone()[0]
 
-    def write_batch(self, cursor, documents, state):
-        frequencies, parents = state
-        rows = self._rows(documents, parents)
-        with cursor.copy("COPY search_doc (doc_id, key, title, body, facets) FROM STDIN") as copy:
-            for row in rows:
+    def side_count(self, cursor) -> int:
+        cursor.execute("SELECT count(*) FROM search_doc_next")
+        return cursor.fetchone()[0]
+
+    def drop_side(self, cursor) -> None:
+        cursor.execute("DROP TABLE IF EXISTS search_doc_next, search_df_next")
+
+    def begin_rebuild(self, cursor, resume: bool = False):
+        if not resume:
+            self.drop_side(cursor)
+            cursor.execute("CREATE TABLE search_doc_next (doc_id bigint PRIMARY KEY, key bigint NOT NULL, "
+                           "title text NOT NULL, body text NOT NULL, facets text[] NOT NULL)")
+        return self.begin_state()
+
+    def write_batch(self, cursor, documents, parents):
+        with cursor.copy("COPY search_doc_next (doc_id, key, title, body, facets) FROM STDIN") as copy:
+            for row in self._rows(documents, parents):
                 copy.write_row(row)
-        for _, _, title, body, _ in rows:
-            frequencies.update(self._vocabulary(title, body))
-            frequencies[TITLE_CHARS] += len(title)
-            frequencies[BODY_CHARS] += len(body)
 
     def finish_rebuild(self, cursor, documents, state):
-        frequencies, _ = state
-        frequencies[DOCUMENTS] = documents
-        with cursor.copy("COPY search_df (term, df) FROM STDIN") as copy:
+        # The frequencies from the side table's text (a resumed rebuild has no counts of earlier runs).
+        frequencies: Counter = Counter()
+        last = 0
+        while True:
+            cursor.execute("SELECT doc_id, title, body FROM search_doc_next WHERE doc_id > %s ORDER BY doc_id "
+                           "LIMIT 5000", [last])
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            last = rows[-1][0]
+            for _, title, body in rows:
+                frequencies.update(self._vocabulary(title, body))
+                frequencies.update({DOCUMENTS: 1, TITLE_CHARS: len(title), BODY_CHARS: len(body)})
+        cursor.execute("CREATE TABLE search_df_next (term text PRIMARY KEY, df bigint NOT NULL)")
+        with cursor.copy("COPY search_df_next (term, df) FROM STDIN") as copy:
             for row in frequencies.items():
                 copy.write_row(row)
-        cursor.execute("ANALYZE search_doc")
-        cursor.execute("ANALYZE search_df")
+        cursor.execute(f"CREATE INDEX search_doc_next_grams ON search_doc_next USING gin ({GRAMS})")
+        cursor.execute(f"CREATE INDEX search_doc_next_title_grams ON search_doc_next USING gin ({TITLE_GRAMS})")
+        cursor.execute("CREATE INDEX search_doc_next_key ON search_doc_next (key DESC)")
+        cursor.execute("ANALYZE search_doc_next")
+        cursor.execute("ANALYZE search_df_next")
+
+    def swap(self, cursor) -> None:
+        # ACCESS EXCLUSIVE on the live tables: waits for running searches and changes, for a moment.
+        cursor.execute("DROP TABLE search_doc, search_df")
+        cursor.execute("ALTER TABLE search_doc_next RENAME TO search_doc")
+        cursor.execute("ALTER TABLE search_df_next RENAME TO search_df")
+        for suffix in ("pkey", "grams", "title_grams", "key"):
+            cursor.execute(f"ALTER INDEX search_doc_next_{suffix} RENAME TO search_doc_{suffix}")
+        cursor.execute("ALTER INDEX search_df_next_pkey RENAME TO search_df_pkey")

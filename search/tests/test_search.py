@@ -445,3 +445,46 @@ def test_postgres_relevance_is_bm25(corpus):
         expected = sorted(matches, key=lambda pk: (-round(bm25(pk), 6), -documents[pk].published_on.toordinal(), -pk))
         assert [round(h.score, 6) for h in result.hits] == [round(bm25(pk), 6) for pk in expected[:50]], text
         assert [round(bm25(h.document_id), 6) for h in result.hits] == [round(h.score, 6) for h in result.hits], text
+
+
+@pytest.mark.django_db
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
+def test_postgres_rebuild_builds_beside_resumes_and_verifies(corpus, monkeypatch):
+    """The PostgreSQL side index (search_doc_next): batches commit with their progress, search answers from
+    the live index meanwhile, a change the rebuild has passed reaches the side index, and the swap leaves an
+    index that verify finds equal to the database."""
+    from search.postgres import PostgresBackend
+
+    backend = PostgresBackend()
+    public = Document.objects.public().count()
+    before = all_ids("扶贫")
+    monkeypatch.setattr(PostgresBackend, "rebuild_batch", 25)
+    written, original = [], PostgresBackend.write_batch
+
+    def failing(self, cursor, documents, state):
+        if len(written) == 2:
+            raise RuntimeError("interrupted")
+        written.append([document.pk for document, _ in documents])
+        original(self, cursor, documents, state)
+
+    monkeypatch.setattr(PostgresBackend, "write_batch", failing)
+    with pytest.raises(RuntimeError):
+        backend.rebuild()
+    assert all_ids("扶贫") == before
+    status = backend.status()
+    assert status.state == "building" and status.building == 50 and status.indexed == public
+    first = Document.objects.get(pk=written[0][0])
+    Document.objects.filter(pk=first.pk).update(title="扶贫资金第二份办法")
+    backend.document_changed(first.pk)
+    monkeypatch.setattr(PostgresBackend, "write_batch", original)
+    assert backend.rebuild() == public
+    assert backend.status().state == "ok"
+    assert backend.verify().ok
+    assert all_ids("扶贫资金第二份") == [first.pk]
+    assert sorted(all_ids("扶贫")) == sorted(all_ids("扶贫", backend=LikeBackend()))
+    # A stale row is found by verify.
+    Document.objects.filter(pk=first.pk).update(title="另一个标题")
+    report = backend.verify()
+    assert not report.ok and report.stale == [first.pk]
