@@ -30,6 +30,9 @@ Ranking (order="relevance"): Okapi BM25 (k1 1.2, b 0.75) per field, title weight
 1, IDF per term from its exact document count; ties newest first. When the total exceeds BM25_LIMIT, BM25
 ranks the documents holding every term in the title (found through ``search_doc_title_grams``), newest
 first beyond BM25_LIMIT of those, and the other matches follow newest first. order="date": newest first.
+
+Rebuild: beside the live table (search_doc_next, filled by COPY, GIN built in bulk at the end, then renamed
+over search_doc in one transaction); resumable; see Backend.rebuild for the contract.
 """
 
 import hashlib
@@ -456,6 +459,7 @@ class PostgresBackend(Backend):
         with cursor.copy("COPY search_df_next (term, df) FROM STDIN") as copy:
             for row in frequencies.items():
                 copy.write_row(row)
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # GIN's bulk build sorts in memory
         cursor.execute(f"CREATE INDEX search_doc_next_grams ON search_doc_next USING gin ({GRAMS})")
         cursor.execute(f"CREATE INDEX search_doc_next_title_grams ON search_doc_next USING gin ({TITLE_GRAMS})")
         cursor.execute("CREATE INDEX search_doc_next_key ON search_doc_next (key DESC)")
