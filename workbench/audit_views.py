@@ -26,6 +26,10 @@ def visible_entries(user):
     return AuditEntry.objects.filter(scope.path_q("agency_path", "agency_id"))
 
 
+# Keys the apps' audit snapshots use that are not model fields (workbench/tests/test_no_raw_codes.py finds new ones).
+SNAPSHOT_LABELS = {"publication_pending": "公开待审核"}
+
+
 class AuditFilterForm(forms.Form):
     agency = forms.ModelChoiceField(label="机构（含下级）", queryset=Agency.objects.none(), required=False,
                                     empty_label="全部")
@@ -103,7 +107,7 @@ class AuditDetailView(ScopedObjectMixin, TemplateView):
                             if hasattr(f, "verbose_name")]
         except (LookupError, ValueError):
             model_fields = []
-        fields = {f.name: str(f.verbose_name) for f in model_fields}
+        fields = {**SNAPSHOT_LABELS, **{f.name: str(f.verbose_name) for f in model_fields}}
         choices = {f.name: {k: str(v) for k, v in f.flatchoices} for f in model_fields if getattr(f, "choices", None)}
 
         def word(name, value):
