@@ -13,7 +13,8 @@ Nothing is relaxed in the application. Each simulated citizen is its own client:
 source address on the loopback (127.a.b.c — Linux accepts any 127/8 address as a source), so the per-address
 limits (5 applications per 10 minutes) hold for each of them as they would for real visitors; behind nginx the
 application sees those addresses through X-Forwarded-For. The human check is answered the way a person would:
-by reading the arithmetic question on the page (it keeps naive bots out, not a determined script: docs/security.md).
+by reading the arithmetic question on the page (the question keeps out bots that post blindly, not a script
+written for this form; the per-address limits are what bound such a script).
 
     .venv/bin/python bench/load.py --url http://127.0.0.1:8080 --submissions 200 --json \\
         --database-url postgres://gongkai_app@127.0.0.1:5432/gongkai_stack        # make stack
