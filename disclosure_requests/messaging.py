@@ -12,6 +12,8 @@ reached on, sent after commit by the background job send_notification (retried b
 the address or phone number from the applicant when it runs, so neither the log, nor the job's arguments, nor
 a log line holds it."""
 
+import contextlib
+import contextvars
 import functools
 import logging
 
@@ -188,9 +190,25 @@ def render(case: DisclosureRequest, event: str, channel: str) -> tuple[str, str]
     return " ".join(engine.from_string(subject).render(context).split())[:200], text
 
 
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("gongkai_notifications_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quiet():
+    """No notices to applicants inside the block: for data that is not a live exchange with anyone (the demo's
+    past years, imports of closed cases). The steps themselves are recorded as usual."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def notify(case: DisclosureRequest, event: str) -> list[ApplicantNotification]:
     """Logs and queues the notice of `event` on every channel the applicant gave (e-mail, phone); sent after
-    the caller's transaction commits, so a refused step sends nothing."""
+    the caller's transaction commits, so a refused step sends nothing. Nothing inside `quiet()`."""
+    if _quiet.get():
+        return []
     applicant = case.applicant
     made = []
     for channel, reachable in ((E, bool((applicant.email or "").strip())), (S, bool((applicant.phone or "").strip()))):

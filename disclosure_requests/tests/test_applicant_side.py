@@ -333,3 +333,15 @@ def test_a_zip_bomb_in_a_docx_is_refused_before_anything_is_stored(in_person, fr
     assert "疑似压缩炸弹" in str(error.value)
     case.refresh_from_db()
     assert case.state == RequestState.AWAITING_CORRECTION and not CaseFile.objects.exists()
+
+
+def test_quiet_records_the_steps_without_notices(in_person, frozen_today, handlers,
+                                                 django_capture_on_commit_callbacks):
+    frozen_today(date(2024, 4, 8))
+    with django_capture_on_commit_callbacks(execute=True), messaging.quiet():
+        case = in_person(date(2024, 4, 8))
+    assert case.received_on == date(2024, 4, 8) and not case.notifications.exists() and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_correction(case, user=handlers["handler"], items="请写明年份",
+                                    correction_due_on=date(2024, 4, 19), on=date(2024, 4, 8))
+    assert case.notifications.filter(event="correction").count() == 2 and len(mail.outbox) == 1
