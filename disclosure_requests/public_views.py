@@ -204,7 +204,10 @@ def status(request):
                 _open_in_session(request, case)
                 return redirect("disclosure_public:case", number=case.tracking_number)
     else:
-        form = StatusLookupForm(initial={"tracking_number": request.GET.get("number", "")[:40]})
+        number = request.GET.get("number", "")[:40]
+        if number and _session_case(request, number) is not None:  # opened in this session already
+            return redirect("disclosure_public:case", number=number)
+        form = StatusLookupForm(initial={"tracking_number": number})
     return render(request, "disclosure_requests/public/status.html",
                   {"form": form, "error": error}, status=code)
 
