@@ -8,6 +8,14 @@ into docs/benchmarks.md (section "后台任务 / Background tasks").
 
 The SQLite file goes to var/bench/tasks.sqlite3 (recreated); PostgreSQL gets a database `gk_tasks_x`
 (dropped and created). Each backend runs in its own child process (Django is configured once per process).
+
+`--celery-python PATH` adds Celery 5 with Redis as broker and result store (the option the issue names; not a
+Gongkai dependency, so it runs under another interpreter, e.g. a throw-away virtualenv:
+`python3 -m venv var/bench/celery-venv && var/bench/celery-venv/bin/pip install "celery[redis]==5.*"`), on
+`--celery-broker` (default redis://127.0.0.1:6379/13, flushed before and after). The same N no-op tasks are sent
+one by one with `delay()`, then one worker (`celery worker --pool=solo`, one process, like `gongkai worker`) is
+started and runs them; its rate is taken from the first to the last completion (its start-up, ~1–2 s, is
+printed apart), while the database worker's includes its start-up (a few ms).
 """
 
 import argparse
@@ -21,6 +29,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DB = "gk_tasks_x"
+CELERY_APP = """
+import time
+from celery import Celery
+app = Celery("gk_bench", broker={broker!r}, backend={broker!r})
+app.conf.update(worker_prefetch_multiplier=1, broker_connection_retry_on_startup=True, worker_hijack_root_logger=False)
+
+@app.task(name="gk_bench.noop")
+def noop(n):
+    return time.time()
+"""
 
 
 def noop(n):
@@ -63,12 +81,54 @@ def child(url: str, count: int) -> dict:
             "worker_per_s": done / elapsed, "done": done, "worker_s": elapsed}
 
 
+def celery_child(count: int, broker: str) -> dict:
+    """Runs under the Celery interpreter: sends `count` tasks, then starts one solo worker and waits for all."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "gk_celery_bench.py").write_text(CELERY_APP.format(broker=broker))
+        sys.path.insert(0, folder)
+        import redis
+        from gk_celery_bench import noop
+
+        redis.Redis.from_url(broker).flushdb()
+        latencies, results = [], []
+        for i in range(count):
+            start = time.perf_counter()
+            results.append(noop.delay(i))
+            latencies.append(time.perf_counter() - start)
+        started = time.time()
+        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "gk_celery_bench", "worker",  # noqa: S603
+                                   "--pool=solo", "--concurrency=1", "--loglevel=WARNING", "--without-gossip",
+                                   "--without-mingle", "--without-heartbeat"],
+                                  cwd=folder, env={**os.environ, "PYTHONPATH": folder},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            finished = [r.get(timeout=300) for r in results]
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+        redis.Redis.from_url(broker).flushdb()
+    latencies.sort()
+    first, last = min(finished), max(finished)
+    return {"enqueue_median_ms": statistics.median(latencies) * 1000,
+            "enqueue_p95_ms": latencies[int(len(latencies) * 0.95)] * 1000,
+            "worker_per_s": (len(finished) - 1) / (last - first), "done": len(finished),
+            "worker_s": last - started, "startup_s": first - started}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=500)
     parser.add_argument("--pg-url", default="")
     parser.add_argument("--child", default="")
+    parser.add_argument("--celery-python", default="", help="an interpreter with celery[redis] installed")
+    parser.add_argument("--celery-broker", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--celery-child", action="store_true")
     args = parser.parse_args()
+    if args.celery_child:
+        print(json.dumps(celery_child(args.tasks, args.celery_broker)))
+        return
     if args.child:
         print(json.dumps(child(args.child, args.tasks)))
         return
@@ -90,6 +150,13 @@ def main():
         result = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"| {name} | {args.tasks} | {result['enqueue_median_ms']:.2f} | {result['enqueue_p95_ms']:.2f} "
               f"| {result['worker_per_s']:.0f} | {result['done']} |")
+    if args.celery_python:
+        out = subprocess.run([args.celery_python, __file__, "--tasks", str(args.tasks), "--celery-child",  # noqa: S603
+                              "--celery-broker", args.celery_broker], capture_output=True, text=True, check=True)
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| Celery 5 + Redis (solo worker; start-up {result['startup_s']:.1f} s not counted) | {args.tasks} "
+              f"| {result['enqueue_median_ms']:.2f} | {result['enqueue_p95_ms']:.2f} | {result['worker_per_s']:.0f} "
+              f"| {result['done']} |")
     if args.pg_url:
         with psycopg.connect(args.pg_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
