@@ -396,6 +396,8 @@ def download(request, number, what, item_id):
         handle = field.open("rb")
     except FileNotFoundError as exc:
         raise Http404("文件不存在。") from exc
-    if (notice is not None and notice.kind == NoticeKind.REPLY) or (case_file is not None and released):
+    # A HEAD (a link checker, a prefetch) fetches nothing: only a GET is the applicant's download.
+    if request.method == "GET" and ((notice is not None and notice.kind == NoticeKind.REPLY)
+                                    or (case_file is not None and released)):
         services.record_download(case, notice=notice, case_file=case_file)
     return _private(FileResponse(handle, as_attachment=True, filename=name))
