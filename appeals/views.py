@@ -142,7 +142,11 @@ class AppealDetailView(AppealScopedMixin, View):
 
 class AppealDecideView(AppealScopedMixin, TransitionView):
     detail_url_name = "appeals:detail"
-    form_class, success_message = DecideForm, "结果已保存。"
+    form_class = DecideForm
+
+    def get_success_message(self, appeal, outcome):
+        appeal.refresh_from_db()
+        return f"已登记{appeal.get_kind_display()}结果：{appeal.get_result_display()}。"
 
     def perform(self, form, appeal):
         data = form.cleaned_data

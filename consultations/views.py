@@ -141,7 +141,7 @@ class PublishView(ConsultationTransitionView):
 class CommentActionView(ConsultationTransitionView):
     """Moderation and adoption of one comment (its id in the form, checked against this consultation)."""
 
-    prefix, success_message = "", "已保存。"
+    prefix = ""
 
     def post(self, request, pk):
         raw = next((v for k, v in request.POST.items() if k.endswith("-comment")), "")
@@ -161,6 +161,12 @@ class CommentActionView(ConsultationTransitionView):
 class ModerateView(CommentActionView):
     form_class, prefix, key = ModerateForm, "m", "moderate"
 
+    def get_success_message(self, consultation, outcome):
+        self.comment.refresh_from_db()
+        if self.comment.status == "approved":
+            return "该意见已通过审核，已在征集页面显示（个人信息已自动遮盖）。"
+        return "该意见不予显示，理由已记录。"
+
     def perform(self, form, consultation):
         data = form.cleaned_data
         services.moderate_comment(self.comment, user=self.request.user, approve=data["approve"],
@@ -169,6 +175,10 @@ class ModerateView(CommentActionView):
 
 class DecideView(CommentActionView):
     form_class, prefix, key = DecideForm, "d", "decide"
+
+    def get_success_message(self, consultation, outcome):
+        self.comment.refresh_from_db()
+        return f"已登记采纳情况：{self.comment.get_adoption_display()}，公布反馈时将一并公开。"
 
     def perform(self, form, consultation):
         data = form.cleaned_data
