@@ -522,6 +522,34 @@ def explain(function, *args) -> None:
             print("   ", row[-1])
 
 
+def time_exports(repeat: int) -> str:
+    """Creating a draft report over the largest tree (and over one department, the baseline) and exporting
+    each in every format, wall clock, best of `repeat` (the create once)."""
+    from audit.context import acting_as
+    from orgs.models import Agency
+    from reports import services
+    from reports.models import AnnualReport
+    from reports.rendering import EXPORT_TYPES, export
+
+    roots = list(Agency.objects.filter(parent=None))
+    root = max(roots, key=lambda a: Agency.objects.filter(path__startswith=a.path).count())
+    tree = list(Agency.objects.filter(path__startswith=root.path, dissolved_on__isnull=True))
+    department = next(a for a in tree if a.kind == "department" and a.parent_id == root.pk)
+    rows = []
+    with acting_as(label="基准测试"):
+        for label, agency, units in ((f"whole tree ({len(tree):,} units)", root, tree),
+                                     ("one department (1 unit)", department, [department])):
+            AnnualReport.objects.filter(agency=agency, year=YEAR).delete()
+            start = time.perf_counter()
+            report = services.create_draft(agency, YEAR, units, None)
+            created = time.perf_counter() - start
+            times = {fmt: best_of(repeat, export, report, fmt)[0] for fmt in EXPORT_TYPES}
+            rows.append(f"| {label} | {created * 1000:,.0f} | "
+                        + " | ".join(f"{times[fmt] * 1000:,.0f}" for fmt in EXPORT_TYPES) + " |")
+    return "\n".join([f"| report | create draft (ms) | {' | '.join(f'{fmt} (ms)' for fmt in EXPORT_TYPES)} |",
+                      "|---|---:|" + "---:|" * len(EXPORT_TYPES), *rows])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=2_000_000, help="catalogue documents (2018–2024)")
@@ -534,6 +562,9 @@ def main(argv=None):
                         help="use the seeded file of an earlier run (migrated first) instead of seeding it again")
     parser.add_argument("--explain", action="store_true", help="print compute_cells' queries, times and plans")
     parser.add_argument("--seed-only", action="store_true", help="build the database (kept, as --reuse) and stop")
+    parser.add_argument("--exports", action="store_true",
+                        help="also time creating the report over the whole tree and exporting it in each format, "
+                             "beside a one-unit report (what reports.services.builds sends to the worker)")
     args = parser.parse_args(argv)
 
     db = ROOT / "var" / "bench" / f"report-{args.documents}-{args.cases}.sqlite3"
@@ -566,6 +597,9 @@ def main(argv=None):
 
         call_command("migrate", verbosity=0)  # e.g. an index added since the file was seeded
     if args.seed_only:
+        return
+    if args.exports:
+        print(time_exports(args.repeat))
         return
 
     ids = list(Agency.objects.order_by("pk").values_list("pk", flat=True))
