@@ -41,6 +41,7 @@ class Char:
     top: float
     bottom: float
     size: float
+    ink: tuple[float, float] | None = None  # a digit's ink from left to right (its box has side bearings)
 
     @property
     def cx(self) -> float:
@@ -195,16 +196,19 @@ def grid_rows(cells: list[Box], chars: list[Char], tolerance: float = 2.0) -> tu
 
 
 def _spilled(chars: list[Char], xs: list[float], ys: list[float], owner) -> set[int]:
-    """The cells on both sides of a column line that a character straddles (a number too wide for its cell,
+    """The cells on both sides of a column line that a digit straddles (a number too wide for its cell,
     printed over the line into the next cell: "688772" reads as "68877" beside "2" + "3691")."""
     out: set[int] = set()
     for ch in chars:
+        if not (ch.text.isdigit() or ch.text in ".,"):
+            continue  # a label or header running over a line is still read by its words
         r = bisect.bisect_right(ys, ch.cy) - 1
         if not 0 <= r < len(owner):
             continue
-        margin = 0.5  # points: a glyph box touching a line is not yet over it
-        for j in range(bisect.bisect_right(xs, ch.x0 + margin), len(xs)):
-            if xs[j] >= ch.x1 - margin:
+        x0, x1 = ch.ink or (ch.x0, ch.x1)
+        margin = 0.3 if ch.ink else 1.0  # points: ink touching a line is not yet over it
+        for j in range(bisect.bisect_right(xs, x0 + margin), len(xs)):
+            if xs[j] >= x1 - margin:
                 break
             left = owner[r][j - 1] if 0 <= j - 1 < len(owner[r]) else None
             right = owner[r][j] if j < len(owner[r]) else None
@@ -265,6 +269,36 @@ def _trusted(text: str) -> bool:
 
 # --- one page → items --------------------------------------------------------------------------------------
 
+def heading_lines(lines: list[list[Char]], chars: list[Char]) -> list[list[Char]]:
+    """A heading set larger than the body text and broken over lines ("…工作年度" / "报告", a 二号 title is
+    wider than the page) is one line: consecutive lines of the same large size, close together."""
+    if not lines:
+        return lines
+    sizes = sorted(c.size for c in chars)
+    body = sizes[len(sizes) // 2]
+    out: list[list[Char]] = []
+    for line in lines:
+        size = max(c.size for c in line)
+        if out:
+            above = out[-1]
+            above_size = max(c.size for c in above)
+            gap = min(c.top for c in line) - max(c.bottom for c in above)
+            if (size >= 1.3 * body and abs(size - above_size) < 0.5 and gap < 0.8 * size
+                    and all(c.size >= 1.3 * body for c in above)):
+                out[-1] = above + [_after(ch, above) for ch in line]
+                continue
+        out.append(line)
+    return out
+
+
+def _after(ch: Char, line: list[Char]) -> Char:
+    """`ch` moved onto `line`, after its last character (the order of a heading broken over lines)."""
+    end = max(c.x1 for c in line)
+    top, bottom = line[0].top, line[0].bottom
+    shift = end + (ch.x0 - 0) + 1
+    return Char(ch.text, shift, shift + (ch.x1 - ch.x0), top, bottom, ch.size)
+
+
 def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[dict]:
     """The page in reading order: {"table": rows} for each table, {"line": text} for each text line outside
     the tables."""
@@ -277,7 +311,7 @@ def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[d
         rows, _ = grid_rows(cells, mine)
         items.append((top, {"table": rows}))
     rest = [ch for ch in chars if id(ch) not in inside]
-    for line in text_lines(rest):
+    for line in heading_lines(text_lines(rest), chars):
         text = line_text(line).strip()
         if text:
             items.append((min(c.top for c in line), {"line": text, "cells": line_cells(line)}))
@@ -472,6 +506,7 @@ def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
     name = ctypes.create_string_buffer(256)
     font_of: dict[int, bool] = {}
     turns: dict[int, int] = {}
+    ink_left, ink_right, ink_bottom, ink_top = (ctypes.c_double() for _ in range(4))
     for i in range(R.FPDFText_CountChars(tp)):
         if R.FPDFText_IsGenerated(tp, i):
             continue
@@ -487,6 +522,12 @@ def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
             continue  # slanted text (a stamp): not table content
         R.FPDFText_GetLooseCharBox(tp, i, box)
         size = R.FPDFText_GetFontSize(tp, i) or abs(box.top - box.bottom)
+        ink = None
+        if text.isdigit():  # a digit's ink, for telling a number printed over a column line
+            R.FPDFText_GetCharBox(tp, i, ctypes.byref(ink_left), ctypes.byref(ink_right), ctypes.byref(ink_bottom),
+                                  ctypes.byref(ink_top))
+            if ink_right.value > ink_left.value:
+                ink = (ink_left.value, ink_right.value)
         bad = bool(R.FPDFText_HasUnicodeMapError(tp, i)) or not _trusted(text)
         if not bad and bad_fonts:
             handle = R.FPDFText_GetTextObject(tp, i)
@@ -501,17 +542,19 @@ def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
             garbled += 1
         q %= 4
         turns[q] = turns.get(q, 0) + 1
-        raw.append((text, box.left, box.top, box.right, box.bottom, size, q))
+        raw.append((text, box.left, box.top, box.right, box.bottom, size, q, ink))
     textpage.close()
     # The page is read in the direction most of its text runs; text turned against it (a vertical note) is left out.
     quarter = max(turns, key=turns.get) if turns else 0
     view, (view_width, view_height) = viewer(quarter, width, height)
     chars = []
-    for text, left, top, right, bottom, size, q in raw:
+    for text, left, top, right, bottom, size, q, ink in raw:
         if q != quarter:
             continue
         (ax, ay), (bx, by) = view(left, top), view(right, bottom)
-        chars.append(Char(text, min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), size))
+        if ink is not None:
+            ink = tuple(sorted((view(ink[0], top)[0], view(ink[1], bottom)[0]))) if quarter % 2 == 0 else None
+        chars.append(Char(text, min(ax, bx), max(ax, bx), min(ay, by), max(ay, by), size, ink))
     garbled = sum(1 for c in chars if c.text == REPLACEMENT)
     edges = _pdfium_edges(page.raw, view)
     tables = find_tables(edges, (0, 0, view_width, view_height)) if edges else []

@@ -175,11 +175,16 @@ def test_thin_spaces_and_digits_wrapped_in_a_cell_are_one_number():
 
 
 def test_a_number_over_a_column_line_is_unreadable():
+    def digit(d, x0):  # advance box and ink box, as the reader gives them
+        return P.Char(d, x0, x0 + 5.5, 5, 15, 10, ink=(x0 + 0.5, x0 + 5.0))
+
     boxes = [(0, 0, 30, 20), (30, 0, 60, 20)]
-    chars = [P.Char(d, 20 + 5.5 * k, 25.5 + 5.5 * k, 5, 15, 10) for k, d in enumerate("6887")]  # 20 … 42
-    chars += [P.Char(d, 48 + 5.5 * k, 53.5 + 5.5 * k, 5, 15, 10) for k, d in enumerate("1")]
-    rows, _ = P.grid_rows(boxes, chars)
+    over = [digit(d, 20 + 5.5 * k) for k, d in enumerate("6887")] + [digit("1", 48)]  # the second 8 over x = 30
+    rows, _ = P.grid_rows(boxes, over)
     assert rows == [[P.REPLACEMENT, P.REPLACEMENT]]
+    inside = [digit(d, 8 + 5.5 * k) for k, d in enumerate("6887")] + [digit("1", 48)]  # ink up to 29.5
+    rows, _ = P.grid_rows(boxes, inside)
+    assert rows == [["6887", "1"]]
 
 
 @pytest.mark.parametrize(("above", "below", "joined"), [
