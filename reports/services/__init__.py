@@ -9,6 +9,7 @@ audit.services.record), split by concern:
     exports         the JSON contract, the trend history, the data fixed at publication, the printed document
     narrative_text  报告正文 as stored: the draft, saving and redrafting sections
     backfill        历史数据补录: reports of years before the platform held the data, entered as printed
+    builds          files of reports over large trees, built by the worker and kept in the default storage
 
 Every module imports what it needs at module level; the graph has no cycle: narrative (the drafted prose and
 the prose check) sits above compute/figures/drafts and below checking/narrative_text.
