@@ -285,18 +285,17 @@ def heading_lines(lines: list[list[Char]], chars: list[Char]) -> list[list[Char]
             gap = min(c.top for c in line) - max(c.bottom for c in above)
             if (size >= 1.3 * body and abs(size - above_size) < 0.5 and gap < 0.8 * size
                     and all(c.size >= 1.3 * body for c in above)):
-                out[-1] = above + [_after(ch, above) for ch in line]
+                out[-1] = above + _after(line, above)
                 continue
         out.append(line)
     return out
 
 
-def _after(ch: Char, line: list[Char]) -> Char:
-    """`ch` moved onto `line`, after its last character (the order of a heading broken over lines)."""
-    end = max(c.x1 for c in line)
-    top, bottom = line[0].top, line[0].bottom
-    shift = end + (ch.x0 - 0) + 1
-    return Char(ch.text, shift, shift + (ch.x1 - ch.x0), top, bottom, ch.size)
+def _after(line: list[Char], above: list[Char]) -> list[Char]:
+    """`line` moved onto the end of `above` (the order of a heading broken over lines), its spacing kept."""
+    shift = max(c.x1 for c in above) - min(c.x0 for c in line)
+    top, bottom = above[0].top, above[0].bottom
+    return [Char(c.text, c.x0 + shift, c.x1 + shift, top, bottom, c.size) for c in line]
 
 
 def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[dict]:

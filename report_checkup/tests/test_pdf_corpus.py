@@ -219,3 +219,14 @@ def test_reading_stops_at_the_time_budget():
     read = P.read_pages(data, seconds=0.001)
     assert read.stopped == "time"
     assert P.read_pages(data, seconds=30).page_count >= 2
+
+
+def test_a_large_heading_broken_over_lines_is_one_line():
+    def line(text, top, size):
+        return [P.Char(ch, 10 + size * k, 10 + size * (k + 1), top, top + size, size) for k, ch in enumerate(text)]
+
+    title = line("青山区2023年政府信息公开工作年度", 0, 22) + line("报告", 26, 22)
+    body = line("一、总体情况", 60, 10) + line("本机关全年共收到申请。", 75, 10) + line("二、主动公开", 90, 10)
+    items = P.page_items(title + body, [])
+    assert [item["line"] for item in items] == ["青山区2023年政府信息公开工作年度报告", "一、总体情况",
+                                                "本机关全年共收到申请。", "二、主动公开"]

@@ -408,13 +408,12 @@ def reportlab_pdf(report: Report) -> bytes:
     wrapped by hand over two or three lines with the numbers on the middle (or first) line; optionally every
     glyph drawn on its own in shuffled order; optionally the numbers in an embedded subset font whose
     ToUnicode map is removed afterwards (glyph codes only)."""
+    from reportlab import rl_config
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
-
-    from reportlab import rl_config
 
     rl_config.useA85 = 0  # binary streams, as office software writes them (ASCII85 text is not what agencies publish)
     o = report.options
