@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from audit.verification import verify_trail
@@ -219,6 +222,15 @@ def test_check_reports_a_good_archive_without_restoring(memory_storage, region, 
 ])
 def test_safe_storage_name(name, safe):
     assert backups.safe_storage_name(name) is safe
+
+
+@given(st.lists(st.sampled_from(["a", "中文", "..", ".", "", "/", "\\", "\x00", "b.pdf", " ", "~"]), max_size=8)
+       .map("".join) | st.text(max_size=40))
+def test_a_safe_name_never_leaves_the_storage(name):
+    """Whatever an archive's manifest names, a name accepted as safe resolves inside the storage's root."""
+    if backups.safe_storage_name(name):
+        resolved = posixpath.normpath(posixpath.join("/storage", name))
+        assert resolved.startswith("/storage/") and "\x00" not in name and "\\" not in name
 
 
 # --------------------------------------------------------------------------------------- PostgreSQL
