@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .document import Document, Row
+from .document import Document
 
 DEFAULT_DPI = 300
 DEFAULT_MIN_CONFIDENCE = 80
@@ -497,9 +497,10 @@ def add_page(doc: Document, page: PageRead, number: int, first_table: int) -> in
     from .readers import _add_tables, expand_grid  # cycle: readers dispatches image-only pages here
 
     prefix = f"第{number}页（扫描件识别）"
+    # Text outside the ruled tables is prose and titles only, never table rows: a row label found there (its
+    # table's lines missed) has no cells to read, and a flattened-text row without numbers would read as blank.
     for n, text in enumerate(page.lines, start=1):
         doc.lines.append((text, f"{prefix}第{n}行"))
-        doc.rows.append(Row([text], f"{prefix}第{n}行"))
     t = first_table
     for grid in page.grids:
         rows_from, lines_from = len(doc.rows), len(doc.lines)
