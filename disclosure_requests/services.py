@@ -937,10 +937,13 @@ def transfer(case: DisclosureRequest, *, user=None, to_agency, reason: str, on: 
         requested_form=case.requested_form, delivery_method=case.delivery_method,
         accessibility_assistance=case.accessibility_assistance, submitted_at=case.submitted_at,
         confirmed_at=case.confirmed_at, transferred_from=previous, transfer_of=case,
-        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)))
+        # The applicant's 查询码 carries over: they hold it already, and follow the new case with its new number
+        # (told by the notice below) without a code nobody could have given them.
+        lookup_code=case.lookup_code)
     _receive(new, on)
     _save(new, "transfer.receive", note=f"由{previous.name}转来（原受理编号 {case.tracking_number}）：{reason.strip()}",
           from_agency=previous.pk, from_request=case.pk)
+    messaging.notify(new, NotificationEvent.RECEIVED)
     return new
 
 

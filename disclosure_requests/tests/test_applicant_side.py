@@ -345,3 +345,17 @@ def test_quiet_records_the_steps_without_notices(in_person, frozen_today, handle
         services.request_correction(case, user=handlers["handler"], items="请写明年份",
                                     correction_due_on=date(2024, 4, 19), on=date(2024, 4, 8))
     assert case.notifications.filter(event="correction").count() == 2 and len(mail.outbox) == 1
+
+
+def test_a_transferred_case_keeps_the_code_and_tells_the_new_number(client, in_person, frozen_today, handlers,
+                                                                    region, django_capture_on_commit_callbacks):
+    frozen_today(date(2024, 4, 8))
+    case = in_person(date(2024, 4, 8))
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.transfer(case, user=handlers["handler"], to_agency=region["health"], reason="属卫健局职责",
+                                on=date(2024, 4, 8))
+    assert new.lookup_code == case.lookup_code and new.tracking_number != case.tracking_number
+    told = next(m for m in mail.outbox if new.tracking_number in m.subject)
+    assert region["health"].name in told.body and new.lookup_code not in told.body
+    assert client.post(reverse("disclosure_public:status"), {"tracking_number": new.tracking_number,
+                                                              "lookup_code": case.lookup_code}).status_code == 302
