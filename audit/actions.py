@@ -1,7 +1,8 @@
 """What each audit action code means, in the words the audit pages show (the code stays in the entry, in a
 tooltip and in exports). One table for the whole platform: the codes are written by each app's services
 (`audit.services.record("catalog.document.create", …)`), and audit may not import the apps, so their labels
-live here as data; audit/tests/test_action_labels.py fails when a code written by the code base has none."""
+live here as data; audit/tests/test_action_labels.py fails when a code written by the code base has none.
+The case timeline's wording (disclosure_requests.views.TIMELINE_LABELS) is the same for the requests.* codes."""
 
 ACTION_LABELS: dict[str, str] = {
     # 机构与用户
@@ -21,17 +22,17 @@ ACTION_LABELS: dict[str, str] = {
     "catalog.catalogue.import": "导入政府信息目录",
     # 依申请公开
     "requests.submit": "网上提交申请", "requests.register": "登记申请", "requests.confirm": "确认收到申请",
-    "requests.start": "开始办理", "requests.correction.request": "告知补正", "requests.correction.received": "收到补正",
+    "requests.start": "开始办理", "requests.correction.request": "告知补正", "requests.correction.received": "收到补正申请",
     "requests.opinion.open": "征求意见",
     "requests.opinion.close": "征求意见结束", "requests.opinion.receipt": "登记对方收到征求意见书日期",
-    "requests.opinion.disclosure_notice": "书面告知第三方决定公开", "requests.extend": "延长答复期限",
-    "requests.reason.ask": "要求说明理由", "requests.reason.accept": "认定理由合理",
+    "requests.opinion.disclosure_notice": "书面告知第三方决定公开（第三十二条）", "requests.extend": "延长答复期限",
+    "requests.reason.ask": "要求说明理由（第三十五条）", "requests.reason.accept": "认定理由合理",
     "requests.fee.notice": "发出收费通知",
     "requests.fee.settled": "缴费或减免", "requests.close": "办结",
     "requests.reply": "答复", "requests.withdraw": "申请人撤回", "requests.transfer": "转办",
     "requests.transfer.receive": "转办收到申请", "requests.archive": "归档", "requests.redate": "工作日历变更，期限重算",
-    "requests.promote": "转为主动公开", "requests.letter.issue": "出具文书", "requests.letter.deliver": "登记文书送达",
-    "requests.files.release": "提供公开的文件", "requests.served.download": "申请人在线下载（送达）",
+    "requests.promote": "转主动公开（第四十四条）", "requests.letter.issue": "出具文书", "requests.letter.deliver": "登记文书送达",
+    "requests.files.release": "上传公开的信息", "requests.served.download": "申请人在线下载（送达）",
     "requests.notification_template.save": "修改通知模板", "requests.notification_template.reset": "恢复默认通知模板",
     # 更正申请（第四十一条）
     "rectifications.submit": "提交更正申请", "rectifications.correct": "予以更正", "rectifications.refer": "转送有权机关",
