@@ -96,7 +96,8 @@ def speed(seconds: float = 3.0, cold: bool = False):
 
 CORPUS = Path(__file__).resolve().parent.parent / "report_checkup" / "tests" / "corpus" / "files"
 CLASS_NAMES = {"pdf-weasyprint": "PDF (WeasyPrint from HTML)", "pdf-libreoffice": "PDF (LibreOffice from DOCX)",
-               "pdf-reportlab": "PDF (reportlab, drawn cell by cell)", "pdf-garbled": "PDF, fonts without ToUnicode"}
+               "pdf-reportlab": "PDF (reportlab, drawn cell by cell)", "pdf-garbled": "PDF, fonts without ToUnicode",
+               "pdf-unruled": "PDF, 表三/表四 without ruling lines"}
 
 
 def corpus_files():

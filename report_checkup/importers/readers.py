@@ -325,6 +325,14 @@ def read_pdf(data: bytes, budget: file_reading.Budget | None = None) -> Document
     if not tables and not garbled and not scanned and any(t for t, _ in doc.lines):
         # No ruled table anywhere: the columns can only be told by their spacing (pypdf's layout text).
         return read_pdf_layout(data, budget)
+    unruled = {page["number"] for page in read.pages if _unruled_table(page)}
+    if unruled and not garbled and not scanned:
+        # Some tables ruled, some set by spaces alone: those pages' rows from pypdf's layout text, whose runs of
+        # spaces keep the columns apart (the recogniser places short rows by them or reports them unreadable).
+        layout = read_pdf_layout(data, budget)
+        rows = [r for r in doc.rows if _page_of(r.where) not in unruled]
+        rows += [r for r in layout.rows if _page_of(r.where) in unruled]
+        doc.rows = sorted(rows, key=lambda r: _page_of(r.where))  # stable: each page keeps its order
     if garbled and garbled == chars:
         doc.findings.append(_finding("IMP-E02", "error", "PDF的文字全部使用缺少字符映射（ToUnicode）的字体，无法解码，"
                                                          "需要人工录入", ""))
@@ -375,6 +383,20 @@ def read_pdf_layout(data: bytes, budget: file_reading.Budget | None = None) -> D
     if not any(t for t, _ in doc.lines):
         doc.findings.append(_finding("IMP-E02", "error", "PDF没有可提取的文字层（可能是扫描件），需要人工录入", ""))
     return doc
+
+
+def _page_of(where: str) -> int:
+    match = re.match(r"第(\d+)页", where)
+    return int(match[1]) if match else 0
+
+
+def _unruled_table(page: dict) -> bool:
+    """A page without a ruled table whose text has three or more lines of a label and three or more numbers
+    (a table set by spaces alone)."""
+    if page["error"] or any("table" in item for item in page["items"]):
+        return False
+    rows = sum(1 for item in page["items"] if sum(1 for piece, _ in item["cells"] if is_value(piece)) >= 3)
+    return rows >= 3
 
 
 def _join_split_row(above: list[str], below: list[str]) -> list[str] | None:

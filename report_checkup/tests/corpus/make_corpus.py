@@ -225,7 +225,8 @@ def as_html(report: Report) -> str:
            "table { border-collapse: collapse; width: 100%; margin: 6pt 0 } "
            f"td {{ border: 0.75pt solid black; padding: 2pt 3pt; vertical-align: {o.get('valign', 'middle')}; "
            "text-align: center } td.label { text-align: left } "
-           f"td.label {{ width: {o.get('label_width', 'auto')} }} h1 {{ font-size: 16pt; font-weight: normal; text-align: center }}")
+           f"td.label {{ width: {o.get('label_width', 'auto')} }} h1 {{ font-size: 16pt; font-weight: normal; text-align: center }}"
+           " table.unruled td { border: none }")  # 表三 and 表四 set by spaces alone, 表二 ruled
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{css}</style></head><body>",
              f"<h1>{html.escape(report.title)}</h1>"]
     body = prose(report)
@@ -241,7 +242,8 @@ def as_html(report: Report) -> str:
             cells = [printed(report, v[f"{report.t2_prefix()}.{rid}.{cid}"]) for _, cid in columns]
             parts.append("<tr>" + _td(label, cls="label") + "".join(
                 _td(c, colspan=3 if n == 1 else (2 if n == 2 and k == 1 else 1)) for k, c in enumerate(cells)) + "</tr>")
-    parts.append("</table><p>三、收到和处理政府信息公开申请情况</p><table>")
+    parts.append("</table><p>三、收到和处理政府信息公开申请情况</p>"
+                 + ("<table class='unruled'>" if o.get("unruled") else "<table>"))
     header = ["<tr>" + _td("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", 3, 3)
               + _td("申请人情况", colspan=7) + "</tr>",
               "<tr>" + _td("自然人", 2) + _td("法人或其他组织", colspan=5) + _td("总计", 2) + "</tr>",
@@ -266,6 +268,7 @@ def as_html(report: Report) -> str:
         parts.append("<tr>" + cells + "".join(_td(printed(report, v[f"t3.{rid}.{c}"])) for c in APPLICANT) + "</tr>")
     parts.append(("</tbody>" if o.get("thead") else "") + "</table><p>四、政府信息公开行政复议、行政诉讼情况</p>")
     t4 = [printed(report, v[f"t4.{c}"]) for c in T4_COLS]
+    t4_at = len(parts)
     if o.get("t4_split"):
         parts.append("<table><tr>" + _td("行政复议", colspan=5) + "</tr><tr>" + "".join(_td(r) for r in RESULTS)
                      + "</tr><tr>" + "".join(_td(x) for x in t4[:5]) + "</tr></table>")
@@ -277,6 +280,8 @@ def as_html(report: Report) -> str:
                      + "".join(_td(r, 2) for r in RESULTS) + _td("未经复议直接起诉", colspan=5)
                      + _td("复议后起诉", colspan=5) + "</tr><tr>" + "".join(_td(r) for r in RESULTS * 2)
                      + "</tr><tr>" + "".join(_td(x) for x in t4) + "</tr></table>")
+    if o.get("unruled"):
+        parts[t4_at:] = [part.replace("<table>", "<table class='unruled'>") for part in parts[t4_at:]]
     parts += [f"<p>{html.escape(p)}</p>" for p in TAIL]
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -617,6 +622,7 @@ def corpus() -> list[Report]:
     add("rl-garbled-digits", "reportlab", options={"garbled_digits": True})
     # added later: at the end, so that the numbers of the reports above stay as they were
     add("wp-rotated-landscape", "weasyprint", options={"page": "A4 landscape", "rotate": True})
+    add("wp-unruled-t3-t4", "weasyprint", options={"page": "A4 landscape", "unruled": True})
     for report in reports:
         report.unreadable = bool(report.options.get("garbled") or report.options.get("garbled_digits"))
     return reports
@@ -636,6 +642,8 @@ def render(report: Report) -> bytes:
 def input_class(report: Report) -> str:
     if report.unreadable:
         return "pdf-garbled"
+    if report.options.get("unruled"):
+        return "pdf-unruled"
     return f"pdf-{report.tool}"
 
 
