@@ -376,14 +376,14 @@ def _unknown_migrations(manifest: dict, connection) -> list[str]:
 def check_restorable(manifest: dict, *, using: str = DEFAULT_DB_ALIAS, storage=None, force: bool = False) -> None:
     storage = storage or default_storage
     connection = connections[using]
-    vendor = manifest["database"]["vendor"]
-    if vendor != connection.vendor:
-        raise BackupError(f"备份的数据库是 {vendor}，当前配置的数据库是 {connection.vendor}，不能直接恢复"
-                          "（换数据库请用 gongkai dumpdata / loaddata）。")
     unknown = _unknown_migrations(manifest, connection)
     if unknown and not force:
         raise BackupError(f"备份来自更新的程序版本（有本程序没有的迁移，如 {unknown[0]}）：请先安装生成备份的版本"
                           f"（{manifest['program'].get('version') or '版本不详'}）再恢复。")
+    vendor = manifest["database"]["vendor"]
+    if vendor != connection.vendor:
+        raise BackupError(f"备份的数据库是 {vendor}，当前配置的数据库是 {connection.vendor}，不能直接恢复"
+                          "（换数据库请用 gongkai dumpdata / loaddata）。")
     if force:
         return
     if has_content(connection):
