@@ -126,7 +126,21 @@ def _checkup_batch_in(region, key):
     return existing or checkup.check_uploads(None, region[key], [SimpleUploadedFile("r.txt", "测试".encode())])
 
 
-LETTER_ROUTES = ("detail", "screen", "assign", "extend", "reply", "publish", "unpublish", "convert")
+def _rectification_in(region, key):
+    from rectifications import services
+    from rectifications.models import RecordRectificationRequest
+
+    existing = RecordRectificationRequest.objects.filter(agency=region[key]).first()
+    if existing:
+        return existing
+    case = services.submit(agency=region[key], applicant=services.Applicant(name="测试申请人", phone="13900000000"),
+                           record_description="测试记录", inaccuracy="有误", files=[("证据.txt", "证据".encode())])
+    return services.refer(case, competent_agency_name="有权机关")  # decided: its 告知书 exists
+
+
+LETTER_ROUTES = ("detail", "screen", "assign", "extend", "reply", "publish", "approve_publication",
+                 "return_publication", "unpublish", "convert")
+RECTIFICATION_ROUTES = ("detail", "notice_pdf", "correct", "refuse", "transfer", "refer")
 
 
 DISCLOSURE_REQUEST_ROUTES = ("detail", "confirm", "start", "correction_request", "correction_received",
@@ -155,6 +169,10 @@ OBJECT_ROUTES = {
     "mailboxes:attachment": lambda r, key: {"pk": _letter_in(r, key).pk,
                                           "attachment_id": _letter_in(r, key).attachments.first().pk},
     "mailboxes:from_request": lambda r, key: {"pk": _case_in(r, key).pk},
+    **{f"rectifications:{name}": (lambda r, key: {"pk": _rectification_in(r, key).pk})
+       for name in RECTIFICATION_ROUTES},
+    "rectifications:evidence": lambda r, key: {"pk": _rectification_in(r, key).pk,
+                                               "evidence_id": _rectification_in(r, key).evidence_files.first().pk},
     **{f"consultations:{name}": (lambda r, key: {"pk": _consultation_in(r, key).pk})
        for name in ("detail", "publish", "moderate", "decide", "feedback", "close", "link_document")},
     "reports:detail": lambda r, key: {"pk": _report_in(r, key).pk},
@@ -224,6 +242,8 @@ def _is_post_only(name):
                             "disclosure_requests:file_download")
     if name == "appeals:decide":
         return True
+    if name.startswith("rectifications:"):
+        return name not in ("rectifications:detail", "rectifications:notice_pdf", "rectifications:evidence")
     if name.startswith("consultations:"):
         return name != "consultations:detail"
     if name.startswith("mailboxes:"):
