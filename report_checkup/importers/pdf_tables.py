@@ -785,6 +785,9 @@ def _run_subprocess(data: bytes, params: dict, seconds: float) -> tuple[bytes, b
         return output, True, process.returncode
 
 
+_EVENT_FIELDS = {"count": "page_count", "stopped": "stopped", "error": "error"}
+
+
 def read_pages(data: bytes, *, seconds: float, memory_mb: int = 512, max_pages: int = 300) -> PdfPages:
     """The reading in a child process (forked where the system can, else this file run as a script), killed
     after `seconds`, with at most `memory_mb` more memory. Never raises for a bad file; pages read before a
@@ -801,17 +804,11 @@ def read_pages(data: bytes, *, seconds: float, memory_mb: int = 512, max_pages: 
         except ValueError:
             continue  # a line cut off by the kill
         if tag == "page":
-            number, items, chars, garbled, error = rest
-            result.pages.append({"number": number, "items": items, "chars": chars, "garbled": garbled,
-                                 "error": error})
-        elif tag == "count":
-            result.page_count = rest[0]
-        elif tag == "stopped":
-            result.stopped = result.stopped or rest[0]
+            result.pages.append(dict(zip(("number", "items", "chars", "garbled", "error"), rest, strict=True)))
         elif tag == "needs-password":
             result.needs_password = True
-        elif tag == "error":
-            result.error = rest[0]
+        elif tag in _EVENT_FIELDS and not getattr(result, _EVENT_FIELDS[tag]):
+            setattr(result, _EVENT_FIELDS[tag], rest[0])  # the first "stopped" (the time limit) is kept
     if not result.stopped and status not in (0, None):
         result.stopped = "memory"  # killed by the memory limit inside C code
     return result
