@@ -94,7 +94,7 @@ class ApplicationForm(PlainForm):
 
     applicant_type = forms.ChoiceField(label="申请人类型", choices=APPLICANT_TYPE_CHOICES,
                                        help_text="法人或其他组织请选择所属类别（用于年度报告统计）。")
-    name = forms.CharField(label="姓名或名称", max_length=200)
+    name = forms.CharField(label="姓名或名称", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     id_type = forms.ChoiceField(label="身份证明类型", choices=IdentityDocumentType.choices,
                                 initial=IdentityDocumentType.RESIDENT_ID,
                                 help_text="自然人填写个人证件；法人或其他组织填写统一社会信用代码。")
@@ -109,10 +109,11 @@ class ApplicationForm(PlainForm):
     email = forms.EmailField(label="电子邮箱", max_length=254, required=False,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     address = forms.CharField(label="通信地址", max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
                               help_text="选择邮寄获取信息时必填。")
     postcode = forms.CharField(label="邮政编码", max_length=6, required=False,
                                validators=[RegexValidator(r"^[0-9]{6}\Z", "邮政编码应为6位数字。")],
-                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}))
     description = forms.CharField(label="所需政府信息的名称、文号或者便于查询的其他特征性描述", max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 5}))
     purpose = forms.CharField(label="用途（选填）", max_length=1000, required=False,

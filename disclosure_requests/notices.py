@@ -35,6 +35,7 @@ from audit.services import record
 from gongkai.gongwen import Block, cn_date, rmb_upper, write_docx
 from gongkai.pdf import html_to_pdf
 from orgs.models import AgencyKind, AgencyLevel
+from orgs.review_bodies import administrative_review_body
 from orgs.scoping import Capability, require_capability
 from workdays.calendar import count_working_days_detail
 
@@ -137,27 +138,6 @@ def correction_item_list(text: str) -> list[str]:
     return [_ITEM_NUMBER.sub("", line).strip() for line in text.splitlines() if _ITEM_NUMBER.sub("", line).strip()]
 
 
-def _review_body(agency) -> str:
-    """The 行政复议机关 under 《中华人民共和国行政复议法》（2023年修订）:
-
-    - 实行垂直领导的行政机关（海关、金融、外汇管理等）、税务和国家安全机关: the recorded 上一级主管部门 (第二十七条);
-    - a 省级人民政府: itself (第二十四条第二款);
-    - any other 人民政府: the 上一级人民政府 (第二十四条第一款第（二）项): the nearest government above it on the
-      platform, or the name recorded on it when the platform has none (the county at the root of the tree);
-    - a department, 派出机构/派出机关, 开发区管委会 or 法律、法规授权的组织: the 本级人民政府, i.e. the nearest
-      government above it (第二十四条第一款第（一）、（三）、（四）项 and 第四款)."""
-    if agency.review_jurisdiction:
-        return agency.superior_department.strip() or "上一级主管部门"
-    if agency.kind == AgencyKind.GOVERNMENT and agency.level == AgencyLevel.PROVINCE:
-        return agency.name
-    for ancestor in reversed(agency.ancestors()):
-        if ancestor.kind == AgencyKind.GOVERNMENT:
-            return ancestor.name
-    if agency.kind == AgencyKind.GOVERNMENT:
-        return agency.superior_government.strip() or "上一级人民政府"
-    return "本级人民政府"
-
-
 def review_first_outcomes() -> frozenset[str]:
     """settings.GONGKAI_REVIEW_FIRST_OUTCOMES, checked: every value must be an Outcome (a 表三 row id)."""
     values = frozenset(settings.GONGKAI_REVIEW_FIRST_OUTCOMES)
@@ -190,7 +170,7 @@ def review_first(case: DisclosureRequest) -> str:
 def _remedies(case: DisclosureRequest) -> dict:
     agency = case.agency
     return {
-        "review_body": _review_body(agency), "court": "有管辖权的人民法院",
+        "review_body": administrative_review_body(agency), "court": "有管辖权的人民法院",
         "review_first": review_first(case),
         # 第二十六条: after a 省级人民政府's 复议决定 on its own act, the applicant may also ask the State Council.
         "state_council_ruling": agency.kind == AgencyKind.GOVERNMENT and agency.level == AgencyLevel.PROVINCE

@@ -40,26 +40,3 @@ def in_person(region, person, handlers):
         fields.update(overrides)
         return services.register(**fields)
     return make
-
-
-@pytest.fixture
-def frozen_today(monkeypatch):
-    """frozen_today(date(2024, 4, 15)) makes that day "today" for timezone.localdate() and timezone.now()
-    (noon, local time) everywhere, so tests of "not later than today" do not depend on the real date."""
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    real_localdate = timezone.localdate
-
-    def freeze(day: date):
-        moment = timezone.make_aware(datetime.combine(day, time(12, 0)))
-
-        def localdate(value=None, timezone=None):
-            return real_localdate(value, timezone) if value is not None else day
-
-        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-        return day
-
-    return freeze  # monkeypatch puts the real clock back after the test
