@@ -42,6 +42,8 @@ _NUMERIC = re.compile(r"^[-+]?[\d,.]+%?$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff（）]")
 _JUNK = {"|", "丨", "｜", "I", "l", "i", "_", "!", "'", "\"", ".", ",", "、", "·"}
 # Brackets chi_sim reads for the full-width parentheses of the labels (（二）部分公开〈区分处理的…〉).
+# A label's numbering with its dot lost or read as a comma ("1属于国家秘密", "3,补正后…", "了.属于…"): 1. 3. 7.
+_LABEL_NUMBER = re.compile(r"^([1-9了])(?:[.,，、]|(?=[\u4e00-\u9fff]))(?=[\u4e00-\u9fff])")
 _LABEL_MARKS = str.maketrans({"〈": "（", "〉": "）", "《": "（", "》": "）", "【": "（", "】": "）"})
 
 
@@ -452,7 +454,8 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
         cell.confidence = min((w.confidence for w in ws), default=None)
     # Cells without Chinese (numbers, or nothing read) again as one line of digits: the Chinese model is weak
     # on lone digits. The digits-only pass decides such a cell, with its own confidence.
-    again = [i for i, cell in enumerate(owners) if not _CJK.search(cell.text)]
+    again = [i for i, cell in enumerate(owners)
+             if not _CJK.search(cell.text) or len(cell.text.strip()) <= 2]  # "工" "了" are 1 and 7 as often
     left = seconds - (time.monotonic() - started)
     if again and left > 0:
         digits = tesseract([crops[i] for i in again], left, psm=7, lang="eng",
@@ -472,7 +475,8 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
     for cell in owners:
         if cell.text.strip() in _JUNK:
             cell.text = ""  # the rest of a ruling line or a speck read as 丨 | I: no content
-        cell.text = cell.text.translate(_LABEL_MARKS)
+        cell.text = _LABEL_NUMBER.sub(lambda m: {"了": "7"}.get(m.group(1), m.group(1)) + ".",
+                                      cell.text.translate(_LABEL_MARKS))
         # Ink without a word read, or a number below the threshold: unreadable, never blank or guessed.
         if not cell.text.strip() or (_NUMERIC.match(re.sub(r"\s+", "", cell.text)) and (cell.confidence or 0) < threshold):
             cell.text = LOW_CONFIDENCE
