@@ -124,7 +124,7 @@ def test_a_department_report_counts_its_own_data_and_the_merged_agency_from_the_
     }
     by_id = {c.cell_id: c for c in report.cells.all()}
     assert by_id["t3.granted.total"].provenance == "computed"
-    assert "table_three" in by_id["t3.granted.total"].source
+    assert by_id["t3.granted.total"].source == "平台计算：依申请公开案件"  # in words, not the query's name
     assert by_id["t2.fees.amount"].provenance == "entered" and "演示县教育局" in by_id["t2.fees.amount"].source
     assert by_id["t2.coercion.decisions"].value is None and by_id["t2.coercion.decisions"].flags == ["blank"]
     codes = {f.code for f in services.check(report)}
