@@ -155,7 +155,7 @@ def build_pg_backend(facts: dict, text_bytes: int) -> None:
     seconds, _ = timed(PostgresBackend("pg").rebuild, progress)
     sys.stderr.write("\n")
     with connections["pg"].cursor() as cursor:
-        cursor.execute("SELECT pg_total_relation_size('search_part')")
+        cursor.execute("SELECT pg_total_relation_size('search_doc') + pg_total_relation_size('search_df')")
         size = cursor.fetchone()[0]
     facts["pg_build"] = f"{seconds:.0f} s"
     facts["pg_size"] = f"{size / 2**20:,.0f} MiB = {size / text_bytes:.2f} × text"
