@@ -63,10 +63,15 @@ def check_bytes(data: bytes, name: str) -> dict:
                                    "message": f"校验程序出错：{type(error).__name__}: {error}"[:300], "where": ""})
         return report
     sources = report["cell_sources"]
+    # Pages read by OCR: a heading or table not found may be one not recognised, so "missing" is 未能读取 there.
+    scanned = any(f["code"] == "IMP-I14" for f in report["findings"])
     for f in found:
         d = _finding_dict(f)
         if not d["where"] and d["cells"] and d["cells"][0] in sources:
             d["where"] = sources[d["cells"][0]]["where"]
+        if scanned and d["code"] in ("D-E01", "D-E02"):
+            d["severity"] = UNREAD
+            d["message"] += "（扫描件：可能是标题或表格未能识别，请对照原件核对）"
         report["findings"].append(d)
     return report
 
