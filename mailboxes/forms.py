@@ -89,7 +89,8 @@ class RatingForm(LetterLookupForm):
 
 class QueueFilterForm(PlainForm):
     VIEWS = [("open", "待办"), ("unscreened", "待甄别"), ("overdue", "已超期"), ("veto", "三个月期满预警"),
-             ("answered", "已答复"), ("invalid", "无效来信"), ("all", "全部")]
+             ("publication", "待审核公开"), ("poorly_rated", "差评待回访"), ("answered", "已答复"),
+             ("invalid", "无效来信"), ("all", "全部")]
     view = forms.ChoiceField(label="范围", choices=VIEWS, required=False)
     letter_type = forms.ChoiceField(label="来信类型", choices=[("", "全部"), *LetterType.choices], required=False)
     q = forms.CharField(label="编号或标题", max_length=100, required=False)

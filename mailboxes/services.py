@@ -321,6 +321,13 @@ def may_review_publication(letter: Letter, user) -> bool:
     return getattr(user, "pk", None) is not None and user.pk not in author_ids
 
 
+def awaiting_publication_review(letters, user):
+    """Letters whose publication waits for a reviewer, which `user` may review (not the reply's author nor
+    the proposer: may_review_publication)."""
+    return (letters.filter(publication_proposed_at__isnull=False, published_at__isnull=True)
+            .exclude(replied_by=user).exclude(publication_proposed_by=user))
+
+
 @transaction.atomic
 def approve_publication(letter: Letter, *, user) -> Letter:
     """审核公开: a second person approves the proposed texts, which are checked again before they go out."""

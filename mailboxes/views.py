@@ -41,7 +41,7 @@ from .forms import (
     ScreenForm,
     UnpublishForm,
 )
-from .models import Letter, LetterAttachment, LetterState, Mailbox
+from .models import POOR_RATINGS, Letter, LetterAttachment, LetterState, Mailbox
 
 CAP = Capability.INTERACTION_HANDLE
 
@@ -72,6 +72,8 @@ class QueueView(StaffRequiredMixin, TemplateView):
             "unscreened": letters.filter(state=LetterState.SUBMITTED),
             "overdue": deadlines.overdue(letters, today),
             "veto": deadlines.veto_warnings(letters, today),
+            "publication": services.awaiting_publication_review(letters, self.request.user),
+            "poorly_rated": letters.filter(satisfaction__in=POOR_RATINGS),
             "answered": letters.filter(state=LetterState.ANSWERED),
             "invalid": letters.filter(state=LetterState.INVALID),
             "all": letters,

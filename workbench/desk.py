@@ -22,8 +22,10 @@ from disclosure_requests.models import DisclosureRequest, OpinionRequest, Opinio
 from jobs.models import Job, JobState
 from mailboxes.deadlines import open_letters
 from mailboxes.deadlines import overdue as overdue_letters
-from mailboxes.models import Letter, LetterState
+from mailboxes.models import POOR_RATINGS, Letter, LetterState
+from mailboxes.services import awaiting_publication_review
 from orgs.scoping import Capability, has_capability, scope_for, scope_queryset
+from rectifications.models import RecordRectificationRequest, RectificationState
 from reports.models import AnnualReport, EnteredFigures, FiguresStatus, ReportStatus
 from workdays.calendar import add_working_days
 
@@ -135,6 +137,25 @@ def request_items(user, today: date) -> list[DeskItem]:
     ]
 
 
+def rectification_items(user, today: date) -> list[DeskItem]:
+    """更正申请 (第四十一条) waiting for a decision, by due date; the overdue ones flagged."""
+    if not has_capability(user, Capability.REQUESTS_HANDLE):
+        return []
+    cases = scope_queryset(RecordRectificationRequest.objects.select_related("agency"), user,
+                           Capability.REQUESTS_HANDLE).filter(state=RectificationState.RECEIVED)
+
+    def row(case):
+        late = case.due_on < today
+        return DeskRow(f"{case.number} · {case.agency.name}", reverse("rectifications:detail", kwargs={"pk": case.pk}),
+                       f"{case.received_on:%Y-%m-%d} 收到，办理期限 {case.due_on:%Y-%m-%d}" + ("，已超期" if late else ""),
+                       late)
+
+    return [_item("rectifications_open", "待办理的更正申请", cases.order_by("due_on", "id"),
+                  _url("rectifications:index", view="open"), row,
+                  urgent=cases.filter(due_on__lt=today).exists(),
+                  hint="与申请人自身相关的信息记录不准确的更正申请（第四十一条）。")]
+
+
 def catalog_items(user, today: date) -> list[DeskItem]:
     items = []
 
@@ -198,6 +219,12 @@ def interaction_items(user, today: date) -> list[DeskItem]:
               .order_by("due_on", "id"), _url("mailboxes:index", view="open"), letter_row),
         _item("letters_overdue", "超期未答复的来信", overdue_letters(letters, today).order_by("due_on", "id"),
               _url("mailboxes:index", view="overdue"), letter_row, urgent=True),
+        _item("letters_publication", "待审核公开的答复", awaiting_publication_review(letters, user)
+              .order_by("publication_proposed_at", "id"), _url("mailboxes:index", view="publication"), letter_row,
+              hint="答复须由撰写人和提请人以外的工作人员审核后才公开。"),
+        _item("letters_poorly_rated", "差评待回访的来信", letters.filter(satisfaction__in=POOR_RATINGS)
+              .order_by("-rated_at", "id"), _url("mailboxes:index", view="poorly_rated"), letter_row,
+              hint="来信人评价为“不满意”“非常不满意”的，应回访了解情况并整改（国办发〔2019〕51号）。"),
         _item("consultation_comments", "待审核的征集意见", comments, reverse("consultations:index"), comment_row),
         _item("consultation_feedback", "待公布意见采纳情况的征集", feedback_due, reverse("consultations:index"),
               consultation_row),
@@ -260,7 +287,7 @@ def desk_for(user, today: date | None = None) -> list[DeskGroup]:
     """The desk's groups for `user`, each with only the kinds the user may act on (a kind with nothing
     waiting is kept, with count 0, so the page says "无" rather than hiding a duty)."""
     today = today or timezone.localdate()
-    groups = [DeskGroup("依申请公开", request_items(user, today)),
+    groups = [DeskGroup("依申请公开", request_items(user, today) + rectification_items(user, today)),
               DeskGroup("政府信息发布", catalog_items(user, today)),
               DeskGroup("来信与意见征集", interaction_items(user, today)),
               DeskGroup("年度报告", report_items(user, today)),

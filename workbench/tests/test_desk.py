@@ -87,3 +87,30 @@ def test_overdue_rows_in_the_queue_count_days_positively(desk, client, monkeypat
     client.force_login(desk["people"]["handler"])
     listed = client.get(reverse("disclosure_requests:index") + "?overdue=1").content.decode()
     assert "已逾期 " in listed and "已逾期 -" not in listed
+
+
+def test_rectifications_and_publication_reviews_wait_on_the_right_desks(desk, region):
+    """更正申请 (第四十一条) wait for the handlers of their agency; a reply proposed for publication waits for a
+    reviewer who neither wrote it nor proposed it (docs/law/letters-mailbox.md)."""
+    from mailboxes import services as letter_services
+    from mailboxes.models import Letter
+    from rectifications import services as rectification_services
+
+    case = rectification_services.submit(
+        agency=region["edu"], applicant=rectification_services.Applicant(name="马文静", phone="13995123456"),
+        record_description="资助名单中本人的出生日期", inaccuracy="应为1990年5月1日", evidence="户口簿",
+        received_on=date(2024, 10, 8))
+    handler = items(desk["people"]["handler"])["rectifications_open"]
+    assert handler.count == 1 and case.number in handler.rows[0].text and handler.rows[0].flagged and handler.urgent
+    assert items(desk["people"]["other_handler"])["rectifications_open"].count == 0
+
+    head, staff = desk["people"]["head"], desk["people"]["staff"]
+    letter = Letter.objects.get(subject="学校招生咨询")
+    letter = letter_services.screen(letter, user=head, valid=True, on=date(2024, 11, 18))
+    letter = letter_services.reply(letter, user=head, text="报名时间为7月。", on=date(2024, 11, 19))
+    letter_services.propose_publication(letter, user=head, public_body="请问报名时间？", public_reply="7月。")
+    assert items(head, TODAY)["letters_publication"].count == 0  # the author does not review it
+    reviewer = items(staff, TODAY)["letters_publication"]
+    assert reviewer.count == 1 and reviewer.url.endswith("view=publication")
+    letter_services.rate_reply(letter, satisfaction="dissatisfied")
+    assert items(staff, TODAY)["letters_poorly_rated"].count == 1
