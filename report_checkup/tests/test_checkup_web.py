@@ -122,6 +122,8 @@ def test_unusable_files_get_a_chinese_reason_and_do_not_stop_the_others(client, 
     assert "D-W06" not in _codes(rows["report.html"])
     html = client.get(reverse("report_checkup:batch", args=[batch.pk])).content.decode()
     assert "已处理 6 / 6 份" in html and "其中 4 份无法读取" in html and "文件为空" in html
+    # Per report: cells read of cells expected, per table; 未能读取 is not counted as an error.
+    assert "未能读取 0 个（不计为错误）；各表读到/应有：表二 10/10，表三 175/175，表四 15/15" in html
     entries = AuditEntry.objects.filter(object_type="report_checkup.checkupbatch", object_id=str(batch.pk))
     assert sorted(entries.values_list("action", flat=True)) == ["report_checkup.batch.create", "report_checkup.batch.finish"]
     assert entries.get(action="report_checkup.batch.finish").after == {"processed": 6, "failed": 4}
