@@ -6,9 +6,8 @@ county: a couple of hundred letters a year): `n` letters (default 200) over the 
 each reason, the valid ones mostly assigned to a department and answered within the period, some late, a
 few answered only after the 3-month line (so the three-month line report has something to show) and, in a
 year that is still running, some open; about half the writers allow publication and most of those replies
-are published.
-
-Not wired into the demo command (its owner adds the call)."""
+are published after a second person's review; most writers rate the reply (好差评), a few of them poorly.
+`gongkai demo` builds the last full year and the year in progress."""
 
 import random
 from collections import Counter
@@ -21,7 +20,15 @@ from django.utils import timezone
 
 from audit.context import acting_as
 from mailboxes import services
-from mailboxes.models import InvalidReason, Letter, LetterState, LetterType, Mailbox, MailboxKind
+from mailboxes.models import (
+    InvalidReason,
+    Letter,
+    LetterState,
+    LetterType,
+    Mailbox,
+    MailboxKind,
+    Satisfaction,
+)
 from orgs.models import Agency, AgencyKind
 from orgs.scoping import Capability, holders
 from workdays.calendar import add_working_days
@@ -128,6 +135,8 @@ def build_letters(region, year: int, seed: int = DEFAULT_SEED, n: int = DEFAULT_
             if replied is None or replied > today:
                 continue
             letter = services.reply(letter, text=rng.choice(REPLIES), on=replied)
+            if rng.random() < 0.6:  # most writers rate the reply; 差评 are rare (5 % 不满意, 2 % 非常不满意)
+                services.rate_reply(letter, satisfaction=rng.choices(list(Satisfaction), weights=[46, 32, 15, 5, 2])[0])
             if letter.consent_to_publish and rng.random() < 0.8:
                 reviewer = reviewers.setdefault(letter.agency_id, next(iter(
                     holders(Capability.INTERACTION_HANDLE, letter.agency)), None))

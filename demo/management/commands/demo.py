@@ -20,6 +20,7 @@ from demo.catalogue import (
 from demo.consultations import build_consultations
 from demo.generator import DEFAULT_SEED, PROFILES, DemoError, build_region, demo_logins
 from demo.letters import DEFAULT_LETTERS, build_letters
+from demo.rectifications import build_rectifications
 from demo.reports import build_current_reports, build_reports
 from demo.requests import DEFAULT_CASES, build_current, build_requests
 from orgs.models import Agency, AgencyKind
@@ -129,6 +130,8 @@ class Command(BaseCommand):
             year = options["year"] or default_year()
             letters = build_letters(summary, year, seed=options["seed"])
             consultations = build_consultations(summary, year, seed=options["seed"])
+            rectifications = build_rectifications(summary, year, timezone.localdate())
+            self.stdout.write(f"更正申请（第四十一条）：{rectifications.requests} 件。")
             self.stdout.write(f"互动交流：来信 {letters.letters} 件（无效 {letters.invalid} 件，公开答复 {letters.published} 件），"
                               f"意见征集 {consultations.consultations} 项（意见 {consultations.comments} 条），"
                               f"回应关切 {consultations.concerns} 次。")
@@ -150,6 +153,7 @@ class Command(BaseCommand):
             letters = build_letters(summary, today.year, seed=seed + 1, n=max(10, DEFAULT_LETTERS * elapsed // 365),
                                     today=today)
             consultations = build_consultations(summary, today.year, seed=seed + 1, today=today)
+            rectifications = build_rectifications(summary, today.year, today)
             agencies = {a.code: a for a in Agency.objects.filter(pk__in=summary.agency_ids.values())}
             documents = build_workflow(summary.plan, agencies, today, seed) if summary.catalogue is not None else 0
             reports = build_current_reports(summary, today, seed=seed)
@@ -157,6 +161,7 @@ class Command(BaseCommand):
             f"{today.year}年（截至{today:%m月%d日}）：依申请公开 {cases.cases} 件（办理中 "
             f"{sum(n for state, n in cases.states.items() if state not in ('closed', 'archived'))} 件），"
             f"来信 {letters.letters} 件，意见征集 {consultations.consultations} 项，"
+            f"更正申请 {rectifications.requests} 件（办理中 {rectifications.open} 件），"
             f"编辑中的文件 {documents} 件，编制中的年度报告 {len(reports.drafts)} 份。")
 
     def progress(self, done: int, total: int) -> None:
