@@ -192,35 +192,51 @@ class ActionView(LetterScopedMixin, TransitionView):
 
 
 class ScreenView(ActionView):
-    key, form_class, success_message = "screen", ScreenForm, "甄别结果已保存。"
+    key, form_class = "screen", ScreenForm
+
+    def get_success_message(self, letter, outcome):
+        if outcome.is_valid:
+            return f"已甄别为有效来信，答复期限 {outcome.due_on:%Y-%m-%d}。"
+        return f"已甄别为无效来信（{outcome.get_invalid_reason_display()}），不计入答复时限。"
 
     def call(self, letter, data):
-        services.screen(letter, user=self.request.user, valid=data["valid"], reason=data["reason"],
-                        note=data["note"], letter_type=data["letter_type"])
+        return services.screen(letter, user=self.request.user, valid=data["valid"], reason=data["reason"],
+                               note=data["note"], letter_type=data["letter_type"])
 
 
 class AssignView(ActionView):
-    key, form_class, success_message = "assign", AssignForm, "已交办。"
+    key, form_class = "assign", AssignForm
+
+    def get_success_message(self, letter, outcome):
+        return f"已交办{outcome.agency.name}办理，答复期限不变（{outcome.due_on:%Y-%m-%d}）。"
 
     def get_form_kwargs(self, letter):
         return {"agencies": _assign_targets(self.request.user)}
 
     def call(self, letter, data):
-        services.assign(letter, user=self.request.user, to_agency=data["to_agency"], reason=data["reason"])
+        return services.assign(letter, user=self.request.user, to_agency=data["to_agency"], reason=data["reason"])
 
 
 class ExtendView(ActionView):
-    key, form_class, success_message = "extend", ExtendForm, "已延期。"
+    key, form_class = "extend", ExtendForm
+
+    def get_success_message(self, letter, outcome):
+        return f"已延长答复期限至 {outcome.due_on:%Y-%m-%d}。"
 
     def call(self, letter, data):
-        services.extend(letter, user=self.request.user, working_days=data["working_days"], reason=data["reason"])
+        return services.extend(letter, user=self.request.user, working_days=data["working_days"], reason=data["reason"])
 
 
 class ReplyView(ActionView):
-    key, form_class, success_message = "reply", ReplyForm, "答复已保存。"
+    key, form_class = "reply", ReplyForm
+
+    def get_success_message(self, letter, outcome):
+        late = outcome.due_on and outcome.replied_on > outcome.due_on
+        return (f"已答复（{outcome.replied_on:%Y-%m-%d}，{'超过答复期限' if late else '在答复期限内'}），"
+                "来信人可凭来信编号和查询码查看答复。")
 
     def call(self, letter, data):
-        services.reply(letter, user=self.request.user, text=data["text"], on=data["on"])
+        return services.reply(letter, user=self.request.user, text=data["text"], on=data["on"])
 
 
 class PublishView(ActionView):
@@ -246,7 +262,7 @@ class ReturnPublicationView(ActionView):
 
 
 class UnpublishView(ActionView):
-    key, form_class, success_message = "unpublish", UnpublishForm, "已撤下公开。"
+    key, form_class, success_message = "unpublish", UnpublishForm, "已从门户网站撤下本件来信和答复。"
 
     def call(self, letter, data):
         services.unpublish(letter, user=self.request.user, reason=data["reason"])
