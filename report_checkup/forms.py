@@ -4,15 +4,13 @@ reports of the subtree."""
 from django import forms
 from django.utils import timezone
 
+from gongkai.public_forms import MultipleFileInput
+
 from .services import MAX_FILES
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input. Each file is checked by report_checkup.services (type, size) and an unusable
+class ReportFilesField(forms.FileField):
+    """Several report files in one input (gongkai.public_forms.MultipleFileInput). Each file is checked by report_checkup.services (type, size) and an unusable
     one becomes its own error row, so the field only requires at least one file."""
 
     def __init__(self, *args, **kwargs):
@@ -38,7 +36,7 @@ class _ScopeForm(forms.Form):
 
 
 class CheckupUploadForm(_ScopeForm):
-    files = MultipleFileField(label="报告文件", help_text="可一次选择多个文件：文本、HTML、DOCX、PDF（扫描件也可，用文字识别读取）或扫描图像（PNG、JPEG）；"
+    files = ReportFilesField(label="报告文件", help_text="可一次选择多个文件：文本、HTML、DOCX、PDF（扫描件也可，用文字识别读取）或扫描图像（PNG、JPEG）；"
                                                       "最多 100 个文件，每个不超过 20 MB。")
 
     def clean_files(self):
