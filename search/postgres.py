@@ -412,6 +412,16 @@ class PostgresBackend(Backend):
     # tables in one transaction. The side table's highest doc_id is the stored progress.
     rebuild_batch = 1000
 
+    def builds_beside(self) -> bool:
+        """Beside + swap needs DDL (CREATE TABLE, DROP and RENAME the live tables): only when the connected role
+        may create in the schema and owns search_doc, as the owner running `gongkai search-index rebuild` or
+        `migrate` does. The runtime role of docs/operations.md §3 (DML only) rebuilds in place instead: one
+        transaction, readers keep the old rows until it commits, not resumable."""
+        with connections[self.using].cursor() as cursor:
+            cursor.execute("SELECT has_schema_privilege(current_schema(), 'CREATE') AND pg_has_role("
+                           "(SELECT relowner FROM pg_class WHERE oid = to_regclass('search_doc')), 'USAGE')")
+            return bool(cursor.fetchone()[0])
+
     def side_progress(self, cursor) -> int | None:
         cursor.execute("SELECT to_regclass('search_doc_next') IS NOT NULL")
         if not cursor.fetchone()[0]:
@@ -430,6 +440,12 @@ class PostgresBackend(Backend):
         cursor.execute("DROP TABLE IF EXISTS search_doc_next, search_df_next")
 
     def begin_rebuild(self, cursor, resume: bool = False):
+        if not self.builds_beside():  # in place (Backend._rebuild_in_place: one transaction)
+            cursor.execute("LOCK TABLE search_doc, search_df IN SHARE ROW EXCLUSIVE MODE")  # readers go on
+            cursor.execute("DELETE FROM search_doc")
+            self._in_place = True
+            return self.begin_state()
+        self._in_place = False
         if not resume:
             self.drop_side(cursor)
             cursor.execute("CREATE TABLE search_doc_next (doc_id bigint PRIMARY KEY, key bigint NOT NULL, "
@@ -437,16 +453,19 @@ class PostgresBackend(Backend):
         return self.begin_state()
 
     def write_batch(self, cursor, documents, parents):
-        with cursor.copy("COPY search_doc_next (doc_id, key, title, body, facets) FROM STDIN") as copy:
+        table = "search_doc" if getattr(self, "_in_place", False) else "search_doc_next"
+        with cursor.copy(f"COPY {table} (doc_id, key, title, body, facets) FROM STDIN") as copy:
             for row in self._rows(documents, parents):
                 copy.write_row(row)
 
     def finish_rebuild(self, cursor, documents, state):
         # The frequencies from the side table's text (a resumed rebuild has no counts of earlier runs).
+        in_place = getattr(self, "_in_place", False)
+        table = "search_doc" if in_place else "search_doc_next"
         frequencies: Counter = Counter()
         last = 0
         while True:
-            cursor.execute("SELECT doc_id, title, body FROM search_doc_next WHERE doc_id > %s ORDER BY doc_id "
+            cursor.execute(f"SELECT doc_id, title, body FROM {table} WHERE doc_id > %s ORDER BY doc_id "  # noqa: S608
                            "LIMIT 5000", [last])
             rows = cursor.fetchall()
             if not rows:
@@ -455,10 +474,17 @@ class PostgresBackend(Backend):
             for _, title, body in rows:
                 frequencies.update(self._vocabulary(title, body))
                 frequencies.update({DOCUMENTS: 1, TITLE_CHARS: len(title), BODY_CHARS: len(body)})
-        cursor.execute("CREATE TABLE search_df_next (term text PRIMARY KEY, df bigint NOT NULL)")
-        with cursor.copy("COPY search_df_next (term, df) FROM STDIN") as copy:
+        if in_place:
+            cursor.execute("DELETE FROM search_df")
+        else:
+            cursor.execute("CREATE TABLE search_df_next (term text PRIMARY KEY, df bigint NOT NULL)")
+        with cursor.copy(f"COPY {'search_df' if in_place else 'search_df_next'} (term, df) FROM STDIN") as copy:
             for row in frequencies.items():
                 copy.write_row(row)
+        if in_place:
+            cursor.execute("ANALYZE search_doc")
+            cursor.execute("ANALYZE search_df")
+            return
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # GIN's bulk build sorts in memory
         cursor.execute(f"CREATE INDEX search_doc_next_grams ON search_doc_next USING gin ({GRAMS})")
         cursor.execute(f"CREATE INDEX search_doc_next_title_grams ON search_doc_next USING gin ({TITLE_GRAMS})")
