@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, given, reject
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -310,7 +310,10 @@ def test_the_template_page_is_for_the_office_head_and_refuses_bad_wording(client
 @given(name=st.text(min_size=0, max_size=60), ext=st.sampled_from([*case_files.TYPES, ".exe", ".html", ".zip", ""]),
        content=st.binary(min_size=0, max_size=300))
 def test_any_upload_is_accepted_or_refused_in_chinese_never_crashes(name, ext, content):
-    upload = SimpleUploadedFile((name + ext) or "x", content)
+    try:
+        upload = SimpleUploadedFile((name + ext) or "x", content)
+    except SuspiciousFileOperation:
+        reject()  # a name Django's upload parser never hands over ("/", ".."): not an input the check can get
     try:
         case_files.validate([upload])
     except ValidationError as error:

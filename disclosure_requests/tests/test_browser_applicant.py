@@ -33,6 +33,15 @@ def _isolated(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+def from_the_desk(page, kind, number):
+    """Staff start from the 待办 desk: the case waits under `kind` (workbench.desk) and its row opens it."""
+    page.goto("/workbench/")
+    waiting = page.locator(f'[data-desk="{kind}"]')
+    expect(waiting).to_contain_text(number)
+    waiting.get_by_role("link", name=re.compile(re.escape(number))).click()
+    expect(page.get_by_text(number).first).to_be_visible()
+
+
 def look_up(page, number, code):
     page.goto(f"/apply/status/?number={number}")
     page.get_by_label("查询码").fill(code)
@@ -61,7 +70,7 @@ def test_citizen_answers_the_correction_online_and_downloads_the_reply(page, reg
     # Staff confirm receipt and ask for a 补正 listing two items.
     today = timezone.localdate()
     log_in(page, handlers["handler"].username)
-    page.goto(f"/workbench/requests/{case.pk}/")
+    from_the_desk(page, "requests_submitted", number)  # 待确认的申请
     act(page, "confirm")
     expect(page.get_by_text("已确认收到申请")).to_be_visible()
     act(page, "correction_request", {"需要补正的事项（逐项列明）": "1. 请写明文件的年份\n2. 请写明发文机关或文号",
@@ -97,9 +106,9 @@ def test_citizen_answers_the_correction_online_and_downloads_the_reply(page, reg
         assert secret not in page.content()
     page.screenshot(path=str(tmp_path / "corrected.png"), full_page=True)
 
-    # Staff see the answer on the case and reply, releasing a file.
+    # Staff see the answer on the case (it waits on the desk as 已收到补正) and reply, releasing a file.
     log_in(page, handlers["handler"].username)
-    page.goto(f"/workbench/requests/{case.pk}/")
+    from_the_desk(page, "requests_corrected", number)
     expect(page.get_by_text("2023年度学生资助资金分配文件，县教育局发文").first).to_be_visible()
     expect(page.get_by_role("link", name="补充说明.pdf")).to_be_visible()
     # The online 补正 put the case back in progress, as 登记收到补正 does: nothing to start.

@@ -68,11 +68,11 @@ def test_write_a_letter_and_follow_it(page, region, make_staff):
     page.locator("#action-screen summary").click()
     page.locator("#action-screen").get_by_label("有效来信").check()
     page.locator("#action-screen").get_by_role("button", name="甄别").click()
-    expect(page.get_by_text("甄别结果已保存")).to_be_visible()
+    expect(page.get_by_text(re.compile("已甄别为有效来信，答复期限"))).to_be_visible()
     page.locator("#action-reply summary").click()
     page.locator("#action-reply").get_by_label("答复内容").fill("您好，报名时间为每年7月上旬。")
     page.locator("#action-reply").get_by_role("button", name="答复").click()
-    expect(page.get_by_text("答复已保存")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"已答复（.*在答复期限内）"))).to_be_visible()
     page.get_by_role("button", name="退出").click()
 
     # The writer follows the case with the code.
