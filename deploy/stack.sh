@@ -37,6 +37,7 @@ load_env() {
   mkdir -p "$STACK"/{log,media,static,mail,tmp}
   # Keys generated once per stack (never the demo ones: the stack runs with GONGKAI_DEMO off).
   if [ ! -s "$STACK/keys.env" ]; then
+    FRESH_KEYS=1  # a database left by another checkout's stack is unreadable with these keys: ensure_database drops it
     "$BIN/python" - >"$STACK/keys.env" <<'PY'
 import secrets
 from cryptography.fernet import Fernet
@@ -88,6 +89,11 @@ ensure_database() {
   redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { echo "!!! Redis 未在 127.0.0.1:6379 运行"; exit 1; }
   # The two roles of docs/operations.md §3 (no passwords: the loopback is trusted here), the database owned
   # by gongkai_owner, and the default privileges that give gongkai_app every table migrate creates.
+  if [ "${FRESH_KEYS:-0}" = "1" ] && psql -h $PG_HOST -p $PG_PORT -U postgres -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
+    say "新生成了密钥：删除旧的数据库 $DB（其加密字段和审计链用的是另一套密钥）"
+    psql -h $PG_HOST -p $PG_PORT -U postgres -d postgres -v ON_ERROR_STOP=1 -q -c "DROP DATABASE \"$DB\" WITH (FORCE)"
+  fi
   psql -h $PG_HOST -p $PG_PORT -U postgres -d postgres -v ON_ERROR_STOP=1 -q -v db="$DB" <<'SQL'
 DO $$ BEGIN CREATE ROLE gongkai_owner LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
 DO $$ BEGIN CREATE ROLE gongkai_app LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
