@@ -3,6 +3,7 @@ followed on the public status page; (b) an in-person case through 补正 and an 
 counted by hand on the 2024 official calendar."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core.cache import cache
@@ -174,4 +175,25 @@ def test_the_public_pages_fit_a_phone(browser, live_server, region, tmp_path):
     phone.screenshot(path=str(tmp_path / "apply-phone.png"), full_page=True)
     phone.get_by_role("button", name="提交申请").click()
     expect(phone.get_by_role("alert")).to_contain_text("请修改以下内容后重新提交")
+    context.close()
+
+
+def test_the_request_queue_is_a_list_of_cards_on_a_phone(browser, live_server, in_person, handlers, tmp_path):
+    """On a phone the staff's request table becomes one card per case, each value under its column's name,
+    with nothing wider than the screen (issue 19, accessibility)."""
+    case = in_person(date(2024, 9, 2))
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 375, "height": 740},
+                                  is_mobile=True)
+    phone = context.new_page()
+    log_in(phone, handlers["handler"].username)
+    phone.goto("/workbench/requests/")
+    row = phone.locator("table.stacks-on-phone tbody tr", has_text=case.tracking_number).first
+    expect(row).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    agency_cell = row.locator('td[data-label="受理机关"]')
+    label = agency_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"受理机关"'
+    box = agency_cell.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 375
+    phone.screenshot(path=str(tmp_path / "queue-phone.png"), full_page=True)
     context.close()
