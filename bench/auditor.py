@@ -2,7 +2,10 @@
 test set and on the generated PDF corpus (report_checkup/tests/corpus), the checks' verdicts on the corpus
 (false errors on consistent reports, planted inconsistencies found), the PDF table readers compared, and speed.
 
-    GONGKAI_DEMO=1 .venv/bin/python bench/auditor.py [--quick] [--json] [--no-compare]
+    GONGKAI_DEMO=1 .venv/bin/python bench/auditor.py [--quick] [--json] [--no-compare] [--ocr]
+
+--ocr adds the separate line for OCR'd scans: five consistent corpus reports rendered to page images at 200 dpi
+and read by OCR (bench/auditor_ocr.py, which also compares resolutions; needs Tesseract, slow: ~15 s a file).
 
 Accuracy counts, for every expected cell: correct (same value), wrong (a different value: the failure that
 must not happen), unreadable (reported as could-not-read), missed (not found at all). Expected values come
@@ -209,9 +212,18 @@ def _cells(row) -> str:
             f"{_pct(row['correct'], n):>8}")
 
 
+def ocr_line() -> dict:
+    """The OCR'd-scans line: bench/auditor_ocr.py's default files scanned at 200 dpi."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import auditor_ocr
+
+    return auditor_ocr.summary(auditor_ocr.run(auditor_ocr.DEFAULT_FILES, [200])).get("scan 200 dpi", {})
+
+
 def main():
     quick = "--quick" in sys.argv
     as_json = "--json" in sys.argv
+    ocr = ocr_line() if "--ocr" in sys.argv else None
     classes, corpus_details = corpus_run()
     compared = {} if "--no-compare" in sys.argv else compare_readers()
     if as_json:
@@ -219,7 +231,7 @@ def main():
         warm = speed(1.0 if quick else 3.0)
         print(json.dumps({"corpus": {k: dict(v) for k, v in classes.items()}, "corpus_files": corpus_details,
                           "readers": compared, "test_set": {k: dict(v) for k, v in totals.items()},
-                          "speed_warm": warm}, ensure_ascii=False, indent=1))
+                          "speed_warm": warm, "ocr_scans": ocr}, ensure_ascii=False, indent=1))
         return
     print("生成的PDF语料（report_checkup/tests/corpus）：单元格与校验结论")
     print(f"{'类型':<36}{'份数':>4}{'正确':>7}{'错误':>5}{'无法读取':>8}{'未找到':>6}{'读取率':>8}{'误报错误':>8}"
@@ -228,6 +240,10 @@ def main():
         per = row["cpu"] / row["files"]
         print(f"{CLASS_NAMES.get(cls, cls):<36}{row['files']:>4.0f}{_cells(row)}{row['false_errors']:>8.0f}"
               f"{row['planted_found']:>6.0f}/{row['planted']:<3.0f}{per:>9.3f}{1 / per:>9.1f}")
+    if ocr:
+        print(f"{'扫描件（200 dpi，文字识别）':<36}{ocr['files']:>4}{ocr['correct']:>7}{ocr['wrong']:>5}{ocr['unreadable']:>8}"
+              f"{0:>6}{ocr['read']:>8.1%}{ocr['false_errors']:>8}{'—':>10}{ocr['seconds_per_file']:>9.1f}"
+              f"{1 / ocr['seconds_per_file']:>9.2f}")
     for d in corpus_details:
         if d["wrong"] or (d["class"] != "pdf-garbled" and (d["unreadable"] or d["missed"])) or d["false_errors"] \
                 or d["planted_found"] < d["planted"]:

@@ -50,7 +50,9 @@ def score(result: dict, expected: dict) -> tuple[int, int, int, int]:
     return right, wrong, len(expected) - right - wrong, errors
 
 
-def main() -> None:
+def run(files, dpis) -> list[tuple]:
+    """Rows (input, file, correct, wrong, unreadable, errors, seconds): each file with its text layer, then
+    scanned at each dpi."""
     import django
 
     django.setup()
@@ -58,36 +60,51 @@ def main() -> None:
 
     from report_checkup.limits import check_limited
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dpi", default="150,200,300")
-    parser.add_argument("--files", default=",".join(DEFAULT_FILES))
-    args = parser.parse_args()
-    print(f"OCR threshold {settings.GONGKAI_OCR_MIN_CONFIDENCE}, per-page time {settings.GONGKAI_OCR_PAGE_SECONDS} s")
     rows = []
-    for name in args.files.split(","):
+    for name in files:
         pdf = (CORPUS / f"{name}.pdf").read_bytes()
         expected = json.loads((CORPUS / f"{name}.json").read_text(encoding="utf-8"))["cells"]
         started = time.perf_counter()
         result = check_limited(pdf, f"{name}.pdf")
         rows.append(("text layer", name, *score(result, expected), time.perf_counter() - started))
-        for dpi in map(int, args.dpi.split(",")):
+        for dpi in dpis:
             data = scan(pdf, dpi)
             settings.GONGKAI_OCR_DPI = dpi
             started = time.perf_counter()
             result = check_limited(data, f"{name}-{dpi}.pdf")
             rows.append((f"scan {dpi} dpi", name, *score(result, expected), time.perf_counter() - started))
-        for row in rows[-1 - len(args.dpi.split(",")):]:
-            print(f"{row[0]:<14} {row[1]:<24} correct {row[2]:>3}  wrong {row[3]:>2}  unreadable {row[4]:>3}  "
-                  f"errors {row[5]}  {row[6]:6.1f} s", flush=True)
+    return rows
+
+
+def summary(rows) -> dict[str, dict]:
+    """Per input kind: files, cells, correct, wrong, unreadable, read share, (false) errors, seconds per file."""
+    out = {}
+    for kind in dict.fromkeys(r[0] for r in rows):
+        sel = [r for r in rows if r[0] == kind]
+        right, wrong, unread, errors = (sum(r[i] for r in sel) for i in (2, 3, 4, 5))
+        cells = right + wrong + unread
+        out[kind] = {"files": len(sel), "cells": cells, "correct": right, "wrong": wrong, "unreadable": unread,
+                     "read": right / cells if cells else 0.0, "false_errors": errors,
+                     "seconds_per_file": sum(r[6] for r in sel) / len(sel)}
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dpi", default="150,200,300")
+    parser.add_argument("--files", default=",".join(DEFAULT_FILES))
+    args = parser.parse_args()
+    dpis = list(map(int, args.dpi.split(",")))
+    rows = run(args.files.split(","), dpis)
+    for row in rows:
+        print(f"{row[0]:<14} {row[1]:<24} correct {row[2]:>3}  wrong {row[3]:>2}  unreadable {row[4]:>3}  "
+              f"errors {row[5]}  {row[6]:6.1f} s", flush=True)
     print()
     print("| input | files | cells | correct | wrong | unreadable | read | errors (false) | s/file |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for kind in dict.fromkeys(r[0] for r in rows):
-        sel = [r for r in rows if r[0] == kind]
-        total = sum(r[2] + r[3] + r[4] for r in sel)
-        right, wrong, unread, errors = (sum(r[i] for r in sel) for i in (2, 3, 4, 5))
-        print(f"| {kind} | {len(sel)} | {total} | {right} | {wrong} | {unread} | {right / total:.1%} | {errors} | "
-              f"{sum(r[6] for r in sel) / len(sel):.1f} |")
+    for kind, t in summary(rows).items():
+        print(f"| {kind} | {t['files']} | {t['cells']} | {t['correct']} | {t['wrong']} | {t['unreadable']} | "
+              f"{t['read']:.1%} | {t['false_errors']} | {t['seconds_per_file']:.1f} |")
 
 
 if __name__ == "__main__":
