@@ -38,9 +38,6 @@ FIELD_GROUPS = [
     ("正文", ["body"]),
     ("关联", ["interpretation_not_needed", "interpretation_forms"]),
 ]
-PLACEHOLDER = "请选择…"
-
-
 class DocumentForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(label="公开渠道", choices=PublicationChannel.choices, required=False,
                                          widget=forms.CheckboxSelectMultiple)
@@ -66,14 +63,8 @@ class DocumentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if publisher_choices is not None:
             self.fields["publisher"] = forms.ModelChoiceField(label="发布机构", queryset=publisher_choices,
-                                                              empty_label=PLACEHOLDER, initial=default_publisher)
+                                                              initial=default_publisher)
             self.order_fields(["publisher", *EDITABLE_FIELDS])
-        for field in self.fields.values():  # Django's "---------" is no prompt a clerk understands
-            if isinstance(field, forms.ModelChoiceField):
-                field.empty_label = PLACEHOLDER if field.empty_label is not None else None
-            elif isinstance(field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
-                    field, forms.MultipleChoiceField):
-                field.choices = [(value, PLACEHOLDER if value == "" else label) for value, label in field.choices]
 
     def groups(self):
         """(legend, bound fields) in FIELD_GROUPS order; a field no group names goes to the first group."""

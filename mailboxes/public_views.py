@@ -148,13 +148,13 @@ def rate(request):
     ip = client_ip(request)
     if LOOKUPS.hit(ip) > LOOKUPS.limit:
         return _status_page(request, None, LetterLookupForm(), LOOKUPS.refusal("查询"), 429)
-    letter = None
-    if rating_form.is_valid() or {"number", "lookup_code"} <= set(rating_form.cleaned_data):
-        letter = find_letter(rating_form.cleaned_data["number"], rating_form.cleaned_data["lookup_code"])
+    valid = rating_form.is_valid()  # the grade may be missing while the number and code are fine
+    number, code = rating_form.cleaned_data.get("number"), rating_form.cleaned_data.get("lookup_code")
+    letter = find_letter(number, code) if number and code else None
     if letter is None:
         return _status_page(request, None, LetterLookupForm(), NOT_FOUND, 404)
     lookup = LetterLookupForm(initial={"number": letter.number})
-    if not rating_form.is_valid():
+    if not valid:
         return _status_page(request, letter, lookup, rating_form=rating_form, code=400)
     try:
         with acting_as(user=None, ip_address=ip, label="来信人（满意度评价）"):

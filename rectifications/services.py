@@ -103,6 +103,14 @@ def _due(received_on: date):
     return add_working_days(received_on, period_wd(), count_start_day=False, start_label="收到")
 
 
+def _numbered(received_on: date, **fields) -> RecordRectificationRequest:
+    """A new request received on `received_on`: its number (a locked yearly counter) and its due date."""
+    due = _due(received_on)
+    return RecordRectificationRequest.objects.create(
+        number=f"GZ{received_on.year}{next_serial(RectificationCounter, year=received_on.year):05d}",
+        received_on=received_on, due_on=due.day, due_trace=due.trace, **fields)
+
+
 @transaction.atomic
 def submit(*, agency: Agency, applicant: Applicant, record_description: str, inaccuracy: str, evidence: str = "",
            files=(), related_request_number: str = "", channel: str = Channel.ONLINE, received_on: date | None = None,
@@ -118,16 +126,15 @@ def submit(*, agency: Agency, applicant: Applicant, record_description: str, ina
     received_on = received_on or today
     if received_on > today:
         raise ValidationError({"received_on": "收到日期不能晚于今天。"})
-    due = _due(received_on)
-    case = RecordRectificationRequest.objects.create(
-        agency=agency, number=f"GZ{received_on.year}{next_serial(RectificationCounter, year=received_on.year):05d}",
-        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)), channel=channel,
+    case = _numbered(
+        received_on, agency=agency, lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)),
+        channel=channel,
         applicant_type=applicant.applicant_type or "natural_person", applicant_name=applicant.name.strip(),
         applicant_phone=(applicant.phone or "").strip(), applicant_email=(applicant.email or "").strip(),
         applicant_address=(applicant.address or "").strip(), record_description=record_description.strip(),
         inaccuracy=inaccuracy.strip(), evidence=(evidence or "").strip(),
-        related_request_number=(related_request_number or "").strip()[:40], received_on=received_on,
-        due_on=due.day, due_trace=due.trace, handler=user if getattr(user, "pk", None) else None)
+        related_request_number=(related_request_number or "").strip()[:40],
+        handler=user if getattr(user, "pk", None) else None)
     _attach(case, files)
     record("rectifications.submit", case, after=_snapshot(case), note=case.get_channel_display())
     return case
@@ -203,17 +210,12 @@ def transfer(case: RecordRectificationRequest, *, user=None, to_agency: Agency |
     _close(case, user, Decision.TRANSFERRED, on)
     case.competent_agency_name, case.decision_note = name[:200], (note or "").strip()
     if to_agency is not None:
-        received = case.decided_on
-        due = _due(received)
-        successor = RecordRectificationRequest.objects.create(
-            agency=to_agency,
-            number=f"GZ{received.year}{next_serial(RectificationCounter, year=received.year):05d}",
-            lookup_code=case.lookup_code, channel=case.channel, applicant_type=case.applicant_type,
+        successor = _numbered(
+            case.decided_on, agency=to_agency, lookup_code=case.lookup_code, channel=case.channel, applicant_type=case.applicant_type,
             applicant_name=case.applicant_name, applicant_phone=case.applicant_phone,
             applicant_email=case.applicant_email, applicant_address=case.applicant_address,
             record_description=case.record_description, inaccuracy=case.inaccuracy, evidence=case.evidence,
-            related_request_number=case.related_request_number, received_on=received, due_on=due.day,
-            due_trace=due.trace)
+            related_request_number=case.related_request_number)
         for item in case.evidence_files.all():
             RectificationEvidence.objects.create(request=successor, file=item.file.name, name=item.name,
                                                  content_type=item.content_type, size=item.size)

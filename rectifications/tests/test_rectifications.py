@@ -139,7 +139,7 @@ def test_statistics_count_decisions_and_lateness(apply, handler):
     assert stats.by_decision["予以更正"] == 1 and stats.by_decision["不予更正"] == 1
 
 
-def _human(client):
+def _human():
     question, token, answer = issue_challenge()
     return {"challenge": token, "answer": str(answer)}
 
@@ -147,7 +147,7 @@ def _human(client):
 def _public_post(client, region, **overrides):
     data = {"agency": region["edu"].pk, "applicant_type": "natural_person", "name": "马文静", "phone": "13995123456",
             "record_description": "2025年资助名单中本人的出生日期", "inaccuracy": "应为1990年5月1日",
-            "evidence": "户口簿", **_human(client), **overrides}
+            "evidence": "户口簿", **_human(), **overrides}
     return client.post(reverse("rectifications_public:apply"), data)
 
 
