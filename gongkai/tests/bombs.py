@@ -1,4 +1,4 @@
-"""Zip bombs made in the tests (never stored in the repository): DOCX and XLSX whose one entry inflates past
+"""Zip bombs made in the tests (never stored in the repository): DOCX, XLSX and OFD whose one entry inflates past
 the reader's cap, whose compression ratio is a bomb's, with too many entries, or with a nested archive."""
 
 import functools
@@ -19,8 +19,12 @@ _PARTS = {
                                'content-types"/>',
         "xl/workbook.xml": "<workbook/>",
     },
+    "ofd": {  # GB/T 33190: the entry file OFD.xml names the document's folder
+        "OFD.xml": '<?xml version="1.0"?><ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" Version="1.0"/>',
+        "Doc_0/Document.xml": "<ofd:Document xmlns:ofd='http://www.ofdspec.org/2016'/>",
+    },
 }
-_BIG_PART = {"docx": "word/document.xml", "xlsx": "xl/worksheets/sheet1.xml"}
+_BIG_PART = {"docx": "word/document.xml", "xlsx": "xl/worksheets/sheet1.xml", "ofd": "Doc_0/Pages/Page_0/Content.xml"}
 
 
 def _zeros(archive: zipfile.ZipFile, name: str, size: int) -> None:

@@ -1,6 +1,13 @@
 """Every upload point refuses a zip bomb made here, with a Chinese message, without inflating more than the
 shared reader's cap (counted by gongkai.tests.conftest.inflated) and without storing anything. Timing and
-memory are measured in bench/upload_limits.py, not asserted here."""
+memory are measured in bench/upload_limits.py, not asserted here.
+
+The upload points (FileField, MultipleFileField, request.FILES, and the commands that read a file):
+领导信箱 letters (public); catalogue attachments (staff form and the import's attachment folder); the catalogue
+and agency imports (web and `gongkai catalogue/agencies import`); report figures (staff); 年报体检 (web and
+`gongkai checkup`/`gongkai audit`); the files of a 依申请公开 case (the applicant's online 补正, staff's 登记收到补正,
+the reply's and later released files: one CaseFilesField and case_files.validate); 更正申请 evidence (public
+form and staff registration). The public API only reads."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +21,8 @@ pytestmark = pytest.mark.django_db
 CAP = DEFAULT_LIMITS.max_total
 BOMB_MESSAGE = "疑似压缩炸弹"
 CASES = [(kind, bomb) for kind in ("docx", "xlsx") for bomb in bombs.BOMBS]
+# Upload points that take OFD as well (an OFD is a ZIP package too).
+ALL_KINDS = [(kind, bomb) for kind in ("docx", "xlsx", "ofd") for bomb in bombs.BOMBS]
 
 
 def _bomb(kind, bomb):
@@ -37,7 +46,7 @@ def test_public_letter_attachment(client, region, inflated, kind, bomb, settings
     assert inflated["packages"] >= 1 and inflated["max"] <= CAP
 
 
-@pytest.mark.parametrize(("kind", "bomb"), CASES)
+@pytest.mark.parametrize(("kind", "bomb"), ALL_KINDS)
 def test_catalogue_attachment(inflated, kind, bomb):
     """The one check of catalogue attachments (staff upload and the catalogue import's attachment folder)."""
     from django.core.exceptions import ValidationError
@@ -71,14 +80,15 @@ def test_catalogue_import(region, inflated, bomb):
 
 
 @pytest.mark.parametrize("bomb", list(bombs.BOMBS))
-def test_report_figures_import_reads_through_the_same_table_reader(inflated, bomb):
-    """reports.services.import_figures_xlsx reads with these limits (2 MB, 1,000 rows)."""
-    from gongkai.tables import TableFileError, read_table
+def test_report_figures_import(region, inflated, bomb):
+    """填报表 upload (reports.views.FiguresUploadView → reports.services.import_figures_xlsx): nothing written."""
+    from reports import services
+    from reports.models import EnteredValue
 
-    with pytest.raises(TableFileError, match=BOMB_MESSAGE):
-        read_table(SimpleUploadedFile("填报.xlsx", _bomb("xlsx", bomb)), max_bytes=2 * 1024 * 1024, max_rows=1000,
-                   sheet_title="填报数据")
-    assert inflated["max"] <= CAP
+    upload = SimpleUploadedFile("填报.xlsx", _bomb("xlsx", bomb))
+    result = services.import_figures_xlsx(region["edu"], 2024, upload, upload.name, None)
+    assert not result.ok and BOMB_MESSAGE in result.errors[0].message
+    assert not EnteredValue.objects.exists() and inflated["max"] <= CAP
 
 
 @pytest.mark.parametrize("bomb", list(bombs.BOMBS))
@@ -110,3 +120,64 @@ def test_auditor_reads_a_real_docx_through_the_counted_reader(inflated):
 
     result = check_file(bombs.nested("docx"), "年报.docx")
     assert result["input_kind"] == "docx" and 0 < inflated["max"] < 2 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("kind", "bomb"), ALL_KINDS)
+def test_request_case_files(inflated, kind, bomb, settings):
+    """依申请公开: every form that takes case files (CorrectionAnswerForm, CorrectionReceivedForm, ReplyForm,
+    LegacyReplyForm, ReleaseFilesForm) refuses them through CaseFilesField, and the services check again."""
+    from django.core.exceptions import ValidationError
+    from django.utils.datastructures import MultiValueDict
+
+    from disclosure_requests import case_files
+    from disclosure_requests.forms import CorrectionAnswerForm, ReleaseFilesForm
+
+    upload = SimpleUploadedFile(f"材料.{kind}", _bomb(kind, bomb))
+    for form_class in (CorrectionAnswerForm, ReleaseFilesForm):
+        form = form_class(data={"text": "见附件"}, files=MultiValueDict({"files": [upload]}))
+        assert not form.is_valid()
+        assert any(f"文件“材料.{kind}”" in m and BOMB_MESSAGE in m for m in form.errors["files"]), form.errors
+    with pytest.raises(ValidationError, match=BOMB_MESSAGE):
+        case_files.validate([upload])
+    assert inflated["packages"] >= 1 and inflated["max"] <= CAP
+
+
+def _rectification_data(region):
+    return {"agency": region["edu"].pk, "applicant_type": "natural_person", "name": "马文静", "phone": "13995123456",
+            "record_description": "2025年资助名单中本人的出生日期", "inaccuracy": "应为1990年5月1日", "evidence": ""}
+
+
+@pytest.mark.parametrize(("kind", "bomb"), ALL_KINDS)
+def test_rectification_public_form(client, region, inflated, kind, bomb, settings, tmp_path):
+    """更正申请, anonymous: the form is shown again with the reason; no request, no file."""
+    from django.core.cache import cache
+
+    from gongkai.public_forms import issue_challenge
+    from rectifications.models import RecordRectificationRequest, RectificationEvidence
+
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path
+    _question, token, answer = issue_challenge()
+    upload = SimpleUploadedFile(f"证据.{kind}", _bomb(kind, bomb))
+    response = client.post(reverse("rectifications_public:apply"), {
+        **_rectification_data(region), "challenge": token, "answer": str(answer), "files": [upload]})
+    page = response.content.decode()
+    assert response.status_code == 400 and f"文件“证据.{kind}”" in page and BOMB_MESSAGE in page
+    assert not RecordRectificationRequest.objects.exists() and not RectificationEvidence.objects.exists()
+    assert inflated["packages"] >= 1 and inflated["max"] <= CAP
+
+
+@pytest.mark.parametrize("bomb", list(bombs.BOMBS))
+def test_rectification_staff_registration(client, region, make_staff, inflated, bomb, settings, tmp_path):
+    """更正申请 received by letter, typed in by staff with its evidence files."""
+    from rectifications.models import RecordRectificationRequest, RectificationEvidence
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(make_staff("edu-handler", ("request_handler", region["edu"])))
+    upload = SimpleUploadedFile("证据.docx", _bomb("docx", bomb))
+    response = client.post(reverse("rectifications:register"), {
+        **_rectification_data(region), "channel": "letter", "received_on": "2026-03-16", "files": [upload]})
+    page = response.content.decode()
+    assert response.status_code == 400 and "文件“证据.docx”" in page and BOMB_MESSAGE in page
+    assert not RecordRectificationRequest.objects.exists() and not RectificationEvidence.objects.exists()
+    assert inflated["packages"] >= 1 and inflated["max"] <= CAP
