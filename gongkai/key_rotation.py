@@ -10,7 +10,7 @@ that stops half-way can simply be repeated: rows already under the newest key ar
 import logging
 from dataclasses import dataclass, field
 
-from cryptography.fernet import InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from django.apps import apps
 from django.db import models, transaction
 from django.db.models import ExpressionWrapper, F, Value
@@ -172,37 +172,44 @@ def rehash(*, dry_run: bool = False, batch_size: int = BATCH_SIZE) -> list[Rehas
     return counts
 
 
-def encrypt_in_place(model, field_names, *, batch_size: int = BATCH_SIZE) -> int:
-    """For a migration that turns clear-text columns into EncryptedTextFields: encrypt every stored value that
-    is not a token yet (a value some configured key opens is left alone, so the step can be re-run). Works on
-    historical models; returns how many values were encrypted."""
+def _rewrite_in_place(model, field_names, batch_size: int, rewritten) -> int:
+    """Each stored value of `field_names` through `rewritten(fernet, stored)`: its new value, or None to leave
+    it; written compare-and-set, a batch per transaction. Returns how many values were written."""
     every, changed = fernet(), 0
     for name in field_names:
         column = model._meta.get_field(name).attname
         for batch in _batches(model, column, batch_size):
             with transaction.atomic():
                 for pk, stored in batch:
-                    try:
-                        every.decrypt(stored.encode())
-                        continue
-                    except InvalidToken:
-                        pass
-                    changed += _compare_and_set(model, pk, column, stored, every.encrypt(stored.encode()).decode())
+                    new = rewritten(every, stored)
+                    if new is not None:
+                        changed += _compare_and_set(model, pk, column, stored, new)
     return changed
+
+
+def _encrypted(every: MultiFernet, stored: str) -> str | None:
+    try:
+        every.decrypt(stored.encode())
+    except InvalidToken:
+        return every.encrypt(stored.encode()).decode()
+    return None  # a token already
+
+
+def _decrypted(every: MultiFernet, stored: str) -> str | None:
+    try:
+        return every.decrypt(stored.encode()).decode()
+    except InvalidToken:
+        return None  # no configured key opens it: left as it is
+
+
+def encrypt_in_place(model, field_names, *, batch_size: int = BATCH_SIZE) -> int:
+    """For a migration that turns clear-text columns into EncryptedTextFields: encrypt every stored value that
+    is not a token yet (a value some configured key opens is left alone, so the step can be re-run). Works on
+    historical models; returns how many values were encrypted."""
+    return _rewrite_in_place(model, field_names, batch_size, _encrypted)
 
 
 def decrypt_in_place(model, field_names, *, batch_size: int = BATCH_SIZE) -> int:
     """The reverse of encrypt_in_place (a migration rolled back): every value a configured key opens is
     written back in clear; one that none opens is left as it is."""
-    every, changed = fernet(), 0
-    for name in field_names:
-        column = model._meta.get_field(name).attname
-        for batch in _batches(model, column, batch_size):
-            with transaction.atomic():
-                for pk, stored in batch:
-                    try:
-                        plain = every.decrypt(stored.encode()).decode()
-                    except InvalidToken:
-                        continue
-                    changed += _compare_and_set(model, pk, column, stored, plain)
-    return changed
+    return _rewrite_in_place(model, field_names, batch_size, _decrypted)
