@@ -310,12 +310,23 @@ def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[d
         rows, _ = grid_rows(cells, mine)
         items.append((top, {"table": rows}))
     rest = [ch for ch in chars if id(ch) not in inside]
+    for bbox, rows, used in _unruled().find(rest):  # tables set by spaces alone (pdf_unruled.py)
+        items.append((bbox[1], {"table": rows}))
+        rest = [ch for ch in rest if id(ch) not in used]
     for line in heading_lines(text_lines(rest), chars):
         text = line_text(line).strip()
         if text:
             items.append((min(c.top for c in line), {"line": text, "cells": line_cells(line)}))
     items.sort(key=lambda item: item[0])
     return [item for _, item in items]
+
+
+def _unruled():
+    if __package__:
+        from . import pdf_unruled
+    else:  # this file run as a script in the child process: its directory is on the path
+        import pdf_unruled
+    return pdf_unruled
 
 
 def _plumber_page(page) -> tuple[dict, int, int]:

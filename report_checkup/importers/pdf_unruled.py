@@ -1,0 +1,329 @@
+"""PDF tables without ruling lines (set by spaces alone), read by their geometry (年报体检): the text outside
+the ruled tables is searched for runs of lines that end in separated numbers; the columns are the x-ranges of
+those numbers clustered across the rows (numbers in one column overlap, centred or right-aligned); the rows
+are the label blocks — a label wrapped over lines is one block (a line that does not start with a row number
+and sits right under the one above, in the same lane), and the numbers on any line the block spans belong to
+its row, so numbers vertically centred on a wrapped label, or printed on its first line, land in its row.
+Group labels set in a lane of their own to the left ("（三）不予公开" spanning eight rows) go with the rows
+beside them as text cells before the row label, as the HTML reader gives a cell spanning rows.
+
+Nothing is guessed: two numbers from different lines of one row in one column (digits wrapped inside a
+cell), or text in a number column, make that cell U+FFFD (unreadable); a row whose numbers fill fewer
+columns than the table has keeps its blanks in place; a number between two columns joins them for the whole
+table, whose rows then hold too few numbers and are reported unreadable by the recogniser."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+try:
+    from .pdf_tables import _THIN_SPACES, REPLACEMENT, Char, cell_text, text_lines
+except ImportError:  # pdf_tables run as a script in its child process (no package)
+    from pdf_tables import _THIN_SPACES, REPLACEMENT, Char, cell_text, text_lines
+
+# A piece of a line: characters closer than this share of an em (a CJK character's width) together.
+_NUMBER_GAP = 0.3
+_TEXT_GAP = 0.9
+_NUMERIC = re.compile(r"^[-+]?\d[\d.,]*%?$|^[-—/]$")
+# A row label starts with its printed number: 一、 （一） 1. 1、 (1)
+_NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
+
+
+@dataclass
+class Piece:
+    chars: list[Char]
+
+    @property
+    def text(self) -> str:
+        return "".join(c.text for c in self.chars)
+
+    @property
+    def x0(self) -> float:
+        return min(c.x0 for c in self.chars)
+
+    @property
+    def x1(self) -> float:
+        return max(c.x1 for c in self.chars)
+
+    @property
+    def top(self) -> float:
+        return min(c.top for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return max(c.bottom for c in self.chars)
+
+    @property
+    def numeric(self) -> bool:
+        text = "".join(c.text for c in self.chars if c.text not in _THIN_SPACES)
+        return bool(_NUMERIC.match(text))
+
+
+@dataclass
+class Block:
+    """A label wrapped over one or more lines, in one lane (left edge)."""
+
+    pieces: list[Piece]
+    anchors: set[int] = field(default_factory=set)
+
+    @property
+    def x0(self) -> float:
+        return self.pieces[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(p.x1 for p in self.pieces)
+
+    @property
+    def top(self) -> float:
+        return self.pieces[0].top
+
+    @property
+    def bottom(self) -> float:
+        return self.pieces[-1].bottom
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text.strip() for p in self.pieces)
+
+
+def em_of(chars: list[Char]) -> float:
+    """The width of a CJK character on the page (the unit of gaps), or the font size's share when there is none."""
+    widths = [c.x1 - c.x0 for c in chars if "\u4e00" <= c.text <= "\u9fff" and c.x1 > c.x0]
+    if widths:
+        return statistics.median(widths)
+    sizes = [c.bottom - c.top for c in chars if c.bottom > c.top]
+    return 0.8 * statistics.median(sizes) if sizes else 10.0
+
+
+def pieces_of(line: list[Char], em: float) -> list[Piece]:
+    """A line cut into pieces: at a gap wider than _TEXT_GAP em, or wider than _NUMBER_GAP em where a digit
+    meets anything (two numbers in neighbouring columns can stand close together)."""
+    out: list[Piece] = []
+    for ch in line:
+        if out:
+            prev = out[-1].chars[-1]
+            gap = ch.x0 - prev.x1
+            digit = ch.text.isdigit() or prev.text.isdigit()
+            if gap <= (_NUMBER_GAP if digit else _TEXT_GAP) * em:
+                out[-1].chars.append(ch)
+                continue
+        out.append(Piece([ch]))
+    return [p for p in out if p.text.strip()]
+
+
+def _anchor(pieces: list[Piece]) -> bool:
+    """A line that ends in numbers: one or more numeric pieces, nothing but numbers after the first of them."""
+    first = next((k for k, p in enumerate(pieces) if p.numeric), None)
+    return first is not None and all(p.numeric for p in pieces[first:])
+
+
+def _columns(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """x-ranges of the numbers clustered: ranges that overlap are one column."""
+    out: list[list[float]] = []
+    for x0, x1 in sorted(intervals):
+        if out and x0 < out[-1][1]:
+            out[-1][1] = max(out[-1][1], x1)
+        else:
+            out.append([x0, x1])
+    return [(a, b) for a, b in out]
+
+
+def find(chars: list[Char]) -> list[tuple[tuple[float, float, float, float], list[list[str]], set[int]]]:
+    """The unruled tables among `chars`: (bbox, rows of cell strings, ids of the characters used)."""
+    if not chars:
+        return []
+    em = em_of(chars)
+    lines = [(line, pieces_of(line, em)) for line in text_lines(chars)]
+    lines = [(line, pieces) for line, pieces in lines if pieces]
+    anchors = [k for k, (_, pieces) in enumerate(lines) if _anchor(pieces)]
+    out = []
+    for group in _groups(lines, anchors, em):
+        table = _table(lines, group, em)
+        if table is not None:
+            out.append(table)
+    return out
+
+
+def _numbers(pieces: list[Piece]) -> list[Piece]:
+    first = next(k for k, p in enumerate(pieces) if p.numeric)
+    return pieces[first:]
+
+
+def _groups(lines, anchors: list[int], em: float) -> list[list[int]]:
+    """Anchor lines that make one table: consecutive anchors with only label text between them (a line
+    reaching into the numbers' zone — a header, a paragraph — ends the table). A table needs two lines of
+    three or more numbers, or one of five or more (a row left alone at the foot of a page, 表四's data row)."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for k in anchors:
+        if current:
+            zone = min(p.x0 for j in current for p in _numbers(lines[j][1]))
+            between = range(current[-1] + 1, k)
+            here = _numbers(lines[k][1])
+            if any(p.x1 > min(zone, here[0].x0) - 0.5 * em for j in between for p in lines[j][1]) or any(
+                p.x1 > zone - 0.5 * em for p in lines[k][1][: len(lines[k][1]) - len(here)]
+            ):
+                groups.append(current)
+                current = []
+        current.append(k)
+    if current:
+        groups.append(current)
+    out = []
+    for group in groups:
+        counts = [len(_numbers(lines[j][1])) for j in group]
+        if sum(1 for n in counts if n >= 3) >= 2 or max(counts) >= 5:
+            out.append(group)
+    return out
+
+
+def _table(lines, group: list[int], em: float):
+    columns = _columns([(p.x0, p.x1) for j in group for p in _numbers(lines[j][1])])
+    if len(columns) < 2:
+        return None
+    zone = columns[0][0]
+    edges = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+    left = zone - (0.5 * (columns[1][0] - columns[0][1]) if len(columns) > 1 else em)
+    right = columns[-1][1] + em
+    # The table's lines: the anchors, the label lines between them, and up to two label lines just above
+    # the first anchor and just below the last (a wrapped label whose numbers are on its middle or first line).
+    first, last = group[0], group[-1]
+
+    def label_only(j) -> bool:
+        return not _anchor(lines[j][1]) and all(p.x1 <= left for p in lines[j][1])
+
+    def close(a, b) -> bool:  # line b right under line a
+        return min(c.top for c in lines[b][0]) - max(c.bottom for c in lines[a][0]) < 0.6 * em
+
+    for _ in range(2):
+        if first - 1 >= 0 and label_only(first - 1) and close(first - 1, first):
+            first -= 1
+    for _ in range(2):
+        nxt = last + 1
+        if (
+            nxt < len(lines)
+            and label_only(nxt)
+            and close(last, nxt)
+            and not _NUMBERED.match(lines[nxt][1][0].text)
+        ):
+            last = nxt
+    anchor_set = set(group)
+    # Label blocks, lane by lane.
+    blocks: list[Block] = []
+    numbers: dict[int, list[Piece]] = {}
+    used: set[int] = set()
+    for j in range(first, last + 1):
+        line, pieces = lines[j]
+        used.update(id(c) for c in line if c.cx <= right)
+        for p in pieces:
+            if p.x0 >= right:
+                continue
+            if p.x0 >= left and j in anchor_set:
+                numbers.setdefault(j, []).append(p)
+                continue
+            if p.x1 > left:  # text reaching into the numbers' columns
+                numbers.setdefault(j, []).append(
+                    Piece(
+                        [
+                            Char(REPLACEMENT, c.x0, c.x1, c.top, c.bottom, c.size)
+                            for c in p.chars
+                            if c.cx >= left
+                        ]
+                    )
+                )
+                p = Piece([c for c in p.chars if c.cx < left])
+                if not p.chars:
+                    continue
+            _add_to_block(blocks, p, j, anchor_set, em)
+    # Which anchors each block spans.
+    spans = {
+        j: (min(p.top for p in numbers.get(j, [])), max(p.bottom for p in numbers.get(j, [])))
+        for j in anchor_set
+        if numbers.get(j)
+    }
+    for b in blocks:
+        for j, (top, bottom) in spans.items():
+            if min(bottom, b.bottom) - max(top, b.top) > 0.2 * em:
+                b.anchors.add(j)
+    # Each anchor's row label: the rightmost block beside it; anchors sharing a row label are one row.
+    leaf_of: dict[int, Block] = {}
+    for j in spans:
+        beside = [b for b in blocks if j in b.anchors]
+        if beside:
+            leaf_of[j] = max(beside, key=lambda b: b.x0)
+    rows: list[tuple[float, list[str]]] = []
+    done: set[int] = set()
+    for j in sorted(spans):
+        if j in done:
+            continue
+        leaf = leaf_of.get(j)
+        members = sorted(a for a in spans if leaf is not None and leaf_of.get(a) is leaf) if leaf else [j]
+        done.update(members)
+        groups_beside = sorted(
+            {id(b): b for a in members for b in blocks if a in b.anchors and b is not leaf}.values(),
+            key=lambda b: b.x0,
+        )
+        cells = [b.text for b in groups_beside] + ([leaf.text] if leaf else [])
+        cells += _row_numbers([numbers[a] for a in members], edges)
+        top = min([spans[a][0] for a in members] + ([leaf.top] if leaf else []))
+        rows.append((top, cells))
+    # A label with no numbers beside it (a row printed blank: zero) is a row of blanks, unless text stands to
+    # its right on its lines (a group label set between two rows).
+    for b in blocks:
+        if b.anchors or any(b is leaf for leaf in leaf_of.values()):
+            continue
+        if any(
+            o is not b
+            and o.x0 > b.x1
+            and any(
+                min(p.bottom, q.bottom) - max(p.top, q.top) > 0.3 * em for p in b.pieces for q in o.pieces
+            )
+            for o in blocks
+        ):
+            continue
+        rows.append((b.top, [b.text] + [""] * len(columns)))
+    rows.sort(key=lambda r: r[0])
+    all_chars = [c for j in range(first, last + 1) for c in lines[j][0] if c.cx <= right]
+    bbox = (
+        min(c.x0 for c in all_chars),
+        min(c.top for c in all_chars),
+        max(c.x1 for c in all_chars),
+        max(c.bottom for c in all_chars),
+    )
+    return bbox, [cells for _, cells in rows], used
+
+
+def _add_to_block(blocks: list[Block], piece: Piece, line: int, anchors: set[int], em: float) -> None:
+    """A label piece continues the block above it in its lane (same left edge, right under it, not starting
+    with a row number), or starts a block of its own."""
+    if not _NUMBERED.match(piece.text):
+        for b in reversed(blocks):
+            last = b.pieces[-1]
+            if abs(last.x0 - piece.x0) < 0.5 * em and -0.5 * em < piece.top - last.bottom < 0.5 * em:
+                b.pieces.append(piece)
+                return
+    blocks.append(Block([piece]))
+
+
+def _row_numbers(lines: list[list[Piece]], edges: list[float]) -> list[str]:
+    """The row's number cells: each piece to the column its centre falls in; one piece → its text, pieces from
+    two lines in one column (digits wrapped in a cell) or text in a number column → U+FFFD."""
+    import bisect
+
+    found: dict[int, list[tuple[int, Piece]]] = {}
+    for k, pieces in enumerate(lines):
+        for p in pieces:
+            column = bisect.bisect_right(edges, (p.x0 + p.x1) / 2)
+            found.setdefault(column, []).append((k, p))
+    out = []
+    for column in range(len(edges) + 1):
+        pieces = found.get(column, [])
+        if not pieces:
+            out.append("")
+        elif len({k for k, _ in pieces}) > 1 or any(REPLACEMENT in p.text for _, p in pieces):
+            out.append(REPLACEMENT)
+        else:
+            out.append(cell_text([c for _, p in pieces for c in p.chars]))
+    return out
