@@ -33,6 +33,7 @@ from django.db import DatabaseError, transaction
 
 from audit.context import acting_as, current_actor
 from audit.services import record
+from gongkai import file_reading
 from gongkai.tables import (
     CellError,
     Column,
@@ -649,7 +650,8 @@ class _Import:
         doc = outcome.document
         for name in values.get("attachments", ()):
             try:
-                content = self.attachment_path(name).read_bytes()
+                content = file_reading.read_path(self.attachment_path(name),
+                                                 int(settings.GONGKAI_ATTACHMENT_MAX_MB) * file_reading.MB)
                 if self.dry_run:
                     inspect_attachment(name, content)  # no file is stored on a dry run
                 else:
@@ -657,7 +659,9 @@ class _Import:
                     self.saved_files.append((attachment.file.storage, attachment.file.name))
             except ValidationError as exc:
                 self.report_validation(row, exc, _HEADER["attachments"])
-            except (OSError, AttributeError) as exc:
+            except file_reading.FileRefused as exc:
+                self.error(row, _HEADER["attachments"], exc.for_file(shorten(name)))
+            except (OSError, AttributeError, TypeError) as exc:
                 self.error(row, _HEADER["attachments"], f"附件“{shorten(name)}”无法读取：{getattr(exc, 'strerror', None) or exc}")
         if row.failed:
             return

@@ -3,7 +3,8 @@ spreadsheet imports, the 年报体检 auditor, the command line). It owns
 
 - uploads: `CappedUploadHandler` (settings.FILE_UPLOAD_HANDLERS) stops keeping a file's bytes at
   GONGKAI_UPLOAD_MAX_MB while Django streams the request, and `read_upload` checks an upload's size before
-  reading it and never reads more than the caller's limit;
+  reading it and never reads more than the caller's limit; `read_path` does the same for a file named on the
+  command line or found in an import's folder;
 - the file type, judged by content: `sniff`;
 - bytes → text: `decode_text` (UTF-8, UTF-16/32 with a BOM, GB18030);
 - ZIP-based formats (DOCX, XLSX, OFD): `ZipPackage` checks the entry count, the size of the central
@@ -25,6 +26,7 @@ import codecs
 import contextlib
 import io
 import logging
+import os
 import re
 import struct
 import time
@@ -154,6 +156,20 @@ def read_upload(upload, max_bytes: int) -> bytes:
     if total > max_bytes:
         raise FileRefused(limit)
     return b"".join(chunks)
+
+
+def read_path(path, max_bytes: int) -> bytes:
+    """The bytes of a file named on the command line or found in an import's folder, refused by its size
+    before reading and never read beyond `max_bytes` + 1 (a device, a pipe or a file that grows while read
+    reports a size it does not keep). OSError is left to the caller."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_bytes:
+            raise FileRefused(f"大小为 {size / MB:.1f} MB，超过 {megabytes(max_bytes)} MB 的上限，已拒绝。")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileRefused(f"超过 {megabytes(max_bytes)} MB 的上限，已拒绝。")
+    return data
 
 
 

@@ -4,8 +4,10 @@ the shared gongkai package) because it looks agencies up by code; catalog's comm
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from gongkai import file_reading
 from orgs.models import Agency
 
 
@@ -40,8 +42,12 @@ class TransferCommand(BaseCommand):
 
     @staticmethod
     def read_file(path: Path) -> bytes:
+        """Refused by its size before reading (gongkai.file_reading.read_path); the import's own, smaller limit
+        is applied by gongkai.tables.read_table."""
         try:
-            return path.read_bytes()
+            return file_reading.read_path(path, int(settings.GONGKAI_UPLOAD_MAX_MB) * file_reading.MB)
+        except file_reading.FileRefused as exc:
+            raise CommandError(exc.for_file(str(path))) from exc
         except OSError as exc:
             raise CommandError(f"无法读取文件“{path}”：{exc.strerror or exc}") from exc
 

@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
+from gongkai import file_reading
 from report_checkup.importers import import_document
+from report_checkup.importers.decode import MAX_BYTES
 from report_formats import validation as V
 from report_formats.formats import ALL_CELLS, FORMATS, ReportFormat, format_for_year
 from report_formats.prose import prose_facts
@@ -131,7 +133,17 @@ def check_file(path_or_bytes, name: str | None = None) -> dict:
     if isinstance(path_or_bytes, bytes | bytearray):
         return check_bytes(bytes(path_or_bytes), name or "")
     path = Path(path_or_bytes)
-    return check_bytes(path.read_bytes(), name or path.name)
+    try:
+        data = file_reading.read_path(path, MAX_BYTES)  # refused by its size before anything is read
+    except file_reading.FileRefused as error:
+        return _refused(str(path), "IMP-E01", error.for_file(path.name))
+    return check_bytes(data, name or path.name)
+
+
+def _refused(source: str, code: str, message: str) -> dict:
+    return {"source": source, "agency": None, "year": None, "format": "prose", "cells": {}, "unreadable": [],
+            "prose_figures": [], "cell_sources": {},
+            "findings": [{"code": code, "severity": "error", "cells": [], "message": message, "where": ""}]}
 
 
 def expand_paths(paths: Iterable) -> list[Path]:
@@ -154,13 +166,13 @@ def check_many(paths: Iterable, progress: Callable[[int, int, str], None] | None
         try:
             from .limits import check_limited  # cycle: limits runs check_bytes of this module in its child
 
-            # Each file in a child process with the time and memory caps (limits.py).
-            reports.append(check_limited(path.read_bytes(), path.name))
+            # Refused by its size before it is read; then in a child process with the time and memory caps
+            # (limits.py).
+            reports.append(check_limited(file_reading.read_path(path, MAX_BYTES), path.name))
+        except file_reading.FileRefused as error:
+            reports.append(_refused(str(path), "IMP-E01", error.for_file(path.name)))
         except OSError as error:
-            reports.append({"source": str(path), "agency": None, "year": None, "format": "prose", "cells": {},
-                            "unreadable": [], "prose_figures": [], "cell_sources": {},
-                            "findings": [{"code": "IMP-E02", "severity": "error", "cells": [],
-                                          "message": f"文件无法读取：{error}", "where": ""}]})
+            reports.append(_refused(str(path), "IMP-E02", f"文件无法读取：{error}"))
     duplicate_wording(reports)
     return reports
 

@@ -162,6 +162,19 @@ def test_read_upload_never_reads_past_the_limit_whatever_the_size_says():
     assert file_reading.read_upload(io.BytesIO(b"abc"), 3) == b"abc"
 
 
+def test_read_path_refuses_by_size_before_reading_and_never_reads_past_the_limit(tmp_path):
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as handle:
+        handle.truncate(3 * 1024 * 1024 * 1024)  # 3 GB, sparse: nothing is read, or the test would need it
+    with pytest.raises(FileRefused, match=r"大小为 3072\.0 MB，超过 1 MB 的上限"):
+        file_reading.read_path(big, 1024 * 1024)
+    with pytest.raises(FileRefused, match="超过 1 MB 的上限"):  # a device says 0 bytes and never ends
+        file_reading.read_path("/dev/zero", 1024 * 1024)
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"abc")
+    assert file_reading.read_path(small, 3) == b"abc"
+
+
 def test_upload_handler_keeps_at_most_the_cap(settings):
     settings.GONGKAI_UPLOAD_MAX_MB = 1
     handler = file_reading.CappedUploadHandler()

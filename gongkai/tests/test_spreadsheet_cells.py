@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from catalog.transfer import export_catalogue
 from gongkai import spreadsheet_cells
 from gongkai.spreadsheet_cells import TRIGGERS, csv_value, neutralise, restore
 
@@ -134,3 +135,54 @@ def test_report_xlsx_cell_writer():
     out = io.BytesIO()
     book.workbook.save(out)
     assert assert_no_formula(out.getvalue()) >= 5
+
+
+@pytest.mark.django_db
+def test_catalogue_export_xlsx_and_csv(region, settings, tmp_path):
+    """目录 export (web and `gongkai catalogue export`): every text the export writes planted as a formula —
+    the item's own fields, the 索引号 others point at (解读, 替代), the agency code and the attachment name."""
+    from catalog.models import Attachment, Document
+    from catalog.tests.test_transfer import EDU_2018, catalogue_rows, imported, to_csv
+    from orgs.models import Agency
+
+    settings.MEDIA_ROOT = tmp_path
+    imported(to_csv(catalogue_rows()))
+    target = Document.objects.get(index_number=EDU_2018)
+    Attachment.objects.create(document=target, file="x.pdf", original_name=PLANT, content_type="application/pdf",
+                              size=1)
+    planted = ("index_number", "title", "document_number", "summary", "keywords", "withholding_ground",
+               "legal_basis", "body")
+    Document.objects.filter(pk=target.pk).update(**dict.fromkeys(planted, PLANT))
+    Agency.objects.filter(code="edu").update(code=PLANT)
+    data = export_catalogue(Document.objects.all(), "xlsx")
+    assert assert_no_formula(data)
+    cells = [c for row in _reopen(data)["目录"].iter_rows(values_only=True) for c in row]
+    # the 8 planted fields, the publisher's code on 3 rows, 解读 and 替代 pointing at the target, the attachment
+    assert cells.count("'" + PLANT) >= len(planted) + 3 + 2 + 1 and PLANT not in cells
+    fields = [f for row in csv.reader(io.StringIO(export_catalogue(Document.objects.all(), "csv").decode("utf-8-sig")))
+              for f in row]
+    assert fields.count("'" + PLANT) == cells.count("'" + PLANT) and not any(f.startswith("=") for f in fields)
+
+
+WRITERS = {"gongkai/tables.py", "reports/rendering/xlsx.py", "report_checkup/output.py", "monitoring/reporting.py"}
+
+
+def test_every_spreadsheet_writer_goes_through_the_cell_writer():
+    """The writers of docs/security.md S13 are the only code that makes a workbook or a CSV, and each one
+    imports gongkai.spreadsheet_cells; a new writer elsewhere fails here until it does the same."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    making = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|xlsxwriter|pyexcel|\bto_excel\(|\bto_csv\(")
+    found = set()
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith((".venv/", "var/", "bench/", "node_modules/")) or "/tests/" in relative \
+                or "/migrations/" in relative or relative.startswith("deploy/stack_tests/"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if making.search(text):
+            found.add(relative)
+            assert "spreadsheet_cells" in text, f"{relative} writes a spreadsheet without gongkai.spreadsheet_cells"
+    assert found == WRITERS

@@ -9,6 +9,8 @@ and agency imports (web and `gongkai catalogue/agencies import`); report figures
 the reply's and later released files: one CaseFilesField and case_files.validate); 更正申请 evidence (public
 form and staff registration). The public API only reads."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -181,3 +183,39 @@ def test_rectification_staff_registration(client, region, make_staff, inflated, 
     assert response.status_code == 400 and "文件“证据.docx”" in page and BOMB_MESSAGE in page
     assert not RecordRectificationRequest.objects.exists() and not RectificationEvidence.objects.exists()
     assert inflated["packages"] >= 1 and inflated["max"] <= CAP
+
+
+@pytest.mark.parametrize("bomb", list(bombs.BOMBS))
+def test_import_commands(region, inflated, bomb, tmp_path):
+    """`gongkai agencies import` and `gongkai catalogue import`: exit status 1 with the reason, nothing written."""
+    from django.core.management import CommandError, call_command
+
+    from catalog.models import Document
+    from orgs.models import Agency
+
+    path = tmp_path / "表.xlsx"
+    path.write_bytes(_bomb("xlsx", bomb))
+    before = Agency.objects.count()
+    for command in ("agencies", "catalogue"):
+        with pytest.raises(CommandError):
+            call_command(command, "import", str(path), stdout=io.StringIO(), stderr=(err := io.StringIO()))
+        assert BOMB_MESSAGE in err.getvalue()
+    assert Agency.objects.count() == before and not Document.objects.exists() and inflated["max"] <= CAP
+
+
+def test_command_line_files_are_refused_by_size_before_reading(region, tmp_path, settings):
+    """A file named on the command line is never read whole: its size is checked first (file_reading.read_path)."""
+    from django.core.management import CommandError, call_command
+
+    from report_checkup.checkup import check_file, check_many
+
+    settings.GONGKAI_UPLOAD_MAX_MB = 1
+    big = tmp_path / "年报.docx"
+    with open(big, "wb") as handle:
+        handle.truncate(2 * 1024 * 1024 * 1024)  # 2 GB, sparse
+    for command in ("agencies", "catalogue"):
+        with pytest.raises(CommandError, match="超过 1 MB 的上限"):
+            call_command(command, "import", str(big), stdout=io.StringIO(), stderr=io.StringIO())
+    for result in (check_file(big), *check_many([big])):
+        assert [f["code"] for f in result["findings"]] == ["IMP-E01"]
+        assert "文件“年报.docx”大小为 2048.0 MB，超过 20 MB 的上限" in result["findings"][0]["message"]

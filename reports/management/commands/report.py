@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from audit.context import acting_as
+from gongkai import file_reading
 from orgs.models import Agency
 from report_formats.validation import Severity, has_errors
 from reports import services
@@ -110,11 +111,12 @@ class Command(BaseCommand):
 
     def _enter(self, agency, year, path):
         try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
+            data = json.loads(file_reading.read_path(path, 2 * file_reading.MB).decode("utf-8"))
             if not isinstance(data, dict) or not isinstance(data.get("cells"), dict):
                 raise ValueError('须是一个含 "cells" 的对象')
             filed_on = date.fromisoformat(data["filed_on"]) if data.get("filed_on") else None
+        except file_reading.FileRefused as error:
+            raise CommandError(error.for_file(str(path))) from None
         except (OSError, ValueError) as error:
             raise CommandError(f"无法读取 {path}：{error}") from None
         existing = services.latest_report(agency, year)
