@@ -310,7 +310,11 @@ def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[d
         rows, _ = grid_rows(cells, mine)
         items.append((top, {"table": rows}))
     rest = [ch for ch in chars if id(ch) not in inside]
-    for bbox, rows, used in _unruled().find(rest):  # tables set by spaces alone (pdf_unruled.py)
+    try:
+        unruled = _unruled().find(rest)  # tables set by spaces alone (pdf_unruled.py)
+    except (ValueError, IndexError, ZeroDivisionError):  # an arrangement not foreseen: the page read by lines
+        unruled = []
+    for bbox, rows, used in unruled:
         items.append((bbox[1], {"table": rows}))
         rest = [ch for ch in rest if id(ch) not in used]
     for line in heading_lines(text_lines(rest), chars):

@@ -66,6 +66,7 @@ class Block:
     """A label wrapped over one or more lines, in one lane (left edge)."""
 
     pieces: list[Piece]
+    lines: list[int]  # the line of each piece
     anchors: set[int] = field(default_factory=set)
 
     @property
@@ -111,7 +112,19 @@ def pieces_of(line: list[Char], em: float) -> list[Piece]:
                 out[-1].chars.append(ch)
                 continue
         out.append(Piece([ch]))
-    return [p for p in out if p.text.strip()]
+    return [part for p in out if p.text.strip() for part in _split_numbered(p, em)]
+
+
+def _split_numbered(piece: Piece, em: float) -> list[Piece]:
+    """A group label and the row label beside it closer than a character ("三、本年度办理结果 （一）予以公开"):
+    cut where a row number starts after a gap."""
+    chars = piece.chars
+    for k in range(1, len(chars)):
+        if chars[k].x0 - chars[k - 1].x1 > _NUMBER_GAP * em and _NUMBERED.match(
+            "".join(c.text for c in chars[k:])
+        ):
+            return [Piece(chars[:k]), *_split_numbered(Piece(chars[k:]), em)]
+    return [piece]
 
 
 def _anchor(pieces: list[Piece]) -> bool:
@@ -185,7 +198,7 @@ def _table(lines, group: list[int], em: float):
         return None
     zone = columns[0][0]
     edges = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
-    left = zone - (0.5 * (columns[1][0] - columns[0][1]) if len(columns) > 1 else em)
+    left = zone - 0.3 * em  # every number of the first column starts at `zone` or right of it
     right = columns[-1][1] + em
     # The table's lines: the anchors, the label lines between them, and up to two label lines just above
     # the first anchor and just below the last (a wrapped label whose numbers are on its middle or first line).
@@ -210,6 +223,7 @@ def _table(lines, group: list[int], em: float):
         ):
             last = nxt
     anchor_set = set(group)
+    counts = {j: len(_numbers(lines[j][1])) for j in group}
     # Label blocks, lane by lane.
     blocks: list[Block] = []
     numbers: dict[int, list[Piece]] = {}
@@ -223,20 +237,16 @@ def _table(lines, group: list[int], em: float):
             if p.x0 >= left and j in anchor_set:
                 numbers.setdefault(j, []).append(p)
                 continue
-            if p.x1 > left:  # text reaching into the numbers' columns
-                numbers.setdefault(j, []).append(
-                    Piece(
-                        [
-                            Char(REPLACEMENT, c.x0, c.x1, c.top, c.bottom, c.size)
-                            for c in p.chars
-                            if c.cx >= left
-                        ]
-                    )
-                )
+            if p.x1 > left:  # text reaching into the numbers' columns: unreadable there
+                over = [
+                    Char(REPLACEMENT, c.x0, c.x1, c.top, c.bottom, c.size) for c in p.chars if c.cx >= left
+                ]
+                if over:
+                    numbers.setdefault(j, []).append(Piece(over))
                 p = Piece([c for c in p.chars if c.cx < left])
                 if not p.chars:
                     continue
-            _add_to_block(blocks, p, j, anchor_set, em)
+            _add_to_block(blocks, p, j, counts, em)
     # Which anchors each block spans.
     spans = {
         j: (min(p.top for p in numbers.get(j, [])), max(p.bottom for p in numbers.get(j, [])))
@@ -265,7 +275,9 @@ def _table(lines, group: list[int], em: float):
             {id(b): b for a in members for b in blocks if a in b.anchors and b is not leaf}.values(),
             key=lambda b: b.x0,
         )
-        cells = [b.text for b in groups_beside] + ([leaf.text] if leaf else [])
+        # a row without a label (its label on the next page, or 表四's data row) keeps an empty label cell, so
+        # that the reader can join it with the label at the top of the next page (readers._join_split_row)
+        cells = [b.text for b in groups_beside] + [leaf.text if leaf else ""]
         cells += _row_numbers([numbers[a] for a in members], edges)
         top = min([spans[a][0] for a in members] + ([leaf.top] if leaf else []))
         rows.append((top, cells))
@@ -295,16 +307,22 @@ def _table(lines, group: list[int], em: float):
     return bbox, [cells for _, cells in rows], used
 
 
-def _add_to_block(blocks: list[Block], piece: Piece, line: int, anchors: set[int], em: float) -> None:
+def _add_to_block(blocks: list[Block], piece: Piece, line: int, counts: dict[int, int], em: float) -> None:
     """A label piece continues the block above it in its lane (same left edge, right under it, not starting
-    with a row number), or starts a block of its own."""
+    with a row number), or starts a block of its own. A piece on a line with as many numbers as the block's
+    own number line is a row of its own ("规章" / "行政规范性文件", unnumbered rows set close); with fewer
+    numbers it continues the block (digits wrapped inside a cell: those cells become unreadable)."""
     if not _NUMBERED.match(piece.text):
         for b in reversed(blocks):
             last = b.pieces[-1]
             if abs(last.x0 - piece.x0) < 0.5 * em and -0.5 * em < piece.top - last.bottom < 0.5 * em:
+                own = [counts[j] for j in b.lines if j in counts and j != line]
+                if line in counts and own and counts[line] >= max(own):
+                    break
                 b.pieces.append(piece)
+                b.lines.append(line)
                 return
-    blocks.append(Block([piece]))
+    blocks.append(Block([piece], [line]))
 
 
 def _row_numbers(lines: list[list[Piece]], edges: list[float]) -> list[str]:

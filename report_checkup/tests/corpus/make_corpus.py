@@ -231,7 +231,7 @@ def as_html(report: Report) -> str:
              f"<h1>{html.escape(report.title)}</h1>"]
     body = prose(report)
     parts += [f"<p>{html.escape(p)}</p>" for p in body]
-    parts.append("<table>")
+    parts.append("<table class='unruled'>" if o.get("unruled_all") else "<table>")
     for title, columns, rows in report.t2:
         n = len(columns)
         parts.append(f"<tr>{_td(title, colspan=1 + max(n, 3))}</tr>")
@@ -269,7 +269,13 @@ def as_html(report: Report) -> str:
     parts.append(("</tbody>" if o.get("thead") else "") + "</table><p>四、政府信息公开行政复议、行政诉讼情况</p>")
     t4 = [printed(report, v[f"t4.{c}"]) for c in T4_COLS]
     t4_at = len(parts)
-    if o.get("t4_split"):
+    if o.get("t4_bands"):  # one table, 表四's fifteen columns printed in two bands one under the other
+        parts.append("<table><tr>" + _td("行政复议", colspan=10) + "</tr><tr>" + "".join(_td(r, colspan=2) for r in RESULTS)
+                     + "</tr><tr>" + "".join(_td(x, colspan=2) for x in t4[:5]) + "</tr><tr>" + _td("行政诉讼", colspan=10)
+                     + "</tr><tr>" + _td("未经复议直接起诉", colspan=5) + _td("复议后起诉", colspan=5) + "</tr><tr>"
+                     + "".join(_td(r) for r in RESULTS * 2) + "</tr><tr>" + "".join(_td(x) for x in t4[5:])
+                     + "</tr></table>")
+    elif o.get("t4_split"):
         parts.append("<table><tr>" + _td("行政复议", colspan=5) + "</tr><tr>" + "".join(_td(r) for r in RESULTS)
                      + "</tr><tr>" + "".join(_td(x) for x in t4[:5]) + "</tr></table>")
         parts.append("<table><tr>" + _td("行政诉讼", colspan=10) + "</tr><tr>" + _td("未经复议直接起诉", colspan=5)
@@ -462,7 +468,7 @@ def reportlab_pdf(report: Report) -> bytes:
     def wrap(label, n):
         return [label[i:i + n] for i in range(0, len(label), n)] or [""]
 
-    def draw_table(rows, col_widths, line_h=13, first_line=False):
+    def draw_table(rows, col_widths, line_h=13, first_line=False, ruled=True):
         """rows: [(cells: [(text, colspan)], is_number flags)]; one grid row per entry, no row spans."""
         nonlocal y
         for cells in rows:
@@ -475,7 +481,8 @@ def reportlab_pdf(report: Report) -> bytes:
                 y = height - margin
             x = margin
             for (t, _span, num), w_, wl in zip(cells, _span_widths(cells, col_widths), wrapped, strict=True):
-                c.rect(x, y - h, w_, h, stroke=1, fill=0)
+                if ruled:
+                    c.rect(x, y - h, w_, h, stroke=1, fill=0)
                 if num:
                     row = 0 if first_line else (lines - 1) / 2
                     if t:
@@ -504,7 +511,7 @@ def reportlab_pdf(report: Report) -> bytes:
         for label, rid in rows:
             t2rows.append([(label, 1, False), *((printed(report, v[f"{report.t2_prefix()}.{rid}.{cid}"]), s, True)
                                                 for (_, cid), s in zip(columns, spans, strict=True))])
-    draw_table(t2rows, [usable * 0.4] + [usable * 0.2] * 3)
+    draw_table(t2rows, [usable * 0.4] + [usable * 0.2] * 3, ruled=not o.get("unruled_all"))
     text(margin, y, "三、收到和处理政府信息公开申请情况")
     y -= 18
     label_w = usable * (0.42 if o.get("landscape") else 0.36)
@@ -515,7 +522,7 @@ def reportlab_pdf(report: Report) -> bytes:
                                                                        "法律服务机构", "其他")), ("", 1, False)]]
     for _groups, label, rid in report.t3_rows:
         t3rows.append([(label, 1, False), *((printed(report, v[f"t3.{rid}.{col}"]), 1, True) for col in APPLICANT)])
-    draw_table(t3rows, [label_w] + [num_w] * 7, first_line=o.get("valign") == "top")
+    draw_table(t3rows, [label_w] + [num_w] * 7, first_line=o.get("valign") == "top", ruled=not o.get("unruled"))
     text(margin, y, "四、政府信息公开行政复议、行政诉讼情况")
     y -= 18
     w4 = usable / 15
@@ -523,7 +530,7 @@ def reportlab_pdf(report: Report) -> bytes:
               [*(("", 1, False),) * 5, ("未经复议直接起诉", 5, False), ("复议后起诉", 5, False)],
               [*((r, 1, False) for r in RESULTS * 3)],
               [*((printed(report, v[f"t4.{col}"]), 1, True) for col in T4_COLS)]]
-    draw_table(t4rows, [w4] * 15)
+    draw_table(t4rows, [w4] * 15, ruled=not o.get("unruled"))
     for p in TAIL:
         text(margin, y, p)
         y -= 16
@@ -623,6 +630,19 @@ def corpus() -> list[Report]:
     # added later: at the end, so that the numbers of the reports above stay as they were
     add("wp-rotated-landscape", "weasyprint", options={"page": "A4 landscape", "rotate": True})
     add("wp-unruled-t3-t4", "weasyprint", options={"page": "A4 landscape", "unruled": True})
+    # tables without ruling lines in the ways they come (issue 17): portrait with wrapped labels, numbers on
+    # the first line and zeros left blank, every table unruled (表二 too, with thin spaces), a planted error;
+    # reportlab with the numbers on the middle line of a wrapped label; 表四 in one table in two bands
+    add("wp-unruled-a4-wrapped", "weasyprint", options={"label_width": "22%", "unruled": True})
+    add("wp-unruled-top-blank", "weasyprint", options={"label_width": "18%", "valign": "top", "blank_zero": True,
+                                                       "unruled": True})
+    add("wp-unruled-all-thin", "weasyprint", options={"unruled": True, "unruled_all": True, "thin": True,
+                                                      "font": "12pt"})
+    add("wp-unruled-planted", "weasyprint", planted=["t3.closed_total.total", "t4.review.total"],
+        options={"unruled": True, "label_width": "20%"})
+    add("rl-unruled-middle", "reportlab", options={"valign": "middle", "unruled": True})
+    add("rl-unruled-all-glyphs", "reportlab", options={"unruled": True, "unruled_all": True, "glyphs": True})
+    add("wp-t4-bands", "weasyprint", options={"t4_bands": True})
     for report in reports:
         report.unreadable = bool(report.options.get("garbled") or report.options.get("garbled_digits"))
     return reports
