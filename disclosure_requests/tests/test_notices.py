@@ -3,6 +3,7 @@ wording and the case number, never the applicant's identity number."""
 
 import functools
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -57,6 +58,9 @@ def skip_pdf_loudly():
         pytest.skip(f"!!! PDF 检查被跳过 / PDF checks SKIPPED: {reason}")
 
 
+PAGE_FOOTER = re.compile(r"\n- \d+ -\s*$")
+
+
 def squash(text: str) -> str:
     return "".join(text.split())
 
@@ -75,9 +79,12 @@ def docx_raw(notice: Notice) -> str:
 
 
 def pdf_text(notice: Notice) -> str:
+    """The text layer, pages joined without their page-number footers ("- 1 -"), so that a sentence running on
+    to the next page reads as one."""
     reader = PdfReader(notice.pdf.path)
     metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
-    return "\n".join(page.extract_text() for page in reader.pages) + "\n" + metadata
+    pages = [PAGE_FOOTER.sub("", page.extract_text()) for page in reader.pages]
+    return "\n".join(pages) + "\n" + metadata
 
 
 def assert_fonts(notice: Notice):
@@ -184,7 +191,8 @@ def test_every_outcome_has_its_wording_and_template():
 # 三（三） rows and the withheld part of 部分公开; the either/or sentence for every other outcome.
 EITHER_OR = ("可以在收到本告知书之日起60日内向演示县人民政府申请行政复议",
              "或者在6个月内向有管辖权的人民法院提起行政诉讼")
-REVIEW_FIRST = ("可以在收到本告知书之日起60日内向演示县人民政府申请行政复议", "应当先申请行政复议",
+REVIEW_FIRST = ("可以在收到本告知书之日起60日内向演示县人民政府申请行政复议", "应当先向行政复议机关申请行政复议",
+                "《中华人民共和国行政复议法》第二十三条第一款第（四）项", "《中华人民共和国行政诉讼法》第四十五条",
                 "可以在收到行政复议决定书之日起15日内向有管辖权的人民法院提起行政诉讼")
 
 
@@ -194,7 +202,7 @@ def remedy_wording(outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return REVIEW_FIRST, ("6个月",)
     if outcome == Outcome.PARTIALLY_GRANTED:
         return (*REVIEW_FIRST, "对本答复中不予公开的部分不服的", "对本答复的其他内容不服的", *EITHER_OR), ()
-    return EITHER_OR, ("应当先申请行政复议",)
+    return EITHER_OR, ("应当先向行政复议机关申请行政复议",)
 
 
 @pytest.mark.parametrize("outcome", list(Outcome), ids=[o.value for o in Outcome])

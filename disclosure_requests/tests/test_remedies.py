@@ -19,10 +19,17 @@ RECEIVED_2026, REPLY_2026 = date(2026, 9, 1), date(2026, 9, 15)
 RECEIVED_2023, REPLY_2023 = date(2023, 9, 4), date(2023, 9, 15)
 
 EITHER_OR = "如对本答复不服，您可以在收到本告知书之日起60日内向演示县人民政府申请行政复议，或者在6个月内向有管辖权的人民法院提起行政诉讼。"
-REVIEW_FIRST = ("如对本答复不服，您可以在收到本告知书之日起60日内向演示县人民政府申请行政复议。根据《中华人民共和国行政复议法》"
-                "第二十三条的规定，申请政府信息公开，行政机关不予公开的，应当先申请行政复议：对行政复议决定不服的，可以在收到"
-                "行政复议决定书之日起15日内向有管辖权的人民法院提起行政诉讼；行政复议机关逾期不作决定的，可以在行政复议期满之日起"
-                "15日内向有管辖权的人民法院提起行政诉讼。")
+# The law's words (行政复议法 第二十三条第一款: "有下列情形之一的，申请人应当先向行政复议机关申请行政复议，对行政复议
+# 决定不服的，可以再依法向人民法院提起行政诉讼：……（四）申请政府信息公开，行政机关不予公开"; 行政诉讼法 第四十五条:
+# "不服复议决定的，可以在收到复议决定书之日起十五日内向人民法院提起诉讼。复议机关逾期不作决定的，申请人可以在复议期满之日
+# 起十五日内向人民法院提起诉讼"), each cited with its article in the letter (docs/law/notices.md §7).
+REVIEW_FIRST_RULE = ("根据《中华人民共和国行政复议法》第二十三条第一款第（四）项的规定，申请政府信息公开，行政机关不予公开的，"
+                     "申请人应当先向行政复议机关申请行政复议，对行政复议决定不服的，可以再依法向人民法院提起行政诉讼。")
+LATER_SUIT = ("根据《中华人民共和国行政诉讼法》第四十五条的规定，您对行政复议决定不服的，可以在收到行政复议决定书之日起15日内"
+              "向有管辖权的人民法院提起行政诉讼；行政复议机关逾期不作决定的，可以在行政复议期满之日起15日内向有管辖权的人民法院"
+              "提起行政诉讼。")
+REVIEW_FIRST = "如对本答复不服，您可以在收到本告知书之日起60日内向演示县人民政府申请行政复议。" + REVIEW_FIRST_RULE + LATER_SUIT
+REVIEW_FIRST_MARK = "应当先向行政复议机关申请行政复议"
 
 
 def flat(text: str) -> str:
@@ -58,7 +65,7 @@ def test_refusal_decided_in_2026_offers_review_first_and_the_later_suit(decide):
     case = decide(Outcome.WITHHELD_STATE_SECRET, RECEIVED_2026, REPLY_2026)
     text = remedies_of(case)
     assert flat(REVIEW_FIRST) in text
-    assert "6个月" not in text and "或者在" not in text
+    assert "6个月" not in text and "或者在" not in text and "国务院" not in text
     assert notices.review_first(case) == "all"
 
 
@@ -67,7 +74,7 @@ def test_refusal_decided_in_2026_offers_review_first_and_the_later_suit(decide):
 def test_every_withheld_row_requires_review_first(outcome, decide):
     """行政复议法（2023年修订）第二十三条第一款第（四）项 covers every 三（三）“不予公开” row of 表三."""
     case = decide(outcome, RECEIVED_2026, REPLY_2026)
-    assert "应当先申请行政复议" in remedies_of(case) and "6个月" not in remedies_of(case)
+    assert REVIEW_FIRST_MARK in remedies_of(case) and "6个月" not in remedies_of(case)
 
 
 def test_refusal_decided_in_2023_reads_as_before(decide):
@@ -75,7 +82,8 @@ def test_refusal_decided_in_2023_reads_as_before(decide):
     《中华人民共和国行政诉讼法》第四十六条）."""
     case = decide(Outcome.WITHHELD_STATE_SECRET, RECEIVED_2023, REPLY_2023)
     text = remedies_of(case)
-    assert flat(EITHER_OR) in text and "应当先申请行政复议" not in text
+    assert flat(EITHER_OR) in text and REVIEW_FIRST_MARK not in text
+    assert "第二十三条" not in text and "第四十五条" not in text and "行政复议决定书" not in text
     assert notices.review_first(case) == ""
 
 
@@ -85,8 +93,7 @@ def test_partial_disclosure_in_2026_applies_review_first_to_the_withheld_part(de
     case = decide(Outcome.PARTIALLY_GRANTED, RECEIVED_2026, REPLY_2026)
     text = remedies_of(case)
     assert flat("对本答复中不予公开的部分不服的，您可以在收到本告知书之日起60日内向演示县人民政府申请行政复议。"
-                "根据《中华人民共和国行政复议法》第二十三条的规定，申请政府信息公开，行政机关不予公开的，应当先申请行政复议") in text
-    assert flat("可以在收到行政复议决定书之日起15日内向有管辖权的人民法院提起行政诉讼") in text
+                + REVIEW_FIRST_RULE + LATER_SUIT) in text
     assert flat("对本答复的其他内容不服的，您可以在收到本告知书之日起60日内向演示县人民政府申请行政复议，"
                 "或者在6个月内向有管辖权的人民法院提起行政诉讼。") in text
     assert notices.review_first(case) == "part"
@@ -99,7 +106,7 @@ def test_other_outcomes_keep_the_either_or(outcome, decide):
     keep 复议（第二十条，60日）or 诉讼（行政诉讼法 第四十六条，6个月）by default."""
     case = decide(outcome, RECEIVED_2026, REPLY_2026)
     text = remedies_of(case)
-    assert flat(EITHER_OR) in text and "应当先申请行政复议" not in text
+    assert flat(EITHER_OR) in text and REVIEW_FIRST_MARK not in text
 
 
 def test_a_withheld_secondary_outcome_makes_review_first_apply_to_that_part(decide):
@@ -116,7 +123,7 @@ def test_the_rule_is_a_setting(decide, settings):
     GONGKAI_REVIEW_FIRST_OUTCOMES decides, and GONGKAI_REVIEW_FIRST_FROM the date it applies from."""
     settings.GONGKAI_REVIEW_FIRST_OUTCOMES = [*settings.GONGKAI_REVIEW_FIRST_OUTCOMES, "unavailable_not_held"]
     case = decide(Outcome.UNAVAILABLE_NOT_HELD, RECEIVED_2026, REPLY_2026)
-    assert "应当先申请行政复议" in remedies_of(case)
+    assert REVIEW_FIRST_MARK in remedies_of(case)
     settings.GONGKAI_REVIEW_FIRST_FROM = "2027-01-01"
     assert notices.review_first(case) == "" and "6个月" in remedies_of(case)
     settings.GONGKAI_REVIEW_FIRST_OUTCOMES = ["withheld"]
