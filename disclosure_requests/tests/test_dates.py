@@ -1,6 +1,7 @@
 """Dates of the steps of a case: never after today, never before the previous step, and a lapse only after
 its period has really ended. The clock is frozen (frozen_today) so the rules do not depend on the real date."""
 
+import inspect
 from datetime import date, timedelta
 
 import pytest
@@ -182,3 +183,15 @@ def test_a_reply_after_an_extension_is_not_dated_before_it(in_person, handlers):
         services.reply(case, user=h, outcome=Outcome.GRANTED, legal_basis=BASIS, on=date(2024, 10, 9))
     assert services.reply(case, user=h, outcome=Outcome.GRANTED, legal_basis=BASIS,
                           on=date(2024, 10, 10)).state == RequestState.CLOSED
+
+
+def test_the_step_list_covers_every_dated_transition(region, handlers, in_person):
+    """The two tests above cover every transition of the service that takes a date (a parameter `on` or `…_on`),
+    so that a new dated step cannot escape the guards unnoticed. Intake (`register`: 《政府信息公开条例》第三十一条)
+    is guarded and tested on its own (test_views.py::test_register_shows_the_service_refusals); `regime_for` only
+    reads a date; `custom_due_on` and `correction_due_on` are due dates, which lie in the future."""
+    dated = {name for name, function in inspect.getmembers(services, inspect.isfunction)
+             if function.__module__ == services.__name__ and not name.startswith("_")
+             and any(p == "on" or p.endswith("_on") for p in inspect.signature(function).parameters)}
+    stepped = {name for name, _prepare, _step in _steps(region, handlers["handler"], handlers["head"], in_person)}
+    assert dated - {"register", "regime_for"} == stepped
