@@ -44,7 +44,8 @@ def appeals(region):
 
 @override_settings(GONGKAI_REPORT_APPEAL_YEAR_RULE="filed")
 def test_filed_rule_counts_appeals_filed_in_the_year_with_their_status_at_31_december(region, appeals):
-    """GONGKAI_REPORT_APPEAL_YEAR_RULE="filed" (the former default): a case decided after 31 December keeps
+    """《中华人民共和国政府信息公开条例》第五十条第（三）项 and 表四 of the 国办公开办函〔2021〕30号 format, with
+    GONGKAI_REPORT_APPEAL_YEAR_RULE="filed" (the former default): a case decided after 31 December keeps
     尚未审结 in its filing year and never shows its result (R2 is absent from 2025)."""
     cells = table_four([region["edu"].pk], 2024)
     assert len(cells) == 15

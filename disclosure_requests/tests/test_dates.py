@@ -17,7 +17,8 @@ DAY = timedelta(days=1)
 
 
 def test_fee_lapse_only_after_the_payment_period_and_not_in_the_future(in_person, handlers, frozen_today):
-    """《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）: the applicant pays within 20 working days of
+    """《政府信息公开条例》第四十二条 and 《政府信息公开信息处理费管理办法》（国办函〔2020〕109号; article
+    UNVERIFIED): the applicant pays within 20 working days of
     receiving the notice; 逾期未缴费 is recorded on the day after the last day at the earliest, and only once
     today has reached that day (a case was closed as 逾期未缴费 dated after today)."""
     h = handlers["handler"]
@@ -147,8 +148,9 @@ def test_every_dated_transition_refuses_a_date_after_today(region, handlers, in_
 
 
 def test_every_dated_transition_refuses_a_date_before_the_previous_step(region, handlers, in_person, frozen_today):
-    """No step is dated before the case's previous step (here: receipt on 2024-09-25, or the consultation,
-    补正, 第三十五条 or fee step the case was prepared with on 09-26/27)."""
+    """《政府信息公开条例》第三十条–第三十六条 (the steps of a case, in their order; the guard is INFERRED,
+    docs/law/requests.md §3): no step is dated before the case's previous step (here: receipt on 2024-09-25, or
+    the consultation, 补正, 第三十五条 or fee step the case was prepared with on 09-26/27)."""
     frozen_today(date(2024, 10, 31))
     for name, prepare, step in _steps(region, handlers["handler"], handlers["head"], in_person):
         if name in ("confirm_receipt", "record_opinion_receipt"):

@@ -187,9 +187,10 @@ def test_province_government_names_itself_and_the_state_council_ruling(decide):
 
 
 def test_fee_due_date_over_an_unconfirmed_calendar_is_provisional(region, person, make_staff):
-    """《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）: payment within 20 working days. Where the 节假日安排
-    of a year in that span is not confirmed (国务院办公厅 not yet published, 《全国年节及纪念日放假办法》 gives only
-    the fixed-date holidays), the date in the 收费通知书 is provisional (暂定), like the reply's due date."""
+    """《政府信息公开条例》第四十二条 (信息处理费) and 《政府信息公开信息处理费管理办法》（国办函〔2020〕109号; its
+    article on payment UNVERIFIED): payment within 20 working days. Where the 节假日安排 of a year in that span is
+    not confirmed (国务院办公厅 not yet published, 《全国年节及纪念日放假办法》第二条 gives only the fixed-date
+    holidays), the date in the 收费通知书 is provisional (暂定), like the reply's due date."""
     handler = make_staff("fee-handler", ("request_handler", region["edu"]))
 
     def fee_case(description):

@@ -133,7 +133,7 @@ def test_a_year_is_confirmed_only_with_its_fixed_date_holidays(admin):
 
 
 def test_fixed_date_holidays_follow_the_version_in_force():
-    """《全国年节及纪念日放假办法》: 劳动节 is one day (5月1日) under the 2007 revision (国务院令第513号, from 2008-01-01)
+    """《全国年节及纪念日放假办法》第二条: 劳动节 is one day (5月1日) under the 2007 revision (国务院令第513号, from 2008-01-01)
     and two days (5月1日、2日) under the 2024 revision (国务院令第795号, from 2025-01-01); 元旦 1月1日 and 国庆节
     10月1日、2日、3日 in both. Checked on a calendar with no confirmed year, so only these rules apply."""
     blank = calendar.CalendarSnapshot()
