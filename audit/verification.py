@@ -1,15 +1,17 @@
 """`verify_trail()`: walk the audit trail's hash chain and report the first altered, missing, inserted or
-back-dated entry, and whether the append-only guard is in place. The daily job (`gongkai audit-trail verify`;
-the scheduler will call this function) stores each result as an AuditVerification, which the audit trail page
-shows, and records the run in the trail itself.
+back-dated entry, and whether the append-only guard is in place. Each run (`gongkai audit-trail verify`, and
+the scheduler's daily audit-verify job in jobs.daily) stores its result as an AuditVerification, which the audit
+trail page shows, and records the run in the trail itself.
 
 It does not rely on the guard: an entry edited after the triggers were dropped or switched off fails its hash.
 What it cannot see: an attacker holding both the owner's database account and GONGKAI_AUDIT_CHAIN_KEY can
 rewrite the chain consistently (docs/security.md); the previous run's head anchors against a rewrite of what that
 run had seen, as far as the verification rows themselves were left alone."""
 
+import re
 import time
 from dataclasses import asdict, dataclass, field
+from importlib import import_module
 
 from django.db import connection
 
@@ -66,24 +68,59 @@ def _where(seq, entry_id) -> str:
     return f"第 {seq} 条记录（编号 {entry_id}）"
 
 
+def _squeezed(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql).strip().rstrip(";").strip().lower()
+
+
+def _migration_0003():
+    return import_module("audit.migrations.0003_append_only_triggers")
+
+
+def _expected_sqlite_triggers() -> dict[str, str]:
+    """Trigger name → its CREATE TRIGGER statement as migration 0003 wrote it (squeezed)."""
+    statements = [sql for sql in _migration_0003().SQLITE_FORWARD if sql.startswith("CREATE TRIGGER")]
+    return {sql.split()[2]: _squeezed(sql) for sql in statements}
+
+
+def _expected_function_body() -> str:
+    create = next(sql for sql in _migration_0003().POSTGRES_FORWARD if "FUNCTION audit_entry_refuse_change" in sql)
+    return _squeezed(create.split("$$")[1])
+
+
+# pg_trigger.tgtype bits (PostgreSQL's trigger.h): ROW 1, BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32.
+POSTGRES_TRIGGER_TYPES = {"audit_entry_no_change": 1 | 2 | 8 | 16, "audit_entry_no_truncate": 2 | 32}
+
+
 def guard_problems(conn=connection) -> list[Problem]:
-    """The triggers of audit migration 0003 exist and are enabled, and audit_guard has its one row set to 1."""
+    """The triggers of audit migration 0003 exist, are enabled and are still the ones it created (same
+    statement on SQLite; same events, timing and function, and the function's body unchanged, on PostgreSQL),
+    and audit_guard has its one row set to 1. A trigger replaced by a do-nothing one of the same name is
+    reported as rewritten."""
     problems = []
+    rewritten: list[str] = []
     with conn.cursor() as cursor:
         if conn.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditentry'")
-            present = {row[0] for row in cursor.fetchall()}
-            missing = sorted(SQLITE_TRIGGERS - present)
-            disabled = []
-        elif conn.vendor == "postgresql":
-            cursor.execute("SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = to_regclass('audit_auditentry')"
-                           " AND NOT tgisinternal")
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditentry'")
             present = dict(cursor.fetchall())
+            missing = sorted(SQLITE_TRIGGERS - set(present))
+            disabled = []
+            expected = _expected_sqlite_triggers()
+            rewritten = sorted(name for name in SQLITE_TRIGGERS & set(present)
+                               if _squeezed(present[name] or "") != expected[name])
+        elif conn.vendor == "postgresql":
+            cursor.execute("SELECT t.tgname, t.tgenabled, t.tgtype, p.proname FROM pg_trigger t"
+                           " JOIN pg_proc p ON p.oid = t.tgfoid"
+                           " WHERE t.tgrelid = to_regclass('audit_auditentry') AND NOT t.tgisinternal")
+            present = {name: (enabled, kind, function) for name, enabled, kind, function in cursor.fetchall()}
             missing = sorted(POSTGRES_TRIGGERS - set(present))
-            disabled = sorted(name for name in POSTGRES_TRIGGERS & set(present) if present[name] == "D")
+            # 'O' fires normally, 'A' always; 'D' is disabled and 'R' fires only on a replica.
+            disabled = sorted(name for name in POSTGRES_TRIGGERS & set(present) if present[name][0] not in ("O", "A"))
+            rewritten = sorted(name for name in POSTGRES_TRIGGERS & set(present)
+                               if present[name][2] != "audit_entry_refuse_change"
+                               or present[name][1] & 0b111111 != POSTGRES_TRIGGER_TYPES[name])
             cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'audit_entry_refuse_change'")
-            body = cursor.fetchone()
-            if body is None or "RAISE EXCEPTION" not in body[0]:
+            bodies = [row[0] for row in cursor.fetchall()]
+            if len(bodies) != 1 or _squeezed(bodies[0]) != _expected_function_body():
                 problems.append(Problem("guard", "防篡改触发器函数 audit_entry_refuse_change 缺失或已被改写。"))
         else:
             return [Problem("guard", f"不支持的数据库（{conn.vendor}）：无法检查防篡改触发器。")]
@@ -91,6 +128,8 @@ def guard_problems(conn=connection) -> list[Problem]:
             problems.append(Problem("guard", f"防篡改触发器缺失：{'、'.join(missing)}（审计日志可被修改或删除）。"))
         if disabled:
             problems.append(Problem("guard", f"防篡改触发器被停用：{'、'.join(disabled)}。"))
+        if rewritten:
+            problems.append(Problem("guard", f"防篡改触发器已被改写（与迁移 0003 创建的不同）：{'、'.join(rewritten)}。"))
         cursor.execute("SELECT to_regclass('audit_guard') IS NOT NULL" if conn.vendor == "postgresql" else
                        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_guard'")
         if not cursor.fetchone()[0]:

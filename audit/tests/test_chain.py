@@ -205,6 +205,42 @@ def test_a_dropped_trigger_and_the_edit_behind_it_are_both_reported(trail, owner
     assert any("防篡改触发器缺失" in p["message"] for p in data["problems"])
 
 
+@pytest.fixture
+def restore_guard_function(owner_sql):
+    yield
+    if connection.vendor == "postgresql":
+        triggers = import_module("audit.migrations.0003_append_only_triggers")
+        owner_sql(triggers.POSTGRES_FORWARD[2])  # CREATE OR REPLACE FUNCTION audit_entry_refuse_change
+        owner_sql("DROP FUNCTION IF EXISTS audit_noop()")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_trigger_replaced_by_a_do_nothing_one_is_reported(trail, owner_sql, guard_on, restore_triggers,
+                                                             restore_guard_function):
+    """The trigger's name is still there, but it no longer refuses anything: verify compares it with what
+    migration 0003 created (and, on PostgreSQL, the function's body, whatever words it keeps in a comment)."""
+    if connection.vendor == "postgresql":
+        owner_sql("CREATE FUNCTION audit_noop() RETURNS trigger AS $$ BEGIN IF TG_OP = 'DELETE' THEN RETURN OLD;"
+                  " END IF; RETURN NEW; END; $$ LANGUAGE plpgsql")
+        owner_sql("DROP TRIGGER audit_entry_no_change ON audit_auditentry")
+        owner_sql("CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_auditentry FOR EACH ROW"
+                  " EXECUTE FUNCTION audit_noop()")
+        name = "audit_entry_no_change"
+    else:
+        owner_sql("DROP TRIGGER audit_entry_no_update")
+        owner_sql("CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry BEGIN SELECT 1; END")
+        name = "audit_entry_no_update"
+    owner_sql("UPDATE audit_auditentry SET note = '改' WHERE id = %s", [trail[0].pk])  # nothing refuses it now
+    code, data = verify_json()
+    assert code == 1 and not data["guard_ok"] and data["first_problem"]["kind"] == "altered"
+    assert any(p["kind"] == "guard" and "已被改写" in p["message"] and name in p["message"] for p in data["problems"])
+    if connection.vendor == "postgresql":
+        owner_sql("CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger AS $$ BEGIN"
+                  " -- RAISE EXCEPTION 'audit trail is append-only';\n RETURN NEW; END; $$ LANGUAGE plpgsql")
+        code, data = verify_json()
+        assert any("audit_entry_refuse_change 缺失或已被改写" in p["message"] for p in data["problems"])
+
+
 def test_without_the_key_nothing_is_recorded_and_check_fails(db, region, settings):
     settings.GONGKAI_AUDIT_CHAIN_KEY = ""
     with pytest.raises(ImproperlyConfigured):

