@@ -21,7 +21,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -33,6 +32,7 @@ from gongkai.public_forms import (
     SUBMISSIONS_PER_WINDOW,
     WINDOW_MINUTES,
     RateLimit,
+    matching_lookup_code,
 )
 from orgs.directory import group_agencies
 from orgs.views import apply_validation_error
@@ -59,7 +59,6 @@ CORRECTIONS = RateLimit("request-correction", ATTEMPTS_PER_WINDOW)
 APPLICANT_NOTICE_KINDS = (NoticeKind.RECEIPT, NoticeKind.CORRECTION, NoticeKind.EXTENSION, NoticeKind.FEE,
                           NoticeKind.REPLY)
 NOT_FOUND = "受理编号或查询码不正确，请核对后重新输入。"  # one message for both: nothing to learn from it
-NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET, so this never matches
 SUBMISSIONS = RateLimit("request-submit", SUBMISSIONS_PER_WINDOW)
 ATTEMPTS = RateLimit("request-attempt", ATTEMPTS_PER_WINDOW)
 LOOKUPS = RateLimit("request-lookup", LOOKUPS_PER_WINDOW)
@@ -182,9 +181,7 @@ def find_case(number: str, code: str) -> DisclosureRequest | None:
     the number is unknown, so neither the answer nor its timing tells which of the two was wrong."""
     case = (DisclosureRequest.objects.select_related("agency").filter(tracking_number=number).first()
             if number else None)
-    expected = case.lookup_code if case is not None else NO_MATCH_CODE
-    matched = constant_time_compare(expected, code)
-    return case if case is not None and matched else None
+    return matching_lookup_code(case, code)
 
 
 @never_cache

@@ -4,7 +4,6 @@ Every transition checks the actor's capability for the case's agency, runs in a 
 the due date through the working-day calendar and writes the audit trail (personal data masked)."""
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,6 +17,7 @@ from audit.services import record
 from catalog import services as catalog_services
 from catalog.models import Genre
 from gongkai.privacy import identity_key
+from gongkai.public_forms import new_lookup_code
 from orgs.scoping import Capability, has_capability, require_capability
 from orgs.sequences import next_serial
 from workdays.calendar import add_working_days
@@ -51,8 +51,6 @@ from .models import (
     SubmissionChannel,
     TrackingCounter,
 )
-
-LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
 class DuplicateSubmission(ValidationError):
@@ -257,7 +255,7 @@ def submit_online(*, agency, applicant: ApplicantData, description: str, request
         via_email=via_email, state=RequestState.SUBMITTED, description=description.strip(), purpose=purpose.strip(),
         requested_form=requested_form, delivery_method=delivery_method,
         accessibility_assistance=accessibility_assistance, submitted_at=timezone.now(),
-        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)))
+        lookup_code=new_lookup_code())
     case.full_clean(exclude=["applicant", "agency", "handler", "parent", "transferred_from"])
     # The tracking number is issued at once so the applicant can follow the case; the clock starts later.
     _issue_tracking_number(case, timezone.localdate().year)
@@ -294,7 +292,7 @@ def register(*, agency, user=None, channel: str, applicant: ApplicantData, descr
         delivery_method=delivery_method, accessibility_assistance=accessibility_assistance,
         submitted_at=timezone.make_aware(datetime.combine(submitted_on, datetime.min.time())),
         handler=user if getattr(user, "pk", None) else None,
-        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)))
+        lookup_code=new_lookup_code())
     if channel.needs_confirmation:
         case.state = RequestState.SUBMITTED
         _issue_tracking_number(case, submitted_on.year)
@@ -589,6 +587,11 @@ def ask_reason(case: DisclosureRequest, *, user=None, on: date) -> DisclosureReq
     case = _lock(case)
     _require(user, Capability.REQUESTS_HANDLE, case)
     _expect(case, RequestState.IN_PROGRESS, action="要求说明理由")
+    if case.regime == Regime.R2008:
+        # 2008 条例 第二十四条: 15 + 15 working days, stopped only by a third party's consultation; 第三十五条 (a
+        # reason, then a later reasonable date) is new in the 2019 条例 (docs/law/requests.md §14).
+        raise ValidationError("要求说明理由是2019年修订的条例第三十五条新增的规定，不适用于按2008年条例办理的申请"
+                              "（2008年条例第二十四条：答复期限只因征求第三方意见而中止）。")
     _check_step_date(case, on, "要求说明理由日期", field="on")
     case.reason_requested_on = on
     case.state = RequestState.AWAITING_REASON

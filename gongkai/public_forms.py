@@ -12,6 +12,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from gongkai import file_reading
+
 # --- Per-address rate limits ----------------------------------------------------------------------------
 
 
@@ -127,21 +129,54 @@ class NumberAndCodeForm(PlainForm):
         return "".join(self.cleaned_data["lookup_code"].split()).upper()
 
 
+# --- 查询码: with its number, it opens a case to the person who submitted it (依申请公开, 领导信箱, 更正申请) ---
+
+LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+LOOKUP_CODE_LENGTH = 8
+_NO_MATCH_CODE = "0" * LOOKUP_CODE_LENGTH  # "0" is not in LOOKUP_ALPHABET, so this never matches
+
+
+def new_lookup_code() -> str:
+    """A random 查询码: 8 characters of LOOKUP_ALPHABET (32⁸ ≈ 10¹² codes)."""
+    return "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_CODE_LENGTH))
+
+
+def matching_lookup_code(found, code: str):
+    """`found` (a case with a `lookup_code`, or None when its number is unknown) when `code` is its 查询码, else
+    None. Compared in constant time, and against a code that never matches when nothing was found, so neither
+    the answer nor its timing tells whether the number or the code was wrong."""
+    matched = constant_time_compare(found.lookup_code if found is not None else _NO_MATCH_CODE, code)
+    return found if found is not None and matched else None
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (empty when none was chosen)."""
+    """Several files in one input; cleans to a list (empty when none was chosen). With `max_files` and
+    `max_mb`, their number and each one's size are checked before anything is read (gongkai.file_reading);
+    `noun` names the files in the message ("附件最多 3 个。")."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, max_files: int | None = None, max_mb: int | None = None, noun: str = "文件",
+                 **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
+        self.max_files, self.max_mb, self.noun = max_files, max_mb, noun
 
     def clean(self, data, initial=None):
         if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+            files = [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        else:
+            files = [super().clean(data, initial)] if data else []
+        if self.max_files is not None and len(files) > self.max_files:
+            raise forms.ValidationError(f"{self.noun}最多 {self.max_files} 个。")
+        for upload in files if self.max_mb is not None else ():
+            try:
+                file_reading.check_upload_size(upload, self.max_mb * file_reading.MB)
+            except file_reading.FileRefused as error:
+                raise forms.ValidationError(error.for_file(upload.name)) from error
+        return files
 
 
 # --- Human check (no external service, no JavaScript) ----------------------------------------------------

@@ -31,21 +31,10 @@ class LetterForm(PlainForm):
     subject = forms.CharField(label="标题", max_length=100)
     body = forms.CharField(label="来信内容", max_length=5000, widget=forms.Textarea(attrs={"rows": 8}))
     publish = forms.ChoiceField(label="是否同意公开", choices=PUBLISH_CHOICES, widget=forms.RadioSelect)
-    attachments = MultipleFileField(label="附件（选填）", required=False,
-                                    help_text=f"最多 {MAX_ATTACHMENTS} 个，每个不超过 10 MB；"
+    attachments = MultipleFileField(label="附件（选填）", required=False, max_files=MAX_ATTACHMENTS,
+                                    max_mb=MAX_ATTACHMENT_MB, noun="附件",
+                                    help_text=f"最多 {MAX_ATTACHMENTS} 个，每个不超过 {MAX_ATTACHMENT_MB} MB；"
                                               "可上传 PDF、OFD、Word、Excel、图片或文本文件。")
-
-    def clean_attachments(self):
-        """Count and size are checked before anything is read (gongkai.file_reading)."""
-        files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_ATTACHMENTS:
-            raise forms.ValidationError(f"附件最多 {MAX_ATTACHMENTS} 个。")
-        for upload in files:
-            try:
-                file_reading.check_upload_size(upload, MAX_ATTACHMENT_MB * file_reading.MB)
-            except file_reading.FileRefused as error:
-                raise forms.ValidationError(error.for_file(upload.name)) from error
-        return files
 
     def clean(self):
         cleaned = super().clean()

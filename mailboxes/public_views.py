@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +22,7 @@ from gongkai.public_forms import (
     LOOKUPS_PER_WINDOW,
     SUBMISSIONS_PER_WINDOW,
     RateLimit,
+    matching_lookup_code,
 )
 from orgs.views import apply_validation_error
 
@@ -37,7 +37,6 @@ ATTEMPTS = RateLimit("letter-attempt", ATTEMPTS_PER_WINDOW)
 LOOKUPS = RateLimit("letter-lookup", LOOKUPS_PER_WINDOW)
 RECEIPT_SESSION_KEY = "letters.receipt"
 NOT_FOUND = "来信编号或查询码不正确，请核对后重新输入。"
-NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET
 
 
 def published_letters():
@@ -111,8 +110,7 @@ def find_letter(number: str, code: str) -> Letter | None:
     """Both must match; constant-time comparison against a dummy when the number is unknown."""
     letter = (Letter.objects.select_related("reply_agency", "agency").filter(number=number).first()
               if number else None)
-    matched = constant_time_compare(letter.lookup_code if letter is not None else NO_MATCH_CODE, code)
-    return letter if letter is not None and matched else None
+    return matching_lookup_code(letter, code)
 
 
 def _status_page(request, letter, form, error="", code=200, rating_form=None, notice=""):

@@ -8,7 +8,6 @@ Deadlines (docs/law/letters-mailbox.md: the reply period, the three-month line):
 - the one-strike three-month line is 3 calendar months after 受理日期; a letter marked 无效 with a reason, or
   turned into a disclosure request, leaves both clocks."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -24,6 +23,7 @@ from disclosure_requests import services as request_services
 from disclosure_requests.models import Outcome
 from gongkai import pii
 from gongkai.pii import find_pii, mask_pii
+from gongkai.public_forms import new_lookup_code
 from orgs.scoping import Capability, require_capability
 from orgs.sequences import next_serial
 from workdays.calendar import add_working_days
@@ -42,7 +42,6 @@ from .models import (
     Satisfaction,
 )
 
-LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_MB = 10
 
@@ -161,7 +160,7 @@ def submit_letter(*, mailbox: Mailbox, writer: WriterData, letter_type: str, sub
         raise ValidationError("来信日期不能晚于今天。")
     letter = Letter(
         mailbox=mailbox, agency=mailbox.agency, number=_issue_number(received_on.year),
-        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)), letter_type=letter_type,
+        lookup_code=new_lookup_code(), letter_type=letter_type,
         subject=subject.strip(), body=body.strip(), writer_name=writer.name.strip(),
         writer_phone=(writer.phone or "").strip(), writer_email=(writer.email or "").strip(),
         writer_address=(writer.address or "").strip(), consent_to_publish=bool(consent_to_publish),
@@ -444,7 +443,7 @@ def letter_from_request(case, *, user=None, mailbox: Mailbox, letter_type: str =
     received_on = case.received_on or timezone.localtime(case.submitted_at).date()
     letter = Letter(
         mailbox=mailbox, agency=mailbox.agency, number=_issue_number(received_on.year),
-        lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)), letter_type=letter_type,
+        lookup_code=new_lookup_code(), letter_type=letter_type,
         subject=f"来自政府信息公开申请 {case.tracking_number}", body=case.description,
         writer_name=person.name, writer_phone=person.phone or "", writer_email=person.email or "",
         writer_address=person.address or "", consent_to_publish=False, submitted_at=case.submitted_at,

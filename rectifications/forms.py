@@ -36,7 +36,8 @@ class RectificationForm(PlainForm):
     evidence = forms.CharField(label="证据说明", max_length=2000, required=False,
                                widget=forms.Textarea(attrs={"rows": 3}),
                                help_text="《政府信息公开条例》第四十一条要求有证据证明记录不准确：请说明证据，或上传证据材料。")
-    files = MultipleFileField(label="证据材料（选填）", required=False,
+    files = MultipleFileField(label="证据材料（选填）", required=False, max_files=MAX_EVIDENCE_FILES,
+                              max_mb=MAX_EVIDENCE_MB, noun="证据材料",
                               help_text=f"最多 {MAX_EVIDENCE_FILES} 个，每个不超过 {MAX_EVIDENCE_MB} MB；"
                                         "可上传 PDF、OFD、Word、Excel、图片或文本文件。")
     related_request_number = forms.CharField(label="相关的政府信息公开申请编号（选填）", max_length=40, required=False)
@@ -45,18 +46,6 @@ class RectificationForm(PlainForm):
         super().__init__(*args, **kwargs)
         if agencies is not None:
             self.fields["agency"].queryset = agencies
-
-    def clean_files(self):
-        """Count and size are checked before anything is read (gongkai.file_reading)."""
-        files = self.cleaned_data.get("files") or []
-        if len(files) > MAX_EVIDENCE_FILES:
-            raise forms.ValidationError(f"证据材料最多 {MAX_EVIDENCE_FILES} 个。")
-        for upload in files:
-            try:
-                file_reading.check_upload_size(upload, MAX_EVIDENCE_MB * file_reading.MB)
-            except file_reading.FileRefused as error:
-                raise forms.ValidationError(error.for_file(upload.name)) from error
-        return files
 
     def applicant(self) -> Applicant:
         data = self.cleaned_data

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +19,7 @@ from gongkai.public_forms import (
     LOOKUPS_PER_WINDOW,
     SUBMISSIONS_PER_WINDOW,
     RateLimit,
+    matching_lookup_code,
 )
 from orgs.models import Agency
 from orgs.views import apply_validation_error
@@ -35,7 +35,6 @@ ATTEMPTS = RateLimit("rectification-attempt", ATTEMPTS_PER_WINDOW)
 LOOKUPS = RateLimit("rectification-lookup", LOOKUPS_PER_WINDOW)
 RECEIPT_SESSION_KEY = "rectifications.receipt"
 NOT_FOUND = "更正申请编号或查询码不正确，请核对后重新输入。"
-NO_MATCH_CODE = "0" * 8  # "0" is not in services.LOOKUP_ALPHABET
 
 
 def receiving_agencies():
@@ -92,8 +91,7 @@ def find_case(number: str, code: str) -> RecordRectificationRequest | None:
     """Both must match; constant-time comparison against a dummy when the number is unknown."""
     case = (RecordRectificationRequest.objects.select_related("agency", "transferred_to").filter(number=number).first()
             if number else None)
-    matched = constant_time_compare(case.lookup_code if case is not None else NO_MATCH_CODE, code)
-    return case if case is not None and matched else None
+    return matching_lookup_code(case, code)
 
 
 def _looked_up(request):

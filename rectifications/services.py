@@ -5,7 +5,6 @@ checks the actor's capability (REQUESTS_HANDLE on the agency), runs in a transac
 The 条例 sets no period for 更正申请; settings.GONGKAI_RECTIFICATION_WD (default 20 working days, the period of
 第三十三条第二款 for a reply to a disclosure request) is the platform's, counted from the day after receipt."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from audit.services import record
 from catalog.attachments import inspect_attachment
+from gongkai.public_forms import new_lookup_code
 from orgs.models import Agency
 from orgs.scoping import Capability, require_capability
 from orgs.sequences import next_serial
@@ -32,7 +32,6 @@ from .models import (
     RefusalReason,
 )
 
-LOOKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 MAX_EVIDENCE_FILES = 3
 MAX_EVIDENCE_MB = 10
 
@@ -127,7 +126,7 @@ def submit(*, agency: Agency, applicant: Applicant, record_description: str, ina
     if received_on > today:
         raise ValidationError({"received_on": "收到日期不能晚于今天。"})
     case = _numbered(
-        received_on, agency=agency, lookup_code="".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(8)),
+        received_on, agency=agency, lookup_code=new_lookup_code(),
         channel=channel,
         applicant_type=applicant.applicant_type or "natural_person", applicant_name=applicant.name.strip(),
         applicant_phone=(applicant.phone or "").strip(), applicant_email=(applicant.email or "").strip(),
