@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: a small region and staff users holding each role."""
 
 import contextlib
+import itertools
 import os
 
 import pytest
@@ -225,3 +226,18 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_index(tmp_path_factory):
+    """Each test gets its own tantivy index directory (the search index on PostgreSQL, docs/search.md): the
+    database rolls back after a test, an index directory would not. Created only when a test writes to it."""
+    from django.conf import settings
+
+    saved = settings.GONGKAI_SEARCH_INDEX_DIR
+    settings.GONGKAI_SEARCH_INDEX_DIR = tmp_path_factory.getbasetemp() / f"search-index-{next(_index_numbers)}"
+    yield
+    settings.GONGKAI_SEARCH_INDEX_DIR = saved
+
+
+_index_numbers = itertools.count()

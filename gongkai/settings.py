@@ -422,8 +422,11 @@ GONGKAI_REVIEW_FIRST_OUTCOMES = env_list("GONGKAI_REVIEW_FIRST_OUTCOMES", [
     "withheld_third_party_rights", "withheld_internal_affairs", "withheld_process_info",
     "withheld_enforcement_file", "withheld_admin_inquiry", "partially_granted"])
 GONGKAI_REVIEW_FIRST_FROM = os.environ.get("GONGKAI_REVIEW_FIRST_FROM", "2024-01-01")
-# Full-text search backend: "auto" picks SQLite FTS5 or PostgreSQL by the database; see docs/search.md.
+# Full-text search backend: "auto" is SQLite FTS5 on SQLite and the tantivy index on PostgreSQL; also "postgres",
+# "tantivy", "sqlite", "like" (docs/search.md). The tantivy index lives in GONGKAI_SEARCH_INDEX_DIR: written by the
+# worker, read by every web process; several app servers share it on one filesystem (docs/operations.md).
 GONGKAI_SEARCH_BACKEND = os.environ.get("GONGKAI_SEARCH_BACKEND", "auto")
+GONGKAI_SEARCH_INDEX_DIR = Path(os.environ.get("GONGKAI_SEARCH_INDEX_DIR", BASE_DIR / "var" / "search-index"))
 # Attachments: the largest accepted upload.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
 GONGKAI_UPLOAD_MAX_MB = max(GONGKAI_ATTACHMENT_MAX_MB, 50)

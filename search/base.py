@@ -1,6 +1,7 @@
 """What all backends share: the filters as a Document queryset, the indexed text of a document, hits with
 highlighted snippets, and the backend protocol."""
 
+import contextlib
 import html
 import itertools
 import math
@@ -112,6 +113,8 @@ class Backend:
         long, and must leave the live index answering.
       swap(cursor): in one transaction, the side index becomes the live one and the old live one is dropped.
       drop_side(cursor): throw away a side index (`search-index rebuild --restart`).
+      write_guard() -> context manager (optional): held around each batch's read and write and around the swap;
+        an index outside the database (tantivy) serialises document_changed with it instead of a database lock.
 
     Checking (Backend.verify and Backend.status drive them):
       indexed_count(cursor) -> int: documents in the live index (raise DatabaseError when it does not exist).
@@ -146,7 +149,7 @@ class Backend:
         connection = connections[self.using]
         if not self.builds_beside():
             return self._rebuild_in_place(progress)
-        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+        with self.write_guard(), transaction.atomic(using=self.using), connection.cursor() as cursor:
             if restart:
                 self.drop_side(cursor)
             last = self.side_progress(cursor)
@@ -160,7 +163,7 @@ class Backend:
             # inside its write transaction, so document_changed (serialised with it) cannot slip between, and
             # starts after the side index's progress as committed (a second rebuild running at the same time
             # shares the work instead of writing the same documents twice).
-            with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            with self.write_guard(), transaction.atomic(using=self.using), connection.cursor() as cursor:
                 last = self.side_progress(cursor)
                 if last is None:  # another rebuild finished and swapped, or --restart dropped it
                     return self.indexed_count(cursor)
@@ -172,11 +175,16 @@ class Backend:
             done += len(batch)
             if progress:
                 progress(done, max(total, done))
-        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+        with self.write_guard(), transaction.atomic(using=self.using), connection.cursor() as cursor:
             if self.side_progress(cursor) is not None:
                 self.finish_rebuild(cursor, done, state)
                 self.swap(cursor)
             return self.indexed_count(cursor)
+
+    def write_guard(self):
+        """Held around each batch (its read and its write) and the swap, as document_changed holds it: for an
+        index outside the database (tantivy: a lock file), where no database lock serialises the two."""
+        return contextlib.nullcontext()
 
     def builds_beside(self) -> bool:
         """The backend implements the side-index contract (else it is rebuilt in place)."""

@@ -1,7 +1,8 @@
 """The search app's interface, fixed here (docs/search.md): `search(SearchQuery) -> SearchResult`,
 `document_changed(document_id)`, `rebuild(progress=None)`, `get_backend(name=None)`. The backends live in
-this package: `like` (a LIKE scan, the ground truth), `sqlite` (FTS5 over CJK bigrams) and `postgres`
-(bigram tsvectors with GIN); settings.GONGKAI_SEARCH_BACKEND picks one, "auto" follows the database.
+this package: `like` (a LIKE scan, the ground truth), `sqlite` (FTS5 over CJK bigrams), `postgres` (n-grams
+in a GIN index) and `tantivy` (a tantivy index in settings.GONGKAI_SEARCH_INDEX_DIR);
+settings.GONGKAI_SEARCH_BACKEND picks one, "auto" is `sqlite` on SQLite and `tantivy` on PostgreSQL.
 
 `document_changed` runs after every committed change of a document: catalog sends
 catalog.signals.document_changed, and SearchConfig.ready connects it here, so that the index follows publish /
@@ -22,6 +23,7 @@ from .like import LikeBackend
 from .postgres import PostgresBackend
 from .query import parse
 from .sqlite_fts import SqliteFtsBackend
+from .tantivy_index import TantivyBackend
 
 MAX_LIMIT = 100
 
@@ -62,14 +64,16 @@ class SearchResult:
 def get_backend(name: str | None = None, using: str = "default"):
     name = name or getattr(settings, "GONGKAI_SEARCH_BACKEND", "auto")
     if name == "auto":
-        name = {"sqlite": "sqlite", "postgresql": "postgres"}.get(connections[using].vendor, "like")
+        name = {"sqlite": "sqlite", "postgresql": "tantivy"}.get(connections[using].vendor, "like")
     if name == "sqlite":
         return SqliteFtsBackend(using)
     if name == "postgres":
         return PostgresBackend(using)
+    if name == "tantivy":
+        return TantivyBackend(using)
     if name == "like":
         return LikeBackend(using)
-    raise ValueError(f"未知的搜索后端：{name}（可选 auto、sqlite、postgres、like）")
+    raise ValueError(f"未知的搜索后端：{name}（可选 auto、sqlite、postgres、tantivy、like）")
 
 
 def search(query: SearchQuery, backend=None) -> SearchResult:

@@ -2,6 +2,7 @@
 share a generated corpus."""
 
 import pytest
+from django.db import connection
 
 from catalog.models import Document, DocumentStatus
 from catalog.tests import conftest as catalog_fixtures
@@ -11,6 +12,16 @@ from search import services
 genres, topic = catalog_fixtures.genres, catalog_fixtures.topic
 editorial, draft_fields = catalog_fixtures.editorial, catalog_fixtures.draft_fields
 CORPUS_SIZE = 240
+# The shared tests (test_search.py) run against the database's own index and the tantivy index: on SQLite the
+# FTS5 default and tantivy, on PostgreSQL tantivy (the default there) and the n-gram GIN backend.
+INDEX_BACKENDS = ["sqlite", "tantivy"] if connection.vendor == "sqlite" else ["tantivy", "postgres"]
+
+
+@pytest.fixture(params=INDEX_BACKENDS)
+def index_backend(request, settings):
+    """The backend the test's search() calls use (settings.GONGKAI_SEARCH_BACKEND), one run per backend."""
+    settings.GONGKAI_SEARCH_BACKEND = request.param
+    return request.param
 
 
 @pytest.fixture

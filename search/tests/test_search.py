@@ -21,6 +21,8 @@ from search.query import parse
 from search.services import SearchQuery, get_backend, search
 from search.tests.conftest import CORPUS_SIZE
 
+pytestmark = pytest.mark.usefixtures("index_backend")  # every test once per index backend (conftest)
+
 FIXED_QUERIES = [
     "扶贫", "低保", "医保", "政府", "公开", "县",  # 2-character, very common, 1-character
     "专项债", "公示期", "办公室",  # 3-character
@@ -84,9 +86,14 @@ def test_multi_word_is_and_and_quotes_make_a_phrase(corpus):
     assert search(SearchQuery("   ")).total == 0
 
 
+def only(backend: str, *names: str) -> None:
+    if backend not in names:
+        pytest.skip(f"a property of the {' / '.join(names)} backend")
+
+
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the title-tier ranking of the FTS5 backend")
-def test_broad_queries_rank_title_hits_first_then_newest(corpus):
+def test_broad_queries_rank_title_hits_first_then_newest(corpus, index_backend):
+    only(index_backend, "sqlite")  # the title tiers of the FTS5 backend
     result = search(SearchQuery("政府", limit=100))
     flags = [hit.score for hit in result.hits]
     assert flags == sorted(flags, reverse=True)
@@ -299,10 +306,13 @@ def test_cli_rebuild_shows_progress(corpus):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
-def test_postgres_backend_is_the_default_and_exact(corpus):
+def test_postgres_backend_is_exact_and_tantivy_the_default(corpus, settings, index_backend):
     from search.postgres import PostgresBackend
+    from search.tantivy_index import TantivyBackend
 
-    assert isinstance(get_backend(), PostgresBackend)
+    only(index_backend, "postgres")
+    settings.GONGKAI_SEARCH_BACKEND = "auto"
+    assert isinstance(get_backend(), TantivyBackend)
     like = LikeBackend()
     for text in FIXED_QUERIES[:12]:
         assert sorted(all_ids(text, backend=PostgresBackend())) == sorted(all_ids(text, backend=like)), text
@@ -340,7 +350,7 @@ def test_one_bigram_counts_stay_exact_through_changes(corpus, region, genres):
     backend.document_changed(draft.pk)
     backend.document_changed(10**9)  # no such document: nothing changes
     check()
-    if connection.vendor == "postgresql":  # the table equals a recount from the indexed text
+    if backend.name == "postgres":  # the table equals a recount from the indexed text
         from collections import Counter
 
         from search.bigrams import tokens
@@ -382,9 +392,10 @@ def test_terms_in_different_parts_of_a_document(region, genres):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
-def test_postgres_walk_and_gin_pages_are_the_same(corpus, region, monkeypatch):
+def test_postgres_walk_and_gin_pages_are_the_same(corpus, region, monkeypatch, index_backend):
     """Newest-first pages of many matches are found by walking the documents, of few matches through GIN;
     relevance pages of many matches put the title hits first: the same result whichever way."""
+    only(index_backend, "postgres")
     from search import postgres
 
     cases = [{"order": "date"}, {"order": "date", "offset": 20, "limit": 10}, {"order": "date", "offset": 95, "limit": 30},
@@ -413,9 +424,10 @@ def test_postgres_walk_and_gin_pages_are_the_same(corpus, region, monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
-def test_postgres_relevance_is_bm25(corpus):
+def test_postgres_relevance_is_bm25(corpus, index_backend):
     """order=relevance is Okapi BM25 (title ×10, k1 1.2, b 0.75) over every match, recomputed here from the
     documents' text: the same order, the same scores."""
+    only(index_backend, "postgres")
     import math
 
     from search import postgres
@@ -451,10 +463,11 @@ def test_postgres_relevance_is_bm25(corpus):
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
-def test_postgres_rebuild_builds_beside_resumes_and_verifies(corpus, monkeypatch):
+def test_postgres_rebuild_builds_beside_resumes_and_verifies(corpus, monkeypatch, index_backend):
     """The PostgreSQL side index (search_doc_next): batches commit with their progress, search answers from
     the live index meanwhile, a change the rebuild has passed reaches the side index, and the swap leaves an
     index that verify finds equal to the database."""
+    only(index_backend, "postgres")
     from search.postgres import PostgresBackend
 
     backend = PostgresBackend()
@@ -496,9 +509,10 @@ def test_postgres_rebuild_builds_beside_resumes_and_verifies(corpus, monkeypatch
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="PostgreSQL backend: run with DATABASE_URL=postgres://… (this run uses SQLite)")
-def test_postgres_rebuild_in_place_for_a_role_without_ddl(corpus, monkeypatch):
+def test_postgres_rebuild_in_place_for_a_role_without_ddl(corpus, monkeypatch, index_backend):
     """The runtime role (DML only, docs/operations.md §3) cannot create or rename tables: its rebuild empties
     and refills search_doc in one transaction, with the same result."""
+    only(index_backend, "postgres")
     from search.postgres import PostgresBackend
 
     monkeypatch.setattr(PostgresBackend, "builds_beside", lambda self: False)

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "verify", "status"],
                             help="rebuild：重建索引；verify：核对索引与数据库是否一致；status：索引概况。")
-        parser.add_argument("--backend", choices=["auto", "sqlite", "postgres", "like"], default=None,
+        parser.add_argument("--backend", choices=["auto", "sqlite", "postgres", "tantivy", "like"], default=None,
                             help="检索后端（默认取 GONGKAI_SEARCH_BACKEND 设置）。")
         parser.add_argument("--quiet", action="store_true", help="不显示进度。")
         parser.add_argument("--background", action="store_true",
