@@ -32,13 +32,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import ocr_cells
 from .document import Document
 
 DEFAULT_DPI = 300
 DEFAULT_MIN_CONFIDENCE = 80
-LOW_CONFIDENCE = "〔识别不清〕"
+LOW_CONFIDENCE = "〔识别不清〕"  # a text cell with ink and nothing read: no label, its row is not matched
+# A number cell not read with confidence: a value slot (the replacement character makes it one for the
+# recogniser, as for undecodable PDF text), so the row keeps its other cells and this one is 未能读取.
+UNREAD_NUMBER = "〔识别不清〕\ufffd"
 MAX_PIXELS = 40_000_000  # a page image beyond this (e.g. 600 dpi A3) is scaled down before OCR
-_NUMERIC = re.compile(r"^[-+]?[\d,.]+%?$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff（）]")
 _JUNK = {"|", "丨", "｜", "I", "l", "i", "_", "!", "'", "\"", ".", ",", "、", "·"}
 # Brackets chi_sim reads for the full-width parentheses of the labels (（二）部分公开〈区分处理的…〉).
@@ -215,14 +218,17 @@ def find_grids(gray, resolution: int = DEFAULT_DPI) -> tuple[list[Grid], object,
     tol = max(resolution // 50, 3)
     vlines = _lines(vmask, 0, v_len)
     # A table broken across pages has no line where the page cuts it: where three or more vertical lines that
-    # meet a horizontal line at one end stop at the same height, that height closes the table.
+    # meet a horizontal line at one end stop at the same height, that height closes the table; so does a
+    # horizontal line at that height which does not reach them (the bottom line of the last complete row of
+    # the right-hand columns, when the label columns on the left run on over the page break).
     for end in (1, 2):
         other = 3 - end
         ends = sorted(v[end] for v in vlines if _meets(hlines, v[0], v[other], tol) and not _meets(hlines, v[0], v[end], tol))
         for group in _clusters(ends, tol):
-            if len(group) >= 3:
-                y = group[len(group) // 2]
-                xs_ = [v[0] for v in vlines if abs(v[end] - y) <= tol]
+            y = group[len(group) // 2]
+            level = [(s, e) for hy, s, e in hlines if abs(hy - y) <= tol]
+            if len(group) >= 3 or level:
+                xs_ = [v[0] for v in vlines if abs(v[end] - y) <= tol] + [x for se in level for x in se]
                 hlines.append((y, min(xs_), max(xs_)))
     # A ruling line meets a horizontal line at both ends; a stroke of a character (丨 in a heading) does not.
     vlines = [(x, s, e) for x, s, e in vlines if _meets(hlines, x, s, tol) and _meets(hlines, x, e, tol)]
@@ -407,7 +413,8 @@ def _lines_of(words: list[Word]) -> list[list[Word]]:
 class PageRead:
     lines: list[str] = field(default_factory=list)  # text outside the tables, in reading order
     grids: list[Grid] = field(default_factory=list)
-    low_confidence: int = 0  # numbers dropped for their confidence
+    low_confidence: int = 0  # cells not read with confidence (unreadable)
+    repaired_labels: int = 0  # row labels read as the known label one misread character away (ocr_cells)
 
 
 def read_page(gray, resolution: int, seconds: float, threshold: float | None = None) -> PageRead:
@@ -420,13 +427,16 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
     grids, hmask, vmask = find_grids(gray, resolution)
     pixels = np.asarray(gray).copy()
     # Ruling lines erased with their anti-aliased edges (the mask grown by 2 px), and the page made black and
-    # white: a grey remnant of a column line beside a 0 is read as "10" otherwise.
+    # white: a grey remnant of a column line beside a 0 is read as "10" otherwise. The grey page (lines erased)
+    # is kept for the digits-only pass.
     lines = _grow(hmask | vmask, 2)
+    grey = pixels.copy()
+    grey[lines] = 255
     pixels = np.where(pixels < 160, 0, 255).astype(np.uint8)
     pixels[lines] = 255
     clean = Image.fromarray(pixels)
     inset = max(resolution // 50, 3)
-    crops, owners = [], []
+    crops, owners, regions = [], [], []
     for grid in grids:
         for cell in grid.cells:
             x0, y0, x1, y1 = cell.box
@@ -440,6 +450,7 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
             crop.paste(clean.crop(box), (inset + 10, inset + 10))
             crops.append(crop)
             owners.append(cell)
+            regions.append(grey[box[1]:box[3], box[0]:box[2]])
     left = seconds - (time.monotonic() - started)
     if left <= 0:
         raise OcrStopped("文字识别超过限定时间")
@@ -452,35 +463,44 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
         ws = by_image.get(i, [])
         cell.text = "\n".join(join_words(line) for line in _lines_of(ws))
         cell.confidence = min((w.confidence for w in ws), default=None)
-    # Cells without Chinese (numbers, or nothing read) again as one line of digits: the Chinese model is weak
-    # on lone digits. The digits-only pass decides such a cell, with its own confidence.
-    again = [i for i, cell in enumerate(owners)
-             if not _CJK.search(cell.text) or len(cell.text.strip()) <= 2]  # "工" "了" are 1 and 7 as often
+    # Cells without Chinese (numbers, or nothing read) again with the digits-only model, two images each
+    # (ocr_cells): a number is kept only when the readings agree at or above the threshold.
+    again = [i for i, cell in enumerate(owners) if ocr_cells.may_be_number(cell.text)]
+    images = {i: ocr_cells.digit_images(regions[i]) for i in again}
+    batch = [(i, k, image) for i in again for k, image in enumerate(images[i])]
     left = seconds - (time.monotonic() - started)
-    if again and left > 0:
-        digits = tesseract([crops[i] for i in again], left, psm=7, lang="eng",
-                           options=("-c", "tessedit_char_whitelist=0123456789.,-%"))
-        by_digit: dict[int, list[Word]] = {}
-        for w in digits:
-            by_digit.setdefault(w.image, []).append(w)
-        for k, i in enumerate(again):
-            ws = by_digit.get(k, [])
-            text, confidence = join_words(ws), min((w.confidence for w in ws), default=None)
-            cell = owners[i]
-            first = re.sub(r"\s+", "", cell.text)
-            if _NUMERIC.match(first) and _NUMERIC.match(text) and first != re.sub(r"\s+", "", text):
-                cell.text, cell.confidence = LOW_CONFIDENCE, None  # two readings disagree: not read
-            elif _NUMERIC.match(text) and (not _NUMERIC.match(first) or (confidence or 0) > (cell.confidence or 0)):
-                cell.text, cell.confidence = text, confidence
-    for cell in owners:
-        if cell.text.strip() in _JUNK:
+    if batch and left <= 0:
+        raise OcrStopped("文字识别超过限定时间")
+    digits = tesseract([image for _, _, image in batch], left, psm=7, lang="eng",
+                       options=ocr_cells.DIGIT_OPTIONS) if batch else []
+    by_digit: dict[int, list[Word]] = {}
+    for w in digits:
+        by_digit.setdefault(w.image, []).append(w)
+    readings: dict[int, list[tuple[str, float | None]]] = {i: [] for i in again}
+    for n, (i, _, _) in enumerate(batch):
+        ws = by_digit.get(n, [])
+        readings[i].append((join_words(ws), min((w.confidence for w in ws), default=None)))
+    blank = set()
+    for i in again:
+        cell = owners[i]
+        if cell.text.strip() in _JUNK and not any(text for text, _ in readings[i]):
             cell.text = ""  # the rest of a ruling line or a speck read as 丨 | I: no content
+            blank.add(i)
+            continue
+        decided = ocr_cells.decide_number(cell.text, readings[i], threshold)
+        cell.text, cell.confidence = decided if decided else (UNREAD_NUMBER, None)
+    for i, cell in enumerate(owners):
+        if cell.text == UNREAD_NUMBER or i in blank:
+            continue
         cell.text = _LABEL_NUMBER.sub(lambda m: {"了": "7"}.get(m.group(1), m.group(1)) + ".",
                                       cell.text.translate(_LABEL_MARKS))
-        # Ink without a word read, or a number below the threshold: unreadable, never blank or guessed.
-        if not cell.text.strip() or (_NUMERIC.match(re.sub(r"\s+", "", cell.text)) and (cell.confidence or 0) < threshold):
-            cell.text = LOW_CONFIDENCE
-    page.low_confidence = sum(1 for cell in owners if cell.text == LOW_CONFIDENCE)
+        label = ocr_cells.known_label(cell.text)
+        if label:
+            cell.text = label
+            page.repaired_labels += 1
+        if not cell.text.strip():
+            cell.text = LOW_CONFIDENCE  # ink without a word read: unreadable, never blank
+    page.low_confidence = sum(1 for cell in owners if cell.text in (LOW_CONFIDENCE, UNREAD_NUMBER))
     # The rest of the page: tables blanked out.
     for grid in grids:
         x0, y0, x1, y1 = grid.box
@@ -513,7 +533,7 @@ def add_page(doc: Document, page: PageRead, number: int, first_table: int) -> in
             row.where = f"{prefix}{row.where}"
         doc.lines[lines_from:] = [(text, f"{prefix}{where}") for text, where in doc.lines[lines_from:]]
         for cell in grid.cells:
-            if cell.confidence is not None and cell.text and cell.text != LOW_CONFIDENCE:
+            if cell.confidence is not None and cell.text and cell.text not in (LOW_CONFIDENCE, UNREAD_NUMBER):
                 key = re.sub(r"\s+", " ", cell.text).strip()
                 doc.confidence[key] = min(doc.confidence.get(key, 100.0), round(cell.confidence, 1))
         t += 1
@@ -549,9 +569,11 @@ def read_scanned_pages(data: bytes, pages: list[int], doc: Document, seconds: fl
 def _scan_note(p: int, page: PageRead) -> dict:
     from .readers import _finding  # cycle: readers dispatches image-only pages here
 
-    low = (f"；{page.low_confidence}个单元格未能可靠识别（识别置信度低于{min_confidence()}，或两次识别结果不一致），"
+    low = (f"；{page.low_confidence}个单元格未能可靠识别（识别置信度低于{min_confidence()}，或几次识别结果不一致），"
            "按未能读取处理") if page.low_confidence else ""
-    return _finding("IMP-I14", "info", f"第{p}页为扫描件，已用文字识别（OCR）读取，表格{len(page.grids)}个{low}",
+    repaired = (f"；{page.repaired_labels}个行标签有个别字识别有误，按最接近的标准标签读取"
+                if page.repaired_labels else "")
+    return _finding("IMP-I14", "info", f"第{p}页为扫描件，已用文字识别（OCR）读取，表格{len(page.grids)}个{low}{repaired}",
                     f"第{p}页")
 
 

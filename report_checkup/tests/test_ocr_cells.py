@@ -1,0 +1,192 @@
+"""Scanned reports cell by cell (issue 17 §2, report_checkup/importers/ocr_cells.py): a number is kept only when
+the digits-only readings of two differently prepared images agree at or above the confidence threshold (and
+the Chinese reading, when it is a number, agrees too); an OCR'd row label one misread character away from
+exactly one known label is read as that label, never as another row's.
+
+The tests that run Tesseract need tesseract-ocr and tesseract-ocr-chi-sim (`make pdf-deps`) and a TrueType
+font to draw the cells; without them they are SKIPPED, with the reason."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw, ImageFont
+
+from report_checkup.importers import ocr, ocr_cells, tables
+from report_formats import formats as F
+
+needs_ocr = pytest.mark.skipif(bool(ocr.available()), reason=f"!!! OCR SKIPPED: {ocr.available()}")
+
+
+# --- the decision on a number cell (no Tesseract) --------------------------------------------------------
+
+
+def test_two_agreeing_readings_above_the_threshold_are_a_number():
+    assert ocr_cells.decide_number("", [("128", 96.0), ("128", 91.5)], 80) == ("128", 91.5)
+    # chi_sim read the 1 as 工: not a number, so no veto
+    assert ocr_cells.decide_number("工28", [("128", 96.0), ("128", 91.5)], 80) == ("128", 91.5)
+
+
+def test_disagreement_or_low_confidence_is_unreadable():
+    assert ocr_cells.decide_number("", [("128", 96.0), ("28", 97.0)], 80) is None  # a dropped leading digit
+    assert ocr_cells.decide_number("", [("128", 96.0), ("128", 79.9)], 80) is None
+    assert ocr_cells.decide_number("", [("128", 96.0), ("", None)], 80) is None
+    assert ocr_cells.decide_number("", [("128", 96.0)], 80) is None  # one image only
+    # chi_sim read another number: a veto
+    assert ocr_cells.decide_number("28", [("128", 96.0), ("128", 96.0)], 80) is None
+    assert ocr_cells.decide_number("", [("工", 96.0), ("工", 96.0)], 80) is None  # not a number
+
+
+readings = st.lists(
+    st.tuples(st.text("0123456789.,-% ", max_size=5), st.one_of(st.none(), st.floats(0, 100))),
+    min_size=0,
+    max_size=3,
+)
+
+
+@given(first=st.text("0123456789工了刀 ", max_size=4), reads=readings, threshold=st.floats(0, 100))
+def test_a_kept_number_is_what_every_reading_says_and_meets_the_threshold(first, reads, threshold):
+    decided = ocr_cells.decide_number(first, reads, threshold)
+    if decided is None:
+        return
+    text, confidence = decided
+    assert ocr_cells.NUMBER.match(text)
+    assert all(t.replace(" ", "") == text for t, _ in reads) and len(reads) >= 2
+    assert confidence >= threshold and all(c is not None and c >= confidence for _, c in reads)
+    plain = first.replace(" ", "")
+    assert not ocr_cells.NUMBER.match(plain) or plain == text
+
+
+def test_which_cells_are_read_again_as_numbers():
+    assert ocr_cells.may_be_number("") and ocr_cells.may_be_number("37")
+    assert ocr_cells.may_be_number("工3") and ocr_cells.may_be_number("刀")  # chi_sim's readings of 13 and 21
+    for word in ("总计", "其他", "规章", "件", "万元", "自然人", "三、本年度办理结果", "商业企业"):
+        assert not ocr_cells.may_be_number(word), word
+
+
+# --- row labels ------------------------------------------------------------------------------------------
+
+OTHER_NO_CORRECTION = next(r.label for r in F.T3_2021.rows if r.id == "other_no_correction")
+
+
+def test_a_label_with_one_misread_character_is_the_known_label():
+    misread = OTHER_NO_CORRECTION.replace("逾", "斋")
+    assert not tables.lookup(misread)
+    assert ocr_cells.known_label(misread) == OTHER_NO_CORRECTION
+    assert tables.lookup(ocr_cells.known_label("7.属于行政执法案逢"))[0].row_id == "withheld_enforcement_file"
+    assert tables.lookup(ocr_cells.known_label("工信访举报投诉类申请"))[0].row_id == "not_processed_complaint"
+
+
+def test_a_label_as_near_to_two_rows_or_short_or_far_is_not_repaired():
+    assert ocr_cells.known_label("政务微X公开政府信息数") is None  # 微信 or 微博: either row
+    assert ocr_cells.known_label("重夏申请") is None  # short: 4 characters
+    assert ocr_cells.known_label("本列数据的勾稽关系为第一项加第二项之和") is None
+    assert ocr_cells.known_label(OTHER_NO_CORRECTION) is None  # matches already
+
+
+LONG_LABELS = sorted(
+    {
+        r.label
+        for spec in (F.T2_2021, F.T3_2021, F.LG)
+        for r in spec.rows
+        if r.id and len(F.normalise_label(r.label).text) >= ocr_cells.MIN_LABEL
+    }
+)
+
+
+@given(
+    label=st.sampled_from(LONG_LABELS),
+    where=st.integers(0, 200),
+    char=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+)
+def test_one_character_misread_never_makes_another_rows_label(label, where, char):
+    """Any one character of a label replaced by any Chinese character: the text is read as the same row, or
+    not repaired — never as a different row."""
+    i = where % len(label)
+    misread = label[:i] + char + label[i + 1 :]
+    repaired = ocr_cells.known_label(misread)
+    if repaired is not None:
+        assert {e.row_id for e in tables.lookup(repaired)} == {e.row_id for e in tables.lookup(label)}
+
+
+# --- with Tesseract: rendered cells ----------------------------------------------------------------------
+
+
+def _font(size: int):
+    for name in ("DejaVu Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC"):
+        if shutil.which("fc-match"):
+            found = subprocess.run(["fc-match", "-f", "%{file}", name], capture_output=True, text=True, check=False)  # noqa: S603, S607
+            path = found.stdout.strip()
+            if path:
+                return ImageFont.truetype(path, size)
+    pytest.skip("!!! OCR SKIPPED: no TrueType font found by fc-match to draw the cells")
+
+
+def _table(values: list[str], blot: int | None = None) -> Image.Image:
+    """One ruled row of number cells at 200 dpi (10.5 pt digits); the cell `blot` gets an ink smudge over its
+    number instead."""
+    font = _font(29)
+    xs = [100 + 160 * i for i in range(len(values) + 1)]
+    image = Image.new("L", (xs[-1] + 100, 300), 255)
+    d = ImageDraw.Draw(image)
+    for y in (100, 170):
+        d.line([(xs[0], y), (xs[-1], y)], fill=0, width=3)
+    for x in xs:
+        d.line([(x, 100), (x, 170)], fill=0, width=3)
+    for i, value in enumerate(values):
+        d.text(((xs[i] + xs[i + 1]) // 2, 135), value, fill=0, font=font, anchor="mm")
+        if i == blot:
+            for k in range(12):
+                d.line([(xs[i] + 45 + 3 * k, 118), (xs[i] + 70 + 2 * k, 152)], fill=90 + 8 * k, width=4)
+    return image
+
+
+@needs_ocr
+def test_rendered_number_cells_are_read_with_their_confidence():
+    values = ["0", "7", "18", "50", "111", "4905", "1207"]
+    page = ocr.read_page(_table(values), 200, 60, threshold=80)
+    [grid] = page.grids
+    read = [c.text for c in sorted(grid.cells, key=lambda c: c.c0)]
+    assert all(t == v or t == ocr.UNREAD_NUMBER for t, v in zip(read, values, strict=True)), read
+    assert sum(t == v for t, v in zip(read, values, strict=True)) >= len(values) - 1
+    assert all(c.confidence >= 80 for c in grid.cells if c.text != ocr.UNREAD_NUMBER)
+
+
+@needs_ocr
+def test_a_smudged_cell_is_unreadable_never_a_number():
+    values = ["18", "50", "36"]
+    page = ocr.read_page(_table(values, blot=1), 200, 60, threshold=80)
+    [grid] = page.grids
+    read = {c.c0: c.text for c in grid.cells}
+    assert read[1] == "50" or not ocr_cells.NUMBER.match(read[1].replace(" ", "")), (
+        read
+    )  # never another number
+    assert not tables.is_value(read[1]) or tables.convert(read[1], F.CellType.COUNT)[0] in (None, 50), read
+    assert all(read[i] in (values[i], ocr.UNREAD_NUMBER) for i in (0, 2)), read
+    assert tables.is_value(ocr.UNREAD_NUMBER)  # a value slot: the row keeps its other cells
+    value, _, readable = tables.convert(ocr.UNREAD_NUMBER, F.CellType.COUNT)
+    assert value is None and not readable
+
+
+def test_a_table_cut_by_the_page_keeps_its_label_columns():
+    """A 表三 broken across pages: the number columns' last row is closed by a line, the label columns on the
+    left run on to the page's edge. The grid spans all the columns."""
+    image = Image.new("L", (1200, 900), 255)
+    d = ImageDraw.Draw(image)
+    xs = [100, 300, 500, 650, 800, 950]
+    ys = [100, 180, 260, 340]
+    d.line([(xs[0], ys[0]), (xs[-1], ys[0])], fill=0, width=3)
+    for y in ys[1:]:
+        d.line([(xs[2], y), (xs[-1], y)], fill=0, width=3)  # rows of the sub-labels and numbers only
+    d.line([(xs[0], ys[1]), (xs[2], ys[1])], fill=0, width=3)
+    for x in xs[:2]:
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)  # the label columns stop at the page cut
+    for x in xs[2:]:
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+    [grid], _, _ = ocr.find_grids(image, 150)
+    assert abs(grid.xs[0] - xs[0]) <= 3 and abs(grid.xs[-1] - xs[-1]) <= 3
+    assert len(grid.xs) == len(xs) and len(grid.ys) == len(ys)
