@@ -149,6 +149,26 @@ def test_2008_article_24_only_the_third_party_consultation_stops_the_clock(in_pe
     assert case.due_on == date(2017, 3, 24)
 
 
+def test_2008_article_24_no_article_35_reason_and_later_date(in_person, handlers, client):
+    """《政府信息公开条例》（2008年）第二十四条: 15 working days (+ at most 15), stopped only by a third party's
+    consultation. 要求说明理由 and the later reasonable date of the 2019 条例 第三十五条 would move a 2008 case's due
+    date, so they are refused for it, on the service and on the case page; a 2019 case keeps them."""
+    h = handlers["handler"]
+    old = services.start_processing(in_person(date(2017, 3, 1)), user=h)
+    with pytest.raises(ValidationError, match="2008年条例第二十四条"):
+        services.ask_reason(old, user=h, on=date(2017, 3, 6))
+    old.refresh_from_db()
+    assert old.state == RequestState.IN_PROGRESS and old.reason_requested_on is None
+    assert old.due_on == date(2017, 3, 22)
+    client.force_login(h)
+    assert 'id="action-reason_ask"' not in client.get(
+        reverse("disclosure_requests:detail", kwargs={"pk": old.pk})).content.decode()
+    new = services.start_processing(in_person(date(2024, 9, 25), description="另一件"), user=h)
+    assert 'id="action-reason_ask"' in client.get(
+        reverse("disclosure_requests:detail", kwargs={"pk": new.pk})).content.decode()
+    assert services.ask_reason(new, user=h, on=date(2024, 9, 26)).state == RequestState.AWAITING_REASON
+
+
 def test_2008_article_21_4_the_notice_to_amend_is_the_reply(region, in_person, handlers):
     """《政府信息公开条例》（2008年）第二十一条第（四）项: 申请内容不明确的，应当告知申请人作出更改、补充 — a reply that ends
     the case (counted as 告知作出更改补充 in the 2014–2018 统计表), not a 补正 that restarts the clock."""
