@@ -65,6 +65,7 @@ PY
   GONGKAI_STATIC_ROOT="$STACK/static"
   GONGKAI_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
   GONGKAI_EMAIL_FILE_PATH="$STACK/mail"
+  GONGKAI_SEARCH_INDEX_DIR="$STACK/search-index"  # the tantivy index (search on PostgreSQL): the worker writes, web reads
   GONGKAI_TASKS_BACKEND=database
   GONGKAI_JOB_STALE_MINUTES=0.25         # a killed worker's job is taken up again after 15 s (default 15 minutes)
   GONGKAI_SCHEDULER_INTERVAL_SECONDS=5   # the scheduler looks for due and stale jobs every 5 s (default 30)
