@@ -187,11 +187,11 @@ def test_the_checker_finds_what_is_wrong():
         "test_ordinary_concern_48_hours_and_pending` |",
         "| k | 条例 | pending: a notice | none |",
     ])
-    broken = broken_citations("made-up.md", page)
+    broken = broken_citations("made-up page", page)
     assert [line.split(":")[1] for line in broken] == ["10", "11", "12", "13"], broken
     assert "defines no test_no_such_test" in broken[0] and "defines no test_gone" in broken[1]
     assert "defines test_renamed_long_ago" in broken[2] and "no file" in broken[3]
-    assert [line.split(":")[1] for line in rows_without_tests("made-up.md", page)] == ["14", "15"]
+    assert [line.split(":")[1] for line in rows_without_tests("made-up page", page)] == ["14", "15"]
     assert [n for n, cells in table_rows(page) if pending(cells)] == [15, 17]
     assert page_test_files("Tests are in\n`a/test_x.py` and `b/test_y.py` unless stated.") == ["a/test_x.py",
                                                                                                  "b/test_y.py"]
