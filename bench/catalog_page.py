@@ -72,11 +72,11 @@ def baseline_for(url: str):
     """The plain Paginator over the same filtered query as the catalogue view."""
     from django.http import QueryDict
 
-    from portal.catalogue import _int, parse_filters, public_documents
+    from portal.catalogue import int_or_none, parse_filters, public_documents
 
     query = QueryDict(url.split("?", 1)[1] if "?" in url else "")
     filters = parse_filters(query)
-    return lambda: plain_page(filters.apply(public_documents()), _int(query.get("page", "")) or 1)
+    return lambda: plain_page(filters.apply(public_documents()), int_or_none(query.get("page", "")) or 1)
 
 
 def main(argv=None):

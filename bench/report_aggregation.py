@@ -610,9 +610,9 @@ def main(argv=None):
     timings = {
         "f2021": best_of(args.repeat, compute_cells, ids, year, "2021"),
         "legacy": best_of(args.repeat, compute_cells, ids, year, "legacy"),
-        "t2": best_of(args.repeat, services._article_20_item_1, attr, year),
-        "t3": best_of(args.repeat, services._table_three, attr, year, "2021"),
-        "t4": best_of(args.repeat, services._table_four, attr, year),
+        "t2": best_of(args.repeat, services.article_20_item_1, attr, year),
+        "t3": best_of(args.repeat, services.table_three, attr, year, "2021"),
+        "t4": best_of(args.repeat, services.table_four, attr, year),
     }
     scans = {name: best_of(args.repeat, run_sql, sql) for name, sql in baseline_scans(year).items()}
     cells = timings["f2021"][1]

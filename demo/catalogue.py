@@ -87,7 +87,7 @@ GENRE_AGENCIES = {
 }
 # Where a draw lands when the drawn genre is not the agency's (a 统计局 issues no 行政许可): the two general
 # genres in their own proportion, so the 通知公告 do not swell past the 工作动态.
-GENERAL_GENRES = (["news", "notice"], corpus._cumulative([corpus.GENRE_WEIGHTS["news"], corpus.GENRE_WEIGHTS["notice"]]))
+GENERAL_GENRES = (["news", "notice"], corpus.cumulative([corpus.GENRE_WEIGHTS["news"], corpus.GENRE_WEIGHTS["notice"]]))
 CATALOGUE_GENRES = {g: w for g, w in corpus.GENRE_WEIGHTS.items()
                     if g not in ("normative", "interpretation", "annual-report", "rule")}
 WITHDRAWAL_REASONS = ("内容有误，已更正后重新发布。", "与已发布信息重复。", "含有个人信息，经保密审查撤回。",
@@ -200,7 +200,7 @@ class _Planner:
         self.protected: set[int] = set()  # documents the special cases must not turn into something else
         self.is_working_day = is_working_day
         channels = list(CHANNEL_WEIGHTS)
-        self.channels = (channels, corpus._cumulative([CHANNEL_WEIGHTS[c] for c in channels]))
+        self.channels = (channels, corpus.cumulative([CHANNEL_WEIGHTS[c] for c in channels]))
 
     def days(self, year: int) -> list[date]:
         if year not in self.workdays:
@@ -237,7 +237,7 @@ class _Planner:
     # -- normative documents and their interpretations -------------------------------------------
     def normative(self, year: int, *, slug: str | None = None, theme=None, subject: str | None = None) -> DocPlan:
         slug = slug or self.composer.weighted([s for s, _ in NORMATIVE_ISSUERS],
-                                              corpus._cumulative([w for _, w in NORMATIVE_ISSUERS]))
+                                              corpus.cumulative([w for _, w in NORMATIVE_ISSUERS]))
         if theme is None:
             themes, cum = self.composer._agency_themes[slug]
             theme = self.composer.weighted(themes, cum)
@@ -320,9 +320,9 @@ class _Planner:
 
     def bulk(self, count: int) -> None:
         genres = list(CATALOGUE_GENRES)
-        genre_cum = corpus._cumulative(CATALOGUE_GENRES.values())
+        genre_cum = corpus.cumulative(CATALOGUE_GENRES.values())
         slugs = [s for s in self.code_of if corpus.AGENCY_WEIGHTS.get(s)]
-        slug_cum = corpus._cumulative([corpus.AGENCY_WEIGHTS[s] for s in slugs])
+        slug_cum = corpus.cumulative([corpus.AGENCY_WEIGHTS[s] for s in slugs])
         weighted = self.composer.weighted
         for _ in range(count):
             slug = weighted(slugs, slug_cum)
@@ -343,9 +343,9 @@ class _Planner:
         if len(days) < 3:
             return  # the first working days of January: nothing to publish yet
         genres = list(CATALOGUE_GENRES)
-        genre_cum = corpus._cumulative(CATALOGUE_GENRES.values())
+        genre_cum = corpus.cumulative(CATALOGUE_GENRES.values())
         slugs = [s for s in self.code_of if corpus.AGENCY_WEIGHTS.get(s)]
-        slug_cum = corpus._cumulative([corpus.AGENCY_WEIGHTS[s] for s in slugs])
+        slug_cum = corpus.cumulative([corpus.AGENCY_WEIGHTS[s] for s in slugs])
         for _ in range(count):
             slug = self.composer.weighted(slugs, slug_cum)
             genre = self.composer.weighted(genres, genre_cum)

@@ -489,7 +489,8 @@ FORMS = ("一", "二", "三", "四", "五")
 # ---------------------------------------------------------------------------------------------------
 # The composer
 # ---------------------------------------------------------------------------------------------------
-def _cumulative(weights: Sequence[float]) -> list[float]:
+def cumulative(weights: Sequence[float]) -> list[float]:
+    """Running totals of `weights`: a weighted choice is a bisect into them (Composer, demo.catalogue)."""
     return list(accumulate(weights))
 
 
@@ -503,7 +504,7 @@ class Composer:
         self._numbers: dict[tuple[str, int], int] = {}
         self._agency_themes = {}
         for slug, _name, _short, _code, themes in AGENCIES:
-            self._agency_themes[slug] = ([THEMES[t] for t, _ in themes], _cumulative([w for _, w in themes]))
+            self._agency_themes[slug] = ([THEMES[t] for t, _ in themes], cumulative([w for _, w in themes]))
         self._pools: dict[str, tuple[str, ...]] = {}
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -807,9 +808,9 @@ def _add_weekdays(start: date, n: int) -> date:
 
 
 _GENRES = tuple(GENRE_WEIGHTS)
-_GENRE_CUM = _cumulative(GENRE_WEIGHTS.values())
+_GENRE_CUM = cumulative(GENRE_WEIGHTS.values())
 _AGENCY_SLUGS = tuple(s for s, w in AGENCY_WEIGHTS.items() if w)
-_AGENCY_CUM = _cumulative([AGENCY_WEIGHTS[s] for s in _AGENCY_SLUGS])
+_AGENCY_CUM = cumulative([AGENCY_WEIGHTS[s] for s in _AGENCY_SLUGS])
 
 
 def generate_documents(n: int, seed: int = 0, *, start_year: int = 2019, end_year: int = 2024

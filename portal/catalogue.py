@@ -153,7 +153,8 @@ class Filters:
         return year_range(queryset, self.year_from, self.year_to)
 
 
-def _int(value: str) -> int | None:
+def int_or_none(value: str) -> int | None:
+    """A query parameter as a small whole number (at most six digits), or None."""
     value = (value or "").strip()
     return int(value) if value.isdigit() and len(value) <= 6 else None
 
@@ -181,7 +182,7 @@ def parse_filters(params, *, allow=("agency", "topic", "genre", "item", "local_i
         if f.genre is None:
             f.errors["genre"] = "没有这个体裁分类。"
     if raw := get("item"):
-        item = _int(raw)
+        item = int_or_none(raw)
         if item in StatutoryItem.values:
             f.item = item
         else:
@@ -193,7 +194,7 @@ def parse_filters(params, *, allow=("agency", "topic", "genre", "item", "local_i
             f.errors["local_item"] = "没有这个第二十一条事项。"
     for name in ("year_from", "year_to", "year"):
         if raw := get(name):
-            year = _int(raw)
+            year = int_or_none(raw)
             if year is None or not MIN_YEAR <= year <= this_year + 1:
                 f.errors[name] = f"年份应在 {MIN_YEAR} 至 {this_year + 1} 之间。"
                 continue
@@ -298,7 +299,7 @@ class ListPage:
 
 
 def paginate(queryset, page_param, per_page=PAGE_SIZE, exact_count=False, count=None) -> ListPage:
-    return ListPage(queryset, _int(page_param) or 1, per_page, exact_count, count)
+    return ListPage(queryset, int_or_none(page_param) or 1, per_page, exact_count, count)
 
 
 def year_choices():

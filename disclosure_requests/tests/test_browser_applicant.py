@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from disclosure_requests.models import DisclosureRequest
-from gongkai.tests.test_accessibility_browser import _violations
+from gongkai.tests.test_accessibility_browser import axe_violations
 
 from .conftest import PLANTED_ID
 from .test_browser import act, log_in, log_out, solve
@@ -90,7 +90,7 @@ def test_citizen_answers_the_correction_online_and_downloads_the_reply(page, reg
     expect(page.get_by_text("请写明发文机关或文号")).to_be_visible()
     page.get_by_role("button", name="提交补正").click()
     expect(page.get_by_role("alert")).to_contain_text("请填写补正后的申请内容，或上传补正材料。")
-    assert _violations(page) == []  # axe-core, WCAG 2.1 A/AA: the case page with its form and an error
+    assert axe_violations(page) == []  # axe-core, WCAG 2.1 A/AA: the case page with its form and an error
     page.set_viewport_size({"width": 375, "height": 740})
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # usable on a phone
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -150,4 +150,4 @@ def test_citizen_answers_the_correction_online_and_downloads_the_reply(page, reg
     log = page.get_by_role("region", name="通知申请人记录")
     expect(log.get_by_role("cell", name="需要补正").first).to_be_visible()
     expect(log.get_by_role("cell", name="已答复").first).to_be_visible()
-    assert _violations(page) == []
+    assert axe_violations(page) == []

@@ -35,7 +35,7 @@ def county(region, make_staff):
     return catalog_services.publish(document, on=date(2024, 9, 10)).document
 
 
-def _violations(page) -> list[str]:
+def axe_violations(page) -> list[str]:
     found = Axe().run(page, options=WCAG_21_AA).response["violations"]
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
 
@@ -47,7 +47,7 @@ def test_no_wcag_21_aa_violation(browser, live_server, county, size):
     problems = {}
     for url in [*PUBLIC_PAGES, f"/documents/{county.pk}/"]:
         page.goto(url)
-        problems[url] = _violations(page)
+        problems[url] = axe_violations(page)
     page.goto("/workbench/login/")
     page.get_by_label("用户名").fill("gkb")
     page.get_by_label("密码").fill("Gongkai-test-1")
@@ -55,7 +55,7 @@ def test_no_wcag_21_aa_violation(browser, live_server, county, size):
     page.wait_for_url(re.compile(r"/workbench/$"))
     for url in STAFF_PAGES:
         page.goto(url)
-        problems[url] = _violations(page)
+        problems[url] = axe_violations(page)
     context.close()
     assert {url: found for url, found in problems.items() if found} == {}
 
@@ -64,6 +64,6 @@ def test_the_checker_sees_a_violation(browser):
     """The check above can fail: an image without alt text and an unlabelled input are reported."""
     page = browser.new_page()
     page.set_content('<html lang="zh-CN"><title>t</title><main><img src="x.png"><input type="text"></main></html>')
-    found = " ".join(_violations(page))
+    found = " ".join(axe_violations(page))
     page.close()
     assert "image-alt" in found and "label" in found

@@ -22,7 +22,7 @@ narrative is still being imported (a cycle). New code may import the concern mod
 import importlib
 
 _MODULE_OF = {
-    **dict.fromkeys(('_article_20_item_1', '_table_four', '_table_three', 'Attribution', 'attribution', 'CHANNEL_CELLS', 'channel_counts', 'compute_cells', 'computed_cell_ids', 'entered_cell_ids', 'FIRST_YEAR', 'source_of', 'SOURCES'), "compute"),
+    **dict.fromkeys(('article_20_item_1', 'table_four', 'table_three', 'Attribution', 'attribution', 'CHANNEL_CELLS', 'channel_counts', 'compute_cells', 'computed_cell_ids', 'entered_cell_ids', 'FIRST_YEAR', 'source_of', 'SOURCES'), "compute"),
     **dict.fromkeys(('approve_figures', 'enter_figures', 'figures_for', 'figures_template', 'FiguresImportResult', 'import_figures_xlsx', 'parse_entered', 'plain_number', 'reopen_figures', 'require_capability', 'submit_figures'), "figures"),
     **dict.fromkeys(('cell_values', 'create_draft', 'latest_report', 'previous_report', 'recompute', 'unit_status', 'units_by_kind'), "drafts"),
     **dict.fromkeys(('check', 'finding_dict'), "checking"),

@@ -163,15 +163,15 @@ def _appeals(attr: Attribution):
     return Appeal.objects.filter(attr.q("filed_on"))
 
 
-def _table_three(attr: Attribution, year: int, fmt: str) -> dict[str, int]:
+def table_three(attr: Attribution, year: int, fmt: str) -> dict[str, int]:
     return table_three_for(_cases(attr, year), year, fmt)
 
 
-def _table_four(attr: Attribution, year: int) -> dict[str, int]:
+def table_four(attr: Attribution, year: int) -> dict[str, int]:
     return table_four_for(_appeals(attr), year)
 
 
-def _article_20_item_1(attr: Attribution, year: int) -> dict[str, int]:
+def article_20_item_1(attr: Attribution, year: int) -> dict[str, int]:
     # Events count on their own day; the stock for the agencies answering into the units on 31 December.
     return article_20_item_1_for(Document.objects.filter(publisher_id__in=attr.on(date(year, 12, 31))),
                                  NormativeEvent.objects.filter(attr.q("on", "document__publisher_id")), year)
@@ -206,7 +206,7 @@ def _legacy(attr: Attribution, year: int) -> dict[str, int]:
     cells["lg.proactive.total"] = total
     cells.update({cid: by_channel.get(channel, 0) for channel, cid in CHANNEL_CELLS.items()})
     cells["lg.proactive.normative_docs_published"] = docs.filter(kind=DocumentKind.NORMATIVE_DOCUMENT).count()
-    cells["lg.proactive.normative_docs_issued"] = _article_20_item_1(attr, year)["t2.normative_docs.issued"]
+    cells["lg.proactive.normative_docs_issued"] = article_20_item_1(attr, year)["t2.normative_docs.issued"]
     return cells
 
 
@@ -215,16 +215,16 @@ def compute_cells(unit_ids, year: int, fmt: ReportFormat) -> dict[str, int]:
     fmt = ReportFormat(fmt)
     attr = attribution(unit_ids)
     if fmt == ReportFormat.F2021:
-        return {**_article_20_item_1(attr, year), **_table_three(attr, year, "2021"), **_table_four(attr, year)}
+        return {**article_20_item_1(attr, year), **table_three(attr, year, "2021"), **table_four(attr, year)}
     if fmt == ReportFormat.F2019:
-        item1 = _article_20_item_1(attr, year)
+        item1 = article_20_item_1(attr, year)
         cells = {}
         # INFERRED mapping: a catalogue document is made public when issued, so 新制作 = 新公开 = 制发.
         for row in ("rules", "normative_docs"):
             cells[f"t2v19.{row}.created"] = item1[f"t2.{row}.issued"]
             cells[f"t2v19.{row}.published"] = item1[f"t2.{row}.issued"]
             cells[f"t2v19.{row}.total_public"] = item1[f"t2.{row}.in_force"]
-        return {**cells, **_table_three(attr, year, "2019"), **_table_four(attr, year)}
+        return {**cells, **table_three(attr, year, "2019"), **table_four(attr, year)}
     if fmt == ReportFormat.LEGACY_2014:
         return _legacy(attr, year)
     return {}
