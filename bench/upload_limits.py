@@ -117,7 +117,7 @@ def after_catalogue(data, name):
     return _refusal(lambda: inspect_attachment(name, data) and "accepted")
 
 
-def after_auditor(data, name):
+def after_checkup(data, name):
     import django
 
     django.setup()
@@ -181,10 +181,10 @@ def main():
             ("before: python-docx on the whole file", before_docx, (docx,)),
             ("after: 领导信箱 attachment", after_letter, (docx, "x.docx")),
             ("after: catalogue attachment", after_catalogue, (docx, "x.docx")),
-            ("after: 年报体检", after_auditor, (docx, "x.docx"))]),
+            ("after: 年报体检", after_checkup, (docx, "x.docx"))]),
         (f"DOCX, one entry of {bombs.LIMITS.max_total // 1024 // 1024 + 1} MB zeros "
          f"({len(bombs.one_entry('docx')) / 1024:.0f} KB)", None, "", [
-            ("after: 年报体检", after_auditor, (bombs.one_entry("docx"), "x.docx")),
+            ("after: 年报体检", after_checkup, (bombs.one_entry("docx"), "x.docx")),
             ("after: catalogue attachment", after_catalogue, (bombs.one_entry("docx"), "x.docx"))]),
         (f"XLSX, {bombs.LIMITS.max_entries + 1:,} entries ({len(bombs.many_entries('xlsx')) / 1024:.0f} KB)",
          None, "", [("after: agency / catalogue import", after_table, (bombs.many_entries("xlsx"), "x.xlsx"))]),

@@ -1,6 +1,6 @@
 """Published 政府信息公开工作年度报告 on the portal (issue "annual report" §5): each agency's sub-column, the
 report page with its version history, downloads of published versions, the region-wide list and the
-auditor-contract JSON of a published version.
+JSON of a published version (the contract 年报体检 reads).
 
 Only PUBLISHED versions exist here: a draft, submitted or approved report is a 404 wherever it is asked for,
 and nothing from a cell's provenance (who entered it, from which file) is shown. A published version is

@@ -151,7 +151,7 @@ def document(request, key):
 
 @require_GET
 def annual_report(request, code, year):
-    """A published 政府信息公开工作年度报告's cells in the auditor's JSON contract (reports.services.export_json):
+    """A published 政府信息公开工作年度报告's cells in the JSON contract 年报体检 reads (reports.services.export_json):
     the latest published version, or ?version=N. The validator's findings are left out: they compare with
     other years' figures that may not be public."""
     try:

@@ -16,7 +16,7 @@ STYLE_ELEMENT_ALLOWED = ("monitoring/templates/monitoring/report_pdf.html", "rep
                          "rectifications/templates/rectifications/notice.html",
                          # 年报体检 results: its rules are also in gongkai.css, so the page looks the same while the
                          # browser ignores this element; to be removed by the app's owners.
-                         "templates/reports/audit/batch.html", "templates/report_checkup/batch.html")
+                         "templates/report_checkup/batch.html")
 # Computed column widths of the annual report's tables (style-src-attr 'unsafe-inline'), and the PDF-only one.
 STYLE_ATTRIBUTE_ALLOWED = ("reports/templates/reports/print/_grid.html",
                            "monitoring/templates/monitoring/report_pdf.html")

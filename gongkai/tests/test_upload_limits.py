@@ -94,7 +94,7 @@ def test_report_figures_import(region, inflated, bomb):
 
 
 @pytest.mark.parametrize("bomb", list(bombs.BOMBS))
-def test_auditor_upload(region, inflated, bomb):
+def test_checkup_upload(region, inflated, bomb):
     """年报体检 in the workbench: the file is a failed row with its reason; the batch goes on."""
     from report_checkup import services as checkup
     from report_checkup.models import CheckedStatus
@@ -108,7 +108,7 @@ def test_auditor_upload(region, inflated, bomb):
 
 
 @pytest.mark.parametrize("bomb", list(bombs.BOMBS))
-def test_auditor_command_line(inflated, bomb):
+def test_checkup_command_line(inflated, bomb):
     """`gongkai checkup`: the report's JSON carries IMP-E02 with the reason."""
     from report_checkup.checkup import check_file
 
@@ -117,7 +117,7 @@ def test_auditor_command_line(inflated, bomb):
     assert BOMB_MESSAGE in result["findings"][0]["message"] and inflated["max"] <= CAP
 
 
-def test_auditor_reads_a_real_docx_through_the_counted_reader(inflated):
+def test_checkup_reads_a_real_docx_through_the_counted_reader(inflated):
     from report_checkup.checkup import check_file
 
     result = check_file(bombs.nested("docx"), "年报.docx")
@@ -219,3 +219,29 @@ def test_command_line_files_are_refused_by_size_before_reading(region, tmp_path,
     for result in (check_file(big), *check_many([big])):
         assert [f["code"] for f in result["findings"]] == ["IMP-E01"]
         assert "文件“年报.docx”大小为 2048.0 MB，超过 20 MB 的上限" in result["findings"][0]["message"]
+
+
+PDF_BOMBS = {"inflating stream": (1, 400 * 1024 * 1024), "5,000 pages": (5000, 1024 * 1024)}
+
+
+@pytest.mark.parametrize("bomb", list(PDF_BOMBS))
+def test_pdf_bombs_are_parsed_only_in_the_child_process(monkeypatch, bomb):
+    """Every upload point that takes a PDF (catalogue attachments with their text; letters', case files' and
+    更正申请 evidence checked without text) reads it through catalog.attachments → file_reading.pdf_text: pypdf
+    runs in a child process with the page cap, the time budget and the memory limit, never in the web process
+    (where it is made to fail here). The file is kept, with a note when its text was cut short."""
+    import pypdf
+
+    from catalog.attachments import MAX_PDF_PAGES, inspect_attachment
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pypdf ran in the web process")
+
+    monkeypatch.setattr(pypdf, "PdfReader", refuse)
+    data = bombs.pdf(*PDF_BOMBS[bomb])
+    assert len(data) < 1024 * 1024
+    for extract in (True, False):
+        checked = inspect_attachment("通知.pdf", data, extract_text=extract)
+        assert checked.content_type == "application/pdf" and not checked.active_content
+    if bomb == "5,000 pages":
+        assert inspect_attachment("通知.pdf", data).note == f"PDF 共 5000 页，只提取了前 {MAX_PDF_PAGES} 页的文本。"
