@@ -98,3 +98,30 @@ def nested(kind: str) -> bytes:
 
 
 BOMBS = {"one entry": one_entry, "ratio": ratio, "entry count": many_entries}
+
+
+@functools.cache
+def pdf(pages: int, inflated: int) -> bytes:
+    """A PDF of `pages` pages sharing one FlateDecode content stream that inflates to `inflated` bytes of
+    drawing operators: a decompression bomb inside a PDF (a few hundred KB on disk), or a page-count bomb."""
+    import zlib
+
+    packer, chunk, parts, total = zlib.compressobj(9), b"0 0 m 1 1 l S\n" * 65536, [], 0
+    while total < inflated:
+        parts.append(packer.compress(chunk))
+        total += len(chunk)
+    stream = b"".join(parts) + packer.flush()
+    contents = 3 + pages
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               f"<< /Type /Pages /Kids [{' '.join(f'{3 + i} 0 R' for i in range(pages))}] /Count {pages} >>".encode()]
+    objects += [f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {contents} 0 R >>".encode()] * pages
+    objects.append(f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
