@@ -769,6 +769,17 @@ def _consultation_errors(case: DisclosureRequest, outcome: str, on: date, close_
     return errors
 
 
+def _agencies_named_in(text: str, case: DisclosureRequest) -> list[str]:
+    """第三十六条第（五）项: the agencies of the register whose full name a "not ours" reply's reasons give (the
+    case's own agency and the agencies above it left out: naming them says nothing about who is responsible)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    skip = {case.agency_id, *case.agency.ancestor_ids()}
+    agencies = type(case.agency).objects.exclude(pk__in=skip).values_list("name", flat=True)
+    return sorted({name for name in agencies if len(name) >= 4 and name in text})
+
+
 @transaction.atomic
 def reply(case: DisclosureRequest, *, user=None, outcome: str = "", legal_basis: str, reasons: str = "",
           detail: str = "", secondary_outcomes=(), competent_agency: str = "", on: date | None = None,
@@ -811,6 +822,9 @@ def reply(case: DisclosureRequest, *, user=None, outcome: str = "", legal_basis:
     if not_responsible and not (competent_agency or "").strip() and not competent_agency_unknown:
         errors["competent_agency"] = ("不属于本机关负责公开的，能够确定负责公开该政府信息的行政机关时，应当告知申请人该行政机关的"
                                       "名称、联系方式（第三十六条第（五）项）。请填写，或注明无法确定负责公开的机关。")
+    elif not_responsible and not (competent_agency or "").strip() and (named := _agencies_named_in(reasons, case)):
+        errors["competent_agency"] = (f"答复理由写明了{'、'.join(named)}，负责公开的机关能够确定：请填写该机关的名称、联系方式"
+                                      "（第三十六条第（五）项），不能注明无法确定。")
     if any(s not in Outcome.values or s == outcome for s in secondary_outcomes):
         errors["secondary_outcomes"] = "其他答复理由无效或与主要结果重复。"
     try:

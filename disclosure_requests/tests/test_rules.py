@@ -59,8 +59,32 @@ def test_article_36_5_not_ours_names_the_competent_agency_unless_it_cannot_be_de
                            **NOT_OURS)
     assert named.competent_agency.startswith("县自然资源局")
     unknown = services.reply(in_person(date(2024, 9, 25), description="另一件"), user=h, on=date(2024, 9, 30),
-                             competent_agency_unknown=True, **NOT_OURS)
+                             competent_agency_unknown=True,
+                             **{**NOT_OURS, "reasons": "经核查，该信息不属于本机关职责范围，负责公开的机关无法确定"})
     assert unknown.state == RequestState.CLOSED and unknown.competent_agency == ""
+
+
+def test_article_36_5_cannot_be_determined_is_refused_when_the_reasons_name_the_agency(in_person, handlers):
+    """《政府信息公开条例》第三十六条第（五）项: 能够确定负责公开该政府信息的行政机关的，告知申请人该行政机关的名称、
+    联系方式. A reply stating that the agency cannot be determined, while its reasons name an agency of the
+    register, is refused and must name it; the replying agency itself and the government above it are not
+    "another agency" and do not count."""
+    h = handlers["handler"]
+    case = in_person(date(2024, 9, 25))
+    fields = {**NOT_OURS, "reasons": "该文件由演示县卫生健康局制作并保存"}
+    with pytest.raises(ValidationError) as info:
+        services.reply(case, user=h, on=date(2024, 9, 30), competent_agency_unknown=True, **fields)
+    message = info.value.message_dict["competent_agency"][0]
+    assert "演示县卫生健康局" in message and "第三十六条第（五）项" in message
+    case.refresh_from_db()
+    assert case.state != RequestState.CLOSED
+    named = services.reply(case, user=h, on=date(2024, 9, 30), competent_agency="演示县卫生健康局，电话 0953-6012346",
+                           **fields)
+    assert named.competent_agency.startswith("演示县卫生健康局")
+    own = services.reply(in_person(date(2024, 9, 25), description="另一件"), user=h, on=date(2024, 9, 30),
+                         competent_agency_unknown=True,
+                         **{**NOT_OURS, "reasons": "演示县人民政府未将该事项交由演示县教育局办理，负责公开的机关无法确定"})
+    assert own.state == RequestState.CLOSED and own.competent_agency == ""
 
 
 def test_2008_article_21_3_not_this_agency_names_the_competent_agency(in_person, handlers):
