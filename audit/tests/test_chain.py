@@ -211,7 +211,7 @@ def restore_guard_function(owner_sql):
     if connection.vendor == "postgresql":
         triggers = import_module("audit.migrations.0003_append_only_triggers")
         owner_sql(triggers.POSTGRES_FORWARD[2])  # CREATE OR REPLACE FUNCTION audit_entry_refuse_change
-        owner_sql("DROP FUNCTION IF EXISTS audit_noop()")
+        owner_sql("DROP FUNCTION IF EXISTS audit_noop() CASCADE")  # with the do-nothing trigger; restore_triggers runs next
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
