@@ -96,11 +96,27 @@ def line_cells(line: list[Char]) -> list[tuple[str, float]]:
         else:
             pieces.append([ch])
     out = []
-    for piece in pieces:
-        text = (_thin_joined(piece) or line_text(piece)).strip()
-        if text:
-            out.append((text, round((piece[0].x0 + piece[-1].x1) / 2, 1)))
+    for whole in pieces:
+        cut = glued_number(whole)
+        for piece in (whole[:cut], whole[cut:]) if cut else (whole,):
+            text = (_thin_joined(piece) or line_text(piece)).strip()
+            if text:
+                out.append((text, round((piece[0].x0 + piece[-1].x1) / 2, 1)))
     return out
+
+
+_GLUED = re.compile(r"[\u4e00-\u9fff）)]\d[\d.,]*$")
+
+
+def glued_number(chars: list[Char]) -> int | None:
+    """A short label with its number set right against it ("行政事业性收费7730.28": a long label fills its
+    column): the index where the number starts, or None. Only for short pieces (a label, not a line of prose
+    that happens to break after a number)."""
+    text = "".join(c.text for c in chars)
+    if len(chars) > 40 or len(text) != len(chars):
+        return None
+    match = _GLUED.search(text)
+    return match.start() + 1 if match else None
 
 
 def _thin_joined(line: list[Char]) -> str | None:

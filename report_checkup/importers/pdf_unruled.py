@@ -19,13 +19,15 @@ import statistics
 from dataclasses import dataclass, field
 
 try:
-    from .pdf_tables import _THIN_SPACES, REPLACEMENT, Char, cell_text, text_lines
+    from .pdf_tables import _THIN_SPACES, REPLACEMENT, Char, cell_text, glued_number, text_lines
 except ImportError:  # pdf_tables run as a script in its child process (no package)
-    from pdf_tables import _THIN_SPACES, REPLACEMENT, Char, cell_text, text_lines
+    from pdf_tables import _THIN_SPACES, REPLACEMENT, Char, cell_text, glued_number, text_lines
 
 # A piece of a line: characters closer than this share of an em (a CJK character's width) together.
 _NUMBER_GAP = 0.3
 _TEXT_GAP = 0.9
+# A label wrapped over more lines than this above its numbers (or below them) is not followed further.
+_MAX_WRAP = 8
 _NUMERIC = re.compile(r"^[-+]?\d[\d.,]*%?$|^[-—/]$")
 # A row label starts with its printed number: 一、 （一） 1. 1、 (1)
 _NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
@@ -99,7 +101,7 @@ def em_of(chars: list[Char]) -> float:
     return 0.8 * statistics.median(sizes) if sizes else 10.0
 
 
-def pieces_of(line: list[Char], em: float) -> list[Piece]:
+def pieces_of(line: list[Char], em: float, text_gap: float = _TEXT_GAP) -> list[Piece]:
     """A line cut into pieces: at a gap wider than _TEXT_GAP em, or wider than _NUMBER_GAP em where a digit
     meets anything (two numbers in neighbouring columns can stand close together)."""
     out: list[Piece] = []
@@ -108,11 +110,17 @@ def pieces_of(line: list[Char], em: float) -> list[Piece]:
             prev = out[-1].chars[-1]
             gap = ch.x0 - prev.x1
             digit = ch.text.isdigit() or prev.text.isdigit()
-            if gap <= (_NUMBER_GAP if digit else _TEXT_GAP) * em:
+            if gap <= (_NUMBER_GAP if digit else text_gap) * em:
                 out[-1].chars.append(ch)
                 continue
         out.append(Piece([ch]))
-    return [part for p in out if p.text.strip() for part in _split_numbered(p, em)]
+    out = [part for p in out if p.text.strip() for part in _split_numbered(p, em)]
+    return [part for p in out for part in _split_glued(p)]
+
+
+def _split_glued(piece: Piece) -> list[Piece]:
+    cut = glued_number(piece.chars)
+    return [Piece(piece.chars[:cut]), Piece(piece.chars[cut:])] if cut else [piece]
 
 
 def _split_numbered(piece: Piece, em: float) -> list[Piece]:
@@ -200,37 +208,79 @@ def _table(lines, group: list[int], em: float):
     edges = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
     left = zone - 0.3 * em  # every number of the first column starts at `zone` or right of it
     right = columns[-1][1] + em
-    # The table's lines: the anchors, the label lines between them, and up to two label lines just above
-    # the first anchor and just below the last (a wrapped label whose numbers are on its middle or first line).
+    # The table's lines: the anchors, the label lines between them, and the lines of a label wrapped just
+    # above the first anchor and just below the last (a wrapped label whose numbers are on its middle or first
+    # line): close together, text only, in the label column; above, up to the line where a row number starts.
     first, last = group[0], group[-1]
 
     def label_only(j) -> bool:
         return not _anchor(lines[j][1]) and all(p.x1 <= left for p in lines[j][1])
 
-    def close(a, b) -> bool:  # line b right under line a
-        return min(c.top for c in lines[b][0]) - max(c.bottom for c in lines[a][0]) < 0.6 * em
+    def gap(a, b) -> float:
+        return min(c.top for c in lines[b][0]) - max(c.bottom for c in lines[a][0])
 
-    for _ in range(2):
-        if first - 1 >= 0 and label_only(first - 1) and close(first - 1, first):
-            first -= 1
-    for _ in range(2):
+    # The lines of one wrapped label stand closer together than two rows (cell padding): a line continues a
+    # label when its gap is under half the usual gap between two rows of numbers, and under 0.6 em.
+    row_gaps = [gap(j, j + 1) for j in group if j + 1 in group]
+    wrap_gap = min(0.6 * em, 0.5 * statistics.median(row_gaps)) if row_gaps else 0.6 * em
+
+    def close(a, b) -> bool:  # line b right under line a
+        return gap(a, b) < wrap_gap
+
+    def lane(b) -> bool:  # line b starts where a label of the table starts (a wrapped label's next line)
+        return any(
+            abs(p.x0 - lines[b][1][0].x0) < 0.5 * em
+            for j in range(first, last + 1)
+            for p in lines[j][1]
+            if p.x1 <= left
+        )
+
+    # Above the first number line: label lines as close as two rows (a wrapped label, a row printed blank,
+    # the rest of a row broken by the page), up to a header or a paragraph. Below the last: a wrapped label's
+    # unnumbered lines.
+    near = max(wrap_gap, statistics.median(row_gaps) + 0.25 * em) if row_gaps else 0.6 * em
+    for _ in range(_MAX_WRAP):
+        if first - 1 < 0 or not label_only(first - 1) or gap(first - 1, first) >= near:
+            break
+        first -= 1
+    for _ in range(_MAX_WRAP):
         nxt = last + 1
         if (
-            nxt < len(lines)
-            and label_only(nxt)
-            and close(last, nxt)
-            and not _NUMBERED.match(lines[nxt][1][0].text)
+            nxt >= len(lines)
+            or not label_only(nxt)
+            or not close(last, nxt)
+            or not lane(nxt)
+            or _NUMBERED.match(lines[nxt][1][0].text)
         ):
-            last = nxt
+            break  # below, only the rest of a wrapped label: a numbered line there may be the next heading
+        last = nxt
+    # The header: up to four text lines right above, reaching over the number columns, cut at every gap
+    # ("本年新制作数量  本年新公开数量": the recogniser tells 2019 from 2021 labels by them).
+    heads: list[tuple[int, list[Piece]]] = []
+    while first - 1 >= 0 and len(heads) < 4:
+        k = first - 1
+        fine = pieces_of(lines[k][0], em, text_gap=_NUMBER_GAP)
+        if (
+            any(p.numeric for p in fine)
+            or gap(k, first) >= 1.2 * em
+            or not any(p.x1 > left for p in fine)
+            or (len(fine) < 2 and fine[0].x0 < left)
+        ):
+            break
+        heads.insert(0, (k, fine))
+        first = k
     anchor_set = set(group)
     counts = {j: len(_numbers(lines[j][1])) for j in group}
     # Label blocks, lane by lane.
     blocks: list[Block] = []
     numbers: dict[int, list[Piece]] = {}
     used: set[int] = set()
+    head_lines = {k for k, _ in heads}
     for j in range(first, last + 1):
         line, pieces = lines[j]
-        used.update(id(c) for c in line if c.cx <= right)
+        used.update(id(c) for c in line if c.cx <= right or j in head_lines)
+        if j in head_lines:
+            continue
         for p in pieces:
             if p.x0 >= right:
                 continue
@@ -246,7 +296,7 @@ def _table(lines, group: list[int], em: float):
                 p = Piece([c for c in p.chars if c.cx < left])
                 if not p.chars:
                     continue
-            _add_to_block(blocks, p, j, counts, em)
+            _add_to_block(blocks, p, j, counts, em, wrap_gap)
     # Which anchors each block spans.
     spans = {
         j: (min(p.top for p in numbers.get(j, [])), max(p.bottom for p in numbers.get(j, [])))
@@ -295,9 +345,12 @@ def _table(lines, group: list[int], em: float):
             for o in blocks
         ):
             continue
-        rows.append((b.top, [b.text] + [""] * len(columns)))
+        # below the last numbers: the row's numbers may be at the top of the next page, so not read as blank
+        trailing = b.top > max(bottom for _, bottom in spans.values())
+        rows.append((b.top, [b.text] + [REPLACEMENT if trailing else ""] * len(columns)))
     rows.sort(key=lambda r: r[0])
-    all_chars = [c for j in range(first, last + 1) for c in lines[j][0] if c.cx <= right]
+    rows[:0] = [(0.0, [p.text.strip() for p in fine]) for _, fine in heads]
+    all_chars = [c for j in range(first, last + 1) for c in lines[j][0] if c.cx <= right or j in head_lines]
     bbox = (
         min(c.x0 for c in all_chars),
         min(c.top for c in all_chars),
@@ -307,7 +360,9 @@ def _table(lines, group: list[int], em: float):
     return bbox, [cells for _, cells in rows], used
 
 
-def _add_to_block(blocks: list[Block], piece: Piece, line: int, counts: dict[int, int], em: float) -> None:
+def _add_to_block(
+    blocks: list[Block], piece: Piece, line: int, counts: dict[int, int], em: float, wrap_gap: float
+) -> None:
     """A label piece continues the block above it in its lane (same left edge, right under it, not starting
     with a row number), or starts a block of its own. A piece on a line with as many numbers as the block's
     own number line is a row of its own ("规章" / "行政规范性文件", unnumbered rows set close); with fewer
@@ -315,7 +370,9 @@ def _add_to_block(blocks: list[Block], piece: Piece, line: int, counts: dict[int
     if not _NUMBERED.match(piece.text):
         for b in reversed(blocks):
             last = b.pieces[-1]
-            if abs(last.x0 - piece.x0) < 0.5 * em and -0.5 * em < piece.top - last.bottom < 0.5 * em:
+            if abs(last.x0 - piece.x0) < 0.5 * em and -0.5 * em < piece.top - last.bottom < min(
+                wrap_gap, 0.5 * em
+            ):
                 own = [counts[j] for j in b.lines if j in counts and j != line]
                 if line in counts and own and counts[line] >= max(own):
                     break
