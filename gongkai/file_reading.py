@@ -25,14 +25,19 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import json
 import logging
 import os
 import re
 import struct
+import subprocess
+import sys
+import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
 logger = logging.getLogger(__name__)
@@ -87,8 +92,6 @@ class Budget:
 
 
 def default_seconds() -> float:
-    from django.conf import settings
-
     return float(getattr(settings, "GONGKAI_FILE_TIME_BUDGET_SECONDS", 10))
 
 
@@ -114,8 +117,6 @@ class CappedUploadHandler(TemporaryFileUploadHandler):
     every upload point refuses it by size with its own message before reading anything."""
 
     def new_file(self, *args, **kwargs):
-        from django.conf import settings
-
         super().new_file(*args, **kwargs)
         self.cap = int(getattr(settings, "GONGKAI_UPLOAD_MAX_MB", 50)) * MB
         self.capped = _CappedFile(self.file, self.cap)
@@ -456,6 +457,7 @@ def open_workbook(data: bytes, *, package: ZipPackage | None = None, limits: Zip
                   budget: Budget | None = None):
     """An openpyxl read-only workbook (data_only) whose parts are read through `package` (opened here when not
     given). Close it when done. Raises FileRefused for limits; openpyxl's own errors for damaged files."""
+    # lazy: openpyxl (~25 MB, ~0.7 s to import) only when a workbook is read
     from openpyxl.reader.excel import ExcelReader
 
     package = _package(data, package, limits, budget)
@@ -471,6 +473,7 @@ def open_docx(data: bytes, *, package: ZipPackage | None = None, limits: ZipLimi
     """A python-docx Document built from the XML parts read through `package`; other parts (images, fonts,
     embedded files — never needed for text, and never opened, so a nested archive is not inflated) become
     empty placeholders. python-docx inflates nothing itself: it gets an uncompressed copy."""
+    # lazy: python-docx only when a DOCX is read (the PDF child process imports this module)
     import docx
 
     package = _package(data, package, limits, budget)
@@ -510,11 +513,10 @@ def _pdf_worker() -> None:
     """The child process (`pdf_text`): parameters as one JSON line on stdin, then the PDF; one JSON line per
     event on stdout: ["count", n], ["page", n, text, error], ["stopped", why], ["needs-password"],
     ["encryption-unknown"], ["error", name]."""
-    import json
-    import sys
-
     params = json.loads(sys.stdin.buffer.readline())
+    logging.disable(logging.CRITICAL)  # pypdf's warnings about a damaged file: the events below say what matters
     try:
+        # lazy: Unix only; without it the child runs without the memory limit (except below)
         import resource
 
         with open("/proc/self/statm") as statm:  # the address space already mapped (interpreter, libraries)
@@ -530,6 +532,7 @@ def _pdf_worker() -> None:
         out.flush()
 
     try:
+        # lazy: pypdf runs only in the child process of pdf_text, never in the web process
         from pypdf import PasswordType, PdfReader
 
         reader = PdfReader(io.BytesIO(sys.stdin.buffer.read()), strict=False)
@@ -599,6 +602,7 @@ def pdf_active_markers(data: bytes) -> list[str]:
 
 def _pdf_active_objects(reader) -> list[str]:
     """In the child process: every object of the file, compressed object streams included."""
+    # lazy: pypdf runs only in the child process of pdf_text, never in the web process
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
     found = set()
@@ -645,25 +649,24 @@ def pdf_text(data: bytes, *, layout: bool = False, max_pages: int = MAX_PDF_PAGE
     """The text of a PDF, page by page, read by pypdf in a child process that is killed when `seconds`
     (default: settings.GONGKAI_FILE_TIME_BUDGET_SECONDS) run out, and that cannot map more than `memory_mb`.
     Pages read before reading stopped are kept (`stopped` says why). Never raises for a bad file."""
-    import json
-    import os
-    import subprocess
-    import sys
-
     seconds = default_seconds() if seconds is None else seconds
     params = {"layout": layout, "max_pages": max_pages, "max_chars": max_chars, "memory_mb": memory_mb,
               "scan_active": scan_active}
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no user input in the command
-        [sys.executable, "-c", "from gongkai.file_reading import _pdf_worker; _pdf_worker()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     result = PdfText()
-    try:
-        output, _ = process.communicate(json.dumps(params).encode() + b"\n" + data, timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        output, _ = process.communicate()
-        result.stopped = "time"
+    # The child's stderr goes to a temporary file, never into this process's memory; only its end is read.
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no user input in the command
+            [sys.executable, "-c", "from gongkai.file_reading import _pdf_worker; _pdf_worker()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
+        try:
+            output, _ = process.communicate(json.dumps(params).encode() + b"\n" + data, timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+            result.stopped = "time"
+        stderr.seek(max(0, stderr.seek(0, os.SEEK_END) - 4096))
+        errors = stderr.read()
     for line in output.decode("utf-8", errors="replace").splitlines():
         try:
             tag, *rest = json.loads(line)
@@ -687,5 +690,14 @@ def pdf_text(data: bytes, *, layout: bool = False, max_pages: int = MAX_PDF_PAGE
         elif tag == "error":
             result.error = rest[0]
     if not result.stopped and process.returncode not in (0, None):
-        result.stopped = "memory"  # killed by the memory limit inside C code
+        # Killed by a signal (an allocation refused inside C code aborts; the kernel kills), or a MemoryError
+        # that escaped: the memory limit. Any other exit (the child could not start, a bug) is an error, not a
+        # claim about the file; only the exception's class is logged, never anything of the file's content.
+        last = errors.decode("utf-8", errors="replace").strip().splitlines()[-1:] or [""]
+        kind = last[0].split(":", 1)[0].strip()[:80]
+        if process.returncode < 0 or kind == "MemoryError":
+            result.stopped = "memory"
+        else:
+            logger.warning("PDF reader process exited with status %s (%s)", process.returncode, kind or "no message")
+            result.error = result.error or f"ChildExit{process.returncode}"
     return result

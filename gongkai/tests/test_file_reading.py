@@ -142,6 +142,25 @@ def test_pdf_text_stops_at_the_time_budget():
     assert read.stopped == "time" and read.pages == []
 
 
+@pytest.mark.parametrize(("script", "stopped", "error"), [
+    ("kill -9 $$", "memory", ""),  # killed by a signal: an allocation refused in C code aborts, the kernel kills
+    ("echo 'MemoryError' >&2; exit 1", "memory", ""),
+    ("echo 'ModuleNotFoundError: No module named gongkai' >&2; exit 1", "", "ChildExit1"),
+    ("exit 3", "", "ChildExit3"),
+])
+def test_pdf_child_exit_is_called_memory_only_when_it_was(tmp_path, monkeypatch, script, stopped, error):
+    """A child that could not start or crashed is an error (a note that the text could not be read), not
+    "所需内存过多"."""
+    import sys
+
+    child = tmp_path / "child.sh"
+    child.write_text(f"#!/bin/sh\n{script}\n")
+    child.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(child))
+    read = file_reading.pdf_text(_pdf())
+    assert (read.stopped, read.error, read.pages) == (stopped, error, [])
+
+
 def test_read_upload_refuses_by_size_before_reading():
     class Upload:
         size = 2 * 1024 * 1024
