@@ -643,6 +643,7 @@ def corpus() -> list[Report]:
     add("rl-unruled-middle", "reportlab", options={"valign": "middle", "unruled": True})
     add("rl-unruled-all-glyphs", "reportlab", options={"unruled": True, "unruled_all": True, "glyphs": True})
     add("wp-t4-bands", "weasyprint", options={"t4_bands": True})
+    add("wp-unruled-garbled", "weasyprint", options={"unruled": True, "unruled_all": True, "garbled": True})
     for report in reports:
         report.unreadable = bool(report.options.get("garbled") or report.options.get("garbled_digits"))
     return reports
