@@ -245,3 +245,33 @@ def test_pdf_bombs_are_parsed_only_in_the_child_process(monkeypatch, bomb):
         assert checked.content_type == "application/pdf" and not checked.active_content
     if bomb == "5,000 pages":
         assert inspect_attachment("通知.pdf", data).note == f"PDF 共 5000 页，只提取了前 {MAX_PDF_PAGES} 页的文本。"
+
+
+def test_an_oversized_public_upload_is_kept_only_up_to_the_cap_while_it_streams(client, region, settings, tmp_path,
+                                                                                 monkeypatch):
+    """领导信箱, anonymous, through Django's request parsing with settings.FILE_UPLOAD_HANDLERS: of an 11 MB
+    attachment at most GONGKAI_UPLOAD_MAX_MB (+1 byte) reaches the temporary file, nothing is read into memory,
+    and the writer gets the limit in Chinese."""
+    from gongkai import file_reading
+    from mailboxes.models import Letter, Mailbox
+    from mailboxes.tests.test_public import valid_post
+
+    settings.MEDIA_ROOT, settings.GONGKAI_UPLOAD_MAX_MB = tmp_path, 1
+    kept = []
+    complete = file_reading.CappedUploadHandler.file_complete
+
+    def file_complete(self, file_size):
+        upload = complete(self, file_size)
+        kept.append((upload.file.seek(0, 2), upload.size, upload.truncated))
+        return upload
+
+    monkeypatch.setattr(file_reading.CappedUploadHandler, "file_complete", file_complete)
+    monkeypatch.setattr(file_reading, "read_upload", lambda *args: pytest.fail("an oversized upload was read"))
+    mailbox = Mailbox.objects.create(agency=region["county"], code="county-head", name="县长信箱", kind="leader")
+    upload = SimpleUploadedFile("材料.pdf", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024))
+    response = client.post(reverse("mailboxes_public:write", kwargs={"code": mailbox.code}),
+                           {**valid_post(), "attachments": [upload]})
+    page = response.content.decode()
+    assert kept == [(1024 * 1024 + 1, 11 * 1024 * 1024 + 9, True)]
+    assert response.status_code == 200 and "文件“材料.pdf”大小为 11.0 MB，超过 10 MB 的上限" in page
+    assert not Letter.objects.exists()
