@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import ocr_cells
+from . import ocr_cells, tables
 from .document import Document
 
-DEFAULT_DPI = 300
+DEFAULT_DPI = 200  # measured best and cheapest of 150/200/300 on the scanned corpus (docs/benchmarks.md)
 DEFAULT_MIN_CONFIDENCE = 80
 LOW_CONFIDENCE = "〔识别不清〕"  # a text cell with ink and nothing read: no label, its row is not matched
 # A number cell not read with confidence: a value slot (the replacement character makes it one for the
@@ -48,6 +48,10 @@ _JUNK = {"|", "丨", "｜", "I", "l", "i", "_", "!", "'", "\"", ".", ",", "、",
 # A label's numbering with its dot lost or read as a comma ("1属于国家秘密", "3,补正后…", "了.属于…"): 1. 3. 7.
 _LABEL_NUMBER = re.compile(r"^([1-9了])(?:[.,，、]|(?=[\u4e00-\u9fff]))(?=[\u4e00-\u9fff])")
 _LABEL_MARKS = str.maketrans({"〈": "（", "〉": "）", "《": "（", "》": "）", "【": "（", "】": "）"})
+# A bracketed numbering with a bracket lost or doubled ("（七总计", "（一)）予以公开"), and a speck read as a
+# character before a numbering digit ("人6属于四类过程性信息"): the numbering as printed, nothing else changed.
+_BRACKET_NUMBER = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,2})\s*[)）]*\s*(?=[\u4e00-\u9fff])")
+_STRAY_BEFORE_NUMBER = re.compile(r"^[\u4e00-\u9fff](?=[1-9][.,，、]?[\u4e00-\u9fff])")
 
 
 def _setting(name: str, default):
@@ -492,8 +496,7 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
     for i, cell in enumerate(owners):
         if cell.text == UNREAD_NUMBER or i in blank:
             continue
-        cell.text = _LABEL_NUMBER.sub(lambda m: {"了": "7"}.get(m.group(1), m.group(1)) + ".",
-                                      cell.text.translate(_LABEL_MARKS))
+        cell.text = label_numbering(cell.text)
         label = ocr_cells.known_label(cell.text)
         if label:
             cell.text = label
@@ -512,6 +515,14 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
     page.lines = [join_words(line) for line in _lines_of(rest) if join_words(line).strip()]
     page.lines = [re.sub(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])", "", t) for t in page.lines]
     return page
+
+
+def label_numbering(text: str) -> str:
+    """An OCR'd cell with the numbering of a row label as printed: brackets unified, a lost or doubled bracket
+    and a lost dot restored, a speck before the number dropped; the words are not touched."""
+    text = _STRAY_BEFORE_NUMBER.sub("", text.translate(_LABEL_MARKS))
+    text = _BRACKET_NUMBER.sub(lambda m: f"（{m.group(1)}）", text)
+    return _LABEL_NUMBER.sub(lambda m: {"了": "7"}.get(m.group(1), m.group(1)) + ".", text)
 
 
 def add_page(doc: Document, page: PageRead, number: int, first_table: int) -> int:
@@ -552,6 +563,7 @@ def read_scanned_pages(data: bytes, pages: list[int], doc: Document, seconds: fl
     seconds = max(seconds, page_seconds() * len(pages))  # the text reader's budget is for text, not OCR
     resolution = dpi()
     table_no = 1 + sum(1 for r in doc.rows if r.structured and r.where.endswith("第1行"))
+    pending: tuple[int, PageRead] | None = None  # a page is added once the next one is read (join_rows)
     for p in pages:
         left = seconds - (time.monotonic() - started)
         try:
@@ -560,10 +572,57 @@ def read_scanned_pages(data: bytes, pages: list[int], doc: Document, seconds: fl
             gray = render_pdf_page(data, p, resolution, left)
             page = read_page(gray, resolution, seconds - (time.monotonic() - started))
         except OcrStopped as stopped:
+            if pending:
+                table_no = add_page(doc, pending[1], pending[0], table_no)
+                doc.findings.append(_scan_note(*pending))
+                pending = None
             doc.findings.append(_finding("IMP-W13", "warning", f"第{p}页为扫描件，未能识别：{stopped}", f"第{p}页"))
             continue
-        table_no = add_page(doc, page, p, table_no)
-        doc.findings.append(_scan_note(p, page))
+        if pending:
+            if pending[0] == p - 1 and pending[1].grids and page.grids:
+                join_rows(pending[1].grids[-1], page.grids[0], max(resolution // 50, 3))
+            table_no = add_page(doc, pending[1], pending[0], table_no)
+            doc.findings.append(_scan_note(*pending))
+        pending = (p, page)
+    if pending:
+        table_no = add_page(doc, pending[1], pending[0], table_no)
+        doc.findings.append(_scan_note(*pending))
+
+
+def join_rows(above: Grid, below: Grid, tol: int) -> bool:
+    """A table row cut by the page break: the next page's table begins with the rest of the labels of the last
+    row (its number cells blank), as in "1.属于国" / "家秘密". The rest is appended to the labels above and
+    that row removed. Only between tables with the same columns, and only when the first row below has
+    text without digits and at least half of its cells blank (a repeated header row has no blank cells)."""
+    if len(above.xs) != len(below.xs) or any(abs(a - b) > 2 * tol for a, b in zip(above.xs, below.xs, strict=True)):
+        return False
+    first = [c for c in below.cells if c.r0 == 0]
+    texts = [c for c in first if c.text.strip()]
+    if not texts or 2 * len(texts) > len(first) or any(re.search(r"\d", c.text) or c.text in (
+            LOW_CONFIDENCE, UNREAD_NUMBER) or not _CJK.search(c.text) for c in texts):
+        return False
+    last = len(above.ys) - 2
+    targets = []
+    for cell in texts:
+        target = [c for c in above.cells if c.r1 - 1 == last and (c.c0, c.c1) == (cell.c0, cell.c1)]
+        if len(target) != 1:
+            return False
+        targets.append(target[0])
+    # The row label (the rightmost text) is a known label only with its rest: a row of its own below (blank
+    # cells meaning zero) is never joined to a complete label above.
+    label, rest = max(zip(targets, texts, strict=True), key=lambda pair: pair[0].c0)
+    if tables.lookup(label.text) or not tables.lookup(f"{label.text}{rest.text}"):
+        return False
+    for target, cell in zip(targets, texts, strict=True):
+        target.text = f"{target.text}\n{cell.text}"
+    moved = {id(cell) for cell in texts}
+    below.cells = [c for c in below.cells if not (c.r0 == 0 and c.r1 == 1)]
+    for cell in below.cells:
+        if id(cell) in moved:
+            cell.text = ""  # a group label spanning on below: its text went to the row above
+        cell.r0, cell.r1 = max(cell.r0 - 1, 0), cell.r1 - 1
+    below.ys = below.ys[1:]
+    return True
 
 
 def _scan_note(p: int, page: PageRead) -> dict:

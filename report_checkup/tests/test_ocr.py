@@ -70,19 +70,19 @@ def _as_pdf(pages: list[Image.Image], dpi: int) -> bytes:
 
 @needs_ocr
 def test_a_scanned_report_is_read_without_a_wrong_number(settings):
-    """A corpus report (LibreOffice PDF, ruled tables) printed to images at 300 dpi and wrapped as an
+    """A corpus report (LibreOffice PDF, ruled tables) printed to images at 200 dpi and wrapped as an
     image-only PDF: every number read is the printed one, each with its confidence; the rest is 未能读取 and
     no unread cell becomes an error."""
     import json
 
-    settings.GONGKAI_OCR_DPI = 300
+    settings.GONGKAI_OCR_DPI = 200
     expected = json.loads((CORPUS / "lo-portrait.json").read_text(encoding="utf-8"))["cells"]
-    report = check_bytes(_as_pdf(_scan((CORPUS / "lo-portrait.pdf").read_bytes(), 300), 300), "scan.pdf")
+    report = check_bytes(_as_pdf(_scan((CORPUS / "lo-portrait.pdf").read_bytes(), 200), 200), "scan.pdf")
     cells = report["cells"]
     wrong = {k: (cells[k], v) for k, v in expected.items() if k in cells and cells[k] != v}
     assert wrong == {}
     right = [k for k, v in expected.items() if cells.get(k, object()) == v]
-    assert len(right) >= len(expected) // 2  # measured 2026-12: see docs/benchmarks.md (OCR'd scans)
+    assert len(right) >= 0.95 * len(expected)  # measured 2026-12: 200 of 200, docs/benchmarks.md (OCR'd scans)
     assert all("confidence" in report["cell_sources"][k] for k in right if report["cell_sources"][k]["raw"])
     assert any(f["code"] == "IMP-I14" for f in report["findings"])
     assert not [f for f in report["findings"] if f["severity"] == "error"]  # a consistent report: no false error

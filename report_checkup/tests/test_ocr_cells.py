@@ -190,3 +190,43 @@ def test_a_table_cut_by_the_page_keeps_its_label_columns():
     [grid], _, _ = ocr.find_grids(image, 150)
     assert abs(grid.xs[0] - xs[0]) <= 3 and abs(grid.xs[-1] - xs[-1]) <= 3
     assert len(grid.xs) == len(xs) and len(grid.ys) == len(ys)
+
+
+def _grid(rows: list[list[str]]) -> ocr.Grid:
+    grid = ocr.Grid([50 * r for r in range(len(rows) + 1)], [100 * c for c in range(len(rows[0]) + 1)])
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            grid.cells.append(ocr.Cell(r, c, r + 1, c + 1, (100 * c, 50 * r, 100 * c + 100, 50 * r + 50), text))
+    return grid
+
+
+def test_a_row_cut_by_the_page_break_is_joined():
+    """"1.属于国" with its numbers at the foot of one page, "家秘密" with blank cells at the head of the next:
+    one row, 1.属于国家秘密, whose numbers are those above."""
+    above = _grid([["（一）予以公开", "3", "5"], ["1.属于国", "8", "0"]])
+    below = _grid([["家秘密", "", ""], ["2.其他法律行政法规禁止公开", "2", "0"]])
+    assert ocr.join_rows(above, below, 3)
+    assert above.cells[-3].text == "1.属于国\n家秘密"
+    assert tables.lookup(above.cells[-3].text)[0].row_id == "withheld_state_secret"
+    assert len(below.ys) == 2 and [c.text for c in below.cells] == ["2.其他法律行政法规禁止公开", "2", "0"]
+    assert all(c.r0 == 0 for c in below.cells)
+
+
+def test_a_row_of_blank_cells_below_a_complete_row_is_not_joined():
+    """Blank cells mean zero: a row whose numbers are all blank is a row of its own, not the rest of a label."""
+    above = _grid([["1.信访举报投诉类申请", "3", "5"]])
+    below = _grid([["2.重复申请", "", ""], ["3.要求提供公开出版物", "1", "0"]])
+    assert not ocr.join_rows(above, below, 3)
+    assert len(below.ys) == 3 and above.cells[0].text == "1.信访举报投诉类申请"
+    header = _grid([["自然人", "商业企业", "总计"]])
+    assert not ocr.join_rows(_grid([["1.属于国", "8", "0"]]), header, 3)  # a repeated header: no blank cell
+
+
+def test_a_misread_numbering_is_restored_and_the_label_found():
+    for read, row_id in (("（七总计", "closed_total"), ("（一)）予以公开", "granted"), ("人6属于四类过程性信", "withheld_process_info"),
+                         ("了属于行政执法案卷", "withheld_enforcement_file"), ("〈三〉不予公开", None)):
+        fixed = ocr.label_numbering(read)
+        assert not tables.lookup(read) or row_id is None
+        assert (tables.lookup(fixed)[0].row_id if row_id else fixed) == (row_id or "（三）不予公开"), (read, fixed)
+    assert ocr.label_numbering("第二十条第（一)项") == "第二十条第（一)项"  # not at the start: untouched
+    assert ocr.label_numbering("37") == "37"
