@@ -41,7 +41,9 @@ def query_of(entry: str):
     name, _, value = condition.partition("=")
     return text, value if name == "agency" else None, int(value) if name == "item" else None
 PG_DATABASE = "gongkai_bench_search"
-BACKENDS = "sqlite,pg,tantivy,like,trgm"
+# tix: the product's tantivy backend (search.tantivy_index) on the PostgreSQL copy, the default there;
+# tantivy: the peer below, built straight from the documents.
+BACKENDS = "sqlite,pg,tix,tantivy,like,trgm"
 BATCH = 5000
 
 
@@ -199,7 +201,8 @@ class TantivyPeer:
     """The peer: tantivy (PyPI `tantivy`, a Lucene-class engine embedded in-process) over the same bigram
     token text (search.bigrams.token_text, whitespace tokenizer, positions), title field boosted 10 × over
     the body, Okapi BM25 (k1 1.2, b 0.75), exact count. Filters are `facets` tokens (@p<publisher>,
-    @i<第二十条 item>). Bench-only: the product does not depend on it (pyproject extra `bench`)."""
+    @i<第二十条 item>). Kept as the reference the product's own tantivy backend (search.tantivy_index, "tix" here)
+    is measured beside: the same engine, written and read through the product's code."""
 
     def __init__(self, path: Path):
         import tantivy
@@ -271,10 +274,12 @@ class TantivyPeer:
             musts.append((Occur.Must, Q.boolean_query([
                 (Occur.Should, Q.boost_query(field_query("title", tokens, prefix), 10.0)),
                 (Occur.Should, field_query("body", tokens, prefix))])))
+        # Filters score nothing (const 0), so the reference ranking is the text's BM25 alone.
         if agency_id is not None:
-            musts.append((Occur.Must, Q.term_query(self.schema, "facets", f"@p{agency_id}")))
+            musts.append((Occur.Must, Q.const_score_query(Q.term_query(self.schema, "facets", f"@p{agency_id}"), 0.0)))
         if query.statutory_item is not None:
-            musts.append((Occur.Must, Q.term_query(self.schema, "facets", f"@i{query.statutory_item}")))
+            musts.append((Occur.Must, Q.const_score_query(
+                Q.term_query(self.schema, "facets", f"@i{query.statutory_item}"), 0.0)))
         del tantivy
         return Q.boolean_query(musts)
 
@@ -325,7 +330,8 @@ def main(argv=None):
                              "PostgreSQL); at 1M its build takes ~45 min here")
     parser.add_argument("--no-write", action="store_true", help="do not update docs/benchmarks.md")
     parser.add_argument("--backend", default=BACKENDS,
-                        help=f"comma-separated, of {BACKENDS} (LIKE is the ground truth and always run)")
+                        help=f"comma-separated, of {BACKENDS} (tix: the product's tantivy backend on the PostgreSQL "
+                             "copy; tantivy: the peer; LIKE is the ground truth and always run)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
     parser.add_argument("--drop", action="store_true", help="drop the PostgreSQL database at the end")
     parser.add_argument("--name", default=PG_DATABASE,
@@ -357,6 +363,7 @@ def main(argv=None):
     from search.query import parse
     from search.services import SearchQuery, search
     from search.sqlite_fts import SqliteFtsBackend
+    from search.tantivy_index import TantivyBackend
 
     aliases = ["default", "pg"] if pg_url else ["default"]
     # Build facts survive in a file so that a --reuse run (queries only) can still report them.
@@ -416,6 +423,21 @@ def main(argv=None):
     sqlite_backend = SqliteFtsBackend() if "sqlite" in chosen else None
     like_backend = LikeBackend()
     pg_backend = PostgresBackend("pg") if pg_url and "pg" in chosen and "pg_build" in facts else None
+    tix_backend = None
+    if pg_url and "tix" in chosen:
+        tix_backend = TantivyBackend("pg", path=workdir / f"{args.name}-{args.docs}.tix")
+        if "tix_build" not in facts or tix_backend.status().state != "ok":
+            def tix_progress(done, total):
+                if done % 50_000 < 1000 or done == total:
+                    log(f"\rtantivy 索引（产品后端）{done}/{total}")
+
+            seconds, _ = timed(tix_backend.rebuild, tix_progress, True)
+            log("\n")
+            size = sum(path.stat().st_size for path in (tix_backend.root / (tix_backend.root / "CURRENT").read_text())
+                       .iterdir())
+            facts["tix_build"] = f"{seconds:.0f} s"
+            facts["tix_size"] = f"{size / 2**20:,.0f} MiB = {size / facts['text_bytes']:.2f} × text"
+            facts_path.write_text(json.dumps(facts))
     peer = None
     if "tantivy" in chosen:
         peer = TantivyPeer(workdir / f"{args.name}-{args.docs}.tantivy")
@@ -474,6 +496,12 @@ def main(argv=None):
                     add("pg both", timing["pg count"][-1] + seconds)
                     add("pg search", timed(search, query, pg_backend)[0])
                     tops["pg"] = ([document_id for document_id, _ in ranked], total)
+                if tix_backend:
+                    add("tix count", timed(tix_backend.count, query, terms)[0])
+                    seconds, (total, ranked) = timed(tix_backend.search, query, terms)
+                    add("tix both", seconds)
+                    add("tix search", timed(search, query, tix_backend)[0])
+                    tops["tix"] = ([document_id for document_id, _ in ranked], total)
                 if peer:
                     seconds, (total, top) = timed(peer.search, query, terms, agency_id)
                     add("tantivy both", seconds)
@@ -491,6 +519,7 @@ def main(argv=None):
             for name, (top, total) in tops.items():
                 found = {"sqlite": lambda: fts_ids(sqlite_backend, query, terms),  # noqa: B023 - called here
                          "pg": lambda: set(pg_backend.match_ids(query, terms)),  # noqa: B023
+                         "tix": lambda: tix_backend.match_ids(query, terms),  # noqa: B023
                          "tantivy": lambda: peer.ids(query, terms, agency_id)}.get(name)  # noqa: B023
                 score(name, truth, found() if found else None, total, top, terms, titles, reference)
             log(f" {len(truth)} 篇\n")
@@ -510,7 +539,8 @@ def main(argv=None):
 
     # Writes: an editor's change through the backend's document_changed (what the worker's job runs) until
     # search finds it; the worker adds its poll interval (≤ 1 s) on top.
-    for name, backend, alias in (("sqlite", sqlite_backend, "default"), ("pg", pg_backend, "pg")):
+    for name, backend, alias in (("sqlite", sqlite_backend, "default"), ("pg", pg_backend, "pg"),
+                                 ("tix", tix_backend, "pg")):
         if backend is not None:
             report.setdefault("写入", {"queries": ["20 edits"], "times_ms": {}, "quality": {}})["times_ms"][
                 f"{name} write"] = write_latency(backend, alias)
@@ -540,7 +570,9 @@ def main(argv=None):
     lines.append(f"* Load average (1 min) before the queries {facts['load_before']}, after {facts['load_after']} "
                  "(two cores, shared with other work while this ran).")
     for key, label in (("sqlite", "SQLite FTS5 bigram index (default backend)"),
-                       ("pg", "PostgreSQL bigram backend (production)"), ("trgm", "pg_trgm GIN over the same text (baseline)"),
+                       ("pg", "PostgreSQL n-gram GIN backend (`postgres`)"),
+                       ("tix", "tantivy backend (`tantivy`, the product's index on PostgreSQL)"),
+                       ("trgm", "pg_trgm GIN over the same text (baseline)"),
                        ("tantivy", "tantivy peer (same bigrams, BM25)")):
         if f"{key}_build" in facts:
             lines.append(f"* {label}: build {facts[f'{key}_build']}, size {facts[f'{key}_size']}.")
@@ -552,27 +584,32 @@ def main(argv=None):
         "(count + top 20 + loading the 20 documents and their snippets); tantivy: exact count + BM25 top 20 in one "
         "call; pg_trgm: count + newest 20.",
         "* Recall / precision: each index's full match set against a LIKE scan of the same public documents "
-        "(SQLite · PostgreSQL · tantivy). Overlap@20: share of the top 20 also in tantivy's exact BM25 top 20; "
+        "(SQLite · PostgreSQL · tantivy backend · tantivy peer). Overlap@20: share of the top 20 also in tantivy's exact BM25 top 20; "
         "title: share of the top 20 whose title or 文号 holds every query word.",
         "",
-        "| Class | Queries | FTS5 count + top 20 | FTS5 search() | PG count + top 20 | PG search() | tantivy count + top 20 "
-        "| LIKE scan | pg_trgm LIKE | Recall / precision | Totals exact | Overlap@20 FTS5 · PG | Title FTS5 · PG · tantivy |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
+        "| Class | Queries | FTS5 count + top 20 | FTS5 search() | PG count + top 20 | PG search() "
+        "| **tantivy backend count + top 20** | **tantivy backend search()** | tantivy peer count + top 20 "
+        "| LIKE scan | pg_trgm LIKE | Recall / precision | Totals exact | Overlap@20 FTS5 · PG · backend "
+        "| Title FTS5 · PG · backend · peer |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
     for label, texts, timing, quality, exact in rows:
         def q(name, key, digits=3, label=label):
             value = report[label]["quality"].get(name, {}).get(key)
             return "—" if value is None else f"{value:.{digits}f}"
 
-        recall = " · ".join(f"{q(n, 'recall')}/{q(n, 'precision')}" for n in ("sqlite", "pg", "tantivy")
+        recall = " · ".join(f"{q(n, 'recall')}/{q(n, 'precision')}" for n in ("sqlite", "pg", "tix", "tantivy")
                             if n in quality)
         lines.append(
             f"| {label} | {texts} | {cell(timing.get('sqlite both'))} | {cell(timing.get('sqlite search'))} "
-            f"| {cell(timing.get('pg both'))} | {cell(timing.get('pg search'))} | {cell(timing.get('tantivy both'))} "
+            f"| {cell(timing.get('pg both'))} | {cell(timing.get('pg search'))} | {cell(timing.get('tix both'))} "
+            f"| {cell(timing.get('tix search'))} | {cell(timing.get('tantivy both'))} "
             f"| {cell(timing.get('like search'))} | {cell(timing.get('trgm both'))} | {recall} "
             f"| {'yes' if all(exact.values()) else 'NO: ' + ', '.join(n for n, v in exact.items() if not v)} "
-            f"| {q('sqlite', 'overlap_at_20_with_bm25', 2)} · {q('pg', 'overlap_at_20_with_bm25', 2)} "
+            f"| {q('sqlite', 'overlap_at_20_with_bm25', 2)} · {q('pg', 'overlap_at_20_with_bm25', 2)} · "
+            f"{q('tix', 'overlap_at_20_with_bm25', 2)} "
             f"| {q('sqlite', 'top20_all_words_in_title', 2)} · {q('pg', 'top20_all_words_in_title', 2)} · "
+            f"{q('tix', 'top20_all_words_in_title', 2)} · "
             f"{q('tantivy', 'top20_all_words_in_title', 2)} |")
     if "写入" in report:
         lines += ["", "Writes (edit → document_changed → found by search, ms median / p95 over 20 edits; the worker's "

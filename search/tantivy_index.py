@@ -51,6 +51,7 @@ from .sqlite_fts import FACET_FIELDS, ID_MASK, NO_SUCH_FACET, document_key, face
 
 TITLE_WEIGHT = 10.0  # a title hit outweighs body hits, as the other backends' rankings
 WRITER_HEAP = 50_000_000  # bytes for one writer (one thread); a rebuild batch of 1,000 documents fits
+CHANGE_HEAP = 15_000_000  # the writer of one document_changed
 LIVE_POINTER, SIDE_POINTER, LOCK_FILE = "CURRENT", "NEXT", "write.lock"
 KEEP_GENERATIONS = 2  # the live one and the one it replaced (readers that have not reloaded yet)
 TIE_MARGIN = 20  # documents read past the page, to see whether its last score is tied beyond it
@@ -297,8 +298,8 @@ class TantivyBackend(Backend):
                 "key": key, "fingerprint": fingerprint_of(key, title, body, facets)}
 
     @staticmethod
-    def _writer(index):
-        return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    def _writer(index, heap: int = WRITER_HEAP):
+        return index.writer(heap_size=heap, num_threads=1)
 
     def document_changed(self, document_id):
         with self.write_guard():
@@ -312,26 +313,26 @@ class TantivyBackend(Backend):
                 row = self._row(document, texts, document.topic.parent_id if document.topic_id else None)
             targets = []
             live = _read_pointer(self.root, LIVE_POINTER)
-            if live is not None or row is not None:
-                targets.append(live or self._create_live())
             side = _read_pointer(self.root, SIDE_POINTER)
+            if live is None and side is None:
+                # No index yet (a new installation, or a deployment switching to this backend): build the whole
+                # index, this document included. Only a completed rebuild names a live generation, so search never
+                # answers from a partial one (on PostgreSQL the earlier tables answer until then).
+                self.rebuild()
+                return
+            if live is not None:
+                targets.append(live)
             if side is not None:  # a rebuild under way that has passed this document follows the change too
                 progress = self._max_id(_open(self.root / side))
                 if document_id <= progress:
                     targets.append(side)
             for generation in targets:
-                writer = self._writer(_open(self.root / generation))
+                writer = self._writer(_open(self.root / generation), CHANGE_HEAP)
                 writer.delete_documents_by_term("doc_id", document_id)
                 if row is not None:
                     writer.add_document(tantivy.Document(**row))
                 writer.commit()
                 writer.wait_merging_threads()
-
-    def _create_live(self) -> str:
-        generation = _new_generation(self.root)
-        _open(self.root / generation, create=True)
-        _write_pointer(self.root, LIVE_POINTER, generation)
-        return generation
 
     @staticmethod
     def _max_id(index) -> int:
