@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
+from django.utils import timezone
 
 VERSION = "gongkai-audit-v1"
 GENESIS = "0" * 64  # the "previous hash" of entry 1
@@ -103,8 +104,6 @@ def lock_chain(using: str = "default") -> None:
 def append(model, fields: dict, using: str = "default"):
     """Create one chained entry of `model` (AuditEntry) from `fields`; `at` is taken after the lock, never
     earlier than the previous entry's, so timestamps are non-decreasing along the sequence."""
-    from django.utils import timezone
-
     key = chain_key()
     with transaction.atomic(using=using):
         lock_chain(using)

@@ -7,6 +7,7 @@ runs when it connects as the runtime role (conftest.py). `restrict_audit_tables`
 audit tables. `privilege_problems` is what `gongkai audit-trail verify` reports."""
 
 from django.core.management.base import CommandError
+from django.db import connections
 
 # table → the only privileges any role other than its owner may hold
 AUDIT_TABLES = {
@@ -99,16 +100,12 @@ def restrict_audit_tables(connection) -> None:
 
 
 def on_post_migrate(sender, using="default", **kwargs):
-    from django.db import connections
-
     restrict_audit_tables(connections[using])
 
 
 def on_pre_migrate(sender, using="default", **kwargs):
     """`gongkai migrate` runs as the schema's owner (GONGKAI_MIGRATE_DATABASE_URL): refuse plainly, before any
     migration, when connected as a role that owns neither the audit trail nor is a superuser."""
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
