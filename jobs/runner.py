@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from django_tasks_db.management.commands.db_worker import Worker
 
 from audit.context import acting_as
 from gongkai.pii import mask_pii
@@ -171,7 +172,5 @@ def rerun(job: Job) -> Job:
 
 def run_worker(*, batch: bool = True, max_tasks: int | None = None, worker_id: str = "inline") -> None:
     """The database backend's worker loop in this process (tests, `gongkai worker --batch`)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
     Worker(queue_names=["default"], interval=0 if batch else 1, batch=batch, backend_name="default",
            startup_delay=False, max_tasks=max_tasks, worker_id=worker_id, excluded_queue_names=[]).run()

@@ -6,6 +6,9 @@ migrations must not change meaning when application code changes.
 
 from datetime import date
 
+import chinese_calendar
+from chinese_calendar.constants import holidays, workdays
+
 # The package names holidays in English; these are the names used in the 国务院办公厅 notices.
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -29,14 +32,10 @@ EXTRA_NOTICES = {
 
 
 def package_version() -> str:
-    import chinese_calendar
-
     return getattr(chinese_calendar, "__version__", "?")
 
 
 def package_years() -> range:
-    from chinese_calendar.constants import holidays
-
     return range(min(holidays).year, max(holidays).year + 1)
 
 
@@ -51,8 +50,6 @@ def package_schedule(year: int) -> list[tuple[date, str, str]] | None:
 
     Stored: every day the package lists as a holiday (weekend days inside an official span included, so
     they carry the holiday's name) and every make-up working day (always a Saturday or Sunday)."""
-    from chinese_calendar.constants import holidays, workdays
-
     if year not in package_years():
         return None
     rows = [(d, "holiday", chinese_name(n)) for d, n in holidays.items() if d.year == year]
