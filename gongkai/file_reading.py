@@ -113,27 +113,45 @@ class _CappedFile:
 
 class CappedUploadHandler(TemporaryFileUploadHandler):
     """Django's temporary-file handler that keeps at most GONGKAI_UPLOAD_MAX_MB (+1 byte) of any file, on
-    disk, while the request streams in. The upload's `size` is the real size, and `truncated` is set, so
+    disk, while the request streams in, and at most GONGKAI_UPLOAD_REQUEST_MAX_MB over all the files of one
+    request (one request may carry up to DATA_UPLOAD_MAX_NUMBER_FILES files). The upload's `size` is the
+    real size, and `truncated` is set (with `over_request_cap` when the request's total was the reason), so
     every upload point refuses it by size with its own message before reading anything."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_cap = int(getattr(settings, "GONGKAI_UPLOAD_REQUEST_MAX_MB", 200)) * MB
+        self.request_total = 0  # bytes received for every file of this request so far
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.cap = int(getattr(settings, "GONGKAI_UPLOAD_MAX_MB", 50)) * MB
         self.capped = _CappedFile(self.file, self.cap)
+        self.over_request_cap = False
 
     def receive_data_chunk(self, raw_data, start):
+        self.request_total += len(raw_data)
+        if self.request_total > self.request_cap:
+            # Past the request's total nothing more is kept for this file (or any later one).
+            self.over_request_cap = True
+            self.capped.size += len(raw_data)
+            return
         self.capped.write(raw_data)
 
     def file_complete(self, file_size):
         self.file.seek(0)
         self.file.size = file_size
-        self.file.truncated = file_size > self.cap
+        self.file.truncated = file_size > self.cap or self.over_request_cap
+        self.file.over_request_cap = self.over_request_cap
         return self.file
 
 
 def check_upload_size(upload, max_bytes: int) -> None:
     """Refuse an upload (Django's UploadedFile) by its size, without reading it."""
     size = getattr(upload, "size", None)
+    if getattr(upload, "over_request_cap", False):
+        total = int(getattr(settings, "GONGKAI_UPLOAD_REQUEST_MAX_MB", 200))
+        raise FileRefused(f"本次提交的文件合计超过 {total} MB 的上限，已拒绝；请分次提交。")
     if getattr(upload, "truncated", False) or (size is not None and size > max_bytes):
         raise FileRefused(f"大小为 {size / MB:.1f} MB，超过 {megabytes(max_bytes)} MB 的上限，已拒绝。" if size
                           else f"超过 {megabytes(max_bytes)} MB 的上限，已拒绝。")

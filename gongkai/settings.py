@@ -430,6 +430,9 @@ GONGKAI_SEARCH_INDEX_DIR = Path(os.environ.get("GONGKAI_SEARCH_INDEX_DIR", BASE_
 # Attachments: the largest accepted upload.
 GONGKAI_ATTACHMENT_MAX_MB = env_int("GONGKAI_ATTACHMENT_MAX_MB", 50)
 GONGKAI_UPLOAD_MAX_MB = max(GONGKAI_ATTACHMENT_MAX_MB, 50)
+# All the files of one request together (the 年报体检 page takes up to 100 files): what one request may leave in
+# temporary files; nginx's client_max_body_size (deploy) is the same 200 MB.
+GONGKAI_UPLOAD_REQUEST_MAX_MB = env_int("GONGKAI_UPLOAD_REQUEST_MAX_MB", 200)
 # Wall time one file may take to be read (PDF in a child process that is then killed; DOCX/XLSX/OFD checked
 # between parts and rows): beyond it a catalogue attachment keeps the text read so far, the auditor refuses.
 GONGKAI_FILE_TIME_BUDGET_SECONDS = env_int("GONGKAI_FILE_TIME_BUDGET_SECONDS", 10)

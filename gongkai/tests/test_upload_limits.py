@@ -275,3 +275,32 @@ def test_an_oversized_public_upload_is_kept_only_up_to_the_cap_while_it_streams(
     assert kept == [(1024 * 1024 + 1, 11 * 1024 * 1024 + 9, True)]
     assert response.status_code == 200 and "文件“材料.pdf”大小为 11.0 MB，超过 10 MB 的上限" in page
     assert not Letter.objects.exists()
+
+
+def test_one_request_keeps_at_most_the_request_total_over_all_its_files(client, region, settings, tmp_path,
+                                                                       monkeypatch):
+    """Several files each under the per-file cap but together over GONGKAI_UPLOAD_REQUEST_MAX_MB: what exceeds the
+    request's total is not kept on disk, and the writer is told the total limit in Chinese; nothing is stored."""
+    from gongkai import file_reading
+    from mailboxes.models import Letter, Mailbox
+    from mailboxes.tests.test_public import valid_post
+
+    settings.MEDIA_ROOT, settings.GONGKAI_UPLOAD_MAX_MB, settings.GONGKAI_UPLOAD_REQUEST_MAX_MB = tmp_path, 5, 1
+    kept = []
+    complete = file_reading.CappedUploadHandler.file_complete
+
+    def file_complete(self, file_size):
+        upload = complete(self, file_size)
+        kept.append((upload.file.seek(0, 2), upload.size, upload.over_request_cap))
+        return upload
+
+    monkeypatch.setattr(file_reading.CappedUploadHandler, "file_complete", file_complete)
+    mailbox = Mailbox.objects.create(agency=region["county"], code="county-head", name="县长信箱", kind="leader")
+    uploads = [SimpleUploadedFile(f"材料{n}.pdf", b"%PDF-1.7\n" + b"0" * (700 * 1024)) for n in (1, 2)]
+    response = client.post(reverse("mailboxes_public:write", kwargs={"code": mailbox.code}),
+                           {**valid_post(), "attachments": uploads})
+    page = response.content.decode()
+    assert sum(on_disk for on_disk, _, _ in kept) <= 1024 * 1024
+    assert [over for _, _, over in kept] == [False, True]
+    assert response.status_code == 200 and "本次提交的文件合计超过 1 MB 的上限" in page
+    assert not Letter.objects.exists()
