@@ -130,3 +130,33 @@ def test_prose_with_numbers_is_not_a_table():
                               "本报告统计期限为2023年1月1日至2023年12月31日。", "联系电话 0731 8888 6666 转 12"]):
         chars += text_at(line, 20, 100 + k * PITCH)
     assert U.find(chars) == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("0123456789.,-属于国家（）一、1 \u2009"), st.floats(0, 600), st.floats(0, 800),
+                          st.floats(1, 20)), max_size=120))
+def test_any_scatter_of_characters_is_read_or_left_alone(scatter):
+    """Characters anywhere, of any size: the reader returns tables whose every cell is text it was given (or
+    U+FFFD), and never fails."""
+    chars = [Char(t, x, x + size / 2, y, y + size, size) for t, x, y, size in scatter]
+    given_text = {c.text for c in chars}
+    for _, grid, used in U.find(chars):
+        assert used <= {id(c) for c in chars}
+        for row in grid:
+            for cell in row:
+                assert set(cell) - {"\n", " "} <= given_text | {REPLACEMENT}
+
+
+def test_read_in_a_child_process_run_as_a_script():
+    """Where the system cannot fork, pdf_tables.py runs as a script: the unruled reader is imported beside it."""
+    import json
+    from pathlib import Path
+
+    from report_checkup.importers import pdf_tables
+
+    data = (Path(__file__).parent / "corpus" / "files" / "wp-unruled-t3-t4.pdf").read_bytes()
+    out, timed_out, status = pdf_tables._run_subprocess(data, {"max_pages": 300, "memory_mb": 512}, 120)
+    pages = [json.loads(line) for line in out.decode().splitlines()]
+    assert (timed_out, status) == (False, 0)
+    rows = [row for event in pages if event[0] == "page" for item in event[2] if "table" in item for row in item["table"]]
+    assert ["一、本年新收政府信息公开申请数量", "191", "23", "26", "108", "63", "136", "547"] in rows
