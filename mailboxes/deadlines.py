@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,8 +86,6 @@ def working_days_taken(letter: Letter) -> int | None:
 def letters_to_remind(today: date) -> list[Letter]:
     limit = add_working_days(today, conf.reminder_wd() + 1, count_start_day=False).day
     warn = today + timedelta(days=conf.veto_warn_days())
-    from django.db.models import Q
-
     return list(Letter.objects.filter(state__in=OPEN_STATES)
                 .filter(Q(due_on__lt=limit) | Q(veto_on__lte=warn))
                 .select_related("agency").order_by("due_on", "number"))

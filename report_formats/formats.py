@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+import opencc
+
 
 class ReportFormat(StrEnum):
     # Values are the checkup's JSON contract: {"format": "2021|2019|legacy|local|prose"}.
@@ -572,8 +574,6 @@ def _nfkc(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _t2s():
-    import opencc
-
     return opencc.OpenCC("t2s")  # character-level: mirror sites convert characters, not vocabulary
 
 
