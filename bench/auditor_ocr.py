@@ -4,7 +4,7 @@
 checkup with its limits (report_checkup.limits.check_limited). The same PDFs with their text layer are read
 in the same run as the baseline.
 
-    GONGKAI_DEMO=1 .venv/bin/python bench/auditor_ocr.py [--dpi 150,200,300] [--files lo-portrait,rl-plain]
+    GONGKAI_DEMO=1 .venv/bin/python bench/auditor_ocr.py [--dpi 150,200,300] [--files lo-portrait,rl-plain] [--worn]
 
 Per cell: correct (the expected value), wrong (another value: must be 0), unreadable (reported 未能读取); per
 report the errors found (these reports are consistent: every error is a false one).
@@ -30,16 +30,31 @@ CORPUS = Path(__file__).resolve().parent.parent / "report_checkup" / "tests" / "
 DEFAULT_FILES = ("lo-portrait", "lo-landscape", "rl-plain", "wp-a4-wrapped-middle", "wp-landscape")
 
 
-def scan(pdf: bytes, dpi: int) -> bytes:
+def scan(pdf: bytes, dpi: int, worn: bool = False) -> bytes:
+    """The PDF as an image-only PDF at `dpi`; `worn`: as a worn office scan (grey paper noise, a slight blur, JPEG
+    at quality 50; fixed seed)."""
     from PIL import Image
 
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "in.pdf").write_bytes(pdf)
         subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", f"{tmp}/in.pdf", f"{tmp}/p"], check=True)  # noqa: S603, S607
         pages = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("p*.png"))]
+        if worn:
+            pages = [_wear(page, seed) for seed, page in enumerate(pages)]
         out = io.BytesIO()
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi, quality=50)
         return out.getvalue()
+
+
+def _wear(page, seed: int):
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    noise = np.random.default_rng(seed).normal(0, 18, (page.height, page.width))
+    worn = np.clip(np.asarray(page.filter(ImageFilter.GaussianBlur(0.7)), dtype=float) * 0.92 + 10 + noise, 0, 255)
+    out = io.BytesIO()
+    Image.fromarray(worn.astype(np.uint8)).save(out, "JPEG", quality=50)
+    return Image.open(io.BytesIO(out.getvalue())).convert("L")
 
 
 def score(result: dict, expected: dict) -> tuple[int, int, int, int]:
@@ -58,7 +73,7 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run(files, dpis) -> list[tuple]:
+def run(files, dpis, worn: bool = False) -> list[tuple]:
     """Rows (input, file, correct, wrong, unreadable, errors, seconds, CPU seconds): each file with its text
     layer, then scanned at each dpi."""
     import django
@@ -76,11 +91,11 @@ def run(files, dpis) -> list[tuple]:
         result = check_limited(pdf, f"{name}.pdf")
         rows.append(("text layer", name, *score(result, expected), time.perf_counter() - started, _cpu() - cpu))
         for dpi in dpis:
-            data = scan(pdf, dpi)
+            data = scan(pdf, dpi, worn)
             settings.GONGKAI_OCR_DPI = dpi
             started, cpu = time.perf_counter(), _cpu()
             result = check_limited(data, f"{name}-{dpi}.pdf")
-            rows.append((f"scan {dpi} dpi", name, *score(result, expected), time.perf_counter() - started,
+            rows.append((f"{'worn ' if worn else ''}scan {dpi} dpi", name, *score(result, expected), time.perf_counter() - started,
                          _cpu() - cpu))
     return rows
 
@@ -104,9 +119,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dpi", default="150,200,300")
     parser.add_argument("--files", default=",".join(DEFAULT_FILES))
+    parser.add_argument("--worn", action="store_true", help="scans with paper noise, blur and JPEG artefacts")
     args = parser.parse_args()
     dpis = list(map(int, args.dpi.split(",")))
-    rows = run(args.files.split(","), dpis)
+    rows = run(args.files.split(","), dpis, args.worn)
     for row in rows:
         print(f"{row[0]:<14} {row[1]:<24} correct {row[2]:>3}  wrong {row[3]:>2}  unreadable {row[4]:>3}  "
               f"errors {row[5]}  {row[6]:6.1f} s  CPU {row[7]:5.1f} s", flush=True)
