@@ -314,9 +314,9 @@ def _after(line: list[Char], above: list[Char]) -> list[Char]:
     return [Char(c.text, c.x0 + shift, c.x1 + shift, top, bottom, c.size) for c in line]
 
 
-def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[dict]:
+def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]], carry: dict | None = None) -> list[dict]:
     """The page in reading order: {"table": rows} for each table, {"line": text} for each text line outside
-    the tables."""
+    the tables. `carry`: what the unruled reader keeps from page to page (the columns of its tables)."""
     items: list[tuple[float, dict]] = []
     inside: set[int] = set()
     for bbox, cells in tables:
@@ -327,7 +327,7 @@ def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]]) -> list[d
         items.append((top, {"table": rows}))
     rest = [ch for ch in chars if id(ch) not in inside]
     try:
-        unruled = _unruled().find(rest)  # tables set by spaces alone (pdf_unruled.py)
+        unruled = _unruled().find(rest, carry)  # tables set by spaces alone (pdf_unruled.py)
     except (ValueError, IndexError, ZeroDivisionError):  # an arrangement not foreseen: the page read by lines
         unruled = []
     for bbox, rows, used in unruled:
@@ -522,7 +522,7 @@ def viewer(quarter_turns: int, width: float, height: float):
     return (lambda x, y: (x, height - y)), (width, height)
 
 
-def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
+def _pdfium_page(page, bad_fonts: set[str], carry: dict | None = None) -> tuple[list[dict], int, int]:
     import ctypes
     import math
 
@@ -588,7 +588,7 @@ def _pdfium_page(page, bad_fonts: set[str]) -> tuple[list[dict], int, int]:
     garbled = sum(1 for c in chars if c.text == REPLACEMENT)
     edges = _pdfium_edges(page.raw, view)
     tables = find_tables(edges, (0, 0, view_width, view_height)) if edges else []
-    return page_items(chars, tables), len(chars), garbled
+    return page_items(chars, tables, carry), len(chars), garbled
 
 
 def extract(data: bytes, max_pages: int = 300, send=None) -> None:
@@ -610,6 +610,7 @@ def extract(data: bytes, max_pages: int = 300, send=None) -> None:
     except Exception:  # noqa: BLE001 - PDFium opened it; the fonts are then judged by PDFium's flags only
         reader = None
     count = len(pdf)
+    carry: dict = {}  # the unruled tables' columns, for a table continued on the next page without its header
     send("count", count)
     for number in range(1, count + 1):
         if number > max_pages:
@@ -618,7 +619,7 @@ def extract(data: bytes, max_pages: int = 300, send=None) -> None:
         try:
             page = pdf[number - 1]
             bad_fonts = unreliable_fonts(reader, number) if reader is not None else set()
-            items, n, garbled = _pdfium_page(page, bad_fonts)
+            items, n, garbled = _pdfium_page(page, bad_fonts, carry)
             page.close()
         except MemoryError:
             raise

@@ -152,7 +152,9 @@ def _columns(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in out]
 
 
-def find(chars: list[Char]) -> list[tuple[tuple[float, float, float, float], list[list[str]], set[int]]]:
+def find(
+    chars: list[Char], carry: dict | None = None
+) -> list[tuple[tuple[float, float, float, float], list[list[str]], set[int]]]:
     """The unruled tables among `chars`: (bbox, rows of cell strings, ids of the characters used)."""
     if not chars:
         return []
@@ -162,7 +164,7 @@ def find(chars: list[Char]) -> list[tuple[tuple[float, float, float, float], lis
     anchors = [k for k, (_, pieces) in enumerate(lines) if _anchor(pieces)]
     out = []
     for group in _groups(lines, anchors, em):
-        table = _table(lines, group, em)
+        table = _table(lines, group, em, carry if carry is not None else {})
         if table is not None:
             out.append(table)
     return out
@@ -200,7 +202,7 @@ def _groups(lines, anchors: list[int], em: float) -> list[list[int]]:
     return out
 
 
-def _table(lines, group: list[int], em: float):
+def _table(lines, group: list[int], em: float, carry: dict):
     columns = _columns([(p.x0, p.x1) for j in group for p in _numbers(lines[j][1])])
     if len(columns) < 2:
         return None
@@ -269,6 +271,13 @@ def _table(lines, group: list[int], em: float):
             break
         heads.insert(0, (k, fine))
         first = k
+    hidden = _header_columns([p for _, fine in heads for p in fine], columns, left, em)
+    if not heads:  # a table continued from the page before, without its header: the columns it had there
+        hidden = _carried_columns(columns, carry.get("columns", []), em)
+    if hidden:  # columns with no number in any row (zeros left blank), told by their headers
+        columns = sorted(columns + hidden)
+        edges = [(a[1] + b[0]) / 2 for a, b in zip(columns, columns[1:], strict=False)]
+    carry.setdefault("columns", []).insert(0, columns)
     anchor_set = set(group)
     counts = {j: len(_numbers(lines[j][1])) for j in group}
     # Label blocks, lane by lane.
@@ -358,6 +367,46 @@ def _table(lines, group: list[int], em: float):
         max(c.bottom for c in all_chars),
     )
     return bbox, [cells for _, cells in rows], used
+
+
+def _header_columns(heads: list[Piece], columns: list[tuple[float, float]], left: float, em: float):
+    """Columns that hold no number in any row (a kind of applicant with none all year, its zeros left blank):
+    the header pieces over the number zone that stand over no column of numbers, clustered by their centres
+    (a header wrapped character by character stands in one place). A header over several columns overlaps
+    one that has numbers and adds nothing; a column whose header is not on the page cannot be told, and its
+    table's rows then hold too few numbers (unreadable)."""
+    centres = sorted(
+        (p.x0 + p.x1) / 2
+        for p in heads
+        if p.x0 >= left and not any(p.x0 - 0.3 * em < b and a < p.x1 + 0.3 * em for a, b in columns)
+    )
+    clusters: list[list[float]] = []
+    for c in centres:
+        if clusters and c - clusters[-1][-1] < 0.6 * em:
+            clusters[-1].append(c)
+        else:
+            clusters.append([c])
+    out = []
+    for cluster in clusters:
+        centre = statistics.median(cluster)
+        if centre < columns[-1][1]:  # between the columns of numbers, never beyond the last (a note)
+            out.append((centre - 0.25 * em, centre + 0.25 * em))
+    return out
+
+
+def _carried_columns(
+    columns, carried: list[list[tuple[float, float]]], em: float
+) -> list[tuple[float, float]]:
+    """The columns without numbers of an earlier table (the same table on the page before) whose columns with
+    numbers are all where this table's are: every column found here lies on one of its columns."""
+
+    def on(c, d) -> bool:
+        return c[0] < d[1] + 0.5 * em and d[0] - 0.5 * em < c[1]
+
+    for earlier in carried:
+        if len(earlier) > len(columns) and all(sum(1 for d in earlier if on(c, d)) == 1 for c in columns):
+            return [d for d in earlier if not any(on(c, d) for c in columns)]
+    return []
 
 
 def _add_to_block(

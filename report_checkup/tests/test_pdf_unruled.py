@@ -160,3 +160,22 @@ def test_read_in_a_child_process_run_as_a_script():
     assert (timed_out, status) == (False, 0)
     rows = [row for event in pages if event[0] == "page" for item in event[2] if "table" in item for row in item["table"]]
     assert ["一、本年新收政府信息公开申请数量", "191", "23", "26", "108", "63", "136", "547"] in rows
+
+
+def test_a_column_of_blanks_is_told_by_its_header_and_kept_on_the_next_page():
+    """Zeros left blank and no applicant of one kind all year: that column has no number in any row. Its
+    header shows where it is; on the next page, without the header, the columns of the page before."""
+    columns = [400, 440, 480, 520, 560]
+    heads = text_at("自然人", 385, 72) + text_at("商业", 430, 72) + text_at("科研", 470, 72) + text_at("其他", 510, 72)
+    heads += text_at("总计", 550, 72) + text_at("企业", 430, 86) + text_at("机构", 470, 86)
+    rows = [("1.甲类", [3, 1, None, 2, 6]), ("2.乙类", [2, None, None, 1, 3]), ("3.丙类", [None, 5, None, 1, 6])]
+    carry: dict = {}
+    _, grid, _ = U.find(heads + layout(rows, columns, wrap=40), carry)[0]
+    assert grid[-3:] == [["1.甲类", "3", "1", "", "2", "6"], ["2.乙类", "2", "", "", "1", "3"],
+                         ["3.丙类", "", "5", "", "1", "6"]]
+    more = [("4.丁类", [1, None, None, 1, 2]), ("5.戊类", [None, 2, None, 1, 3])]
+    _, grid, _ = U.find(layout(more, columns, wrap=40), carry)[0]
+    assert grid == [["4.丁类", "1", "", "", "1", "2"], ["5.戊类", "", "2", "", "1", "3"]]
+    # without what the page before told, the blank column cannot be seen: four columns, not five
+    _, grid, _ = U.find(layout(more, columns, wrap=40))[0]
+    assert [len(r) for r in grid] == [5, 5]

@@ -585,6 +585,11 @@ def corpus() -> list[Report]:
         options = kw.pop("options", {})
         report = Report(name, tool, agency=AGENCIES[len(reports) % len(AGENCIES)], options=options, **kw)
         make_values(rng, report, big=big or options.get("thin", False))
+        for column in options.get("empty_columns", ()):  # no applicant of this kind all year: a column of zeros
+            for key in [k for k in report.values if k.startswith("t3.") and k.endswith(f".{column}")]:
+                report.values[key] = 0
+            for _, _, rid in report.t3_rows:
+                report.values[f"t3.{rid}.total"] = sum(report.values[f"t3.{rid}.{c}"] for c in APPLICANT[:6])
         for cid in planted:
             plant(report, cid)
         reports.append(report)
@@ -644,6 +649,8 @@ def corpus() -> list[Report]:
     add("rl-unruled-all-glyphs", "reportlab", options={"unruled": True, "unruled_all": True, "glyphs": True})
     add("wp-t4-bands", "weasyprint", options={"t4_bands": True})
     add("wp-unruled-garbled", "weasyprint", options={"unruled": True, "unruled_all": True, "garbled": True})
+    add("wp-unruled-blank-columns", "weasyprint", options={"unruled": True, "blank_zero": True, "label_width": "24%",
+                                                           "empty_columns": ("research_institution", "legal_service_org")})
     for report in reports:
         report.unreadable = bool(report.options.get("garbled") or report.options.get("garbled_digits"))
     return reports
