@@ -248,6 +248,7 @@ def _collect(label: str, empty: str, budget, read) -> tuple[str, str]:
 
 def _docx_text(package: file_reading.ZipPackage, content: bytes, budget) -> tuple[str, str]:
     def read(collector: _Collector) -> None:
+        # lazy: python-docx (~6 MB) only when a DOCX attachment is read
         from docx.table import Table
 
         document = file_reading.open_docx(content, package=package)
