@@ -27,6 +27,7 @@ SIZE_INCHES = (6.4, 3.4)
 
 @lru_cache(maxsize=1)
 def _font_family() -> list[str]:
+    # lazy: matplotlib (~40 MB, ~1.5 s to import) only when a chart is drawn
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
@@ -43,6 +44,7 @@ def _label(value) -> str:
 
 
 def _figure(chart: Chart):
+    # lazy: matplotlib (~40 MB, ~1.5 s to import) only when a chart is drawn
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=SIZE_INCHES, layout="constrained")
@@ -76,6 +78,7 @@ def _figure(chart: Chart):
         tick.set_fontsize(9)
     values = [Decimal(v or 0) for _, series in chart.series for v in series]
     if all(v == v.to_integral_value() for v in values):
+        # lazy: matplotlib (~40 MB, ~1.5 s to import) only when a chart is drawn
         from matplotlib.ticker import MaxNLocator
 
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # no "2.5 件"
@@ -86,6 +89,7 @@ def _figure(chart: Chart):
 
 
 def chart_png(chart: Chart, dpi: int = 200) -> bytes:
+    # lazy: matplotlib (~40 MB, ~1.5 s to import) only when a chart is drawn
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     fig = _figure(chart)
@@ -100,6 +104,7 @@ _SVG_HEAD = re.compile(r"^.*?(<svg\b)", re.S)
 
 def chart_svg(chart: Chart) -> str:
     """An inline <svg> (no XML prolog) with role="img", <title> and <desc>, scaled by CSS to its container."""
+    # lazy: matplotlib (~40 MB, ~1.5 s to import) only when a chart is drawn
     from matplotlib import rc_context
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 

@@ -57,6 +57,7 @@ STYLE_PAGE_NUMBER = "GK Page Number"
 
 
 def _element(tag: str, **attributes):
+    # lazy: python-docx (~6 MB) only when a DOCX is written
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -80,6 +81,7 @@ def _outline_level(style, level: int) -> None:
 
 
 def _styles(document) -> dict:
+    # lazy: python-docx (~6 MB) only when a DOCX is written
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml.ns import qn
@@ -147,6 +149,7 @@ def _styles(document) -> dict:
 
 class _Writer:
     def __init__(self):
+        # lazy: python-docx (~6 MB) only when a DOCX is written
         from docx import Document
 
         self.document = Document()
@@ -169,6 +172,7 @@ class _Writer:
             paragraph.add_run(m.group(2))
 
     def page_setup(self) -> None:
+        # lazy: python-docx (~6 MB) only when a DOCX is written
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Mm
 
@@ -188,6 +192,7 @@ class _Writer:
         footer.add_run(" -")
 
     def table(self, grid: Grid) -> None:
+        # lazy: python-docx (~6 MB) only when a DOCX is written
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.shared import Mm, Pt
 
@@ -220,6 +225,7 @@ class _Writer:
                 cells[g.row][g.column].merge(cells[g.row + g.rowspan - 1][g.column + g.colspan - 1])
 
     def chart(self, chart: Chart) -> None:
+        # lazy: python-docx (~6 MB) only when a DOCX is written
         from docx.shared import Cm
 
         run = self.paragraph("", STYLE_FIGURE).add_run()
@@ -232,6 +238,7 @@ class _Writer:
 def _table_properties(table, title: str, widths: list[float]) -> None:
     """Centred, fixed column widths, single ½ pt borders on every cell, narrow cell margins (表四 prints 15
     columns on 156 mm), and the title as the table's caption (what a screen reader announces)."""
+    # lazy: python-docx (~6 MB) only when a DOCX is written
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.shared import Mm
 
@@ -268,6 +275,7 @@ def _cell_style(cell: GridCell) -> str:
 def render_docx(document: ReportDocument) -> bytes:
     """The report as DOCX: title, the six sections (prose, tables, charts), 署名 and 成文日期, then the
     attachments (the legacy 统计表) each on a new page."""
+    # lazy: python-docx (~6 MB) only when a DOCX is written
     from docx.shared import Pt
 
     w = _Writer()
