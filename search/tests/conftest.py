@@ -49,3 +49,23 @@ def corpus(region, genres, topic):
     Document.objects.bulk_create(rows)
     services.rebuild()
     return Document.objects.order_by("pk")
+
+
+def interrupted_rebuild(monkeypatch, backend, batches: int = 2, size: int = 25) -> list[list[int]]:
+    """Run backend.rebuild() in batches of `size` and let it fail after `batches` committed batches; returns the
+    ids of each committed batch, and leaves write_batch working again for the rebuild that resumes."""
+    cls = type(backend)
+    monkeypatch.setattr(cls, "rebuild_batch", size)
+    written, original = [], cls.write_batch
+
+    def failing(self, cursor, documents, state):
+        if len(written) == batches:
+            raise RuntimeError("interrupted")
+        written.append([document.pk for document, _ in documents])
+        original(self, cursor, documents, state)
+
+    monkeypatch.setattr(cls, "write_batch", failing)
+    with pytest.raises(RuntimeError):
+        backend.rebuild()
+    monkeypatch.setattr(cls, "write_batch", original)
+    return written

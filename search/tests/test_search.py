@@ -19,7 +19,7 @@ from search import services as search_module
 from search.like import LikeBackend
 from search.query import parse
 from search.services import SearchQuery, get_backend, search
-from search.tests.conftest import CORPUS_SIZE
+from search.tests.conftest import CORPUS_SIZE, interrupted_rebuild
 
 pytestmark = pytest.mark.usefixtures("index_backend")  # every test once per index backend (conftest)
 
@@ -475,25 +475,13 @@ def test_postgres_rebuild_builds_beside_resumes_and_verifies(corpus, monkeypatch
         pytest.skip("this role may not create tables (the CI runtime role): it rebuilds in place, tested below")
     public = Document.objects.public().count()
     before = all_ids("扶贫")
-    monkeypatch.setattr(PostgresBackend, "rebuild_batch", 25)
-    written, original = [], PostgresBackend.write_batch
-
-    def failing(self, cursor, documents, state):
-        if len(written) == 2:
-            raise RuntimeError("interrupted")
-        written.append([document.pk for document, _ in documents])
-        original(self, cursor, documents, state)
-
-    monkeypatch.setattr(PostgresBackend, "write_batch", failing)
-    with pytest.raises(RuntimeError):
-        backend.rebuild()
+    written = interrupted_rebuild(monkeypatch, backend)
     assert all_ids("扶贫") == before
     status = backend.status()
     assert status.state == "building" and status.building == 50 and status.indexed == public
     first = Document.objects.get(pk=written[0][0])
     Document.objects.filter(pk=first.pk).update(title="扶贫资金第二份办法")
     backend.document_changed(first.pk)
-    monkeypatch.setattr(PostgresBackend, "write_batch", original)
     assert backend.rebuild() == public
     assert backend.status().state == "ok"
     assert backend.verify().ok

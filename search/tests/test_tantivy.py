@@ -19,6 +19,7 @@ from search.postgres import PostgresBackend
 from search.query import parse
 from search.services import SearchQuery, search
 from search.tantivy_index import LIVE_POINTER, SIDE_POINTER, TantivyBackend, write_lock
+from search.tests.conftest import interrupted_rebuild
 from search.tests.test_search import all_ids
 
 
@@ -68,18 +69,7 @@ def test_rebuild_builds_beside_resumes_and_swaps(corpus, backend, monkeypatch):
     public = Document.objects.public().count()
     before = all_ids("扶贫", backend=backend)
     live = (root / LIVE_POINTER).read_text()
-    monkeypatch.setattr(TantivyBackend, "rebuild_batch", 25)
-    written, original = [], TantivyBackend.write_batch
-
-    def failing(self, cursor, documents, state):
-        if len(written) == 2:
-            raise RuntimeError("interrupted")
-        written.append([document.pk for document, _ in documents])
-        original(self, cursor, documents, state)
-
-    monkeypatch.setattr(TantivyBackend, "write_batch", failing)
-    with pytest.raises(RuntimeError):
-        backend.rebuild()
+    written = interrupted_rebuild(monkeypatch, backend)
     # Search answers from the live generation meanwhile; the side one holds the two committed batches.
     assert all_ids("扶贫", backend=backend) == before
     status = backend.status()
@@ -91,7 +81,6 @@ def test_rebuild_builds_beside_resumes_and_swaps(corpus, backend, monkeypatch):
     Document.objects.filter(pk=first.pk).update(title="扶贫资金第二份办法")
     backend.document_changed(first.pk)
     assert all_ids("扶贫资金第二份", backend=backend) == [first.pk]
-    monkeypatch.setattr(TantivyBackend, "write_batch", original)
     assert backend.rebuild() == public  # resumes after the 50 documents
     assert (root / LIVE_POINTER).read_text() == side and not (root / SIDE_POINTER).exists()
     assert backend.status().state == "ok"
