@@ -31,6 +31,7 @@ def read_memory_mb() -> int:
 
 def _child(connection, data: bytes, name: str, memory_mb: int, check) -> None:
     try:
+        # lazy: Unix only; without it the child runs without the memory limit (except below)
         import resource
 
         with open("/proc/self/statm") as statm:  # what the forked interpreter has mapped already

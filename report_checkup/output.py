@@ -30,6 +30,7 @@ def write_json(reports: list[dict], path) -> None:
 
 
 def write_xlsx(reports: list[dict], path) -> None:
+    # lazy: openpyxl (~25 MB, ~0.7 s to import) only when results are written as XLSX
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
