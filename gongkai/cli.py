@@ -3,6 +3,10 @@
 import os
 import sys
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import execute_from_command_line
+
 # Commands that change the schema: with GONGKAI_MIGRATE_DATABASE_URL set they connect as the schema's owner
 # (docs/operations.md §3), everything else as the runtime role of DATABASE_URL.
 OWNER_COMMANDS = {"migrate", "createcachetable", "backup", "restore"}  # backup: pg_dump reads every table and sequence
@@ -13,12 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] and args[0] in OWNER_COMMANDS and os.environ.get("GONGKAI_MIGRATE_DATABASE_URL"):
         os.environ["DATABASE_URL"] = os.environ["GONGKAI_MIGRATE_DATABASE_URL"]
-    from django.core.exceptions import ImproperlyConfigured
-    from django.core.management import execute_from_command_line
-
     try:
-        from django.conf import settings
-
         settings.INSTALLED_APPS  # noqa: B018 - load the settings now, to report a bad configuration plainly
     except ImproperlyConfigured as error:
         sys.stderr.write(f"gongkai：配置有误：{error}\n（配置说明见 docs/configuration.md）\n")

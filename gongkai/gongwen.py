@@ -96,6 +96,7 @@ def rmb_upper(amount: Decimal) -> str:
 def set_font(rpr, name: str) -> None:
     """Name the font of a run-properties element (w:rPr) for every script. python-docx's font.name writes
     w:ascii/w:hAnsi only; Chinese text follows w:eastAsia, and theme attributes would override both in Word."""
+    # lazy: python-docx (~6 MB) only when a DOCX is written (module docstring)
     from docx.oxml.ns import qn
 
     fonts = rpr.get_or_add_rFonts()
@@ -107,6 +108,7 @@ def set_font(rpr, name: str) -> None:
 
 def style_run(run, font: str, size: float, bold: bool = False) -> None:
     """Font, size (磅) and weight of one python-docx run, the font for Chinese text included."""
+    # lazy: python-docx (~6 MB) only when a DOCX is written (module docstring)
     from docx.shared import Pt
 
     run.font.size = Pt(size)
@@ -116,6 +118,7 @@ def style_run(run, font: str, size: float, bold: bool = False) -> None:
 
 def add_page_number(paragraph) -> None:
     """GB/T 9704 页码: “- 1 -” in 四号 半角 Arabic numerals, as a PAGE field so Word numbers each page."""
+    # lazy: python-docx (~6 MB) only when a DOCX is written (module docstring)
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -157,6 +160,7 @@ def write_docx(blocks: Iterable[Block], *, title: str, author: str, title_style:
 
     `title` and `author` go into the document properties (nothing else does: no personal data in metadata);
     `title_style` names the paragraph style of the title as Word lists it."""
+    # lazy: python-docx (~6 MB) only when a DOCX is written (module docstring)
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 def html_to_pdf(html: str, *, what: str = "文档", base_url: str | None = None) -> bytes:
     """`html`: a complete document with its CSS inline; `base_url` only when it links other files."""
     try:
+        # lazy: WeasyPrint (~27 MB, ~2 s) only when a PDF is made; a missing system library is caught
         from weasyprint import HTML
     except (ImportError, OSError) as error:  # OSError: Pango or HarfBuzz missing from the system
         raise ImproperlyConfigured(f"无法生成PDF{what}：WeasyPrint 或其系统库（Pango、HarfBuzz）不可用。"

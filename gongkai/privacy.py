@@ -20,6 +20,7 @@ import logging
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import signals
@@ -195,7 +196,5 @@ class EncryptedTextField(models.TextField):
 
 def encrypted_fields():
     """Every (model, field) using EncryptedTextField, across all installed apps."""
-    from django.apps import apps
-
     return [(model, field) for model in apps.get_models() for field in model._meta.concrete_fields
             if isinstance(field, EncryptedTextField)]

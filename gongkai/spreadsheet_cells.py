@@ -55,6 +55,7 @@ def put(cell, value):
 def cell(sheet, value, **style):
     """A cell for `sheet.append` (normal and write-only sheets), with optional style attributes
     (font=…, alignment=…, number_format=…)."""
+    # lazy: openpyxl (~25 MB, ~0.7 s to import) only when a workbook is made
     from openpyxl.cell import WriteOnlyCell
 
     made = put(WriteOnlyCell(sheet), value)
