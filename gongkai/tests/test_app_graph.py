@@ -14,11 +14,13 @@ function (a function-level import is still a dependency), is an edge package →
   `orgs.Agency` and the user model by string). Nothing imports `workbench`, the staff shell at the top: an
   app offers its menu entries as data on its AppConfig (`workbench_menu`), and the portal's navigation the
   same way (`portal_menu`).
-* Imports belong at module level. An import inside a function of a first-party module is allowed only with
-  a comment saying why, on the same line or directly above it (or above the run of imports it belongs to):
-  `# cycle: …` where a module-level import would be circular, `# lazy: …` for an optional backend or a heavy
-  third-party library loaded on demand. Imports inside `AppConfig.ready()` need no comment: Django loads the
-  models after apps.py, so ready() is the documented place.
+* Imports belong at module level. An import inside a function — of a first-party module, a library or the
+  standard library, in any first-party file including the project root — is allowed only with a comment
+  saying why, on the same line or directly above it (or above the run of imports it belongs to): `# cycle: …`
+  where a module-level import would be circular, `# lazy: …` for an optional backend, a heavy library loaded
+  on demand or a module that must not load in some process. Imports inside `AppConfig.ready()` need no
+  comment: Django loads the models after apps.py, so ready() is the documented place. Files other helpers
+  were editing when the rule was widened are listed in NOT_YET_EXPLAINED until they are done.
 
 Run `python gongkai/tests/test_app_graph.py` to print the graph and its layers.
 """
@@ -36,6 +38,14 @@ SKIPPED_DIRS = {"tests", "migrations", "__pycache__"}
 BOTTOM_APPS = {"audit": {"gongkai"}}  # app → the only first-party packages it may import
 INFRASTRUCTURE = {"gongkai", "report_formats"}  # import no app
 TOP = {"workbench"}  # imported by nothing (except the project root)
+# Files whose function-level imports are not yet moved or explained (issue 14), each with why it waits. The
+# test fails when a listed file no longer needs its place, so the list only shrinks.
+NOT_YET_EXPLAINED = {
+    "report_checkup/importers/ocr.py": "being edited — to be done",
+    "report_checkup/importers/ocr_cells.py": "being edited — to be done",
+    "report_checkup/importers/pdf_tables.py": "being edited — to be done",
+    "report_checkup/importers/pdf_unruled.py": "being edited — to be done",
+}
 
 
 def first_party_packages() -> list[str]:
@@ -109,9 +119,9 @@ def imports_of(path: Path) -> list[Import]:
             if isinstance(child, ast.Import | ast.ImportFrom):
                 commented = in_function and _explained(child, lines, statements)
                 for alias in child.names:
-                    targets = [t for t in resolve(module, is_package, child, alias) if node_of(t)]
-                    if targets:
-                        found.append(Import(path, child.lineno, targets[0], in_function, in_ready, commented))
+                    named = resolve(module, is_package, child, alias)
+                    targets = [t for t in named if node_of(t)] or named  # a library: the module it names
+                    found.append(Import(path, child.lineno, targets[0], in_function, in_ready, commented))
             elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
                 ready = in_ready or (child.name == "ready" and isinstance(parent, ast.ClassDef))
                 visit(child, True, ready)
@@ -143,13 +153,11 @@ def collect() -> tuple[dict[tuple[str, str], list[Import]], list[Import]]:
     edges: dict[tuple[str, str], list[Import]] = defaultdict(list)
     all_imports = []
     for path in source_files():
-        source = node_of(module_name(path))
-        if source is None:
-            continue
+        source = node_of(module_name(path))  # None: the project root, which is no node but keeps the import rule
         for item in imports_of(path):
             all_imports.append(item)
             target = node_of(item.target)
-            if target and target != source:
+            if source and target and target != source:
                 edges[(source, target)].append(item)
     return edges, all_imports
 
@@ -255,16 +263,29 @@ def test_nothing_imports_the_workbench():
                      + "\n".join(bad))
 
 
-def unexplained_function_level_imports() -> set[str]:
-    return {f"{i.path.relative_to(ROOT).as_posix()} → {i.target}" for i in IMPORTS
-            if i.in_function and not i.in_ready and not i.commented}
+def unexplained_function_level_imports() -> list[Import]:
+    return [i for i in IMPORTS if i.in_function and not i.in_ready and not i.commented]
 
 
 def test_function_level_imports_say_why():
-    """Every function-level import of a first-party module says why it is not at module level (issue 14)."""
-    unexplained = sorted(unexplained_function_level_imports())
+    """Every function-level import — first-party, library or standard library — says why it is not at module
+    level (issue 14)."""
+    unexplained = [f"{i.path.relative_to(ROOT).as_posix()}:{i.line} → {i.target}"
+                   for i in unexplained_function_level_imports()
+                   if i.path.relative_to(ROOT).as_posix() not in NOT_YET_EXPLAINED]
     assert not unexplained, ("import at module level, or say why not in a comment (# cycle: … / # lazy: …):\n"
                              + "\n".join(unexplained))
+
+
+def test_the_import_rule_sees_libraries_and_the_project_root():
+    """The walker records imports of libraries and the standard library, explained or not, in the project root
+    too: WeasyPrint's lazy import is seen with its comment, and the listed files still hold an unexplained one."""
+    lazy = [i for i in IMPORTS if i.target == "weasyprint"]
+    assert lazy and all(i.in_function and i.commented for i in lazy)
+    assert any(i.path.name == "cli.py" and i.target.startswith("django.") for i in IMPORTS)
+    waiting = {i.path.relative_to(ROOT).as_posix() for i in unexplained_function_level_imports()}
+    done = sorted(set(NOT_YET_EXPLAINED) - waiting)
+    assert not done, "these files no longer need their place in NOT_YET_EXPLAINED: " + ", ".join(done)
 
 
 def describe() -> str:
