@@ -19,8 +19,7 @@ function (a function-level import is still a dependency), is an edge package →
   saying why, on the same line or directly above it (or above the run of imports it belongs to): `# cycle: …`
   where a module-level import would be circular, `# lazy: …` for an optional backend, a heavy library loaded
   on demand or a module that must not load in some process. Imports inside `AppConfig.ready()` need no
-  comment: Django loads the models after apps.py, so ready() is the documented place. Files other helpers
-  were editing when the rule was widened are listed in NOT_YET_EXPLAINED until they are done.
+  comment: Django loads the models after apps.py, so ready() is the documented place.
 
 Run `python gongkai/tests/test_app_graph.py` to print the graph and its layers.
 """
@@ -38,14 +37,6 @@ SKIPPED_DIRS = {"tests", "migrations", "__pycache__"}
 BOTTOM_APPS = {"audit": {"gongkai"}}  # app → the only first-party packages it may import
 INFRASTRUCTURE = {"gongkai", "report_formats"}  # import no app
 TOP = {"workbench"}  # imported by nothing (except the project root)
-# Files whose function-level imports are not yet moved or explained (issue 14), each with why it waits. The
-# test fails when a listed file no longer needs its place, so the list only shrinks.
-NOT_YET_EXPLAINED = {
-    "report_checkup/importers/ocr.py": "being edited — to be done",
-    "report_checkup/importers/ocr_cells.py": "being edited — to be done",
-    "report_checkup/importers/pdf_tables.py": "being edited — to be done",
-    "report_checkup/importers/pdf_unruled.py": "being edited — to be done",
-}
 
 
 def first_party_packages() -> list[str]:
@@ -271,21 +262,24 @@ def test_function_level_imports_say_why():
     """Every function-level import — first-party, library or standard library — says why it is not at module
     level (issue 14)."""
     unexplained = [f"{i.path.relative_to(ROOT).as_posix()}:{i.line} → {i.target}"
-                   for i in unexplained_function_level_imports()
-                   if i.path.relative_to(ROOT).as_posix() not in NOT_YET_EXPLAINED]
+                   for i in unexplained_function_level_imports()]
     assert not unexplained, ("import at module level, or say why not in a comment (# cycle: … / # lazy: …):\n"
                              + "\n".join(unexplained))
 
 
 def test_the_import_rule_sees_libraries_and_the_project_root():
     """The walker records imports of libraries and the standard library, explained or not, in the project root
-    too: WeasyPrint's lazy import is seen with its comment, and the listed files still hold an unexplained one."""
+    too: WeasyPrint's lazy import is seen with its comment; a standard-library import in a function without a
+    comment is unexplained, with one above it (or above its run of imports) explained."""
     lazy = [i for i in IMPORTS if i.target == "weasyprint"]
     assert lazy and all(i.in_function and i.commented for i in lazy)
     assert any(i.path.name == "cli.py" and i.target.startswith("django.") for i in IMPORTS)
-    waiting = {i.path.relative_to(ROOT).as_posix() for i in unexplained_function_level_imports()}
-    done = sorted(set(NOT_YET_EXPLAINED) - waiting)
-    assert not done, "these files no longer need their place in NOT_YET_EXPLAINED: " + ", ".join(done)
+    source = ("def bare():\n    import bisect\n\n"
+              "def said():\n    # lazy: why\n    import numpy\n    import PIL\n")
+    lines = source.splitlines()
+    bare, said = ast.parse(source).body
+    assert not _explained(bare.body[0], lines, bare.body)
+    assert all(_explained(node, lines, said.body) for node in said.body)
 
 
 def describe() -> str:

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
+
 from . import ocr_cells, tables
 from .document import Document
 
@@ -56,8 +58,6 @@ _STRAY_BEFORE_NUMBER = re.compile(r"^[\u4e00-\u9fff](?=[1-9][.,，、]?[\u4e00-\
 
 def _setting(name: str, default):
     try:
-        from django.conf import settings
-
         return type(default)(getattr(settings, name, default))
     except Exception:  # noqa: BLE001 - settings not configured (a bench script): the documented default
         return default
@@ -102,6 +102,7 @@ class OcrStopped(Exception):
 
 def render_pdf_page(data: bytes, page: int, resolution: int, seconds: float):
     """Page `page` (from 1) as a greyscale PIL image, rendered by pdftoppm in a child process."""
+    # lazy: Pillow (~3 MB) only when a scan is read (the web process may never read one)
     from PIL import Image
 
     with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as tmp:
@@ -122,6 +123,7 @@ def render_pdf_page(data: bytes, page: int, resolution: int, seconds: float):
 
 def open_image(data: bytes):
     """A PNG/JPEG page image as a greyscale PIL image, scaled down beyond MAX_PIXELS."""
+    # lazy: Pillow (~3 MB) only when a scan is read (the web process may never read one)
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = 4 * MAX_PIXELS  # a decompression bomb raises before decoding
@@ -160,6 +162,7 @@ class Grid:
 
 def _opening(dark, length: int, axis: int):
     """Pixels on a run of at least `length` dark pixels along `axis` (erosion then dilation by running sums)."""
+    # lazy: numpy (~16 MB, ~0.15 s) only when a scan is read (the web process may never read one)
     import numpy as np
 
     a = dark if axis == 1 else dark.T
@@ -180,6 +183,7 @@ def _opening(dark, length: int, axis: int):
 
 def _grow(mask, pixels: int):
     """The mask grown by `pixels` in every direction."""
+    # lazy: numpy (~16 MB, ~0.15 s) only when a scan is read (the web process may never read one)
     import numpy as np
 
     out = mask.copy()
@@ -193,6 +197,7 @@ def _lines(mask, axis: int, min_length: int) -> list[tuple[int, int, int]]:
     """Line segments of a one-direction mask: (centre, start, end) — centre across the line, extent along it.
     Bands of adjacent rows (columns) are cut into their runs: two tables one above the other, or the strokes
     of characters in one column of text, are separate segments, each at least `min_length` long."""
+    # lazy: numpy (~16 MB, ~0.15 s) only when a scan is read (the web process may never read one)
     import numpy as np
 
     counts = mask.sum(axis=1 if axis == 1 else 0)
@@ -211,6 +216,7 @@ def _lines(mask, axis: int, min_length: int) -> list[tuple[int, int, int]]:
 
 def find_grids(gray, resolution: int = DEFAULT_DPI) -> tuple[list[Grid], object, object]:
     """The ruled tables of a page image: (grids, horizontal-line mask, vertical-line mask)."""
+    # lazy: numpy (~16 MB, ~0.15 s) only when a scan is read (the web process may never read one)
     import numpy as np
 
     dark = np.asarray(gray) < 140
@@ -423,6 +429,7 @@ class PageRead:
 
 def read_page(gray, resolution: int, seconds: float, threshold: float | None = None) -> PageRead:
     """OCR of one page image: the tables cell by cell, then the rest of the page."""
+    # lazy: numpy (~16 MB, ~0.15 s) and Pillow (~3 MB) only when a scan is read
     import numpy as np
     from PIL import Image
 

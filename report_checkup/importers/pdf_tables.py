@@ -17,10 +17,17 @@ PyMuPDF is AGPL and is not a dependency (docs/dependencies.md)."""
 from __future__ import annotations
 
 import bisect
+import ctypes
 import io
 import json
+import math
+import os
 import re
+import select
+import signal
+import subprocess
 import sys
+import time
 from dataclasses import dataclass
 
 REPLACEMENT = "\ufffd"
@@ -242,6 +249,7 @@ def _is_subset(name: str) -> bool:
 def unreliable_fonts_pdfminer(page) -> set[str]:
     """BaseFont names of the page's fonts (and of its form XObjects') that map character codes to glyphs only:
     no /ToUnicode, and a Type0/CID font or an embedded subset (whose codes are assigned in order of use)."""
+    # lazy: pdfminer.six (~9 MB) only for the bench's pdfplumber comparison (extract_pdfplumber)
     from pdfminer.pdftypes import resolve1
     from pdfminer.psparser import PSLiteral
 
@@ -343,8 +351,10 @@ def page_items(chars: list[Char], tables: list[tuple[Box, list[Box]]], carry: di
 
 def _unruled():
     if __package__:
+        # cycle: pdf_unruled imports this module's character helpers (Char, text_lines, …) at module level
         from . import pdf_unruled
     else:  # this file run as a script in the child process: its directory is on the path
+        # cycle: as above (pdf_unruled then imports the script's file as the module pdf_tables)
         import pdf_unruled
     return pdf_unruled
 
@@ -376,6 +386,7 @@ class _EdgesOnly:
 def find_tables(edges: list[dict], bbox: Box) -> list[tuple[Box, list[Box]]]:
     """pdfplumber's table finder (Nurminen's method: snap and join the ruling lines, find their intersections,
     the smallest closed rectangles between them are the cells; a merged cell is one rectangle) on edges."""
+    # lazy: pdfplumber (~24 MB, ~0.15 s) only when a PDF is read; preloaded before the fork (_preload)
     from pdfplumber.table import TableFinder
 
     finder = TableFinder(_EdgesOnly(edges + closing_edges(edges), bbox), {"vertical_strategy": "lines", "horizontal_strategy": "lines"})
@@ -417,8 +428,7 @@ def _pdfium_edges(page_handle, view) -> list[dict]:
     """Every straight horizontal or vertical segment of the page's paths (in form XObjects too), in
     top-down coordinates: the ruling lines and the sides of rectangles (borders drawn as thin filled boxes
     give two close edges, which the finder snaps into one)."""
-    import ctypes
-
+    # lazy: pypdfium2 (~8 MB) only when a PDF is read; preloaded before the fork (_preload)
     import pypdfium2.raw as R
 
     edges: list[dict] = []
@@ -523,9 +533,7 @@ def viewer(quarter_turns: int, width: float, height: float):
 
 
 def _pdfium_page(page, bad_fonts: set[str], carry: dict | None = None) -> tuple[list[dict], int, int]:
-    import ctypes
-    import math
-
+    # lazy: pypdfium2 (~8 MB) only when a PDF is read; preloaded before the fork (_preload)
     import pypdfium2.raw as R
 
     width, height = page.get_width(), page.get_height()
@@ -594,6 +602,7 @@ def _pdfium_page(page, bad_fonts: set[str], carry: dict | None = None) -> tuple[
 def extract(data: bytes, max_pages: int = 300, send=None) -> None:
     """PDFium (characters, ruling lines) and pdfplumber's table finder: every page → send("page", n, items,
     chars, garbled, error)."""
+    # lazy: pypdf (~26 MB, ~0.15 s) and pypdfium2 (~8 MB) only when a PDF is read; preloaded before the fork
     import pypdf
     import pypdfium2 as pdfium
 
@@ -633,6 +642,7 @@ def extract(data: bytes, max_pages: int = 300, send=None) -> None:
 def extract_pdfplumber(data: bytes, max_pages: int = 300) -> list[tuple[list[dict], int, int]]:
     """The same reading entirely on pdfplumber (characters from pdfminer.six, which is pure Python): for the
     comparison in bench/auditor.py."""
+    # lazy: pdfplumber (~24 MB, ~0.15 s) only for the bench's comparison
     import pdfplumber
 
     out = []
@@ -648,6 +658,7 @@ def extract_pdfplumber(data: bytes, max_pages: int = 300) -> list[tuple[list[dic
 def extract_pymupdf(data: bytes, max_pages: int = 300) -> list[tuple[list[dict], int, int]]:
     """The same reading on PyMuPDF (characters from rawdict, cell boxes from find_tables): for the comparison
     in bench/auditor.py only. Without ToUnicode MuPDF still gives characters; fonts are judged the same way."""
+    # lazy: PyMuPDF is not a dependency (AGPL, docs/dependencies.md); the bench calls this only when installed
     import pymupdf
 
     out = []
@@ -721,6 +732,7 @@ class PdfPages:
 
 def _limit_memory(memory_mb: int) -> None:
     try:
+        # lazy: Unix only; without it the child runs without the memory limit (except below)
         import resource
 
         with open("/proc/self/statm") as statm:  # the address space already mapped (interpreter, libraries)
@@ -739,6 +751,7 @@ def _preload() -> None:
     them takes longer than reading a whole report)."""
     global _PRELOADED
     if not _PRELOADED:
+        # lazy: in the parent only once a PDF is to be read (~60 MB together), never at start-up
         import pdfplumber.table  # noqa: F401
         import pypdf  # noqa: F401
         import pypdfium2  # noqa: F401
@@ -749,11 +762,6 @@ def _preload() -> None:
 def _run_forked(data: bytes, params: dict, seconds: float) -> tuple[bytes, bool, int]:
     """(output, timed out, exit status): the reading in a forked child (no interpreter start, no imports),
     killed when `seconds` run out; its output read as it comes so that a full pipe never blocks it."""
-    import os
-    import select
-    import signal
-    import time
-
     _preload()
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -802,9 +810,6 @@ def _run_forked(data: bytes, params: dict, seconds: float) -> tuple[bytes, bool,
 
 
 def _run_subprocess(data: bytes, params: dict, seconds: float) -> tuple[bytes, bool, int]:
-    import os
-    import subprocess
-
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and this file, no user input in the command
         [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
@@ -824,8 +829,6 @@ def read_pages(data: bytes, *, seconds: float, memory_mb: int = 512, max_pages: 
     """The reading in a child process (forked where the system can, else this file run as a script), killed
     after `seconds`, with at most `memory_mb` more memory. Never raises for a bad file; pages read before a
     stop are kept."""
-    import os
-
     params = {"max_pages": max_pages, "memory_mb": memory_mb}
     runner = _run_forked if hasattr(os, "fork") else _run_subprocess
     output, timed_out, status = runner(data, params, seconds)

@@ -14,6 +14,7 @@ table, whose rows then hold too few numbers and are reported unreadable by the r
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -434,8 +435,6 @@ def _add_to_block(
 def _row_numbers(lines: list[list[Piece]], edges: list[float]) -> list[str]:
     """The row's number cells: each piece to the column its centre falls in; one piece → its text, pieces from
     two lines in one column (digits wrapped in a cell) or text in a number column → U+FFFD."""
-    import bisect
-
     found: dict[int, list[tuple[int, Piece]]] = {}
     for k, pieces in enumerate(lines):
         for p in pieces:
