@@ -5,8 +5,9 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from report_formats.formats import FORMATS, SECTION_TITLES, format_for_year
+from report_formats.formats import FORMATS, ReportFormat, format_for_year
 
+from .rendering.document import section_titles
 from .services import FIRST_YEAR, entered_cell_ids
 
 
@@ -79,11 +80,12 @@ class FiguresUploadForm(forms.Form):
 
 
 class NarrativeForm(forms.Form):
-    """报告正文: one text box per section, labelled with its title. Lengths are checked by
-    services.save_narrative (after line breaks are normalised), so a field carries no max_length."""
+    """报告正文: one text box per section of the report's format (rendering.document.section_titles), labelled
+    with its title. Lengths are checked by services.save_narrative (after line breaks are normalised), so a
+    field carries no max_length."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, report_format=ReportFormat.F2021, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, title in SECTION_TITLES.items():
-            self.fields[str(key)] = forms.CharField(label=title, required=False, strip=False,
-                                                    widget=forms.Textarea(attrs={"rows": 12}))
+        for key, title in section_titles(report_format).items():
+            self.fields[key] = forms.CharField(label=title, required=False, strip=False,
+                                               widget=forms.Textarea(attrs={"rows": 12}))

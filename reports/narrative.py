@@ -4,7 +4,8 @@
 The draft states only figures read from the report's own cells (services.cell_values) and from last year's
 report (services.previous_report), so an untouched draft never contradicts its tables. What the platform
 cannot know is a placeholder paragraph "（请填写……）" that staff replace. Section titles are not part of the
-text: the renderers print formats.SECTION_TITLES.
+text: the renderers print rendering.document.section_titles (a 2014–2018 report has a seventh section,
+"fees": 2007年《条例》第三十二条（三）收费及减免).
 
 The prose check reads a report's prose the way the 年报体检 reads a published one (report_formats.prose),
 so both find the same numbers; services.checking.check hands the result to the validator."""
@@ -21,16 +22,23 @@ from django.db.models import Count, Sum
 from disclosure_requests.models import FeeNotice
 from report_formats.formats import (
     OVERVIEW_SUBSECTIONS,
-    SECTION_TITLES,
     T3_BALANCE_ROWS,
     T4_RESULTS,
     ReportFormat,
-    ReportSection,
 )
 from report_formats.prose import PART_MARKERS, prose_facts, prose_figures
 from report_formats.validation import Finding, ProseFacts, ProseFigure, ProsePercentage, Severity
 
-from .rendering.document import OUTCOME_GROUPS_2019, OUTCOME_GROUPS_2021, TREND_FIGURES, cell_sum, paragraphs
+from .rendering.document import (
+    FEES_SECTION,
+    OUTCOME_GROUPS_2019,
+    OUTCOME_GROUPS_2021,
+    TREND_FIGURES,
+    cell_sum,
+    legacy_fee_sentences,
+    paragraphs,
+    section_titles,
+)
 from .services.compute import attribution
 from .services.drafts import cell_values, previous_report
 from .services.figures import plain_number
@@ -125,7 +133,8 @@ def _data(report) -> _Data:
 
 
 def draft(report) -> dict[str, str]:
-    """Text for all six sections (keys of formats.ReportSection), paragraphs separated by newlines."""
+    """Text for every section of the report's format (keys of rendering.document.section_titles: the six of
+    formats.ReportSection, and "fees" for a 2014–2018 report), paragraphs separated by newlines."""
     d = _data(report)
     if d.fmt in (ReportFormat.F2021, ReportFormat.F2019):
         sections = _modern(d)
@@ -135,7 +144,7 @@ def draft(report) -> dict[str, str]:
         sections = {key: [GENERAL_PLACEHOLDER] for key in ("overview", "proactive", "requests", "appeals", "other")}
         sections["overview"] = [_basis(d), GENERAL_PLACEHOLDER]
     sections["problems"] = _problems(d.previous)
-    return {key.value: "\n".join(sections[key.value]) for key in ReportSection}
+    return {key: "\n".join(sections[key]) for key in section_titles(d.fmt)}
 
 
 def _basis(d: _Data) -> str:
@@ -219,10 +228,6 @@ def _legacy(d: _Data) -> dict[str, list[str]]:
     requests = f"本年度收到政府信息公开申请{_n(d.count('lg.request.received'))}件，办结申请{_n(d.count('lg.request.closed'))}件"
     if v.get("lg.request.answered") is not None:
         requests += f"，作出答复{_n(v['lg.request.answered'])}件"
-    other = [OTHER_PLACEHOLDER]
-    fee = v.get("lg.fees.amount")
-    if fee is not None:
-        other.insert(0, f"本年度依申请公开政府信息收取费用{_n(fee)}万元。" if fee else "本年度依申请公开政府信息未收取费用。")
     return {
         "overview": [
             _basis(d),
@@ -240,7 +245,8 @@ def _legacy(d: _Data) -> dict[str, list[str]]:
         "requests": [requests + "。", REQUESTS_PLACEHOLDER],
         "appeals": [f"本年度因政府信息公开申请行政复议{_n(d.count('lg.review.total'))}件，"
                     f"提起行政诉讼{_n(d.count('lg.suit.total'))}件。"],
-        "other": other,
+        FEES_SECTION: legacy_fee_sentences(v),
+        "other": [OTHER_PLACEHOLDER],
     }
 
 
@@ -345,9 +351,8 @@ def prose_check(report_format, narrative: dict) -> ProseCheck:
 
     fmt = ReportFormat(report_format)
     lines, placeholders = [], {}
-    for key in ReportSection:
-        title = SECTION_TITLES[key]
-        text = (narrative or {}).get(key.value)
+    for key, title in section_titles(fmt).items():
+        text = (narrative or {}).get(key)
         for number, paragraph in enumerate(paragraphs(text if isinstance(text, str) else ""), start=1):
             lines.append((paragraph, f"{title}，正文第{number}段"))
             if PLACEHOLDER_MARK in paragraph:

@@ -23,7 +23,7 @@ from orgs.scoping import (
 )
 from orgs.transitions import TransitionView
 from orgs.views import apply_validation_error
-from report_formats.formats import FORMATS, SECTION_TITLES, ReportSection, format_for_year
+from report_formats.formats import FORMATS, format_for_year
 from report_formats.validation import SEVERITY_ORDER, Severity, has_errors
 
 from . import services
@@ -38,7 +38,7 @@ from .forms import (
 from .models import AnnualReport, EnteredFigures, EnteredValue, FiguresStatus, ReportStatus
 from .narrative import is_prose_finding
 from .rendering import EXPORT_TYPES, export, export_filename
-from .rendering.document import paragraphs
+from .rendering.document import paragraphs, section_titles
 from .services import builds
 
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word（DOCX）", "html": "网页（HTML）", "xlsx": "Excel 数据表（XLSX）",
@@ -252,11 +252,12 @@ class NarrativeView(ScopedObjectMixin, TemplateView):
         findings = sorted((f for f in services.check(report, narrative=texts) if is_prose_finding(f)),
                           key=lambda f: (SEVERITY_ORDER[f.severity], f.code))
         editable = report.status == ReportStatus.DRAFT
+        titles = section_titles(report.report_format)
         if editable and form is None:
-            form = NarrativeForm(initial={k: texts.get(k, "") for k in SECTION_TITLES})
-        sections = [{"key": key.value, "title": SECTION_TITLES[key], "field": form[key.value] if form else None,
-                     "paragraphs": paragraphs(texts.get(key.value, "")),
-                     "drafted": not (saved.get(key.value) or "").strip()} for key in ReportSection]
+            form = NarrativeForm(initial={k: texts.get(k, "") for k in titles}, report_format=report.report_format)
+        sections = [{"key": key, "title": title, "field": form[key] if form else None,
+                     "paragraphs": paragraphs(texts.get(key, "")),
+                     "drafted": not (saved.get(key) or "").strip()} for key, title in titles.items()]
         return self.render_to_response({"report": report, "form": form, "sections": sections, "editable": editable,
                                         "findings": findings})
 
@@ -266,11 +267,11 @@ class NarrativeView(ScopedObjectMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         report = self.get_object()
         key = request.POST.get("redraft")
-        form = None if key is not None else NarrativeForm(request.POST)
+        form = None if key is not None else NarrativeForm(request.POST, report_format=report.report_format)
         try:
             if key is not None:
                 services.redraft_narrative(report, request.user, [key])
-                messages.success(request, f"已按最新数据重新生成“{SECTION_TITLES[key]}”的草稿。")
+                messages.success(request, f"已按最新数据重新生成“{section_titles(report.report_format)[key]}”的草稿。")
             elif form.is_valid():
                 services.save_narrative(report, form.cleaned_data, request.user)
                 messages.success(request, "报告正文已保存。")

@@ -3,7 +3,12 @@ the tables (as layout grids) and the charts (as data). The DOCX, HTML/PDF and XL
 
 Placement follows the 2019/2021 formats: 表二 in section 二, 表三 in 三, 表四 in 四. A legacy report (2014–2018)
 prints its prose and then the 统计表 as an attachment, as typical published reports do (e.g. 湘西州's for
-2017, 盐池县's for 2018)."""
+2017, 盐池县's for 2018).
+
+The sections and their headings depend on the format (section_titles): the six of formats.SECTION_TITLES for
+2019 and later; for a 2014–2018 report an overview (一、概述) and then the six items of 2007年《条例》第三十二条
+in their order (formats.LEGACY_OUTLINE), so its 收费及减免 item is a section of its own (四、), between the
+requests and the appeals. Its text states the fee cell of the 统计表 (legacy_fee_sentences)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from report_formats.formats import SECTION_TITLES, ReportFormat, ReportSection
+from report_formats.formats import FORMATS, SECTION_TITLES, ReportFormat, ReportSection
 from report_formats.layout import Grid, grids
 
 ATTACHMENTS_HEADING = "附件"
@@ -48,6 +53,41 @@ TREND_FIGURES = (
     ("行政诉讼", {"2021": ("t4.suit_direct.total", "t4.suit_after_review.total"),
                   "2019": ("t4.suit_direct.total", "t4.suit_after_review.total"), "legacy": "lg.suit.total"}),
 )
+
+
+FEES_SECTION = "fees"  # the 2008-regime report's 收费及减免 item (LEGACY_OUTLINE id), stored as a narrative key
+LEGACY_OVERVIEW_TITLE = "概述"
+_CN_NUMERALS = "一二三四五六七八九十"
+
+
+def section_titles(report_format) -> dict[str, str]:
+    """The report's sections in printed order: narrative key → heading (numbering included). A format with an
+    outline (the 2008-regime 统计表, 2007年《条例》第三十二条) prints 一、概述 and then its items, each under the
+    heading reports use for it (the first of the item's variants); the others print formats.SECTION_TITLES."""
+    outline = FORMATS[ReportFormat(report_format)].outline
+    if not outline:
+        return {key.value: title for key, title in SECTION_TITLES.items()}
+    headings = [(ReportSection.OVERVIEW.value, LEGACY_OVERVIEW_TITLE),
+                *((item.id, item.variants[0] if item.variants else item.title) for item in outline)]
+    return {key: f"{_CN_NUMERALS[i]}、{heading}" for i, (key, heading) in enumerate(headings)}
+
+
+REDUCTIONS_PLACEHOLDER = "（请填写本年度减免费用的件数、金额及依据；没有减免的，写明“本年度未减免费用”。）"
+
+
+def legacy_fee_sentences(values: dict) -> list[str]:
+    """The 收费及减免 section of a 2008-regime report: the fees of the 统计表's fee cell (七、依申请公开信息收取的
+    费用, 万元; zero said as 未收取费用, a blank cell asked for), then the reductions and exemptions, which the
+    table has no row for and the platform holds no record of (it issues no fee notice under the 2008 条例):
+    a placeholder staff replace."""
+    fee = values.get("lg.fees.amount")
+    if fee is None:
+        fees = "（请填写本年度依申请公开政府信息收取费用的金额。）"
+    elif Decimal(fee):
+        fees = f"本年度依申请公开政府信息收取费用{_n(fee)}万元。"
+    else:
+        fees = "本年度依申请公开政府信息未收取费用。"
+    return [fees, REDUCTIONS_PLACEHOLDER]
 
 
 @dataclass
@@ -153,8 +193,10 @@ def build(*, title: str, agency_name: str, year: int, report_format, values: dic
     tables = grids(fmt, values)
     by_table = {g.table_id: g for g in tables}
     sections = []
-    for key in ReportSection:
-        section = Section(key.value, SECTION_TITLES[key], paragraphs(narrative.get(key.value, "")))
+    for key, heading in section_titles(fmt).items():
+        section = Section(key, heading, paragraphs(narrative.get(key, "")))
+        if key == FEES_SECTION and not section.paragraphs:  # a narrative saved before the section existed
+            section.paragraphs = legacy_fee_sentences(values)
         if fmt in (ReportFormat.F2021, ReportFormat.F2019):
             if key == ReportSection.PROACTIVE:
                 section.grids.append(by_table["t2" if fmt == ReportFormat.F2021 else "t2v19"])

@@ -15,7 +15,6 @@ from orgs.models import Agency
 from orgs.scoping import Capability
 from report_formats.formats import (
     FORMATS,
-    SECTION_TITLES,
     CellType,
     ReportFormat,
     format_for_year,
@@ -30,6 +29,7 @@ from ..models import (
     ReportOrigin,
     ReportStatus,
 )
+from ..rendering.document import section_titles
 from .figures import require_capability
 
 # ------------------------------------------------------------------------------------------ 历史数据补录
@@ -78,10 +78,10 @@ def parse_printed_cells(fmt, values) -> tuple[dict[str, dict], dict[str, str]]:
     return parsed, errors
 
 
-def _history_errors(narrative, footer: dict) -> dict[str, str]:
+def _history_errors(narrative, footer: dict, fmt) -> dict[str, str]:
     errors = {}
     if narrative is not None:
-        sections = {str(s) for s in SECTION_TITLES}
+        sections = set(section_titles(fmt))
         if not isinstance(narrative, dict) or any(not isinstance(v, str | None) for v in narrative.values()):
             errors["narrative"] = "报告正文格式不正确。"
         elif unknown := [str(k) for k in narrative if k not in sections]:
@@ -110,7 +110,7 @@ def create_entered_report(agency: Agency, year: int, values: dict[str, str], use
     fmt = format_for_year(year)
     parsed, errors = parse_printed_cells(fmt, values)
     footer = {"filer": filer, "head": head, "reviewer": reviewer, "preparer": preparer, "filed_on": filed_on}
-    errors.update(_history_errors(narrative, footer))
+    errors.update(_history_errors(narrative, footer, fmt))
     if not errors and not parsed:
         errors["values"] = "请至少照录统计表的一个单元格。"
     if errors:

@@ -8,22 +8,20 @@ from django.db import transaction
 
 from audit.services import record
 from orgs.scoping import Capability
-from report_formats.formats import (
-    SECTION_TITLES,
-)
 
 from ..models import (
     AnnualReport,
     ReportStatus,
 )
 from ..narrative import draft
+from ..rendering.document import section_titles
 from .figures import require_capability
 
 
 def narrative_of(report: AnnualReport) -> dict[str, str]:
     """The report's prose; sections never written yet come from the draft (reports.narrative)."""
     saved = {k: v for k, v in (report.narrative or {}).items() if (v or "").strip()}
-    if len(saved) == len(SECTION_TITLES):
+    if len(saved) == len(section_titles(report.report_format)):
         return saved
     return {**draft(report), **saved}
 
@@ -32,12 +30,13 @@ NARRATIVE_MAX_CHARS = 20_000  # per section
 _CONTROL = {c: None for c in range(32) if chr(c) not in "\n\t"} | {127: None}
 
 
-def _section_keys(keys) -> list[str]:
-    sections = [str(s) for s in SECTION_TITLES]
-    unknown = [str(k) for k in keys if k not in sections]
+def _section_keys(report: AnnualReport, keys) -> list[str]:
+    """`keys` in printed order; an error names keys the report's format has no section for."""
+    titles = section_titles(report.report_format)
+    unknown = [str(k) for k in keys if k not in titles]
     if unknown:
-        raise ValidationError(f"报告正文没有这些章节：{'、'.join(unknown)}；章节为{'、'.join(SECTION_TITLES.values())}。")
-    return [s for s in sections if s in keys]
+        raise ValidationError(f"报告正文没有这些章节：{'、'.join(unknown)}；章节为{'、'.join(titles.values())}。")
+    return [s for s in titles if s in keys]
 
 
 @transaction.atomic
@@ -51,18 +50,19 @@ def save_narrative(report: AnnualReport, sections: dict, user, *, note: str = ""
                               "已发布的报告请通过“更正”生成新版本。")
     if not isinstance(sections, dict):
         raise ValidationError("报告正文格式不正确。")
-    keys = _section_keys(sections)
+    keys = _section_keys(report, sections)
+    titles = section_titles(report.report_format)
     texts, errors = {}, {}
     for key in keys:
         text = sections[key]
         if text is not None and not isinstance(text, str):
-            errors[key] = f"{SECTION_TITLES[key]}：正文须是文字。"
+            errors[key] = f"{titles[key]}：正文须是文字。"
             continue
         # Browsers send CRLF; control characters (other than newline and tab) cannot be printed.
         text = "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n")
                          .translate(_CONTROL).split("\n")).strip("\n")
         if len(text) > NARRATIVE_MAX_CHARS:
-            errors[key] = f"{SECTION_TITLES[key]}：最多{NARRATIVE_MAX_CHARS}字（现为{len(text)}字）。"
+            errors[key] = f"{titles[key]}：最多{NARRATIVE_MAX_CHARS}字（现为{len(text)}字）。"
         texts[key] = text
     if errors:
         raise ValidationError(errors)
@@ -81,6 +81,6 @@ def save_narrative(report: AnnualReport, sections: dict, user, *, note: str = ""
 def redraft_narrative(report: AnnualReport, user, keys=None) -> AnnualReport:
     """Replace the chosen sections (all when `keys` is None) with the draft from the current data."""
     require_capability(user, Capability.REPORTS_COMPILE, report.agency)
-    keys = _section_keys(list(SECTION_TITLES) if keys is None else list(keys))
+    keys = _section_keys(report, list(section_titles(report.report_format)) if keys is None else list(keys))
     drafted = draft(report)
     return save_narrative(report, {k: drafted[k] for k in keys}, user, note="按最新数据重新生成草稿")

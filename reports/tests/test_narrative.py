@@ -247,7 +247,8 @@ def test_a_legacy_report_drafts_its_totals_and_they_check(region, head):
         "通过政务微信公开30条，通过其他方式公开0条。")
     assert text["requests"].split("\n")[0] == "本年度收到政府信息公开申请6件，办结申请5件，作出答复5件。"
     assert text["appeals"] == "本年度因政府信息公开申请行政复议1件，提起行政诉讼0件。"
-    assert text["other"].split("\n")[0] == "本年度依申请公开政府信息未收取费用。"
+    assert text["fees"].split("\n")[0] == "本年度依申请公开政府信息未收取费用。"  # its own section (第三十二条（三）)
+    assert "费用" not in text["other"]
     read = {(f.cells, int(f.value)) for f in prose_check("legacy", text).facts.figures}
     assert {(("lg.proactive.total",), 120), (("lg.request.received",), 6), (("lg.request.closed",), 5),
             (("lg.review.total",), 1), (("lg.suit.total",), 0), (("lg.proactive.via_website",), 100)} <= read
@@ -255,7 +256,7 @@ def test_a_legacy_report_drafts_its_totals_and_they_check(region, head):
     assert prose(report) == []
     report = services.save_narrative(report, {"appeals": "本年度因政府信息公开申请行政复议2件，提起行政诉讼0件。"}, head)
     assert [(f.code, f.where) for f in prose(report)] == [
-        ("T4-W03", "四、政府信息公开行政复议、行政诉讼情况，正文第1段")]
+        ("T4-W03", "五、因政府信息公开申请行政复议、提起行政诉讼的情况，正文第1段")]  # the 2008-regime heading
 
 
 TRICKY = ["1" * 5000 + "件", "本年度新收政府信息公开申请" + "9" * 5000 + "件", "予以公开3件，占" + "1" * 5000 + ".5%",
