@@ -56,7 +56,8 @@ class AnnualReport(models.Model):
     parent = models.ForeignKey("self", verbose_name="更正的版本", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="corrections")
     change_note = models.TextField("更正说明", blank=True)
-    # The six sections' prose, keyed by formats.ReportSection value ("overview" … "other"); paragraphs are
+    # The sections' prose, keyed by rendering.document.section_titles (formats.ReportSection values "overview" …
+    # "other", and "fees" for a 2014–2018 report: 2007年条例第三十二条（三）); paragraphs are
     # separated by newlines. Drafted by reports.narrative, edited freely by staff, checked against the tables.
     narrative = models.JSONField("报告正文", default=dict, blank=True)
     # Fixed at publication, so a published version prints the same forever: the channel counts and the earlier

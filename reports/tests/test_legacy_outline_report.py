@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from docx import Document
 
 from report_formats.formats import LEGACY_OUTLINE, SECTION_TITLES
@@ -112,3 +113,21 @@ def test_a_2021_report_has_no_fees_section_and_refuses_one(region, head):
     assert "收费及减免" not in html
     with pytest.raises(ValidationError, match="报告正文没有这些章节：fees"):
         services.save_narrative(report, {"fees": "本年度未收取费用。"}, head)
+
+
+def test_the_narrative_page_of_a_2016_report_has_a_box_for_the_fees_section(client, report_2016, head):
+    client.force_login(head)
+    url = reverse("reports:narrative", kwargs={"pk": report_2016.pk})
+    page = client.get(url).content.decode()
+    for key, title in section_titles(report_2016.format).items():
+        assert f'<label for="id_{key}">{title}</label>' in page
+    assert page.count("按最新数据重新生成草稿<") == 7
+    text = "本年度依申请公开政府信息收取费用0.35万元，对1件申请减免费用。"
+    response = client.post(url, {**draft(report_2016), "fees": text})
+    assert response.status_code == 302
+    report_2016.refresh_from_db()
+    assert report_2016.narrative["fees"] == text
+    response = client.post(url, {"redraft": "fees"})
+    assert response.status_code == 302
+    report_2016.refresh_from_db()
+    assert report_2016.narrative["fees"] == draft(report_2016)["fees"]
