@@ -28,6 +28,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongkai.settings")
 
 CORPUS = Path(__file__).resolve().parent.parent / "report_checkup" / "tests" / "corpus" / "files"
 DEFAULT_FILES = ("lo-portrait", "lo-landscape", "rl-plain", "wp-a4-wrapped-middle", "wp-landscape")
+# The fonts pdftoppm may use for a font the PDF does not embed (rl-plain: reportlab's STSong-Light and Helvetica):
+# only Debian's fonts-noto-cjk (make pdf-deps), whatever else the machine has, so the scans are the same everywhere.
+NOTO_CJK = "/usr/share/fonts/opentype/noto"
+FONTS_CONF = f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig><dir>{NOTO_CJK}</dir><cachedir>{{cache}}</cachedir></fontconfig>
+"""
 
 
 def scan(pdf: bytes, dpi: int, worn: bool = False) -> bytes:
@@ -37,12 +44,17 @@ def scan(pdf: bytes, dpi: int, worn: bool = False) -> bytes:
 
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "in.pdf").write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", f"{tmp}/in.pdf", f"{tmp}/p"], check=True)  # noqa: S603, S607
+        Path(tmp, "fonts.conf").write_text(FONTS_CONF.format(cache=f"{tmp}/fontcache"), encoding="utf-8")
+        env = {**os.environ, "FONTCONFIG_FILE": f"{tmp}/fonts.conf"}
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", f"{tmp}/in.pdf", f"{tmp}/p"],  # noqa: S603, S607
+                       check=True, env=env)
         pages = [Image.open(p).convert("L") for p in sorted(Path(tmp).glob("p*.png"))]
         if worn:
             pages = [_wear(page, seed) for seed, page in enumerate(pages)]
         out = io.BytesIO()
-        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi, quality=50)
+        # Pillow stores a greyscale page as JPEG: its default quality (75) for clean scans, 50 for worn ones.
+        jpeg = {"quality": 50} if worn else {}
+        pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=dpi, **jpeg)
         return out.getvalue()
 
 
@@ -122,6 +134,8 @@ def main() -> None:
     parser.add_argument("--worn", action="store_true", help="scans with paper noise, blur and JPEG artefacts")
     args = parser.parse_args()
     dpis = list(map(int, args.dpi.split(",")))
+    if not Path(NOTO_CJK).is_dir():
+        sys.exit(f"{NOTO_CJK} is missing: the scans need fonts-noto-cjk (make pdf-deps)")
     rows = run(args.files.split(","), dpis, args.worn)
     for row in rows:
         print(f"{row[0]:<14} {row[1]:<24} correct {row[2]:>3}  wrong {row[3]:>2}  unreadable {row[4]:>3}  "
