@@ -491,7 +491,7 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
     for n, (i, _, _) in enumerate(batch):
         ws = by_digit.get(n, [])
         readings[i].append((join_words(ws), min((w.confidence for w in ws), default=None)))
-    blank = set()
+    blank, undecided = set(), []
     for i in again:
         cell = owners[i]
         if cell.text.strip() in _JUNK and not any(text for text, _ in readings[i]):
@@ -499,7 +499,20 @@ def read_page(gray, resolution: int, seconds: float, threshold: float | None = N
             blank.add(i)
             continue
         decided = ocr_cells.decide_number(cell.text, readings[i], threshold)
-        cell.text, cell.confidence = decided if decided else (UNREAD_NUMBER, None)
+        if decided:
+            cell.text, cell.confidence = decided
+        else:
+            undecided.append(i)
+    # A cell whose readings disagree only on how many digits it has: its ink width, measured in the page's
+    # digits (fitted on the cells read above), decides between them — or it stays unreadable.
+    ratios = {i: ocr_cells.ink_ratio(regions[i]) for i in again}
+    fit = ocr_cells.digit_fit([(len(owners[i].text), ratios[i]) for i in again
+                               if i not in blank and i not in undecided and owners[i].text.isdigit()
+                               and ratios[i] is not None])
+    for i in undecided:
+        digits = (ratios[i] - fit[1]) / fit[0] if fit and ratios[i] is not None else None
+        decided = ocr_cells.decide_number(owners[i].text, readings[i], threshold, digits)
+        owners[i].text, owners[i].confidence = decided if decided else (UNREAD_NUMBER, None)
     for i, cell in enumerate(owners):
         if cell.text == UNREAD_NUMBER or i in blank:
             continue

@@ -83,22 +83,80 @@ def digit_images(region) -> list:
     return out
 
 
+def ink_ratio(region) -> float | None:
+    """Width over height of the ink of a number cell (`region` as for `digit_images`), None without ink."""
+    # lazy: numpy (~16 MB, ~0.15 s) only when a scan is read
+    import numpy as np
+
+    ys, xs = np.nonzero(region < INK)
+    if ys.size == 0:
+        return None
+    return float(xs.max() - xs.min() + 1) / float(ys.max() - ys.min() + 1)
+
+
+def digit_fit(samples: list[tuple[int, float]]) -> tuple[float, float] | None:
+    """(advance, offset) of the page's digits — ink width / ink height ≈ advance × digits + offset — fitted on
+    the number cells already read (`samples`: (digits, ink_ratio)); None unless at least 8 cells of at least two
+    lengths fit with no cell off by more than 0.3 of a digit (tabular digits: "1" as wide as "8"), the window
+    decide_number accepts a length in (a number one digit longer or shorter is then at least 0.7 away)."""
+    if len(samples) < 8 or len({n for n, _ in samples}) < 2:
+        return None
+    count = len(samples)
+    mean_n = sum(n for n, _ in samples) / count
+    mean_r = sum(r for _, r in samples) / count
+    var = sum((n - mean_n) ** 2 for n, _ in samples)
+    advance = sum((n - mean_n) * (r - mean_r) for n, r in samples) / var
+    if advance <= 0.2:
+        return None
+    offset = mean_r - advance * mean_n
+    if any(abs((r - offset) / advance - n) > 0.3 for n, r in samples):
+        return None
+    return advance, offset
+
+
 def decide_number(
-    first: str, readings: list[tuple[str, float | None]], threshold: float
+    first: str, readings: list[tuple[str, float | None]], threshold: float, digits: float | None = None
 ) -> tuple[str, float] | None:
     """(text, confidence) of a number cell, or None (unreadable): every digits-only reading the same number at
-    or above `threshold`, and the chi_sim reading `first` — when it is a number — the same too."""
+    or above `threshold`, and the chi_sim reading `first` — when it is a number — the same too. Failing that,
+    when the width of the ink says how many digits the cell holds (`digits`: its ink_ratio measured by the
+    page's digit_fit), a reading that only drops or doubles a digit (a "1" in some fonts: 17 read as 7, 21 as
+    2, 111 as 11) is outvoted: the confident readings (at or above `threshold`) are one number whose length is
+    within 0.3 of `digits`, a second reading (digits-only or chi_sim) says the same, and every other reading
+    is a number at least 0.7 of a digit away from that width (or nothing)."""
     texts = {re.sub(r"\s+", "", text) for text, _ in readings}
     if len(readings) < len(_SIZES) or len(texts) != 1:
-        return None
+        return _by_width(first, readings, threshold, digits)
     text = texts.pop()
     confidence = min((c if c is not None else -1) for _, c in readings)
     if not NUMBER.match(text) or confidence < threshold:
-        return None
+        return _by_width(first, readings, threshold, digits)
     plain = re.sub(r"\s+", "", first)
     if NUMBER.match(plain) and plain != text:
-        return None
+        return _by_width(first, readings, threshold, digits)
     return text, confidence
+
+
+def _by_width(
+    first: str, readings: list[tuple[str, float | None]], threshold: float, digits: float | None
+) -> tuple[str, float] | None:
+    if digits is None:
+        return None
+    read = [(re.sub(r"\s+", "", text), c) for text, c in readings]
+    confident = [(text, c) for text, c in read if c is not None and c >= threshold]
+    numbers = {text for text, _ in confident}
+    if len(numbers) != 1:
+        return None
+    text = numbers.pop()
+    if not text.isdigit() or abs(len(text) - digits) > 0.3:
+        return None
+    plain = re.sub(r"\s+", "", first)
+    others = [t for t, _ in read if t] + ([plain] if NUMBER.match(plain) else [])
+    if sum(1 for t in others if t == text) < 2:
+        return None
+    if any(not t.isdigit() or abs(len(t) - digits) < 0.7 for t in others if t != text):
+        return None
+    return text, min(c for _, c in confident)
 
 
 def _distance(a: str, b: str, limit: int) -> int:

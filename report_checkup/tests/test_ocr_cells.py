@@ -61,6 +61,64 @@ def test_a_kept_number_is_what_every_reading_says_and_meets_the_threshold(first,
     assert not ocr_cells.NUMBER.match(plain) or plain == text
 
 
+# --- the ink width decides between readings that differ only in their number of digits ---------------------
+
+
+def test_a_dropped_or_doubled_one_is_outvoted_by_the_ink_width():
+    # rl-plain scanned at 200 dpi: chi_sim dropped the 1 of 21; the digits model read 17 and 111 on one image
+    # and 7 and 11 on the other; the ink is two and three digits wide
+    assert ocr_cells.decide_number("2", [("21", 96.5), ("21", 96.7)], 80, digits=1.88) == ("21", 96.5)
+    assert ocr_cells.decide_number("17", [("17", 93.0), ("7", 28.8)], 80, digits=1.99) == ("17", 93.0)
+    assert ocr_cells.decide_number("111", [("111", 93.4), ("11", 24.3)], 80, digits=3.01) == ("111", 93.4)
+    assert ocr_cells.decide_number("34", [("34", 96.2), ("", None)], 80, digits=2.06) == ("34", 96.2)
+    # without the width, as before: unreadable
+    assert ocr_cells.decide_number("2", [("21", 96.5), ("21", 96.7)], 80) is None
+
+
+def test_the_ink_width_never_decides_between_numbers_of_the_same_length():
+    assert ocr_cells.decide_number("214", [("274", 79.4), ("274", 96.3)], 80, digits=3.03) is None  # 7 or 1?
+    assert ocr_cells.decide_number("2", [("21", 96.5), ("21", 96.7)], 80, digits=1.5) is None  # width unclear
+    assert ocr_cells.decide_number("17", [("7", 93.0), ("17", 28.8)], 80, digits=1.99) is None  # confident one wrong
+    assert ocr_cells.decide_number("", [("34", 96.2), ("", None)], 80, digits=2.0) is None  # one reading only
+    assert ocr_cells.decide_number("12", [("12", 74.8), ("12", 68.8)], 80, digits=1.97) is None  # below 80
+    assert ocr_cells.decide_number("", [("1,2", 96.0), ("12", 96.0)], 80, digits=2.0) is None
+
+
+@given(first=st.text("0123456789工了刀 ", max_size=4), reads=readings, threshold=st.floats(0, 100),
+       digits=st.floats(0, 6))
+def test_a_number_kept_by_its_width_has_that_many_digits_and_a_second_reading(first, reads, threshold, digits):
+    if ocr_cells.decide_number(first, reads, threshold) is not None:
+        return
+    decided = ocr_cells.decide_number(first, reads, threshold, digits=digits)
+    if decided is None:
+        return
+    text, confidence = decided
+    assert text.isdigit() and abs(len(text) - digits) <= 0.3 and confidence >= threshold
+    plain = first.replace(" ", "")
+    said = [t.replace(" ", "") for t, _ in reads] + ([plain] if ocr_cells.NUMBER.match(plain) else [])
+    assert said.count(text) >= 2
+    assert all(not t or t == text or abs(len(t) - digits) >= 0.7 for t in said)
+    assert all(t.replace(" ", "") == text for t, c in reads if c is not None and c >= threshold)
+
+
+def test_the_page_digit_width_is_fitted_only_when_every_read_cell_fits():
+    samples = [(1, 0.6), (1, 0.65), (1, 0.58), (2, 1.2), (2, 1.25), (3, 1.8), (3, 1.85), (1, 0.62)]
+    advance, offset = ocr_cells.digit_fit(samples)
+    assert abs(advance - 0.6) < 0.05 and abs((1.2 - offset) / advance - 2) < 0.3
+    assert ocr_cells.digit_fit(samples[:7]) is None  # too few cells
+    assert ocr_cells.digit_fit([(1, 0.6)] * 8) is None  # one length only
+    assert ocr_cells.digit_fit([*samples, (2, 0.7)]) is None  # a proportional "11" as narrow as one digit
+
+
+def test_ink_ratio_is_the_width_over_the_height_of_the_ink():
+    import numpy as np
+
+    region = np.full((30, 60), 255, dtype=np.uint8)
+    assert ocr_cells.ink_ratio(region) is None
+    region[5:25, 10:40] = 0
+    assert ocr_cells.ink_ratio(region) == 1.5
+
+
 def test_which_cells_are_read_again_as_numbers():
     assert ocr_cells.may_be_number("") and ocr_cells.may_be_number("37")
     assert ocr_cells.may_be_number("工3") and ocr_cells.may_be_number("刀")  # chi_sim's readings of 13 and 21
