@@ -15,6 +15,7 @@ import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 
@@ -355,3 +356,39 @@ def test_a_password_spray_locks_its_address_and_no_one_else(stack_url, second_ur
     # Even the right password is refused from that address, through either app server.
     assert [attempt(url, "gkb-staff", PASSWORD) for url in (stack_url, second_url)] == [429, 429]
     login(Visitor(stack_url, new_address()), "gkb-staff")
+
+
+def _search(base_url: str, address: str, query: str) -> str:
+    page = Visitor(base_url, source=address).get(f"/search/?q={quote(query)}")
+    assert page.status == 200, f"search on {base_url}: HTTP {page.status}"
+    return page.text
+
+
+def test_a_withdrawn_document_leaves_the_search_of_both_app_servers_through_the_worker(stack_url, second_url,
+                                                                                      new_address):
+    """Search on PostgreSQL is the tantivy index (GONGKAI_SEARCH_BACKEND=auto): the worker is its one writer,
+    every gunicorn worker of both app servers reads it. A document withdrawn through catalog.services (as the
+    workbench does) is found by its title on both servers before, and on neither once the worker has written the
+    change; the wait is printed, not asserted (docs/benchmarks.md measures it)."""
+    found = stack_command("manage", "shell", "-c", (
+        "from catalog.models import Document\n"
+        "published = Document.objects.filter(status='published')\n"
+        "d = next(d for d in published.order_by('-id')[:200] if published.filter(title=d.title).count() == 1)\n"
+        "print(d.pk); print(d.title)"))
+    pk, title = found.strip().splitlines()[-2:]
+    link = f'href="/documents/{pk}/"'
+    for base in (stack_url, second_url):
+        assert link in _search(base, new_address(), title), f"{base}: the published document is not found"
+    stack_command("manage", "shell", "-c", (
+        "from audit.context import acting_as\n"
+        "from catalog import services\nfrom catalog.models import Document\n"
+        "with acting_as(label='stack test'):\n"
+        f"    services.withdraw(Document.objects.get(pk={pk}), reason='栈测试：撤回后检索不再命中')\n"))
+    started, gone = time.monotonic(), set()
+    while len(gone) < 2 and time.monotonic() - started < 60:
+        for base in (stack_url, second_url):
+            if base not in gone and link not in _search(base, new_address(), title):
+                gone.add(base)
+        time.sleep(0.2)
+    print(f"withdrawn document gone from both app servers' search after {time.monotonic() - started:.2f} s")
+    assert gone == {stack_url, second_url}, f"still found after 60 s on {set((stack_url, second_url)) - gone}"
