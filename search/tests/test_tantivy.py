@@ -64,6 +64,19 @@ def test_a_reader_sees_each_commit_at_its_next_search(corpus, backend):
 
 
 @pytest.mark.django_db
+def test_a_reader_follows_each_swap_at_its_next_search(corpus, backend):
+    """A rebuild swaps CURRENT (a rename): a process that searched before reads the new generation at its next
+    search, twice in a row (the second swap may reuse the first pointer file's inode number)."""
+    document = Document.objects.public().order_by("pk").first()
+    for number in range(2):
+        assert all_ids(f"盐池滩羊第{number}号", backend=backend) == []
+        # Changed behind the index's back (no document_changed): only the rebuilt generation has it.
+        Document.objects.filter(pk=document.pk).update(title=f"盐池滩羊第{number}号通知")
+        TantivyBackend(path=settings.GONGKAI_SEARCH_INDEX_DIR).rebuild()
+        assert all_ids(f"盐池滩羊第{number}号", backend=backend) == [document.pk]
+
+
+@pytest.mark.django_db
 def test_rebuild_builds_beside_resumes_and_swaps(corpus, backend, monkeypatch):
     root = backend.root
     public = Document.objects.public().count()
@@ -152,6 +165,21 @@ def test_filters_are_exact_and_do_not_change_the_ranking(corpus, backend, region
     inside = set(all_ids("安全生产", backend=like, year_from=2021))
     assert ranked(backend, "安全生产", year_from=2021) == [
         (pk, score) for pk, score in ranked(backend, "安全生产") if pk in inside]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("union_max", [1, tantivy_index.FACET_UNION_MAX])
+def test_an_agency_subtree_filter_is_exact_as_term_set_union_or_term(corpus, backend, region, union_max,
+                                                                      monkeypatch):
+    """An agency's filter is its subtree's `@p` tokens: one term, a union of terms, or (many agencies) a
+    term-set query; every shape finds the LIKE scan's documents."""
+    monkeypatch.setattr(tantivy_index, "FACET_UNION_MAX", union_max)
+    like = LikeBackend()
+    for agency in ("county", "edu"):
+        for text in ("政府", "安全生产"):
+            filters = {"agency_path": region[agency].path}
+            assert sorted(all_ids(text, backend=backend, **filters)) == sorted(all_ids(text, backend=like, **filters))
+            assert all_ids(text, backend=like, **filters)  # not vacuous
 
 
 @pytest.mark.django_db
