@@ -134,7 +134,6 @@ class CappedUploadHandler(TemporaryFileUploadHandler):
         if self.request_total > self.request_cap:
             # Past the request's total nothing more is kept for this file (or any later one).
             self.over_request_cap = True
-            self.capped.size += len(raw_data)
             return
         self.capped.write(raw_data)
 

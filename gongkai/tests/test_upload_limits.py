@@ -247,6 +247,22 @@ def test_pdf_bombs_are_parsed_only_in_the_child_process(monkeypatch, bomb):
         assert inspect_attachment("通知.pdf", data).note == f"PDF 共 5000 页，只提取了前 {MAX_PDF_PAGES} 页的文本。"
 
 
+def record_kept_uploads(monkeypatch, flag: str) -> list:
+    """Each upload Django's request parsing completes, as (bytes on disk, real size, upload.<flag>)."""
+    from gongkai import file_reading
+
+    kept = []
+    complete = file_reading.CappedUploadHandler.file_complete
+
+    def file_complete(self, file_size):
+        upload = complete(self, file_size)
+        kept.append((upload.file.seek(0, 2), upload.size, getattr(upload, flag)))
+        return upload
+
+    monkeypatch.setattr(file_reading.CappedUploadHandler, "file_complete", file_complete)
+    return kept
+
+
 def test_an_oversized_public_upload_is_kept_only_up_to_the_cap_while_it_streams(client, region, settings, tmp_path,
                                                                                  monkeypatch):
     """领导信箱, anonymous, through Django's request parsing with settings.FILE_UPLOAD_HANDLERS: of an 11 MB
@@ -257,15 +273,7 @@ def test_an_oversized_public_upload_is_kept_only_up_to_the_cap_while_it_streams(
     from mailboxes.tests.test_public import valid_post
 
     settings.MEDIA_ROOT, settings.GONGKAI_UPLOAD_MAX_MB = tmp_path, 1
-    kept = []
-    complete = file_reading.CappedUploadHandler.file_complete
-
-    def file_complete(self, file_size):
-        upload = complete(self, file_size)
-        kept.append((upload.file.seek(0, 2), upload.size, upload.truncated))
-        return upload
-
-    monkeypatch.setattr(file_reading.CappedUploadHandler, "file_complete", file_complete)
+    kept = record_kept_uploads(monkeypatch, "truncated")
     monkeypatch.setattr(file_reading, "read_upload", lambda *args: pytest.fail("an oversized upload was read"))
     mailbox = Mailbox.objects.create(agency=region["county"], code="county-head", name="县长信箱", kind="leader")
     upload = SimpleUploadedFile("材料.pdf", b"%PDF-1.7\n" + b"0" * (11 * 1024 * 1024))
@@ -281,20 +289,11 @@ def test_one_request_keeps_at_most_the_request_total_over_all_its_files(client, 
                                                                        monkeypatch):
     """Several files each under the per-file cap but together over GONGKAI_UPLOAD_REQUEST_MAX_MB: what exceeds the
     request's total is not kept on disk, and the writer is told the total limit in Chinese; nothing is stored."""
-    from gongkai import file_reading
     from mailboxes.models import Letter, Mailbox
     from mailboxes.tests.test_public import valid_post
 
     settings.MEDIA_ROOT, settings.GONGKAI_UPLOAD_MAX_MB, settings.GONGKAI_UPLOAD_REQUEST_MAX_MB = tmp_path, 5, 1
-    kept = []
-    complete = file_reading.CappedUploadHandler.file_complete
-
-    def file_complete(self, file_size):
-        upload = complete(self, file_size)
-        kept.append((upload.file.seek(0, 2), upload.size, upload.over_request_cap))
-        return upload
-
-    monkeypatch.setattr(file_reading.CappedUploadHandler, "file_complete", file_complete)
+    kept = record_kept_uploads(monkeypatch, "over_request_cap")
     mailbox = Mailbox.objects.create(agency=region["county"], code="county-head", name="县长信箱", kind="leader")
     uploads = [SimpleUploadedFile(f"材料{n}.pdf", b"%PDF-1.7\n" + b"0" * (700 * 1024)) for n in (1, 2)]
     response = client.post(reverse("mailboxes_public:write", kwargs={"code": mailbox.code}),
